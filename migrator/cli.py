@@ -1,0 +1,183 @@
+"""Command line: options -> engine -> output and exit code. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from migrator import __version__
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    return tuple(part.strip().upper() for part in value.split(",") if part.strip())
+
+
+def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
+    from migrator.codes import RULES
+
+    for code in codes or ():
+        if code != "ALL" and not any(rule.startswith(code) for rule in RULES):
+            raise click.UsageError(f"{option}: unknown rule code or prefix {code!r}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--check", is_flag=True, help="Write nothing; report findings; exit 1 if any.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff; exit 1 if any.")
+@click.option("--verify", is_flag=True, help="Run migrated snippets against the emulator.")
+@click.option("--live", is_flag=True, help="With --verify: use the real API (GEMINI_API_KEY).")
+@click.option(
+    "--differential", is_flag=True, help="With --verify: compare each snippet with its original."
+)
+@click.option(
+    "--against", type=click.Path(path_type=str), help="With --differential: the original's path."
+)
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="With --verify: seconds per snippet.")
+@click.option("--select", help="Comma-separated rule codes or prefixes to enable (default ALL).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+@click.option("--extend-exclude", multiple=True, help="Extra glob patterns to skip.")
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=0), help="Parallel processes (0: cores).")
+@click.option("--statistics", is_flag=True, help="Print a count per rule code.")
+@click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when something was found.")
+@click.option("--report", type=click.Path(path_type=str), help="Write a migration report here.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary line.")
+@click.option("--config", "config_path", type=click.Path(path_type=str),
+              help="pyproject.toml to read [tool.gemini-migrate] from.")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="CODE", help="Explain one rule and exit.")
+@click.version_option(__version__, prog_name="gemini-migrate")
+def cli(
+    paths: tuple[str, ...],
+    check: bool,
+    diff: bool,
+    verify: bool,
+    live: bool,
+    differential: bool,
+    against: str | None,
+    timeout: float,
+    select: str | None,
+    ignore: str | None,
+    extend_exclude: tuple[str, ...],
+    output_format: str,
+    jobs: int | None,
+    statistics: bool,
+    unsafe_fixes: bool | None,
+    exit_zero: bool,
+    report: str | None,
+    quiet: bool,
+    config_path: str | None,
+    list_rules: bool,
+    explain: str | None,
+) -> None:
+    """Migrate Gemini code to the Interactions API (google-genai>=2.26), in place.
+
+    PATHS default to the current directory. Exit codes: 0 nothing to do, 1 findings or
+    changes, 2 usage, configuration or internal error.
+    """
+    from migrator.config import CliOverrides, ConfigError, find_pyproject, load_settings
+
+    if list_rules:
+        _list_rules()
+        return
+    if explain:
+        sys.exit(_explain(explain))
+    if sum([check, diff, verify]) > 1:
+        raise click.UsageError("--check, --diff and --verify are mutually exclusive")
+    if (live or differential or against) and not verify:
+        raise click.UsageError("--live, --differential and --against need --verify")
+    select_codes, ignore_codes = _codes(select), _codes(ignore)
+    _validate_codes(select_codes, "--select")
+    _validate_codes(ignore_codes, "--ignore")
+    targets = list(paths) or ["."]
+    missing = [p for p in targets if not os.path.exists(p)]
+    if missing:
+        raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
+
+    if verify:
+        from migrator.verify.runner import run_verify
+
+        sys.exit(
+            run_verify(
+                targets, live=live, differential=differential, against=against,
+                timeout=timeout, output_format=output_format, quiet=quiet,
+            )
+        )
+
+    try:
+        pyproject = Path(config_path) if config_path else find_pyproject(Path(targets[0]))
+        settings = load_settings(pyproject)
+    except ConfigError as exc:
+        click.echo(f"gemini-migrate: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    settings = CliOverrides(
+        select=select_codes, ignore=ignore_codes, extend_exclude=extend_exclude,
+        unsafe_fixes=unsafe_fixes, jobs=jobs,
+    ).merge(settings)
+
+    from migrator import engine
+    from migrator.discover import discover
+    from migrator.formats import emit
+
+    files = discover(targets, settings)
+    ctx = engine.make_context(settings, write=not (check or diff))
+    workers = settings.jobs or os.cpu_count() or 1
+    try:
+        results = engine.run(files, ctx, jobs=workers)
+    except KeyboardInterrupt:
+        click.echo("gemini-migrate: interrupted; files already written are complete", err=True)
+        sys.exit(130)
+    mode = "check" if check else "diff" if diff else "fix"
+    found = emit(results, mode=mode, output_format=output_format, statistics=statistics,
+                 quiet=quiet)
+    if report:
+        from migrator.report import write_report
+
+        write_report(report, results, mode=mode, output_format=output_format)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
+
+
+def _list_rules() -> None:
+    from migrator.codes import RULES
+
+    for rule in RULES.values():
+        click.echo(f"{rule.code}  {rule.name:<32} {rule.severity:<7} fix={rule.fix:<6} "
+                   f"{rule.summary}")
+
+
+def _explain(code: str) -> int:
+    from migrator.codes import RULES
+
+    rule = RULES.get(code.upper())
+    if rule is None:
+        click.echo(f"gemini-migrate: unknown rule code {code!r}", err=True)
+        return EXIT_ERROR
+    click.echo(f"{rule.code} ({rule.name})\n\n{rule.summary}\n\n{rule.explanation}\n\n"
+               f"Severity: {rule.severity}. Fix: {rule.fix}.")
+    return EXIT_CLEAN
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("gemini-migrate: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("gemini-migrate: interrupted", err=True)
+        sys.exit(130)

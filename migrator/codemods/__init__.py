@@ -1,0 +1,107 @@
+"""Python files: parse once, run every pass, check that the result compiles.
+
+A pass takes the parsed module and returns the (possibly) rewritten module and its findings.
+Passes run in order and the whole sequence repeats until nothing changes (bounded), so a pass
+may rely on what an earlier one wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from migrator.engine import Context, Handler, HandlerOutput
+from migrator.findings import Finding, finding
+
+Pass = Callable[[cst.Module, str, Context], tuple[cst.Module, list[Finding]]]
+
+MAX_ROUNDS = 3
+
+# Byte strings whose absence proves no pass has anything to do in a file.
+TRIGGERS = (
+    b"generativeai",
+    b"generate_content",
+    b"start_chat",
+    b"send_message",
+    b"interactions",
+    b"gemini",
+    b"bison",
+    b"embedding-",
+    b"generative_models",
+)
+
+
+def _passes() -> list[Pass]:
+    from migrator.codemods.legacy import legacy_pass
+
+    passes: list[Pass] = [legacy_pass]
+    try:
+        from migrator.lint.python import PYTHON_PASSES
+    except ImportError:
+        PYTHON_PASSES = []
+    passes.extend(PYTHON_PASSES)
+    return passes
+
+
+def transform_module(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
+    """Run every pass to a fixed point; findings are those of the last round plus fixed ones."""
+    fixed: dict[tuple[int, int, str, str], Finding] = {}
+    last: list[Finding] = []
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        last = []
+        for run_pass in _passes():
+            new_module, found = run_pass(module, path, ctx)
+            for item in found:
+                if item.fixed:
+                    fixed.setdefault((item.line, item.column, item.code, item.message), item)
+                else:
+                    last.append(item)
+            if not new_module.deep_equals(module):
+                changed = True
+                module = new_module
+        if not changed:
+            break
+    return module, [*fixed.values(), *last]
+
+
+def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Finding]]:
+    """Rewrite Python source text (a file, a notebook program or a Markdown block).
+
+    Raises `cst.ParserSyntaxError` when the source does not parse.
+    """
+    module = cst.parse_module(source)
+    new_module, findings = transform_module(module, path, ctx)
+    return new_module.code, findings
+
+
+def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
+    if b"\0" in data:
+        return HandlerOutput(None, [finding(path, (1, 1), "GM902", "binary file; skipped")])
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        return HandlerOutput(
+            None,
+            [finding(path, (exc.raw_line or 1, exc.raw_column + 1), "GM901",
+                     f"cannot parse as Python 3: {exc.message}")],
+        )
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return HandlerOutput(None, [finding(path, (1, 1), "GM902", f"cannot decode: {exc}")])
+    new_module, findings = transform_module(module, path, ctx)
+    if new_module.deep_equals(module):
+        return HandlerOutput(None, findings)
+    updated = new_module.bytes
+    try:
+        compile(updated, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return HandlerOutput(
+            None,
+            [*[f for f in findings if not f.fixed],
+             finding(path, (1, 1), "GM903", f"rewrite did not compile ({exc}); file not written")],
+        )
+    return HandlerOutput(updated, findings)
+
+
+PYTHON_HANDLER = Handler(name="python", triggers=TRIGGERS, run=run_python)

@@ -1,0 +1,303 @@
+"""Every rule code gemini-migrate can report, with the text `--explain` and the README show.
+
+Codes are never reused. Blocks: GM0xx legacy `google-generativeai` rewrites, GM1xx
+`google-genai` generate_content / chats -> Interactions, GM2xx Interactions misuse, GM3xx model
+names, GM4xx dependency pins, GM9xx meta (files that could not be read or parsed, suppressions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # "error" | "warning" | "info"
+    fix: str  # "safe" | "unsafe" | "none": the best fix this rule can offer
+    summary: str
+    explanation: str
+
+
+_RULES = [
+    # --- GM0xx: google-generativeai -> Interactions -------------------------------------------
+    Rule(
+        "GM001", "legacy-sdk-import", "error", "safe",
+        "`google.generativeai` import rewritten to `from google import genai`.",
+        "The `google-generativeai` package is deprecated. Once every use of the legacy SDK in "
+        "a file is migrated, its import is replaced by `from google import genai` (the alias the "
+        "file used is kept when it was not `genai`). While any use is left for a human, the "
+        "legacy import stays so the file keeps running.",
+    ),
+    Rule(
+        "GM002", "legacy-configure", "error", "safe",
+        "`genai.configure(api_key=...)` becomes a `genai.Client(...)`.",
+        "The legacy SDK kept global configuration; `google-genai` uses a client object. A "
+        "module-level `genai.configure(api_key=K)` becomes `client = genai.Client(api_key=K)`; "
+        "a configure call inside a function assigns the module's `client` through `global`. "
+        "`transport=` and `client_info=` are dropped (google-genai is HTTP only). "
+        "`credentials=`, `client_options=` and `default_metadata=` are left for a human "
+        "(GM016).",
+    ),
+    Rule(
+        "GM003", "legacy-generative-model", "error", "safe",
+        "`GenerativeModel(...)` becomes a dict of `interactions.create` arguments.",
+        "An Interactions call is stateless, so the model object becomes the arguments it stood "
+        "for: `model = dict(model=..., system_instruction=..., generation_config={...})`, "
+        "passed as `client.interactions.create(**model, input=...)`. This keeps working where "
+        "the model lives in an attribute, a global or a function argument. Deprecated model ids "
+        "the Interactions API refuses are substituted (GM303).",
+    ),
+    Rule(
+        "GM004", "legacy-generate-content", "error", "safe",
+        "`model.generate_content(...)` becomes `client.interactions.create(...)`.",
+        "Per-call `generation_config` / `safety_settings` are merged over the model's, as the "
+        "legacy SDK did. `response.text` becomes `response.output_text` and `usage_metadata` "
+        "fields become `usage` fields (GM008).",
+    ),
+    Rule(
+        "GM005", "legacy-chat-session", "error", "safe",
+        "`start_chat()` / `send_message()` become chained interactions.",
+        "The chat becomes a dict of create arguments plus `previous_interaction_id`, updated "
+        "after every turn: `chat = {**model, \"previous_interaction_id\": None}`, "
+        "`response = client.interactions.create(**chat, input=msg)`, "
+        "`chat[\"previous_interaction_id\"] = response.id`. System instruction and generation "
+        "config are re-sent every turn because they are interaction-scoped. A literal history "
+        "is sent as `user_input` / `model_output` steps on the first turn.",
+    ),
+    Rule(
+        "GM006", "legacy-streaming", "error", "safe",
+        "`generate_content(..., stream=True)` and its text loop become an Interactions stream.",
+        "The loop `for chunk in response: ... chunk.text ...` becomes a loop over events whose "
+        "body runs for `step.delta` text events, reading `chunk.delta.text`. Loops that use "
+        "the chunk in any other way are left for a human (GM013).",
+    ),
+    Rule(
+        "GM007", "legacy-async", "error", "safe",
+        "`generate_content_async` / `send_message_async` become `client.aio.interactions`.",
+        "`await model.generate_content_async(...)` becomes "
+        "`await client.aio.interactions.create(...)`.",
+    ),
+    Rule(
+        "GM008", "legacy-response-accessor", "error", "safe",
+        "`response.text` / `usage_metadata` read through the Interactions names.",
+        "`response.text` -> `response.output_text`; `usage_metadata.prompt_token_count` -> "
+        "`usage.total_input_tokens`, `candidates_token_count` -> `total_output_tokens`, "
+        "`total_token_count` -> `total_tokens`, `cached_content_token_count` -> "
+        "`total_cached_tokens`. Note: legacy `.text` raised on a blocked answer; `output_text` "
+        "returns an empty string.",
+    ),
+    Rule(
+        "GM010", "unsupported-config-key", "warning", "none",
+        "A generation config key has no Interactions equivalent; the call is left as it was.",
+        "`top_k`, `candidate_count` > 1, `presence_penalty`, `frequency_penalty`, logprobs and "
+        "similar keys cannot be expressed in `interactions.create`. Dropping them would change "
+        "the program's behaviour silently, so the call is not migrated.",
+    ),
+    Rule(
+        "GM011", "model-object-escapes", "warning", "none",
+        "A model or chat object is used in a way gemini-migrate cannot follow.",
+        "The object is passed somewhere, stored in a container, or read through an attribute "
+        "that has no Interactions equivalent. Migrating only some of its uses would break the "
+        "others, so its construction and all its calls are left as they were.",
+    ),
+    Rule(
+        "GM012", "chat-history-not-migrated", "warning", "none",
+        "Chat history that cannot be converted safely is left as it was.",
+        "History that is not a literal list of text turns, `chat.history`, `chat.rewind()` and "
+        "`chat.last` have no faithful one-line equivalent: Interactions keeps the history on "
+        "the server. The chat is left on the legacy SDK for a human to migrate.",
+    ),
+    Rule(
+        "GM013", "stream-not-migrated", "warning", "none",
+        "A streamed response is consumed in a shape gemini-migrate does not rewrite.",
+        "Only `for chunk in stream:` loops that read `chunk.text` are rewritten. A dynamic "
+        "`stream=` flag, reading `response.text` after the loop, or using the chunk otherwise "
+        "is left for a human.",
+    ),
+    Rule(
+        "GM014", "legacy-api-not-migrated", "warning", "none",
+        "A legacy SDK feature outside the migrated surface is left as it was.",
+        "Tools, files, embeddings, token counting, caching, model listing, tuning and other "
+        "legacy APIs are not rewritten yet. The call keeps working on `google-generativeai`; "
+        "migrate it by hand or with a later version of gemini-migrate.",
+    ),
+    Rule(
+        "GM015", "response-accessor-not-migrated", "warning", "none",
+        "A response attribute with no faithful Interactions equivalent.",
+        "`candidates`, `parts`, `prompt_feedback`, `safety_ratings`, `to_dict()` and similar "
+        "have no one-to-one equivalent on an Interaction. The call that produced the response "
+        "is left as it was.",
+    ),
+    Rule(
+        "GM016", "configure-option-not-migrated", "warning", "none",
+        "A `genai.configure` option has no direct `genai.Client` equivalent.",
+        "`credentials=` (OAuth is only used by google-genai on Vertex AI), `client_options=` and "
+        "`default_metadata=` need a human decision; the configure call is left as it was.",
+    ),
+    Rule(
+        "GM017", "rewrite-incomplete", "info", "none",
+        "The legacy import stays because some uses of the legacy SDK were left for a human.",
+        "Everything that could be migrated safely was; the remaining legacy uses are reported "
+        "with their own codes and marked with `# TODO(gemini-migrate)` comments.",
+    ),
+    Rule(
+        "GM020", "vertexai-generative-models", "info", "none",
+        "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
+        "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
+        "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
+    ),
+    # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
+    Rule(
+        "GM101", "genai-generate-content", "warning", "none",
+        "`client.models.generate_content` can move to `client.interactions.create`.",
+        "google-genai's generate_content surface is superseded by the Interactions API for "
+        "model calls. Reported only; the rewrite is planned.",
+    ),
+    Rule(
+        "GM102", "genai-chats", "warning", "none",
+        "`client.chats` can move to chained `client.interactions.create` calls.",
+        "Reported only; the rewrite is planned.",
+    ),
+    # --- GM2xx: Interactions misuse -------------------------------------------------------------
+    Rule(
+        "GM201", "interactions-1x-outputs", "error", "safe",
+        "`interaction.outputs` is the 1.x schema; google-genai>=2 uses `steps` / `output_text`.",
+        "`interaction.outputs[-1].text` raises AttributeError on google-genai>=2.0. Read "
+        "`interaction.output_text`, or loop over `interaction.steps`.",
+    ),
+    Rule(
+        "GM202", "interactions-1x-stream-events", "error", "safe",
+        "`content.delta` / `interaction.complete` are 1.x stream events.",
+        "On google-genai>=2.0 the events are `step.delta` and `interaction.completed`; a loop "
+        "that filters on the 1.x names silently yields nothing.",
+    ),
+    Rule(
+        "GM203", "agent-without-background", "error", "none",
+        "An agent interaction needs `background=True`.",
+        "Agents such as Deep Research only run in the background.",
+    ),
+    Rule(
+        "GM204", "store-false-with-state", "error", "none",
+        "`store=False` cannot be combined with `previous_interaction_id` or `background=True`.",
+        "An interaction that is not stored cannot be chained to or polled.",
+    ),
+    Rule(
+        "GM205", "follow-up-drops-config", "warning", "none",
+        "A follow-up turn drops `tools` / `system_instruction` / `generation_config`.",
+        "These are interaction-scoped: a call with `previous_interaction_id` must re-send them.",
+    ),
+    Rule(
+        "GM206", "role-turn-input", "error", "none",
+        "`input` given as role turns; the Interactions API takes steps.",
+        "`[{\"role\": \"user\", \"content\": ...}]` is rejected by google-genai>=2.18.1 and "
+        "silently mangled by 2.9-2.12. Use `user_input` / `model_output` steps.",
+    ),
+    Rule(
+        "GM207", "raw-bytes-inline-data", "error", "none",
+        "Inline `data` must be a base64 string, not bytes.",
+        "Raw bytes fail to serialise in every google-genai version.",
+    ),
+    Rule(
+        "GM208", "callable-in-tools", "error", "none",
+        "Python callables in `tools=` are rejected by the Interactions API.",
+        "Declare tools as dicts with a JSON Schema `parameters` and run them in an explicit "
+        "`requires_action` loop.",
+    ),
+    # --- GM3xx: model names ---------------------------------------------------------------------
+    Rule(
+        "GM301", "retired-model", "error", "unsafe",
+        "A retired model id: calls with it fail.",
+        "The model table (rules/models.toml, extendable in [tool.gemini-migrate]) lists the "
+        "successor. The fix is unsafe outside a migration: a different model can answer "
+        "differently.",
+    ),
+    Rule(
+        "GM302", "deprecated-model", "warning", "unsafe",
+        "A deprecated model id.",
+        "The model still answers today but is scheduled for retirement or refused by the "
+        "Interactions API.",
+    ),
+    Rule(
+        "GM303", "model-substituted", "info", "safe",
+        "A model id the Interactions API refuses was substituted while migrating.",
+        "The old id would be refused by `client.interactions.create`, so the migration writes "
+        "its successor from the model table and reports the substitution.",
+    ),
+    # --- GM4xx: dependency pins -----------------------------------------------------------------
+    Rule(
+        "GM401", "legacy-sdk-pin", "error", "safe",
+        "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0`.",
+        "The legacy pin is replaced once no code in the repository imports the legacy SDK.",
+    ),
+    Rule(
+        "GM402", "genai-below-floor", "error", "safe",
+        "`google-genai` below the Interactions floor.",
+        "Migrated code needs `google-genai>=2.26.0`: one spelling works from 2.26.0 on.",
+    ),
+    Rule(
+        "GM403", "legacy-js-sdk", "error", "none",
+        "`@google/generative-ai` is end-of-life; use `@google/genai`.",
+        "The JavaScript legacy SDK is no longer maintained.",
+    ),
+    Rule(
+        "GM404", "generativelanguage-direct", "warning", "none",
+        "`google-ai-generativelanguage` used directly.",
+        "The generated low-level client is an implementation detail of the legacy SDK.",
+    ),
+    Rule(
+        "GM405", "vertexai-pin", "info", "none",
+        "`vertexai` / `google-cloud-aiplatform` generative modules are being removed.",
+        "`vertexai.generative_models` is removed after June 24 2026; move to "
+        "`genai.Client(vertexai=True)`.",
+    ),
+    Rule(
+        "GM406", "lock-file-legacy", "warning", "none",
+        "A lock file pins a legacy SDK; regenerate it after fixing the manifest.",
+        "Lock files are reported, never edited.",
+    ),
+    # --- GM9xx: meta ----------------------------------------------------------------------------
+    Rule(
+        "GM901", "syntax-error", "error", "none",
+        "The file does not parse as Python 3; it was skipped.",
+        "Python 2 files, templates and files with syntax errors cannot be rewritten safely.",
+    ),
+    Rule(
+        "GM902", "unreadable-file", "error", "none",
+        "The file could not be read or decoded; it was skipped.",
+        "Permissions, invalid encodings and binary content are reported, never guessed at.",
+    ),
+    Rule(
+        "GM903", "rewrite-failed", "error", "none",
+        "The rewritten file did not compile, so it was not written.",
+        "This is a bug in gemini-migrate; please report it with the file.",
+    ),
+    Rule(
+        "GM904", "unused-noqa", "info", "safe",
+        "A `# noqa: GMxxx` comment suppresses nothing.",
+        "Remove the suppression or the code from it.",
+    ),
+    Rule(
+        "GM905", "file-changed", "error", "none",
+        "The file changed on disk during the run; it was not overwritten.",
+        "Run gemini-migrate again.",
+    ),
+    Rule(
+        "GM906", "invalid-notebook", "error", "none",
+        "A notebook (or a cell of it) could not be read; it was skipped.",
+        "Broken JSON, an nbformat 3 layout or a cell that does not parse.",
+    ),
+    Rule(
+        "GM907", "invalid-manifest", "error", "none",
+        "A manifest or config file could not be parsed.",
+        "Broken TOML / JSON / YAML; pins in it were not checked.",
+    ),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def matches(code: str, selectors: tuple[str, ...] | list[str]) -> bool:
+    """A selector is a full code or a prefix (`GM3`, `GM30`); `ALL` matches everything."""
+    return any(sel == "ALL" or code.startswith(sel) for sel in selectors)
