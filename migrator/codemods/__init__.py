@@ -33,9 +33,10 @@ TRIGGERS = (
 
 
 def _passes() -> list[Pass]:
+    from migrator.codemods.genai_models import genai_pass
     from migrator.codemods.legacy import legacy_pass
 
-    passes: list[Pass] = [legacy_pass]
+    passes: list[Pass] = [legacy_pass, genai_pass]
     try:
         from migrator.lint.python import PYTHON_PASSES
     except ImportError:
