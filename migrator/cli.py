@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -132,11 +133,25 @@ def cli(
     files = discover(targets, settings)
     ctx = engine.make_context(settings, write=not (check or diff))
     workers = settings.jobs or os.cpu_count() or 1
+    bar = None
+    if not quiet:
+        from migrator.progress import ProgressBar
+
+        bar = ProgressBar(len(files))
+    # `kill` (SIGTERM) stops the run like Ctrl-C: between files, never half way through a write.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        results = engine.run(files, ctx, jobs=workers)
+        results = engine.run(files, ctx, jobs=workers, progress=bar)
     except KeyboardInterrupt:
-        click.echo("gemini-migrate: interrupted; files already written are complete", err=True)
+        if bar:
+            bar.close()
+        click.echo("gemini-migrate: interrupted; every file is either untouched or fully "
+                   "rewritten; run again to finish", err=True)
         sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if bar:
+        bar.close()
     mode = "check" if check else "diff" if diff else "fix"
     found = emit(results, mode=mode, output_format=output_format, statistics=statistics,
                  quiet=quiet)
@@ -147,6 +162,10 @@ def cli(
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _list_rules() -> None:
