@@ -1,12 +1,1666 @@
-"""google-generativeai -> Interactions (work in progress)."""
+"""google-generativeai -> the Interactions API (`client.interactions.create`).
+
+The pass works in two steps. `Plan` reads the module (qualified names and scopes from LibCST
+metadata) and decides, call site by call site, what can be rewritten without changing the
+program's meaning; whatever it cannot follow is *pinned*: left exactly as it was, with a coded
+finding and a `# TODO(gemini-migrate)` comment. Pinning spreads: a model object with one
+unmigratable use keeps all its uses on the legacy SDK, because a half-converted object would
+break the other half. `Apply` then rewrites the tree from the plan, and `fix_imports` swaps the
+legacy import once nothing uses it any more.
+
+Representation of the legacy objects after migration:
+- `genai.configure(api_key=K)`      -> `client = genai.Client(api_key=K)`
+- `model = genai.GenerativeModel(...)` -> `model = dict(model=..., system_instruction=..., ...)`
+- `model.generate_content(x)`        -> `client.interactions.create(**model, input=x)`
+- `chat = model.start_chat()`        -> `chat = {**model, "previous_interaction_id": None}`
+- `r = chat.send_message(x)`         -> `r = client.interactions.create(**chat, input=x)` and
+                                        `chat["previous_interaction_id"] = r.id`
+"""
 
 from __future__ import annotations
 
-import libcst as cst
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata.base_provider import LazyValue
+from libcst.metadata import (
+    Access,
+    Assignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from migrator.codemods.convert import (
+    Unsupported,
+    config_dict,
+    config_items,
+    convert_config_items,
+    convert_safety,
+    dict_node,
+    history_to_steps,
+    is_text_literal,
+    literal,
+    model_literal,
+    string_value,
+    text_block,
+)
 from migrator.engine import Context
-from migrator.findings import Finding
+from migrator.findings import FIX_SAFE, Finding, finding
+
+LEGACY = "google.generativeai"
+MODEL_CLASSES = {f"{LEGACY}.GenerativeModel", f"{LEGACY}.generative_models.GenerativeModel"}
+CONFIG_CLASSES = {
+    f"{LEGACY}.GenerationConfig",
+    f"{LEGACY}.types.GenerationConfig",
+    f"{LEGACY}.types.generation_types.GenerationConfig",
+}
+CONFIGURE = f"{LEGACY}.configure"
+# The legacy SDK's default model when GenerativeModel() is called without one.
+LEGACY_DEFAULT_MODEL = "gemini-1.5-flash-002"
+
+GENERATE = {"generate_content": False, "generate_content_async": True}
+SEND = {"send_message": False, "send_message_async": True}
+USAGE_FIELDS = {
+    "prompt_token_count": "total_input_tokens",
+    "candidates_token_count": "total_output_tokens",
+    "total_token_count": "total_tokens",
+    "cached_content_token_count": "total_cached_tokens",
+}
+RESPONSE_ONLY = {"candidates", "parts", "prompt_feedback", "to_dict", "resolve", "model_version"}
+TODO_PREFIX = "# TODO(gemini-migrate): "
+
+
+# --------------------------------------------------------------------------------------------
+# Plan
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Pin:
+    code: str
+    reason: str
+    node: cst.CSTNode
+
+
+@dataclass(eq=False)
+class Construction:
+    """A `GenerativeModel(...)` call or a `model.start_chat(...)` call."""
+
+    call: cst.Call
+    holder: Holder | None = None
+    # create() keyword arguments this construction stands for, in order.
+    kwargs: list[tuple[str, cst.BaseExpression]] = field(default_factory=list)
+    history: list[cst.Dict] | None = None
+    model_source: Holder | Construction | None = None  # for start_chat
+
+
+@dataclass(eq=False)
+class Holder:
+    """Where a model or chat object lives: a name in a scope, an attribute, a dict of them."""
+
+    key: str
+    kind: str  # "model" | "chat"
+    constructions: list[Construction] = field(default_factory=list)
+    uses: list[cst.BaseExpression] = field(default_factory=list)
+    pin: Pin | None = None
+    sites: list[Site] = field(default_factory=list)
+    chats: list[Construction] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Site:
+    """A `generate_content` or `send_message` call being migrated."""
+
+    call: cst.Call
+    method: str
+    receiver: cst.BaseExpression
+    holder: Holder | None
+    inline: Construction | None
+    is_async: bool
+    stream: bool = False
+    pin: Pin | None = None
+    result: cst.BaseExpression | None = None  # the call or the Await around it
+    statement: cst.SimpleStatementLine | None = None
+    accessor_edits: list[tuple[cst.Attribute, Callable[[cst.Attribute], cst.BaseExpression]]] = (
+        field(default_factory=list)
+    )
+    loops: list[cst.For] = field(default_factory=list)
+    # New arguments: original ones edited in place (None drops one), new ones in front.
+    edits: dict[int, cst.Arg | None] = field(default_factory=dict)
+    prepend: list[cst.Arg] = field(default_factory=list)
+    response_target: cst.BaseExpression | None = None
+    hoist: bool = False
+    first_turn_history: list[cst.Dict] | None = None
+
+
+class Plan:
+    def __init__(self, wrapper: MetadataWrapper, path: str, ctx: Context) -> None:
+        self.module = wrapper.module
+        self.path = path
+        self.ctx = ctx
+        self.qnames = wrapper.resolve(QualifiedNameProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.findings: list[Finding] = []
+        self.holders: dict[str, Holder] = {}
+        self.constructions: dict[cst.Call, Construction] = {}
+        self.sites: list[Site] = []
+        self.configures: list[tuple[cst.Call, cst.SimpleStatementLine, Pin | None]] = []
+        self.loose_pins: list[Pin] = []  # legacy calls that stay, not tied to a holder
+        self.config_defs: dict[cst.Assign, cst.Dict] = {}  # GenerationConfig(...) -> dict
+        self.literal_defs: dict[cst.SimpleString, tuple[cst.BaseExpression, str, str]] = {}
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        return _qualified(self.qnames, node)
+
+    def pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        where = self.positions[node].start
+        return where.line, where.column + 1
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(
+            current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        ):
+            current = self.parent(current)
+        return current
+
+    def is_legacy(self, node: cst.CSTNode, names: set[str]) -> bool:
+        return bool(self.qualified(node) & names)
+
+    def binding_scope(self, name: cst.Name) -> Scope | None:
+        scope = self.scopes.get(name)
+        if scope is None:
+            return None
+        for assignment in scope[name.value]:
+            return assignment.scope
+        return None
+
+    # -- holder keys ------------------------------------------------------------------------
+
+    def canonical(self, node: cst.BaseExpression) -> str | None:
+        """A stable spelling of a receiver; None when it has side effects or is too complex."""
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, cst.Attribute):
+            base = self.canonical(node.value)
+            return None if base is None else f"{base}.{node.attr.value}"
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if not isinstance(index, cst.Index):
+                return None
+            base = self.canonical(node.value)
+            if base is None:
+                return None
+            key = string_value(index.value)
+            if key is not None and key.isidentifier():
+                # st.session_state["chat"] and st.session_state.chat are the same object.
+                return f"{base}.{key}"
+            if isinstance(index.value, (cst.Name, cst.Integer, cst.SimpleString, cst.Attribute)):
+                return f"{base}[]"
+        return None
+
+    def holder_key(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Name):
+            scope = self.binding_scope(node)
+            return f"name:{id(scope)}:{node.value}" if scope is not None else None
+        spelled = self.canonical(node)
+        if spelled is None:
+            return None
+        root = spelled.split(".", 1)[0].split("[", 1)[0]
+        if root in ("self", "cls"):
+            owner = self.enclosing_class(node)
+            return f"attr:{owner}:{spelled}"
+        return f"attr::{spelled}"
+
+    def enclosing_class(self, node: cst.CSTNode) -> str:
+        current = self.parent(node)
+        while current is not None:
+            if isinstance(current, cst.ClassDef):
+                return current.name.value
+            current = self.parent(current)
+        return ""
+
+    def pin(self, thing: Holder | Site, code: str, reason: str, node: cst.CSTNode) -> None:
+        if thing.pin is None:
+            thing.pin = Pin(code, reason, node)
+
+    # -- discovery --------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        calls = [n for n in _walk(self.module) if isinstance(n, cst.Call)]
+        calls.sort(key=lambda c: self.pos(c))
+        for call in calls:
+            names = self.qualified(call.func)
+            if CONFIGURE in names:
+                self.collect_configure(call)
+            elif names & MODEL_CLASSES:
+                self.collect_model(call)
+        self.collect_uses()
+        self.collect_unresolved(calls)
+
+    def collect_configure(self, call: cst.Call) -> None:
+        statement = self.statement_of(call)
+        pin: Pin | None = None
+        expr_stmt = (
+            isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and statement.body[0].value is call
+        )
+        if not expr_stmt:
+            pin = Pin("GM016", "configure() is used inside an expression", call)
+        for arg in call.args:
+            name = arg.keyword.value if arg.keyword else None
+            if name in ("credentials", "client_options", "default_metadata") or arg.star:
+                pin = Pin("GM016", f"configure({name or '**'}=...) has no direct Client "
+                          "equivalent", call)
+            elif name not in ("api_key", "transport", "client_info"):
+                pin = Pin("GM016", f"configure() argument {name!r} is not understood", call)
+        assert statement is None or isinstance(statement, (cst.SimpleStatementLine,
+                                                           cst.BaseCompoundStatement))
+        self.configures.append((call, statement, pin))  # type: ignore[arg-type]
+
+    def collect_model(self, call: cst.Call) -> None:
+        construction = Construction(call)
+        self.constructions[call] = construction
+        try:
+            construction.kwargs = self.model_kwargs(call)
+        except Unsupported as exc:
+            self.loose_pins.append(Pin(exc.code, exc.reason, call))
+            construction.kwargs = []
+            self.attach(construction, "model", pinned=Pin(exc.code, exc.reason, call))
+            return
+        self.attach(construction, "model")
+
+    def attach(self, construction: Construction, kind: str, pinned: Pin | None = None) -> None:
+        """Find where a construction's result goes: a holder, or an inline method call."""
+        call = construction.call
+        parent = self.parent(call)
+        target: cst.BaseExpression | None = None
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+        elif isinstance(parent, cst.AnnAssign) and parent.value is call:
+            target = parent.target
+        if target is not None:
+            key = self.holder_key(target)
+            if key is None:
+                self.loose_pins.append(
+                    Pin("GM011", f"the {kind} is stored where gemini-migrate cannot follow it",
+                        call))
+                return
+            holder = self.holders.setdefault(key, Holder(key, kind))
+            if holder.kind != kind:
+                self.pin(holder, "GM011", "the same name holds models and chats", call)
+            construction.holder = holder
+            holder.constructions.append(construction)
+            if pinned is not None:
+                self.pin(holder, pinned.code, pinned.reason, call)
+            return
+        # Inline: genai.GenerativeModel(...).generate_content(...)
+        if (
+            isinstance(parent, cst.Attribute)
+            and kind == "model"
+            and parent.attr.value in GENERATE
+            and isinstance(self.parent(parent), cst.Call)
+            and self.parent(parent).func is parent  # type: ignore[union-attr]
+        ):
+            if pinned is not None:
+                self.loose_pins.append(pinned)
+                return
+            site_call = self.parent(parent)
+            assert isinstance(site_call, cst.Call)
+            self.sites.append(
+                Site(site_call, parent.attr.value, call, None, construction,
+                     GENERATE[parent.attr.value])
+            )
+            return
+        if kind == "model" and isinstance(parent, cst.Attribute) and parent.attr.value == "start_chat":
+            chat_call = self.parent(parent)
+            if isinstance(chat_call, cst.Call) and pinned is None:
+                self.collect_chat(chat_call, construction)
+                return
+        self.loose_pins.append(
+            pinned or Pin("GM011", f"the {kind} object is used where gemini-migrate cannot "
+                          "follow it", call))
+
+    def collect_chat(self, call: cst.Call, source: Holder | Construction) -> None:
+        construction = Construction(call, model_source=source)
+        self.constructions[call] = construction
+        pinned: Pin | None = None
+        for arg in call.args:
+            name = arg.keyword.value if arg.keyword else ("history" if not arg.star else None)
+            if name == "history":
+                value = arg.value
+                if isinstance(value, cst.Name) and value.value == "None":
+                    continue
+                try:
+                    steps = history_to_steps(value)
+                except Unsupported as exc:
+                    pinned = Pin(exc.code, exc.reason, call)
+                else:
+                    construction.history = steps or None
+            elif name == "enable_automatic_function_calling":
+                if not m.matches(arg.value, m.Name("False")):
+                    pinned = Pin("GM014", "automatic function calling is not migrated yet", call)
+            else:
+                pinned = Pin("GM011", f"start_chat() argument {name!r} is not understood", call)
+        self.attach(construction, "chat", pinned)
+        if isinstance(source, Holder):
+            source.chats.append(construction)
+        if construction.holder is None and pinned is None and not any(
+            p.node is call for p in self.loose_pins
+        ):
+            pass
+
+    def model_kwargs(self, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+        kwargs: list[tuple[str, cst.BaseExpression]] = []
+        model_node: cst.BaseExpression | None = None
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                raise Unsupported("GM011", "GenerativeModel(**kwargs) cannot be followed")
+            name = arg.keyword.value if arg.keyword else ("model_name" if index == 0 else None)
+            if name == "model_name":
+                model_node = arg.value
+            elif name == "system_instruction":
+                if isinstance(arg.value, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
+                    raise Unsupported("GM014", "a non-text system_instruction is not migrated yet")
+                kwargs.append(("system_instruction", arg.value))
+            elif name == "generation_config":
+                kwargs.append(("generation_config", self.generation_config(arg.value)))
+            elif name == "safety_settings":
+                kwargs.append(("safety_settings", convert_safety(arg.value)))
+            elif name in ("tools", "tool_config"):
+                raise Unsupported("GM014", f"{name}= (function calling) is not migrated yet")
+            else:
+                raise Unsupported("GM011", f"GenerativeModel argument {name!r} is not understood")
+        kwargs.insert(0, ("model", self.model_name(model_node, call)))
+        return kwargs
+
+    def model_name(self, node: cst.BaseExpression | None, call: cst.Call) -> cst.BaseExpression:
+        if node is None:
+            new_id, info = self.ctx.models.interactions_name(LEGACY_DEFAULT_MODEL)
+            self.findings.append(finding(
+                self.path, self.pos(call), "GM303",
+                f"GenerativeModel() used the legacy default {LEGACY_DEFAULT_MODEL}; wrote "
+                f"{new_id!r}", fix=FIX_SAFE, fixed=True, **{"from": LEGACY_DEFAULT_MODEL,
+                                                            "to": new_id}))
+            return literal(new_id)
+        new_node, old, new = model_literal(node, self.ctx.models)
+        if old is not None and new is not None:
+            self.findings.append(finding(
+                self.path, self.pos(node), "GM303",
+                f"model {old!r} is refused by the Interactions API; substituted {new!r}",
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
+            return new_node
+        if isinstance(node, cst.Name):
+            self.substitute_constant(node)
+        return new_node
+
+    def substitute_constant(self, name: cst.Name) -> None:
+        """MODEL = "gemini-1.5-flash" at module level, used as the model: fix the constant."""
+        scope = self.scopes.get(name)
+        if scope is None:
+            return
+        assignments = list(scope[name.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return
+        node = assignments[0].node
+        parent = self.parent(node)
+        if not (isinstance(parent, cst.AssignTarget) and isinstance(self.parent(parent), cst.Assign)):
+            return
+        value = self.parent(parent).value  # type: ignore[union-attr]
+        if not isinstance(value, cst.SimpleString) or value in self.literal_defs:
+            return
+        new_node, old, new = model_literal(value, self.ctx.models)
+        if old is not None and new is not None:
+            self.literal_defs[value] = (new_node, old, new)
+            self.findings.append(finding(
+                self.path, self.pos(value), "GM303",
+                f"model {old!r} is refused by the Interactions API; substituted {new!r}",
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
+
+    def generation_config(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(node, cst.Call) and self.is_legacy(node.func, CONFIG_CLASSES):
+            items = convert_config_items(config_items(node))
+            return dict_node(items)
+        if isinstance(node, cst.Dict):
+            items = convert_config_items(config_items(node))
+            return config_dict(items, node)
+        if isinstance(node, cst.Name):
+            return self.config_name(node)
+        raise Unsupported("GM010", "generation config is not a literal")
+
+    def config_name(self, name: cst.Name) -> cst.BaseExpression:
+        """A name bound once to a literal config: usable as is, or its definition converted."""
+        scope = self.scopes.get(name)
+        assignments = list(scope[name.value]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            raise Unsupported("GM010", f"generation config {name.value!r} cannot be followed")
+        target = assignments[0].node
+        assign = self.parent(self.parent(target))  # Name -> AssignTarget -> Assign
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            raise Unsupported("GM010", f"generation config {name.value!r} cannot be followed")
+        for access in assignments[0].references:
+            parent = self.parent(access.node)
+            if not (isinstance(parent, cst.Arg) and parent.keyword is not None
+                    and parent.keyword.value == "generation_config"):
+                raise Unsupported("GM011", f"generation config {name.value!r} is used elsewhere")
+        value = assign.value
+        if isinstance(value, cst.Call) and self.is_legacy(value.func, CONFIG_CLASSES):
+            self.config_defs[assign] = dict_node(convert_config_items(config_items(value)))
+            return name
+        if isinstance(value, cst.Dict):
+            items = config_items(value)
+            if convert_config_items(items) == items:
+                return name
+        raise Unsupported("GM010", f"generation config {name.value!r} cannot be converted")
+
+    def collect_uses(self) -> None:
+        """Every read of every holder, found through scopes (names) or spelling (attributes).
+        Classifying a model's uses finds its chats, whose uses are collected in a second round."""
+        done: set[str] = set()
+        while True:
+            todo = {k: h for k, h in self.holders.items() if k not in done}
+            if not todo:
+                return
+            done.update(todo)
+            self.collect_uses_of(todo)
+
+    def collect_uses_of(self, holders: dict[str, Holder]) -> None:
+        name_holders = {k: h for k, h in holders.items() if k.startswith("name:")}
+        attr_holders = {k: h for k, h in holders.items() if k.startswith("attr:")}
+        seen_scopes: set[int] = set()
+        for scope in self.scopes.values():
+            if scope is None or id(scope) in seen_scopes:
+                continue
+            seen_scopes.add(id(scope))
+            for access in scope.accesses:
+                node = access.node
+                if not isinstance(node, cst.Name):
+                    continue
+                key = self.holder_key(node)
+                if key in name_holders:
+                    name_holders[key].uses.append(node)
+            for assignment in scope.assignments:
+                if not isinstance(assignment, Assignment):
+                    continue
+                key = f"name:{id(assignment.scope)}:{assignment.name}"
+                holder = name_holders.get(key)
+                if holder is None:
+                    continue
+                self.check_assignment(holder, assignment.node)
+        if attr_holders:
+            for node in _walk(self.module):
+                if isinstance(node, (cst.Attribute, cst.Subscript)):
+                    key = self.holder_key(node)
+                    holder = attr_holders.get(key) if key else None
+                    if holder is None:
+                        continue
+                    parent = self.parent(node)
+                    if isinstance(parent, cst.AssignTarget):
+                        self.check_assignment(holder, node)
+                    else:
+                        holder.uses.append(node)
+        for holder in holders.values():
+            for use in holder.uses:
+                self.classify_use(holder, use)
+
+    def check_assignment(self, holder: Holder, target: cst.CSTNode) -> None:
+        parent = self.parent(target)
+        assign = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
+        value = getattr(assign, "value", None)
+        if isinstance(value, cst.Call) and value in self.constructions:
+            return
+        if isinstance(value, cst.Name) and value.value == "None":
+            return
+        self.pin(holder, "GM011", f"{self.code(target)} is also assigned something else", target)
+
+    def classify_use(self, holder: Holder, use: cst.BaseExpression) -> None:
+        parent = self.parent(use)
+        grand = self.parent(parent) if parent is not None else None
+        if isinstance(parent, cst.Attribute) and parent.value is use:
+            method = parent.attr.value
+            is_call = isinstance(grand, cst.Call) and grand.func is parent
+            if holder.kind == "model" and is_call and method in GENERATE:
+                assert isinstance(grand, cst.Call)
+                site = Site(grand, method, use, holder, None, GENERATE[method])
+                holder.sites.append(site)
+                self.sites.append(site)
+                return
+            if holder.kind == "model" and is_call and method == "start_chat":
+                assert isinstance(grand, cst.Call)
+                self.collect_chat(grand, holder)
+                return
+            if holder.kind == "chat" and is_call and method in SEND:
+                assert isinstance(grand, cst.Call)
+                site = Site(grand, method, use, holder, None, SEND[method])
+                holder.sites.append(site)
+                self.sites.append(site)
+                return
+            if holder.kind == "chat" and method in ("history", "rewind", "last"):
+                self.pin(holder, "GM012", f"chat.{method} has no one-line Interactions "
+                         "equivalent", use)
+                return
+            if holder.kind == "model" and method in ("count_tokens", "count_tokens_async"):
+                self.pin(holder, "GM014", "count_tokens is not migrated yet", use)
+                return
+            self.pin(holder, "GM011", f"{self.code(parent)} is not understood", use)
+            return
+        if _is_truth_test(use, parent):
+            return
+        self.pin(holder, "GM011", f"{self.code(use)} is passed or stored where gemini-migrate "
+                 "cannot follow it", use)
+
+    def collect_unresolved(self, calls: Sequence[cst.Call]) -> None:
+        """generate_content / send_message on receivers no holder explains pin every holder of
+        that kind: the receiver might be one of them under another name."""
+        known = {site.call for site in self.sites}
+        known |= {c.call for c in self.constructions.values()}
+        for call in calls:
+            func = call.func
+            if not isinstance(func, cst.Attribute) or call in known:
+                continue
+            method = func.attr.value
+            if method not in GENERATE and method not in SEND and method != "start_chat":
+                continue
+            if self.qualified(func.value) and not any(
+                q.startswith(LEGACY) for q in self.qualified(func.value)
+            ):
+                continue  # a receiver whose origin is known and foreign (e.g. vertexai)
+            kind = "chat" if method in SEND else "model"
+            self.loose_pins.append(Pin("GM011", f"cannot tell which {kind} "
+                                       f"{self.code(func.value)!r} is", call))
+            for holder in self.holders.values():
+                if holder.kind == kind:
+                    self.pin(holder, "GM011", f"{self.code(func.value)}.{method}() elsewhere "
+                             f"may use this {kind}", call)
+
+    # -- sites ------------------------------------------------------------------------------
+
+    def plan_sites(self) -> None:
+        for site in self.sites:
+            try:
+                self.plan_site(site)
+            except Unsupported as exc:
+                self.pin(site, exc.code, exc.reason, site.call)
+
+    def plan_site(self, site: Site) -> None:
+        parent = self.parent(site.call)
+        site.result = parent if isinstance(parent, cst.Await) else site.call
+        if site.is_async and not isinstance(parent, cst.Await):
+            raise Unsupported("GM011", "the coroutine is not awaited where it is created")
+        content_name = "contents" if site.method in GENERATE else "content"
+        content_index: int | None = None
+        config_index: int | None = None
+        per_call_config: cst.BaseExpression | None = None
+        for index, arg in enumerate(site.call.args):
+            if arg.star:
+                raise Unsupported("GM011", "** arguments cannot be followed")
+            name = arg.keyword.value if arg.keyword else (content_name if index == 0 else None)
+            if name == content_name:
+                content_index = index
+            elif name == "stream":
+                if m.matches(arg.value, m.Name("True")):
+                    site.stream = True
+                elif not m.matches(arg.value, m.Name("False")):
+                    raise Unsupported("GM013", "stream= is not a literal True or False")
+            elif name == "generation_config":
+                per_call_config = self.generation_config(arg.value)
+                config_index = index
+            elif name == "safety_settings":
+                if any(k == "safety_settings" for c in self.model_constructions(site)
+                       for k, _ in c.kwargs):
+                    raise Unsupported("GM010", "per-call safety settings merged over the "
+                                      "model's are not migrated")
+                site.edits[index] = arg.with_changes(value=convert_safety(arg.value))
+            elif name == "request_options":
+                site.edits[index] = _rename(arg, "timeout", self.timeout(arg.value))
+            elif name in ("tools", "tool_config"):
+                raise Unsupported("GM014", f"{name}= (function calling) is not migrated yet")
+            else:
+                raise Unsupported("GM011", f"argument {name!r} is not understood")
+        if content_index is None:
+            raise Unsupported("GM011", f"{site.method}() without {content_name}")
+        content_arg = site.call.args[content_index]
+        new_input = self.convert_input(content_arg.value)
+        if site.holder is not None and site.holder.kind == "chat":
+            history = self.first_turn_history(site)
+            if history:
+                new_input = cst.List(
+                    [cst.Element(s) for s in history]
+                    + [cst.Element(dict_node([("type", literal("user_input")),
+                                              ("content", _as_blocks(new_input))]))])
+        site.edits[content_index] = _rename(content_arg, "input", new_input)
+        if site.inline is not None:
+            merged = self.merge_inline(site.inline.kwargs, per_call_config)
+            if config_index is not None:
+                site.edits[config_index] = None
+            site.prepend = [_kwarg(k, v) for k, v in merged]
+        else:
+            receiver = _clean(site.receiver)
+            has_config = [any(k == "generation_config" for k, _ in c.kwargs)
+                          for c in self.model_constructions(site)]
+            if per_call_config is not None and any(has_config):
+                assert config_index is not None
+                site.edits[config_index] = None
+                site.prepend = [cst.Arg(self.merged_receiver(site, receiver, per_call_config),
+                                        star="**")]
+            else:
+                if config_index is not None:
+                    assert per_call_config is not None
+                    site.edits[config_index] = site.call.args[config_index].with_changes(
+                        value=per_call_config)
+                site.prepend = [cst.Arg(receiver, star="**")]
+        self.plan_result(site)
+
+    def model_constructions(self, site: Site) -> list[Construction]:
+        holder = site.holder
+        if holder is None:
+            return [site.inline] if site.inline else []
+        if holder.kind == "model":
+            return holder.constructions
+        out: list[Construction] = []
+        for chat in holder.constructions:
+            source = chat.model_source
+            if isinstance(source, Holder):
+                out.extend(source.constructions)
+            elif isinstance(source, Construction):
+                out.append(source)
+        return out
+
+    def merged_receiver(
+        self, site: Site, receiver: cst.BaseExpression, config: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        base = cst.Subscript(receiver, [cst.SubscriptElement(cst.Index(literal(
+            "generation_config")))])
+        elements: list[cst.BaseDictElement] = [cst.StarredDictElement(base)]
+        if isinstance(config, cst.Dict):
+            elements.extend(config.elements)
+        else:
+            elements.append(cst.StarredDictElement(config))
+        if not all(any(k == "generation_config" for k, _ in c.kwargs)
+                   for c in self.model_constructions(site)):
+            raise Unsupported("GM010", "per-call generation_config over a model that only "
+                              "sometimes has one")
+        return cst.Dict([cst.StarredDictElement(receiver),
+                         cst.DictElement(literal("generation_config"), cst.Dict(elements))])
+
+    def merge_inline(
+        self, kwargs: list[tuple[str, cst.BaseExpression]], config: cst.BaseExpression | None
+    ) -> list[tuple[str, cst.BaseExpression]]:
+        if config is None:
+            return kwargs
+        out = []
+        merged = False
+        for key, value in kwargs:
+            if key == "generation_config":
+                if not (isinstance(value, cst.Dict) and isinstance(config, cst.Dict)):
+                    raise Unsupported("GM010", "per-call generation_config over a config that "
+                                      "is not a literal")
+                value = cst.Dict([*value.elements, *config.elements])
+                merged = True
+            out.append((key, value))
+        if not merged:
+            out.append(("generation_config", config))
+        return out
+
+    def timeout(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(node, cst.Dict) and len(node.elements) == 1:
+            element = node.elements[0]
+            if isinstance(element, cst.DictElement) and string_value(element.key) == "timeout":
+                return element.value
+        raise Unsupported("GM014", "request_options other than a literal timeout")
+
+    def convert_input(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        if is_text_literal(node):
+            return node
+        if isinstance(node, (cst.List, cst.Tuple)):
+            if node.elements and all(
+                isinstance(e, cst.Element) and is_text_literal(e.value) for e in node.elements
+            ):
+                return cst.List([cst.Element(text_block(e.value)) for e in node.elements])
+            if node.elements and all(isinstance(e.value, cst.Dict) for e in node.elements):
+                return cst.List([cst.Element(s) for s in _history_input(node)])
+            raise Unsupported("GM014", "multimodal or non-text contents are not migrated yet")
+        if isinstance(node, cst.Dict):
+            raise Unsupported("GM014", "contents given as a dict are not migrated yet")
+        if isinstance(node, cst.Name):
+            self.check_input_name(node)
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            raise Unsupported("GM014", "contents built by a comprehension are not migrated yet")
+        return node
+
+    def check_input_name(self, name: cst.Name) -> None:
+        """A name bound to parts, images or files is not text: leave it to a human."""
+        scope = self.scopes.get(name)
+        if scope is None:
+            return
+        for assignment in scope[name.value]:
+            if not isinstance(assignment, Assignment):
+                continue
+            parent = self.parent(assignment.node)
+            assign = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
+            value = getattr(assign, "value", None)
+            if isinstance(value, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp)):
+                raise Unsupported("GM014", f"{name.value!r} holds parts, not text: multimodal "
+                                  "input is not migrated yet")
+            if isinstance(value, cst.Call):
+                callee = self.code(value.func)
+                names = self.qualified(value.func)
+                if any(q.startswith(("PIL.", LEGACY)) for q in names) or callee.endswith(
+                    ("Image.open", ".read", "read_bytes", "upload_file", "open")
+                ):
+                    raise Unsupported("GM014", f"{name.value!r} holds an image, file or bytes: "
+                                      "multimodal input is not migrated yet")
+
+    def first_turn_history(self, site: Site) -> list[cst.Dict] | None:
+        """The history of `start_chat(history=...)` goes with the chat's first message, which
+        must be statically the first: the next statement after start_chat that touches the
+        chat, in the same block."""
+        holder = site.holder
+        assert holder is not None
+        histories = [c.history for c in holder.constructions if c.history]
+        if not histories:
+            return None
+        if len(holder.constructions) != 1 or not holder.key.startswith("name:"):
+            raise Unsupported("GM012", "history replay needs one chat created in one place")
+        start = self.statement_of(holder.constructions[0].call)
+        block = self.parent(start) if start is not None else None
+        body = list(getattr(block, "body", ()) or ())
+        if start not in body:
+            raise Unsupported("GM012", "cannot tell which message is the chat's first")
+        uses = {id(n) for n in holder.uses}
+        first = next((s for s in body[body.index(start) + 1:]
+                      if any(id(n) in uses for n in _walk(s))), None)
+        firsts = [s for s in holder.sites if self.statement_of(s.call) is first]
+        if first is None or len(firsts) != 1:
+            raise Unsupported("GM012", "the chat's first message is not in straight-line code "
+                              "after start_chat(history=...)")
+        return histories[0] if firsts[0] is site else None
+
+    # -- results ----------------------------------------------------------------------------
+
+    def plan_result(self, site: Site) -> None:
+        result = site.result
+        assert result is not None
+        parent = self.parent(result)
+        statement = self.statement_of(result)
+        is_chat = site.holder is not None and site.holder.kind == "chat"
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            site.statement = statement if isinstance(statement, cst.SimpleStatementLine) else None
+            if isinstance(target, cst.Name):
+                self.follow_response(site, target)
+            elif self.canonical(target) is None:
+                raise Unsupported("GM011", "the response is stored where it cannot be followed")
+            else:
+                self.response_escapes_ok(site, target)
+            site.response_target = target
+        elif isinstance(parent, cst.Attribute) and parent.value is result:
+            self.accessor(site, parent)
+            if is_chat:
+                self.plan_hoist(site)
+        elif isinstance(parent, cst.Expr):
+            site.statement = statement if isinstance(statement, cst.SimpleStatementLine) else None
+            if site.stream:
+                raise Unsupported("GM013", "a stream that is never read")
+        elif isinstance(parent, cst.For) and parent.iter is result:
+            if not site.stream:
+                raise Unsupported("GM011", "iterating over a non-streamed response")
+            self.plan_loop(site, parent)
+            if is_chat and site.holder is not None:
+                raise Unsupported("GM013", "a chat stream consumed inline is not migrated yet")
+        else:
+            raise Unsupported("GM011", "the response is passed or returned where "
+                              "gemini-migrate cannot follow it")
+        if is_chat and site.statement is None and not site.hoist:
+            raise Unsupported("GM011", "cannot place the chat-state update after this call")
+
+    def response_escapes_ok(self, site: Site, target: cst.BaseExpression) -> None:
+        raise Unsupported("GM011", f"the response is stored in {self.code(target)}; "
+                          "its reads cannot be followed")
+
+    def follow_response(self, site: Site, target: cst.Name) -> None:
+        scope = self.scopes.get(target)
+        if scope is None:
+            raise Unsupported("GM011", "cannot resolve the response variable")
+        assignments = [a for a in scope.assignments[target.value] if isinstance(a, Assignment)]
+        accesses: list[Access] = []
+        for assignment in assignments:
+            parent = self.parent(self.parent(assignment.node))
+            value = getattr(parent, "value", None)
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if not (isinstance(value, cst.Call) and any(s.call is value for s in self.sites)):
+                raise Unsupported("GM011", f"{target.value!r} also holds other values")
+            accesses.extend(assignment.references)
+        loops = 0
+        for access in {id(a.node): a for a in accesses}.values():
+            node = access.node
+            parent = self.parent(node)
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                if site.stream:
+                    raise Unsupported("GM013", f"{self.code(parent)} on a stream is not "
+                                      "migrated")
+                self.accessor(site, parent)
+            elif isinstance(parent, cst.For) and parent.iter is node and site.stream:
+                loops += 1
+                self.plan_loop(site, parent)
+            elif _is_truth_test(node, parent):
+                continue
+            else:
+                raise Unsupported("GM011", f"the response {target.value!r} is used where "
+                                  "gemini-migrate cannot follow it")
+        if site.stream and loops != 1:
+            raise Unsupported("GM013", "a stream must be read by exactly one for loop")
+
+    def accessor(self, site: Site, attribute: cst.Attribute) -> None:
+        name = attribute.attr.value
+        if name == "text":
+            site.accessor_edits.append((attribute, lambda a: a.with_changes(
+                attr=cst.Name("output_text"))))
+            return
+        if name == "usage_metadata":
+            outer = self.parent(attribute)
+            if isinstance(outer, cst.Attribute) and outer.value is attribute:
+                new = USAGE_FIELDS.get(outer.attr.value)
+                if new is None:
+                    raise Unsupported("GM015", f"usage_metadata.{outer.attr.value} has no "
+                                      "Interactions equivalent")
+                site.accessor_edits.append((attribute, lambda a: a.with_changes(
+                    attr=cst.Name("usage"))))
+                site.accessor_edits.append((outer, lambda a, new=new: a.with_changes(
+                    attr=cst.Name(new))))
+                return
+            raise Unsupported("GM015", "usage_metadata read as a whole")
+        if name in RESPONSE_ONLY:
+            raise Unsupported("GM015", f"response.{name} has no faithful Interactions "
+                              "equivalent yet")
+        if name == "id" and site.holder is not None:
+            return
+        raise Unsupported("GM015", f"response.{name} is not understood")
+
+    def plan_loop(self, site: Site, loop: cst.For) -> None:
+        target = loop.target
+        if not isinstance(target, cst.Name):
+            raise Unsupported("GM013", "the stream loop target is not a simple name")
+        scope = self.scopes.get(target)
+        reads = []
+        for assignment in (scope.assignments[target.value] if scope else ()):
+            if not isinstance(assignment, Assignment) or assignment.node is not target:
+                if isinstance(assignment, Assignment):
+                    raise Unsupported("GM013", f"{target.value!r} is reused outside the loop")
+                continue
+            reads.extend(assignment.references)
+        for access in reads:
+            node = access.node
+            parent = self.parent(node)
+            if not (isinstance(parent, cst.Attribute) and parent.value is node
+                    and parent.attr.value == "text"):
+                raise Unsupported("GM013", "the stream loop uses the chunk for more than "
+                                  "its text")
+            if not _inside(node, loop.body, self.parent):
+                raise Unsupported("GM013", "the chunk is read after the loop")
+        site.loops.append(loop)
+
+    def plan_hoist(self, site: Site) -> None:
+        """`print(chat.send_message(m).text)`: the call moves into its own statement first."""
+        result = site.result
+        assert result is not None
+        statement = self.statement_of(result)
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            raise Unsupported("GM011", "cannot move the chat call out of this statement")
+        calls = [n for n in _walk(statement) if isinstance(n, cst.Call)]
+        path = set()
+        current: cst.CSTNode | None = result
+        while current is not None and current is not statement:
+            path.add(id(current))
+            current = self.parent(current)
+        for call in calls:
+            if call is site.call or any(call is a for a in _walk(site.call)):
+                continue
+            if id(call) not in path:
+                raise Unsupported("GM011", "other calls in the statement would run in a "
+                                  "different order")
+        for node in _walk(statement):
+            if isinstance(node, (cst.Lambda, cst.BaseComp, cst.IfExp, cst.BooleanOperation,
+                                 cst.NamedExpr, cst.Yield)):
+                raise Unsupported("GM011", "the chat call is evaluated conditionally")
+        site.statement = statement
+        site.hoist = True
+
+    # -- pins -------------------------------------------------------------------------------
+
+    def propagate(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for site in self.sites:
+                holder = site.holder
+                if site.pin is not None and holder is not None and holder.pin is None:
+                    holder.pin = site.pin
+                    changed = True
+                if holder is not None and holder.pin is not None and site.pin is None:
+                    site.pin = Pin(holder.pin.code, holder.pin.reason, site.call)
+                    changed = True
+            for holder in self.holders.values():
+                if holder.kind != "chat":
+                    continue
+                for chat in holder.constructions:
+                    source = chat.model_source
+                    if isinstance(source, Holder):
+                        if holder.pin is not None and source.pin is None:
+                            source.pin = holder.pin
+                            changed = True
+                        if source.pin is not None and holder.pin is None:
+                            holder.pin = Pin(source.pin.code, source.pin.reason, chat.call)
+                            changed = True
+            for holder in self.holders.values():
+                if holder.kind == "model":
+                    for chat in holder.chats:
+                        if chat.holder is None and holder.pin is None and not any(
+                            p.node is chat.call for p in self.loose_pins
+                        ):
+                            # a start_chat() whose chat goes somewhere we cannot follow
+                            holder.pin = Pin("GM011", "a chat of this model cannot be followed",
+                                             chat.call)
+                            changed = True
+                        if chat.holder is None and any(p.node is chat.call
+                                                       for p in self.loose_pins):
+                            if holder.pin is None:
+                                holder.pin = Pin("GM011", "a chat of this model is left as it "
+                                                 "was", chat.call)
+                                changed = True
+
+    def build(self) -> None:
+        self.collect()
+        self.plan_sites()
+        self.propagate()
+
+
+def _qualified(qnames: object, node: cst.CSTNode) -> set[str]:
+    value = qnames.get(node)  # type: ignore[attr-defined]
+    if value is None:
+        return set()
+    if isinstance(value, LazyValue):
+        value = value()
+    return {q.name for q in value}
+
+
+def _is_truth_test(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
+    if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
+        return True
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return True
+    if isinstance(parent, cst.Comparison) and len(parent.comparisons) == 1:
+        target = parent.comparisons[0]
+        return isinstance(target.operator, (cst.Is, cst.IsNot)) and m.matches(
+            target.comparator, m.Name("None")) or m.matches(parent.left, m.Name("None"))
+    return False
+
+
+def _inside(
+    node: cst.CSTNode, body: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
+) -> bool:
+    current: cst.CSTNode | None = node
+    while current is not None:
+        if current is body:
+            return True
+        current = parent(current)
+    return False
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _clean(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
+
+
+_NO_SPACE_EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE_EQUAL)
+
+
+def _rename(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
+    """The same argument slot (comma, comments) under a keyword."""
+    equal = arg.equal if arg.keyword is not None else _NO_SPACE_EQUAL
+    return arg.with_changes(keyword=cst.Name(name), equal=equal, value=value)
+
+
+def rebuild_args(
+    original: Sequence[cst.Arg], edits: dict[int, cst.Arg | None], prepend: Sequence[cst.Arg]
+) -> list[cst.Arg]:
+    """Apply slot edits and put new arguments first, in the layout the call already had:
+    a call written one argument per line stays one argument per line."""
+    kept = [edits.get(i, arg) for i, arg in enumerate(original)]
+    args = [a for a in kept if a is not None]
+    separator: cst.Comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    for arg in original:
+        if isinstance(arg.comma, cst.Comma):
+            separator = cst.Comma(whitespace_before=cst.SimpleWhitespace(""),
+                                  whitespace_after=arg.comma.whitespace_after)
+            break
+    new = [a.with_changes(comma=separator) for a in prepend]
+    out = new + args
+    if out and not args:
+        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    if args and len(args) < len(original) and original[-1].comma is cst.MaybeSentinel.DEFAULT:
+        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out
+
+
+def _as_blocks(node: cst.BaseExpression) -> cst.List:
+    if isinstance(node, cst.List):
+        return node
+    return cst.List([cst.Element(text_block(node))])
+
+
+def _history_input(node: cst.List | cst.Tuple) -> list[cst.Dict]:
+    steps = history_to_steps(node)
+    return steps
+
+
+# --------------------------------------------------------------------------------------------
+# Apply
+# --------------------------------------------------------------------------------------------
+
+NodeEdit = Callable[[cst.CSTNode], cst.CSTNode]
+
+
+def _names_in(module: cst.Module) -> set[str]:
+    return {n.value for n in _walk(module) if isinstance(n, cst.Name)}
+
+
+def _attr(dotted: str) -> cst.BaseExpression:
+    parts = dotted.split(".")
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(node, cst.Name(part))
+    return node
+
+
+def _statement(code: str, like: cst.CSTNode | None = None) -> cst.SimpleStatementLine:
+    stmt = cst.parse_statement(code)
+    assert isinstance(stmt, cst.SimpleStatementLine)
+    return stmt
+
+
+def _todo_lines(node: cst.CSTNode, todos: list[str]) -> list[cst.EmptyLine]:
+    existing = {line.comment.value for line in getattr(node, "leading_lines", ())
+                if line.comment is not None}
+    lines = list(getattr(node, "leading_lines", ()))
+    for text in todos:
+        comment = TODO_PREFIX + text
+        if comment not in existing:
+            lines.append(cst.EmptyLine(comment=cst.Comment(comment)))
+            existing.add(comment)
+    return lines
+
+
+class Apply(cst.CSTTransformer):
+    def __init__(self, plan: Plan, sdk: str, client: str, keep_configure: bool) -> None:
+        super().__init__()
+        self.plan = plan
+        self.sdk = sdk
+        self.client = client
+        self.keep_configure = keep_configure
+        self.node_edits: dict[cst.CSTNode, NodeEdit] = {}
+        self.after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        self.before: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        self.todos: dict[cst.CSTNode, list[str]] = {}
+        self.global_in: set[cst.CSTNode] = set()
+        self.fixed: list[Finding] = []
+        # result node -> (new variable, its statement, the chat-state subscript to update)
+        self.hoisted: dict[cst.CSTNode, tuple[str, cst.CSTNode, cst.BaseExpression]] = {}
+        self.hoisted_values: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        self.plan_names = _names_in(plan.module)
+        self.prepare()
+
+    # -- preparing edits from the plan ------------------------------------------------------
+
+    def found(self, node: cst.CSTNode, code: str, message: str) -> None:
+        self.fixed.append(finding(self.plan.path, self.plan.pos(node), code, message,
+                                  fix=FIX_SAFE, fixed=True))
+
+    def todo(self, pin: Pin) -> None:
+        plan = self.plan
+        statement = plan.statement_of(pin.node)
+        if statement is None:
+            return
+        text = f"{pin.code} {pin.reason}"
+        self.todos.setdefault(statement, [])
+        if text not in self.todos[statement]:
+            self.todos[statement].append(text)
+            plan.findings.append(finding(plan.path, plan.pos(pin.node), pin.code, pin.reason))
+
+    def prepare(self) -> None:
+        plan = self.plan
+        enabled = plan.ctx.enabled
+        for pin in plan.loose_pins:
+            self.todo(pin)
+        for holder in plan.holders.values():
+            if holder.pin is not None:
+                self.todo(holder.pin)
+                for construction in holder.constructions:
+                    if construction.call is not holder.pin.node:
+                        self.todo(Pin(holder.pin.code, holder.pin.reason, construction.call))
+        migrating_sites = [s for s in plan.sites if s.pin is None and enabled(
+            "GM005" if s.holder is not None and s.holder.kind == "chat" else "GM004")]
+        for site in plan.sites:
+            if site.pin is not None and site.holder is None:
+                self.todo(site.pin)
+        for construction in plan.constructions.values():
+            holder = construction.holder
+            if holder is not None and holder.pin is None:
+                self.convert_construction(construction)
+        for site in migrating_sites:
+            self.convert_site(site)
+        for assign, new_dict in plan.config_defs.items():
+            self.node_edits[assign] = lambda n, d=new_dict: n.with_changes(value=d)
+        for old, (new, _, _) in plan.literal_defs.items():
+            self.node_edits[old] = lambda n, new=new: new
+        for call, statement, pin in plan.configures:
+            if pin is not None:
+                self.todo(pin)
+            elif enabled("GM002"):
+                self.convert_configure(call, statement)
+
+    def convert_construction(self, construction: Construction) -> None:
+        call = construction.call
+        if construction.model_source is None:
+            self.node_edits[call] = lambda n, c=construction: self.model_dict(n, c)
+            self.found(call, "GM003", "GenerativeModel(...) becomes a dict of "
+                       "interactions.create() arguments")
+            return
+        source = construction.model_source
+        if isinstance(source, Construction):
+            model = self.model_dict(source.call, source)
+            assert isinstance(model, cst.Call)
+            new: cst.BaseExpression = model.with_changes(args=[
+                *[a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                  for a in model.args],
+                _kwarg("previous_interaction_id", cst.Name("None")),
+            ])
+        else:
+            receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+            assert receiver is not None
+            new = cst.Dict([cst.StarredDictElement(_clean(receiver)),
+                            cst.DictElement(literal("previous_interaction_id"),
+                                            cst.Name("None"))])
+        self.node_edits[call] = lambda n, new=new: new
+        self.found(call, "GM005", "start_chat() becomes chained interactions "
+                   "(previous_interaction_id)")
+
+    def model_dict(self, node: cst.CSTNode, construction: Construction) -> cst.BaseExpression:
+        assert isinstance(node, cst.Call)
+        values = dict(construction.kwargs)
+        edits: dict[int, cst.Arg | None] = {}
+        prepend: list[cst.Arg] = []
+        has_model = False
+        for index, arg in enumerate(node.args):
+            name = arg.keyword.value if arg.keyword else ("model_name" if index == 0 else "")
+            if name == "model_name":
+                edits[index] = _rename(arg, "model", values["model"])
+                has_model = True
+            elif name in values:
+                edits[index] = arg.with_changes(value=values[name])
+        if not has_model:
+            prepend.append(_kwarg("model", values["model"]))
+        return node.with_changes(func=cst.Name("dict"),
+                                 args=rebuild_args(node.args, edits, prepend))
+
+    def create_func(self, is_async: bool) -> cst.BaseExpression:
+        return _attr(f"{self.client}.aio.interactions.create" if is_async
+                     else f"{self.client}.interactions.create")
+
+    def convert_site(self, site: Site) -> None:
+        plan = self.plan
+        is_chat = site.holder is not None and site.holder.kind == "chat"
+        func = self.create_func(site.is_async)
+        self.node_edits[site.call] = lambda n, s=site: n.with_changes(
+            func=func, args=rebuild_args(n.args, s.edits, s.prepend))
+        if is_chat:
+            self.found(site.call, "GM005", f"{site.method}() becomes "
+                       f"{self.client}.interactions.create(**chat, ...) with "
+                       "previous_interaction_id")
+        else:
+            self.found(site.call, "GM007" if site.is_async else "GM004",
+                       f"{site.method}() becomes {self.client}"
+                       f"{'.aio' if site.is_async else ''}.interactions.create()")
+        for attribute, edit in site.accessor_edits:
+            self.node_edits[attribute] = edit  # type: ignore[assignment]
+            self.found(attribute, "GM008", f".{attribute.attr.value} is read through its "
+                       "Interactions name")
+        for loop in site.loops:
+            self.node_edits[loop] = lambda n, s=site: self.stream_loop(n, s)
+            self.found(loop, "GM006", "the stream loop reads step.delta text events")
+        if not is_chat or site.loops:
+            return
+        receiver = _clean(site.receiver)
+        state = cst.Subscript(receiver, [cst.SubscriptElement(cst.Index(
+            literal("previous_interaction_id")))])
+        statement = site.statement
+        assert statement is not None
+        if site.hoist:
+            name = self.fresh_name(statement, "response")
+            result = site.result
+            assert result is not None
+            self.hoisted[result] = (name, statement, state)
+        elif site.response_target is not None:
+            self.after.setdefault(statement, []).append(cst.SimpleStatementLine([cst.Assign(
+                [cst.AssignTarget(state)],
+                cst.Attribute(_clean(site.response_target), cst.Name("id")))]))
+        else:
+            expr = statement.body[0]
+            assert isinstance(expr, cst.Expr)
+            self.node_edits[expr] = lambda n, st=state: cst.Assign(
+                [cst.AssignTarget(st)], cst.Attribute(n.value, cst.Name("id")))  # type: ignore
+
+    def fresh_name(self, statement: cst.CSTNode, base: str) -> str:
+        used = self.plan_names
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        return name
+
+    def stream_loop(self, node: cst.CSTNode, site: Site) -> cst.CSTNode:
+        assert isinstance(node, cst.For)
+        assert isinstance(node.target, cst.Name)
+        chunk = node.target.value
+        test = cst.parse_expression(
+            f'{chunk}.event_type == "step.delta" and {chunk}.delta.type == "text"')
+        body = node.body
+        inner = body.visit(_ChunkText(chunk))
+        assert isinstance(inner, cst.IndentedBlock)
+        branch = cst.If(test=test, body=inner)
+        statements: list[cst.BaseStatement] = [branch]
+        if site.holder is not None and site.holder.kind == "chat":
+            receiver = self.plan.code(_clean(site.receiver))
+            created = cst.parse_statement(
+                f'if {chunk}.event_type == "interaction.created":\n'
+                f'    {receiver}["previous_interaction_id"] = {chunk}.interaction.id\n')
+            assert isinstance(created, cst.If)
+            statements = [created.with_changes(orelse=cst.If(test=test, body=inner))]
+        return node.with_changes(body=body.with_changes(body=statements))
+
+    def convert_configure(self, call: cst.Call, statement: cst.CSTNode) -> None:
+        args = [a for a in call.args if a.keyword is not None
+                and a.keyword.value not in ("transport", "client_info")]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        client_call = call.with_changes(func=_attr(f"{self.sdk}.Client"), args=args)
+        assign = cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(cst.Name(self.client))], client_call)])
+        function = self.enclosing_function(call)
+        if function is not None:
+            self.global_in.add(function)
+        if self.keep_configure:
+            self.after.setdefault(statement, []).insert(0, assign)
+        else:
+            assert isinstance(statement, cst.SimpleStatementLine)
+            self.node_edits[statement] = lambda n, a=assign: a.with_changes(
+                leading_lines=n.leading_lines)  # type: ignore[attr-defined]
+        self.found(call, "GM002", f"genai.configure() becomes {self.client} = "
+                   f"{self.sdk}.Client(...)")
+
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        current = self.plan.parent(node)
+        while current is not None:
+            if isinstance(current, cst.FunctionDef):
+                return current
+            if isinstance(current, cst.ClassDef):
+                return None
+            current = self.plan.parent(current)
+        return None
+
+    # -- the traversal ----------------------------------------------------------------------
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        result = updated_node
+        edit = self.node_edits.get(original_node)
+        if edit is not None:
+            result = edit(updated_node)
+        hoist = self.hoisted.get(original_node)
+        if hoist is not None:
+            name, statement, state = hoist
+            assert isinstance(result, cst.BaseExpression)
+            self.hoisted_values.setdefault(statement, []).extend([
+                cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))],
+                                                    result)]),
+                cst.SimpleStatementLine([cst.Assign(
+                    [cst.AssignTarget(state)],
+                    cst.Attribute(cst.Name(name), cst.Name("id")))]),
+            ])
+            result = cst.Name(name)
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            todos = self.todos.get(original_node)
+            if todos and isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                result = result.with_changes(leading_lines=_todo_lines(result, todos))
+            before = [*self.before.get(original_node, []),
+                      *self.hoisted_values.get(original_node, [])]
+            after = self.after.get(original_node, [])
+            if before or after:
+                if before and isinstance(result, (cst.SimpleStatementLine,
+                                                  cst.BaseCompoundStatement)):
+                    first = before[0].with_changes(leading_lines=result.leading_lines)
+                    result = result.with_changes(leading_lines=[])
+                    before = [first, *before[1:]]
+                return cst.FlattenSentinel([*before, result, *after])
+        if isinstance(original_node, cst.FunctionDef) and original_node in self.global_in:
+            result = _add_global(result, self.client)
+        return result
+
+
+class _ChunkText(cst.CSTTransformer):
+    def __init__(self, chunk: str) -> None:
+        super().__init__()
+        self.chunk = chunk
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if m.matches(updated, m.Attribute(value=m.Name(self.chunk), attr=m.Name("text"))):
+            return updated.with_changes(value=cst.Attribute(cst.Name(self.chunk),
+                                                            cst.Name("delta")))
+        return updated
+
+
+def _add_global(node: cst.CSTNode, name: str) -> cst.CSTNode:
+    assert isinstance(node, cst.FunctionDef)
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return node
+    for statement in body.body:
+        if m.matches(statement, m.SimpleStatementLine(body=[m.Global()])):
+            names = {n.name.value for n in statement.body[0].names}  # type: ignore[attr-defined]
+            if name in names:
+                return node
+    statements = list(body.body)
+    index = 0
+    if statements and m.matches(statements[0], m.SimpleStatementLine(
+            body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())])):
+        index = 1  # after the docstring
+    statements.insert(index, _statement(f"global {name}\n"))
+    return node.with_changes(body=body.with_changes(body=statements))
+
+
+# --------------------------------------------------------------------------------------------
+# Imports, the client, and what is left
+# --------------------------------------------------------------------------------------------
+
+
+def _legacy_alias(node: cst.CSTNode) -> tuple[str, str | None] | None:
+    """For an import of the legacy SDK: (kind, bound name). kind: module | from-module | names."""
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if dotted == LEGACY:
+                bound = alias.asname.name.value if alias.asname else None  # type: ignore[union-attr]
+                return "module", bound
+    elif isinstance(node, cst.ImportFrom) and node.module is not None:
+        dotted = _dotted(node.module)
+        if dotted == "google" and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                if _dotted(alias.name) == "generativeai":
+                    bound = (alias.asname.name.value if alias.asname  # type: ignore[union-attr]
+                             else "generativeai")
+                    return "from-module", bound
+        if dotted == LEGACY or dotted.startswith(LEGACY + "."):
+            return "names", None
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:
+    """(name bound to google.genai, name of a module-level google.genai Client) if any."""
+    sdk = None
+    for node in _walk(module):
+        if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(
+            node.names, cst.ImportStar
+        ) and _dotted(node.module) == "google":
+            for alias in node.names:
+                if _dotted(alias.name) == "genai":
+                    sdk = alias.asname.name.value if alias.asname else "genai"  # type: ignore
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                if _dotted(alias.name) == "google.genai" and alias.asname:
+                    sdk = alias.asname.name.value  # type: ignore[union-attr]
+    client = None
+    if sdk is not None:
+        for statement in module.body:
+            if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(
+                targets=[m.AssignTarget(target=m.Name())],
+                value=m.Call(func=m.Attribute(value=m.Name(sdk), attr=m.Name("Client"))))])):
+                client = statement.body[0].targets[0].target.value  # type: ignore[attr-defined]
+                break
+    return sdk, client
+
+
+def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str]]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    qnames = wrapper.resolve(QualifiedNameProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
+    out = []
+    for node in _walk(module):
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            continue
+        names = _qualified(qnames, node)
+        # `<sdk>.Client` is the client this pass just wrote while the old import still binds
+        # the name; the legacy SDK has no Client.
+        legacy = sorted(q for q in names if (q == LEGACY or q.startswith(LEGACY + "."))
+                        and q != f"{LEGACY}.Client")
+        if not legacy or not isinstance(node, (cst.Name, cst.Attribute)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            continue  # the longest dotted form is reported
+        current = parent
+        in_import = False
+        while current is not None:
+            if isinstance(current, (cst.Import, cst.ImportFrom)):
+                in_import = True
+                break
+            current = parents.get(current)
+        if not in_import:
+            out.append((node, legacy[0]))
+    return out
+
+
+class FixImports(cst.CSTTransformer):
+    """Swap legacy imports for the google-genai one and place the client where it is needed."""
+
+    def __init__(self, sdk: str, add_import: bool, legacy_remains: bool,
+                 client_stmt: cst.SimpleStatementLine | None,
+                 client_before: set[int]) -> None:
+        super().__init__()
+        self.sdk = sdk
+        self.add_import = add_import
+        self.legacy_remains = legacy_remains
+        self.client_stmt = client_stmt
+        self.client_before = client_before  # ids of module statements the client must precede
+        self.placed_import = False
+        self.depth = 0
+
+    def import_stmt(self) -> cst.SimpleStatementLine:
+        alias = "" if self.sdk == "genai" else f" as {self.sdk}"
+        return _statement(f"from google import genai{alias}\n")
+
+    def leave_SimpleStatementLine(self, original, updated):  # type: ignore[no-untyped-def]
+        kinds = [_legacy_alias(s) for s in updated.body
+                 if isinstance(s, (cst.Import, cst.ImportFrom))]
+        kinds = [k for k in kinds if k is not None]
+        if not kinds:
+            return updated
+        if self.legacy_remains:
+            if self.add_import and not self.placed_import:
+                self.placed_import = True
+                return cst.FlattenSentinel([updated, self.import_stmt()])
+            return updated
+        if len(updated.body) != 1:
+            return updated  # `import os; import google.generativeai as genai`: leave it
+        if not self.add_import or self.placed_import:
+            return cst.RemovalSentinel.REMOVE
+        self.placed_import = True
+        return self.import_stmt().with_changes(leading_lines=updated.leading_lines)
+
+    def leave_Module(self, original, updated):  # type: ignore[no-untyped-def]
+        if self.client_stmt is None:
+            return updated
+        body = list(updated.body)
+        for index, (old, new) in enumerate(zip(original.body, body)):
+            if id(old) in self.client_before:
+                stmt = self.client_stmt.with_changes(leading_lines=new.leading_lines)
+                body[index] = new.with_changes(leading_lines=[])
+                body.insert(index, stmt)
+                return updated.with_changes(body=body)
+        return updated
 
 
 def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
-    return module, []
+    if "generativeai" not in module.code:
+        return module, []
+    wrapper = MetadataWrapper(module)
+    source = wrapper.module
+    imports = [n for n in _walk(source) if isinstance(n, (cst.Import, cst.ImportFrom))
+               and _legacy_alias(n) is not None]
+    if not imports:
+        return module, []
+    plan = Plan(wrapper, path, ctx)
+    plan.build()
+
+    names = _names_in(source)
+    existing_sdk, existing_client = _new_sdk_names(source)
+    first = _legacy_alias(imports[0])
+    assert first is not None
+    legacy_bound = {b for b in (_legacy_alias(i) for i in imports) if b and b[1]}
+    bound_names = {b for _, b in legacy_bound if b}
+
+    def choose(mixed: bool) -> tuple[str, bool]:
+        if existing_sdk is not None:
+            return existing_sdk, False
+        if not mixed and first[1] is not None and first[0] in ("module", "from-module") and (
+            first[1] != "generativeai"
+        ):
+            return first[1], True
+        for candidate in ("genai", "google_genai", "genai_sdk"):
+            if candidate not in names or (not mixed and candidate in bound_names
+                                          and candidate == first[1]):
+                return candidate, True
+        return "google_genai_sdk", True
+
+    client = existing_client
+    if client is None:
+        client = next(c for c in ("client", "genai_client", "gemini_client", "google_client")
+                      if c not in names)
+
+    result, findings, legacy_left, sdk, add_import, apply = _apply(
+        plan, source, choose, client, keep_configure=False)
+    if legacy_left:
+        result, findings, legacy_left, sdk, add_import, apply = _apply(
+            plan, source, choose, client, keep_configure=True)
+    migrated = [s for s in plan.sites if s.pin is None]
+    configured = any(p is None for _, _, p in plan.configures) and ctx.enabled("GM002")
+    client_stmt = None
+    client_before: set[int] = set()
+    if migrated and existing_client is None and not configured:
+        client_stmt = _statement(f"{client} = {sdk}.Client()\n")
+        targets = {id(s.call) for s in migrated} | {
+            id(c.call) for c in plan.constructions.values()
+            if c.holder is not None and c.holder.pin is None}
+        for statement in source.body:
+            if any(id(n) in targets for n in _walk(statement)):
+                client_before.add(id(statement))
+                break
+    if not (apply.fixed or client_stmt is not None):
+        return module, plan.findings
+    result = result.visit(FixImports(sdk, add_import, legacy_left, client_stmt, client_before))
+    if not legacy_left and ctx.enabled("GM001"):
+        findings.append(finding(path, plan.pos(imports[0]), "GM001",
+                                "the google.generativeai import becomes `from google import "
+                                "genai`", fix=FIX_SAFE, fixed=True))
+    elif legacy_left:
+        findings.append(finding(path, plan.pos(imports[0]), "GM017",
+                                "the legacy import stays: some uses were left for a human"))
+    return result, findings
+
+
+def _apply(
+    plan: Plan, source: cst.Module, choose: Callable[[bool], tuple[str, bool]], client: str,
+    *, keep_configure: bool,
+) -> tuple[cst.Module, list[Finding], bool, str, bool, Apply]:
+    sdk, add_import = choose(keep_configure)
+    plan.findings = [f for f in plan.findings if f.code == "GM303"]
+    apply = Apply(plan, sdk, client, keep_configure)
+    result = source.visit(apply)
+    left = _remaining_legacy(result)
+    todo_nodes: dict[int, list[str]] = {}
+    extra: list[Finding] = []
+    if left:
+        lines = result.code.splitlines()
+        for node, qualified in left:
+            text = f"GM014 {qualified.removeprefix(LEGACY + '.')} is not migrated yet"
+            extra.append(finding(plan.path, (1, 1), "GM014", text))
+            todo_nodes.setdefault(id(node), []).append(text)
+        del lines
+        result = result.visit(_TodoForNodes(todo_nodes))
+    findings = [*plan.findings, *apply.fixed, *extra]
+    return result, findings, bool(left), sdk, add_import, apply
+
+
+class _TodoForNodes(cst.CSTTransformer):
+    """A TODO above each statement holding a legacy use nobody pinned with a reason."""
+
+    def __init__(self, todos: dict[int, list[str]]) -> None:
+        super().__init__()
+        self.todos = todos
+        self.pending: list[list[str]] = [[]]
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.pending.append([])
+        if id(node) in self.todos:
+            self.pending[-1].extend(self.todos[id(node)])
+        return True
+
+    def on_leave(self, original, updated):  # type: ignore[no-untyped-def]
+        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            todos = self.pending.pop()
+            if todos and not _has_any_todo(updated):
+                return updated.with_changes(leading_lines=_todo_lines(updated, todos[:1]))
+        return updated
+
+
+def _has_any_todo(node: cst.CSTNode) -> bool:
+    return any(line.comment is not None and line.comment.value.startswith(TODO_PREFIX)
+               for line in getattr(node, "leading_lines", ()))

@@ -1,0 +1,279 @@
+"""Value conversions shared by the codemods: generation config, safety settings, contents.
+
+Each converter returns the new expression, or raises `Unsupported` with the code and reason a
+human has to see. Converters never guess: a value they cannot read statically is unsupported.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from migrator.knowledge import ModelTable
+
+
+class Unsupported(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+# Legacy GenerationConfig keys that keep their name inside Interactions `generation_config`.
+SAME_CONFIG_KEYS = frozenset(
+    {"temperature", "top_p", "max_output_tokens", "stop_sequences", "seed"}
+)
+NO_EQUIVALENT = {
+    "top_k": "top_k is not supported by the Interactions API",
+    "presence_penalty": "presence_penalty is not supported by the Interactions API",
+    "frequency_penalty": "frequency_penalty is not supported by the Interactions API",
+    "response_logprobs": "logprobs are not supported by the Interactions API",
+    "logprobs": "logprobs are not supported by the Interactions API",
+    "enable_enhanced_civic_answers": "enable_enhanced_civic_answers has no Interactions equivalent",
+}
+LATER = {
+    "response_mime_type": "structured output (response_mime_type) is not migrated yet",
+    "response_schema": "structured output (response_schema) is not migrated yet",
+    "response_modalities": "response_modalities is not migrated yet",
+    "speech_config": "speech_config is not migrated yet",
+}
+
+HARM_CATEGORIES = {
+    "harassment": "harassment",
+    "harm_category_harassment": "harassment",
+    "hate_speech": "hate_speech",
+    "hate": "hate_speech",
+    "harm_category_hate_speech": "hate_speech",
+    "sexually_explicit": "sexually_explicit",
+    "sexual": "sexually_explicit",
+    "sex": "sexually_explicit",
+    "harm_category_sexually_explicit": "sexually_explicit",
+    "harm_category_sexual": "sexually_explicit",
+    "dangerous_content": "dangerous_content",
+    "dangerous": "dangerous_content",
+    "danger": "dangerous_content",
+    "harm_category_dangerous_content": "dangerous_content",
+    "harm_category_dangerous": "dangerous_content",
+    "civic_integrity": "civic_integrity",
+    "harm_category_civic_integrity": "civic_integrity",
+}
+UNSPECIFIED = frozenset(
+    {"unspecified", "harm_category_unspecified", "harm_block_threshold_unspecified",
+     "block_threshold_unspecified"}
+)
+THRESHOLDS = {
+    "block_none": "block_none",
+    "block_low_and_above": "block_low_and_above",
+    "low": "block_low_and_above",
+    "block_medium_and_above": "block_medium_and_above",
+    "medium": "block_medium_and_above",
+    "med": "block_medium_and_above",
+    "block_only_high": "block_only_high",
+    "high": "block_only_high",
+    "off": "off",
+}
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def is_text_literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+
+
+def literal(text: str) -> cst.SimpleString:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return cst.SimpleString(f'"{escaped}"')
+
+
+def dict_node(items: list[tuple[str, cst.BaseExpression]]) -> cst.Dict:
+    return cst.Dict([cst.DictElement(literal(k), v) for k, v in items])
+
+
+def _enum_member(node: cst.BaseExpression) -> str | None:
+    """`HarmCategory.HARM_CATEGORY_HATE_SPEECH` / `genai.types.HarmBlockThreshold.BLOCK_NONE`."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value.lower()
+    return None
+
+
+def _safety_key(node: cst.BaseExpression, table: dict[str, str], what: str) -> str | None:
+    raw = string_value(node)
+    if raw is None:
+        raw = _enum_member(node)
+    if raw is None:
+        if isinstance(node, cst.Integer):
+            raise Unsupported("GM010", f"numeric safety {what} {node.value}: use the named value")
+        raise Unsupported("GM010", f"safety {what} is not a literal")
+    key = raw.lower()
+    if key in UNSPECIFIED:
+        return None
+    if key not in table:
+        raise Unsupported("GM010", f"unknown safety {what} {raw!r} (no Interactions equivalent)")
+    return table[key]
+
+
+def convert_safety(node: cst.BaseExpression) -> cst.List:
+    """Legacy dict `{category: threshold}` or list of `{"category", "threshold"}` -> list."""
+    pairs: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                raise Unsupported("GM010", "safety settings built with ** cannot be converted")
+            pairs.append((element.key, element.value))
+    elif isinstance(node, (cst.List, cst.Tuple)):
+        for item in node.elements:
+            entry = item.value
+            if not isinstance(entry, cst.Dict):
+                raise Unsupported("GM010", "safety setting entries must be dict literals")
+            fields: dict[str, cst.BaseExpression] = {}
+            for element in entry.elements:
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if key is None or not isinstance(element, cst.DictElement):
+                    raise Unsupported("GM010", "safety setting keys must be string literals")
+                fields[key] = element.value
+            if set(fields) != {"category", "threshold"}:
+                raise Unsupported("GM010", "safety settings need exactly category and threshold")
+            pairs.append((fields["category"], fields["threshold"]))
+    else:
+        raise Unsupported("GM010", "safety settings are not a literal dict or list")
+    out: list[cst.Element] = []
+    for category_node, threshold_node in pairs:
+        category = _safety_key(category_node, HARM_CATEGORIES, "category")
+        threshold = _safety_key(threshold_node, THRESHOLDS, "threshold")
+        if category is None or threshold is None:
+            continue  # *_UNSPECIFIED entries are ignored by the service as well
+        out.append(
+            cst.Element(dict_node([("type", literal(category)), ("threshold", literal(threshold))]))
+        )
+    return cst.List(out)
+
+
+def config_items(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
+    """The (key, value) pairs of a literal legacy generation config (dict or GenerationConfig)."""
+    items: list[tuple[str, cst.BaseExpression]] = []
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+            if key is None or not isinstance(element, cst.DictElement):
+                raise Unsupported("GM010", "generation config keys must be string literals")
+            items.append((key, element.value))
+    elif isinstance(node, cst.Call):
+        for arg in node.args:
+            if arg.keyword is None or arg.star:
+                raise Unsupported("GM010", "GenerationConfig(...) with positional or ** arguments")
+            items.append((arg.keyword.value, arg.value))
+    else:
+        raise Unsupported("GM010", "generation config is not a literal")
+    return items
+
+
+def convert_config_items(
+    items: list[tuple[str, cst.BaseExpression]],
+) -> list[tuple[str, cst.BaseExpression]]:
+    out = []
+    for key, value in items:
+        if key in SAME_CONFIG_KEYS:
+            out.append((key, value))
+        elif key == "candidate_count":
+            if not (isinstance(value, cst.Integer) and value.value == "1"):
+                raise Unsupported("GM010", "candidate_count > 1: Interactions returns one answer")
+        elif key in NO_EQUIVALENT:
+            raise Unsupported("GM010", NO_EQUIVALENT[key])
+        elif key in LATER:
+            raise Unsupported("GM014", LATER[key])
+        else:
+            raise Unsupported("GM010", f"unknown generation config key {key!r}")
+    return out
+
+
+def config_dict(items: list[tuple[str, cst.BaseExpression]], template: cst.BaseExpression) -> cst.Dict:
+    """A dict literal; reuses the formatting of a legacy dict literal when there was one."""
+    if isinstance(template, cst.Dict) and [string_value(e.key) for e in template.elements
+                                           if isinstance(e, cst.DictElement)] == [k for k, _ in items]:
+        return template
+    return dict_node(items)
+
+
+def model_literal(
+    node: cst.BaseExpression, models: ModelTable
+) -> tuple[cst.BaseExpression, str | None, str | None]:
+    """Return (new node, old id, new id) for a model-name literal; ids are None when unchanged."""
+    value = string_value(node)
+    if value is None:
+        return node, None, None
+    new_id, info = models.interactions_name(value)
+    if info is None and new_id == value:
+        return node, None, None
+    if info is None:
+        # Only the "models/" prefix went away.
+        return _same_quotes(node, new_id), None, None
+    return _same_quotes(node, new_id), value, new_id
+
+
+def _same_quotes(node: cst.BaseExpression, text: str) -> cst.BaseExpression:
+    if isinstance(node, cst.SimpleString) and node.value[:1] in ("'", '"') and (
+        node.value[:3] not in ("'''", '"""')
+    ):
+        quote = node.value[0]
+        if quote not in text and "\\" not in text:
+            return node.with_changes(value=f"{quote}{text}{quote}")
+    return literal(text)
+
+
+def text_block(node: cst.BaseExpression) -> cst.Dict:
+    return dict_node([("type", literal("text")), ("text", node)])
+
+
+def history_to_steps(node: cst.BaseExpression) -> list[cst.Dict]:
+    """A literal legacy history `[{"role": "user", "parts": [...]}, ...]` -> Interactions steps."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        raise Unsupported("GM012", "history is not a literal list")
+    steps = []
+    for item in node.elements:
+        turn = item.value
+        if not isinstance(turn, cst.Dict):
+            raise Unsupported("GM012", "history entries must be dict literals")
+        fields: dict[str, cst.BaseExpression] = {}
+        for element in turn.elements:
+            key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+            if key is None or not isinstance(element, cst.DictElement):
+                raise Unsupported("GM012", "history keys must be string literals")
+            fields[key] = element.value
+        if set(fields) != {"role", "parts"}:
+            raise Unsupported("GM012", "history entries need exactly role and parts")
+        role = string_value(fields["role"])
+        if role not in ("user", "model"):
+            raise Unsupported("GM012", f"history role {role!r} is neither user nor model")
+        parts = fields["parts"]
+        if is_text_literal(parts):
+            blocks = [text_block(parts)]
+        elif isinstance(parts, (cst.List, cst.Tuple)):
+            blocks = []
+            for part in parts.elements:
+                value = part.value
+                if is_text_literal(value):
+                    blocks.append(text_block(value))
+                elif isinstance(value, cst.Dict) and _text_part(value) is not None:
+                    blocks.append(text_block(_text_part(value)))  # type: ignore[arg-type]
+                else:
+                    raise Unsupported("GM012", "history parts other than text")
+        else:
+            raise Unsupported("GM012", "history parts are not a literal")
+        kind = "user_input" if role == "user" else "model_output"
+        steps.append(dict_node([("type", literal(kind)),
+                                ("content", cst.List([cst.Element(b) for b in blocks]))]))
+    return steps
+
+
+def _text_part(node: cst.Dict) -> cst.BaseExpression | None:
+    elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+    if len(elements) == 1 and string_value(elements[0].key) == "text" and len(node.elements) == 1:
+        return elements[0].value
+    return None
