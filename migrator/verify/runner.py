@@ -1,0 +1,574 @@
+"""`gemini-migrate --verify`: run snippets in subprocesses against the emulator (default), the
+live API (`--live`), or differentially (`--differential`: the original and the migration, each
+against a fresh emulator, compared request by request and output by output).
+
+Every snippet runs with:
+- its own subprocess, a timeout (the whole process group is killed), stdin from /dev/null,
+  a temporary working directory, and captured output capped at OUTPUT_CAP bytes per stream;
+- a scrubbed environment: only PATH, locale and temp variables are inherited, never an API
+  key; `GEMINI_API_KEY` is a fake key (emulator) or the user's key (`--live`);
+- with the emulator, `GOOGLE_GEMINI_BASE_URL` (google-genai) and the `_site/sitecustomize.py`
+  hook (google-generativeai forced onto REST, non-loopback connections refused).
+
+Set GEMINI_MIGRATE_VERIFY_LOG_DIR to keep each run's normalised request log (JSON lines).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrator.verify.snippets import Snippet, extract, find, git_original
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+OUTPUT_CAP = 256 * 1024
+FAKE_KEY = "gemini-migrate-emulator-key"
+SITE_DIR = str(Path(__file__).resolve().parent / "_site")
+INSTALL_HINT = "pip install 'gemini-migrate[verify]'"
+# Environment variables a snippet may inherit; everything else (API keys, cloud credentials,
+# proxies, PYTHON* settings) is dropped.
+_INHERIT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "COMSPEC", "PATHEXT",
+            "WINDIR", "TMPDIR", "TEMP", "TMP")
+# Request kinds that carry meaning; interactions get/delete/cancel and upload plumbing have no
+# legacy counterpart and are not compared.
+COMPARED_KINDS = frozenset({"generate", "count_tokens", "embed", "files.upload", "files.get",
+                            "files.delete", "files.list", "models.list", "models.get"})
+_COMPARED_FIELDS = ("kind", "model", "stream", "conversation", "system_instruction", "config",
+                    "tools", "contents", "file", "mime_type", "size", "status")
+
+
+@dataclass
+class Run:
+    """One execution of one snippet."""
+
+    exit_code: int | None = None
+    timed_out: bool = False
+    seconds: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    stdout_truncated: bool = False
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None  # could not start
+
+
+@dataclass
+class Result:
+    snippet: str
+    status: str  # passed | failed | timeout | error | equal | differs
+    detail: str = ""
+    seconds: float = 0.0
+    requests: int = 0
+    exit_code: int | None = None
+    stdout: str = ""
+    difference: dict[str, Any] | None = None
+    original: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("passed", "equal")
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"snippet": self.snippet, "status": self.status, "ok": self.ok,
+               "detail": self.detail, "seconds": round(self.seconds, 3),
+               "requests": self.requests, "exit_code": self.exit_code,
+               "stdout": self.stdout[:4096]}
+        if self.original is not None:
+            out["original"] = self.original
+        if self.difference is not None:
+            out["difference"] = self.difference
+        return out
+
+
+class Redactor:
+    def __init__(self, secret: str | None) -> None:
+        self.secret = secret if secret and len(secret) >= 4 else None
+
+    def __call__(self, text: str) -> str:
+        return text.replace(self.secret, "[REDACTED]") if self.secret else text
+
+
+def missing_sdks(differential: bool) -> list[str]:
+    """SDK packages the snippets need that the snippet interpreter cannot import."""
+    wanted = {"google.genai": "google-genai"}
+    if differential:
+        wanted["google.generativeai"] = "google-generativeai"
+    missing = []
+    for module, dist in wanted.items():
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(dist)
+    return missing
+
+
+# --- running one snippet ------------------------------------------------------------------------
+
+def _reader(stream: Any, sink: list[bytes], flags: dict[str, bool]) -> None:
+    """Keep the first OUTPUT_CAP bytes; drain (and drop) the rest so the child never blocks."""
+    kept = 0
+    while chunk := stream.read(65536):
+        room = OUTPUT_CAP - kept
+        if room > 0:
+            sink.append(chunk[:room])
+            kept += min(room, len(chunk))
+        if len(chunk) > max(room, 0):
+            flags["truncated"] = True
+    stream.close()
+
+
+def _env(workdir: str, *, base_url: str | None, key: str) -> dict[str, str]:
+    env = {k: os.environ[k] for k in _INHERIT if k in os.environ}
+    env.update({
+        "HOME": workdir, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1", "GEMINI_API_KEY": key, "PYTHONNOUSERSITE": "1",
+    })
+    if base_url is not None:
+        env.update({"GOOGLE_GEMINI_BASE_URL": base_url, "GEMINI_MIGRATE_EMULATOR": base_url,
+                    "GEMINI_MIGRATE_BLOCK_NETWORK": "1", "PYTHONPATH": SITE_DIR})
+    return env
+
+
+def run_source(source: str, filename: str, *, timeout: float, live_key: str | None = None,
+               log_name: str | None = None) -> Run:
+    """Run `source` in a subprocess: against a fresh emulator, or live when `live_key`."""
+    from migrator.verify.emulator import Emulator
+
+    run = Run()
+    workdir = tempfile.mkdtemp(prefix="gemini-verify-")
+    emulator = None
+    try:
+        script = os.path.join(workdir, Path(filename).name or "snippet.py")
+        if not script.endswith(".py"):
+            script += ".py"
+        with open(script, "w", encoding="utf-8") as fh:
+            fh.write(source)
+        if live_key is None:
+            log_path = _log_path(log_name)
+            emulator = Emulator(log_path=log_path).start()
+            env = _env(workdir, base_url=emulator.url, key=FAKE_KEY)
+        else:
+            env = _env(workdir, base_url=None, key=live_key)
+        _execute(run, [sys.executable, script], workdir, env, timeout)
+        if emulator is not None:
+            run.requests = emulator.requests()
+    finally:
+        if emulator is not None:
+            emulator.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return run
+
+
+def _log_path(name: str | None) -> str | None:
+    folder = os.environ.get("GEMINI_MIGRATE_VERIFY_LOG_DIR")
+    if not folder or not name:
+        return None
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, re.sub(r"[^\w.-]+", "_", name).strip("_") + ".jsonl")
+    if os.path.exists(path):
+        os.remove(path)
+    return path
+
+
+def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: float) -> None:
+    start = time.monotonic()
+    popen_kw: dict[str, Any] = {}
+    if os.name == "posix":
+        popen_kw["start_new_session"] = True  # so a timeout kills the snippet's children too
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen_kw)
+    except OSError as exc:
+        run.error = f"cannot start Python: {exc}"
+        return
+    out: list[bytes] = []
+    err: list[bytes] = []
+    out_flags = {"truncated": False}
+    err_flags = {"truncated": False}
+    threads = [threading.Thread(target=_reader, args=(proc.stdout, out, out_flags), daemon=True),
+               threading.Thread(target=_reader, args=(proc.stderr, err, err_flags), daemon=True)]
+    for thread in threads:
+        thread.start()
+    try:
+        run.exit_code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.timed_out = True
+        _kill(proc)
+        proc.wait()
+    for thread in threads:
+        thread.join(timeout=5)
+    run.seconds = time.monotonic() - start
+    run.stdout = b"".join(out).decode("utf-8", "replace")
+    run.stderr = b"".join(err).decode("utf-8", "replace")
+    run.stdout_truncated = out_flags["truncated"]
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _last_error_line(stderr: str) -> str:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception|Exit|Interrupt|Warning)?\b.*:", line) and \
+                not line.startswith(("File ", "warnings.warn")):
+            return line[:300]
+    return lines[-1][:300] if lines else ""
+
+
+def judge(name: str, run: Run, redact: Redactor, timeout: float) -> Result:
+    """A single run as a report row."""
+    result = Result(name, "passed", seconds=run.seconds, requests=len(run.requests),
+                    exit_code=run.exit_code, stdout=redact(run.stdout))
+    if run.error:
+        result.status, result.detail = "error", run.error
+    elif run.timed_out:
+        result.status, result.detail = "timeout", f"no exit after {timeout:g}s (killed)"
+    elif run.exit_code != 0:
+        result.status = "failed"
+        result.detail = redact(f"exit {run.exit_code}: {_last_error_line(run.stderr)}")
+    errors = [r for r in run.requests if r.get("status", 200) >= 400]
+    if result.status == "failed" and errors:
+        result.detail += redact(f" (emulator answered {errors[0]['status']}: "
+                                f"{errors[0].get('error', '')})")
+    if run.stdout_truncated:
+        note = f"stdout truncated at {OUTPUT_CAP // 1024} KiB"
+        result.detail = f"{result.detail}; {note}" if result.detail else note
+    return result
+
+
+# --- differential -------------------------------------------------------------------------------
+
+def comparable(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for request in requests:
+        if request.get("kind") not in COMPARED_KINDS:
+            continue
+        out.append({k: request[k] for k in _COMPARED_FIELDS if k in request})
+    return out
+
+
+def _first_path_difference(a: Any, b: Any, path: str = "") -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if a.get(key, "<absent>") != b.get(key, "<absent>"):
+                return _first_path_difference(a.get(key, "<absent>"), b.get(key, "<absent>"),
+                                              f"{path}.{key}" if path else str(key))
+        return path
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x != y:
+                return _first_path_difference(x, y, f"{path}[{i}]")
+        return f"{path} (length {len(a)} vs {len(b)})"
+    return path or "(value)"
+
+
+def compare(original: Run, migrated: Run) -> dict[str, Any] | None:
+    """The first difference between two runs, or None when they are equivalent."""
+    a, b = comparable(original.requests), comparable(migrated.requests)
+    for i in range(max(len(a), len(b))):
+        left = a[i] if i < len(a) else None
+        right = b[i] if i < len(b) else None
+        if left != right:
+            where = "(missing request)" if left is None or right is None else \
+                _first_path_difference(left, right)
+            return {"what": "request", "index": i + 1, "field": where,
+                    "original": left, "migrated": right}
+    if original.stdout != migrated.stdout:
+        left_lines = original.stdout.splitlines()
+        right_lines = migrated.stdout.splitlines()
+        for i in range(max(len(left_lines), len(right_lines))):
+            left_line = left_lines[i] if i < len(left_lines) else None
+            right_line = right_lines[i] if i < len(right_lines) else None
+            if left_line != right_line:
+                return {"what": "stdout", "line": i + 1, "original": left_line,
+                        "migrated": right_line}
+        return {"what": "stdout", "line": None, "original": original.stdout[-200:],
+                "migrated": migrated.stdout[-200:]}
+    return None
+
+
+def run_differential(name: str, original_source: str, migrated_source: str, *, timeout: float,
+                 filename: str = "snippet.py", original_name: str = "HEAD") -> Result:
+    """Run an original and its migration against fresh emulators and compare them."""
+    redact = Redactor(None)
+    before = run_source(original_source, filename, timeout=timeout,
+                        log_name=f"{name}.original")
+    after = run_source(migrated_source, filename, timeout=timeout, log_name=f"{name}.migrated")
+    result = judge(name, after, redact, timeout)
+    result.original = original_name
+    result.seconds = before.seconds + after.seconds
+    if not result.ok:
+        result.detail = f"migrated: {result.detail}"
+        return result
+    first = judge(name, before, redact, timeout)
+    if not first.ok:
+        result.status = "error"
+        result.detail = f"original: {first.status}: {first.detail}"
+        return result
+    difference = compare(before, after)
+    if difference is None:
+        result.status = "equal"
+        result.detail = f"{len(comparable(after.requests))} requests and stdout equal"
+    else:
+        result.status = "differs"
+        result.difference = difference
+        result.detail = describe(difference)
+    return result
+
+
+def describe(difference: dict[str, Any]) -> str:
+    def short(value: Any) -> str:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False) \
+            if not isinstance(value, str) else repr(value)
+        return text if len(text) <= 160 else text[:157] + "..."
+
+    if difference["what"] == "request":
+        field_name = difference["field"]
+        left, right = difference["original"], difference["migrated"]
+        if left is not None and right is not None:
+            left, right = _at(left, field_name), _at(right, field_name)
+        return (f"request {difference['index']} differs at {field_name}: "
+                f"original {short(left)} / migrated {short(right)}")
+    return (f"stdout line {difference['line']} differs: original {short(difference['original'])}"
+            f" / migrated {short(difference['migrated'])}")
+
+
+def _at(value: Any, path: str) -> Any:
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", path.split(" (")[0]):
+        if token.startswith("["):
+            index = int(token[1:-1])
+            value = value[index] if isinstance(value, list) and index < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(token, "<absent>")
+    return value
+
+
+# --- the entry point ----------------------------------------------------------------------------
+
+def run_verify(targets: list[str], *, live: bool, differential: bool, against: str | None,
+               timeout: float, output_format: str, quiet: bool) -> int:
+    """`gemini-migrate --verify`; returns the exit code (0 all good, 1 a snippet failed or
+    differs, 2 usage or environment problem)."""
+    key = os.environ.get("GEMINI_API_KEY") or None
+    redact = Redactor(key if live else None)
+    if live and differential:
+        return _usage("--differential runs both sides against the emulator; drop --live")
+    if live and not key:
+        return _usage("--live needs GEMINI_API_KEY in the environment (nothing was run)")
+    if against and not differential:
+        return _usage("--against needs --differential")
+    if timeout <= 0:
+        return _usage("--timeout must be positive")
+    missing = missing_sdks(differential)
+    if missing:
+        return _usage(f"--verify needs {' and '.join(missing)}, which this Python "
+                      f"({sys.executable}) cannot import. Install them with: {INSTALL_HINT}")
+    snippets = find(targets)
+    if not snippets:
+        return _usage("no snippets found (Python scripts, notebooks, Markdown python blocks)")
+    originals: dict[int, tuple[str | None, str | None, str]] = {}
+    if differential:
+        try:
+            originals = _originals(snippets, targets, against)
+        except ValueError as exc:
+            return _usage(str(exc))
+
+    def one(i: int) -> Result:
+        snippet = snippets[i]
+        if snippet.error or snippet.source is None:
+            return Result(snippet.name, "error", detail=snippet.error or "no code")
+        if differential:
+            source, error, label = originals[i]
+            if source is None:
+                return Result(snippet.name, "error", detail=error or "no original",
+                              original=label)
+            return run_differential(snippet.name, source, snippet.source,
+                                             timeout=timeout, filename=Path(snippet.path).name,
+                                             original_name=label)
+        run = run_source(snippet.source, Path(snippet.path).name, timeout=timeout,
+                         live_key=key if live else None, log_name=snippet.name)
+        return judge(snippet.name, run, redact, timeout)
+
+    results: list[Result | None] = [None] * len(snippets)
+    progress = not quiet and len(snippets) > 1
+    done = 0
+    lock = threading.Lock()
+
+    def task(i: int) -> None:
+        nonlocal done
+        try:
+            result = one(i)
+        except Exception as exc:  # one broken snippet never stops the run
+            result = Result(snippets[i].name, "error", detail=f"internal error: {exc!r}")
+        results[i] = result
+        with lock:
+            done += 1
+            if progress:
+                print(f"[{done}/{len(snippets)}] {result.status:<8} {result.snippet} "
+                      f"({result.seconds:.1f}s)", file=sys.stderr, flush=True)
+
+    jobs = max(1, min(4, os.cpu_count() or 1, len(snippets)))
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(task, range(len(snippets))))
+    except KeyboardInterrupt:
+        print("gemini-migrate: interrupted", file=sys.stderr)
+        return 130
+    final = [r for r in results if r is not None]
+    mode = "live" if live else "differential" if differential else "emulator"
+    _emit(final, mode, output_format, quiet, redact)
+    return EXIT_OK if all(r.ok for r in final) else EXIT_FAILED
+
+
+def _usage(message: str) -> int:
+    print(f"gemini-migrate: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _originals(snippets: list[Snippet], targets: list[str], against: str | None
+               ) -> dict[int, tuple[str | None, str | None, str]]:
+    """For each snippet: (original source, error, where the original came from)."""
+    if against and os.path.isfile(against) and not (len(targets) == 1
+                                                    and os.path.isfile(targets[0])):
+        raise ValueError("--against FILE needs exactly one migrated FILE")
+    if against and not os.path.exists(against):
+        raise ValueError(f"--against: no such file or directory: {against}")
+    cache: dict[str, list[Snippet] | str] = {}
+    out: dict[int, tuple[str | None, str | None, str]] = {}
+    for i, snippet in enumerate(snippets):
+        path = snippet.path
+        if path not in cache:
+            cache[path] = _original_snippets(path, targets, against)
+        found = cache[path]
+        label = _original_label(path, targets, against)
+        if isinstance(found, str):
+            out[i] = (None, found, label)
+            continue
+        same = [s for s in found if s.index == snippet.index]
+        if not same:
+            out[i] = (None, f"the original has no snippet #{snippet.index + 1}", label)
+        elif same[0].error or same[0].source is None:
+            out[i] = (None, f"original: {same[0].error}", label)
+        else:
+            out[i] = (same[0].source, None, label)
+    return out
+
+
+def _original_path(path: str, targets: list[str], against: str) -> str:
+    if os.path.isfile(against):
+        return against
+    for target in targets:
+        if os.path.isdir(target):
+            rel = os.path.relpath(path, target)
+            if not rel.startswith(".."):
+                return os.path.join(against, rel)
+    return os.path.join(against, os.path.basename(path))
+
+
+def _original_label(path: str, targets: list[str], against: str | None) -> str:
+    if against:
+        return _original_path(path, targets, against)
+    return f"git HEAD:{path}"
+
+
+def _original_snippets(path: str, targets: list[str], against: str | None
+                       ) -> list[Snippet] | str:
+    if against:
+        original = _original_path(path, targets, against)
+        if not os.path.isfile(original):
+            return f"no original at {original}"
+        return extract_as(original, path)
+    text, error = git_original(path)
+    if text is None:
+        return error or "no original"
+    return extract(path, text)
+
+
+def extract_as(original: str, migrated: str) -> list[Snippet]:
+    """The original's snippets, read as the same kind of file as the migrated one."""
+    try:
+        text = Path(original).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Snippet(original, original, "script", error=f"cannot read: {exc}")]
+    return extract(migrated, text)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
+          redact: Redactor) -> None:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    if output_format == "json":
+        doc = {"tool": "gemini-migrate", "mode": mode, "results": [r.as_dict() for r in results],
+               "summary": {"total": len(results), **counts,
+                           "ok": all(r.ok for r in results)}}
+        print(redact(json.dumps(doc, indent=2, ensure_ascii=False)))
+        return
+    if output_format == "sarif":
+        print(redact(json.dumps(_sarif(results), indent=2, ensure_ascii=False)))
+        return
+    width = min(60, max([len(r.snippet) for r in results] + [7]))
+    print(f"{'STATUS':<8}  {'SNIPPET':<{width}}  {'TIME':>6}  {'REQ':>3}  DETAIL")
+    for r in results:
+        print(redact(f"{r.status:<8}  {r.snippet:<{width}}  {r.seconds:>5.1f}s  "
+                     f"{r.requests:>3}  {r.detail}"))
+    for r in results:
+        if r.difference is not None:
+            print(redact(f"\n{r.snippet}: first difference ({r.difference['what']})"))
+            print(redact("  original: " + json.dumps(r.difference.get("original"),
+                                                     sort_keys=True, ensure_ascii=False)))
+            print(redact("  migrated: " + json.dumps(r.difference.get("migrated"),
+                                                     sort_keys=True, ensure_ascii=False)))
+    if output_format == "github":
+        for r in results:
+            if not r.ok:
+                file = r.snippet.rsplit(":", 1)[0] if r.snippet.rsplit(":", 1)[-1].isdigit() \
+                    else r.snippet
+                print(redact(f"::error file={file},title=gemini-migrate verify {r.status}::"
+                             f"{r.detail}"))
+    if not quiet:
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        print(f"\n{len(results)} snippet{'s' if len(results) != 1 else ''} ({mode}): {summary}",
+              file=sys.stderr)
+
+
+def _sarif(results: list[Result]) -> dict[str, Any]:
+    from migrator import __version__
+
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "gemini-migrate", "version": __version__,
+                                "rules": [{"id": "verify",
+                                           "shortDescription": {"text": "Snippet verification"}}]}},
+            "results": [{
+                "ruleId": "verify", "level": "error",
+                "message": {"text": f"{r.status}: {r.detail}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {
+                    "uri": Path(r.snippet.split(":")[0]).as_posix()}}}],
+            } for r in results if not r.ok],
+        }],
+    }

@@ -1,0 +1,168 @@
+"""What a verify run executes: snippets found in scripts, notebooks and Markdown files.
+
+- A Python script is one snippet.
+- A notebook is one snippet: its code cells in order, without IPython `%magic` / `!shell`
+  lines (replaced by `pass` so indentation stays valid).
+- A Markdown file holds one snippet per fenced ```python (or py / python3 / ipython) block,
+  each run on its own.
+
+A file named on the command line is always taken. Under a directory, only files that mention
+a Gemini SDK (`genai` / `generativeai`) are taken, so a library's own modules are not run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+SCRIPT_EXT = (".py",)
+NOTEBOOK_EXT = (".ipynb",)
+MARKDOWN_EXT = (".md", ".markdown")
+_MENTION = re.compile(rb"genai|generativeai")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
+_PY_INFO = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
+_MAX_FILE = 4 * 1024 * 1024
+
+
+@dataclass
+class Snippet:
+    name: str  # shown in reports: the path, plus ":LINE" for a Markdown block
+    path: str  # the file the snippet came from
+    kind: str  # script | notebook | markdown
+    source: str | None = None
+    error: str | None = None  # why the file yields no runnable code
+    index: int = 0  # position among the snippets of one file (Markdown blocks)
+
+
+def extract(path: str, text: str | None = None) -> list[Snippet]:
+    """Snippets of one file. `text` replaces the file's content (an original from git)."""
+    kind = ("notebook" if path.endswith(NOTEBOOK_EXT)
+            else "markdown" if path.endswith(MARKDOWN_EXT) else "script")
+    if text is None:
+        try:
+            if os.path.getsize(path) > _MAX_FILE:
+                return [Snippet(path, path, kind, error="file larger than 4 MiB; not run")]
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            return [Snippet(path, path, kind, error=f"cannot read: {exc}")]
+    if kind == "script":
+        return [Snippet(path, path, kind, source=text)]
+    if kind == "notebook":
+        return [notebook_snippet(path, text)]
+    blocks = markdown_blocks(text)
+    return [Snippet(f"{path}:{line}", path, kind, source=code, index=i)
+            for i, (line, code) in enumerate(blocks)]
+
+
+def notebook_snippet(path: str, text: str) -> Snippet:
+    try:
+        nb = json.loads(text)
+        cells = nb["cells"] if isinstance(nb, dict) else None
+        if not isinstance(cells, list):
+            raise ValueError("no 'cells' list")
+        lines: list[str] = []
+        for n, cell in enumerate(cells):
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            if isinstance(source, list):
+                source = "".join(str(s) for s in source)
+            if not isinstance(source, str):
+                raise ValueError(f"cell {n}: source is not text")
+            lines.append(f"# --- cell {n} ---")
+            for line in source.splitlines():
+                stripped = line.lstrip()
+                if stripped.startswith(("%", "!")):
+                    line = line[: len(line) - len(stripped)] + "pass  # " + stripped
+                lines.append(line)
+        return Snippet(path, path, "notebook", source="\n".join(lines) + "\n")
+    except (ValueError, KeyError, TypeError) as exc:
+        return Snippet(path, path, "notebook", error=f"broken notebook: {exc}")
+
+
+def markdown_blocks(text: str) -> list[tuple[int, str]]:
+    """(line of the opening fence, code) for each Python block."""
+    blocks: list[tuple[int, str]] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        indent, fence, info = len(match.group(1)), match.group(2), match.group(3).lower()
+        start = i + 1
+        body: list[str] = []
+        i += 1
+        while i < len(lines):
+            closing = lines[i].strip()
+            if closing.startswith(fence[0] * len(fence)) and not closing.strip(fence[0]):
+                break
+            line = lines[i]
+            body.append(line[indent:] if line[:indent].strip() == "" else line)
+            i += 1
+        i += 1
+        if info in _PY_INFO:
+            code = "\n".join(body) + "\n"
+            if info == "pycon":
+                code = "\n".join(ln[4:] for ln in body if ln.startswith((">>> ", "... "))) + "\n"
+            blocks.append((start, code))
+    return blocks
+
+
+def find(targets: list[str]) -> list[Snippet]:
+    """Every snippet under the targets, in a stable order."""
+    from migrator.config import Settings
+    from migrator.discover import discover
+
+    snippets: list[Snippet] = []
+    seen: set[str] = set()
+    exts = SCRIPT_EXT + NOTEBOOK_EXT + MARKDOWN_EXT
+    for target in targets:
+        if os.path.isfile(target):
+            files, explicit = [target], True
+        else:
+            files = discover([target], Settings(root=target))
+            explicit = False
+        for path in files:
+            if not path.endswith(exts) or os.path.realpath(path) in seen:
+                continue
+            if not explicit and not _mentions_sdk(path):
+                continue
+            seen.add(os.path.realpath(path))
+            snippets.extend(extract(path))
+    return snippets
+
+
+def _mentions_sdk(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return bool(_MENTION.search(fh.read(_MAX_FILE)))
+    except OSError:
+        return True  # let extract() report the problem
+
+
+def git_original(path: str) -> tuple[str | None, str | None]:
+    """(text of `path` at git HEAD, error)."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    try:
+        top = subprocess.run(["git", "-C", folder, "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=30)
+        if top.returncode != 0:
+            return None, "not in a git work tree; pass the original with --against"
+        rel = os.path.relpath(os.path.realpath(path), os.path.realpath(top.stdout.strip()))
+        shown = subprocess.run(["git", "-C", top.stdout.strip(), "show",
+                                f"HEAD:{Path(rel).as_posix()}"],
+                               capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"git failed: {exc}"
+    if shown.returncode != 0:
+        return None, f"no original: {Path(rel).as_posix()} is not in git HEAD"
+    try:
+        return shown.stdout.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return None, "the original in git HEAD is not UTF-8"
