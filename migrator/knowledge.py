@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +15,16 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MODELS_PREFIX = "models/"
+
+# What may follow a family prefix in a real model id: version numbers, dates and the words
+# Google uses in model names. "gemini-1.5-pro-002" is a model; "gemini-1.5-pro-tips" is prose.
+_MODEL_WORD = re.compile(
+    r"(?:\d[\w.]*|latest|exp|experimental|preview|lite|\d+b|thinking|vision|pro|flash|image|"
+    r"generation|tts|audio|live|native|dialog|ultra|tuning|it|text|chat|code|multilingual)",
+    re.IGNORECASE,
+)
+# "-001" / "@002" revision suffixes and "-latest" are aliases of the id they end.
+_ALIAS_SUFFIX = re.compile(r"(?:[-@]\d{3}|-latest)$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class ModelTable:
                 self.exact[model_id] = _info(model_id, entry)
         # The longest prefix wins, so "gemini-1.5-pro" beats "gemini-1.5-".
         self.families.sort(key=lambda item: len(item[0]), reverse=True)
+        self._pattern: re.Pattern[str] | None = None
 
     def lookup(self, model_id: str) -> ModelInfo | None:
         bare = model_id.removeprefix(MODELS_PREFIX)
@@ -61,10 +73,53 @@ class ModelTable:
         for prefix, info in self.families:
             if bare.startswith(prefix):
                 return info
-        for suffix in ("-latest",):
-            if bare.endswith(suffix) and bare[: -len(suffix)] in self.exact:
-                return self.exact[bare[: -len(suffix)]]
+        alias = _ALIAS_SUFFIX.sub("", bare)
+        if alias != bare and alias in self.exact:
+            return self.exact[alias]
         return None
+
+    def recognise(self, token: str) -> ModelInfo | None:
+        """The entry for `token` when the whole token is a model id, else None.
+
+        Stricter than `lookup`: a family matches only when what follows its prefix is made of
+        version numbers and model-name words, so prose such as "gemini-1.5-pro-tips" or a
+        product name that merely starts like a model is never taken for one.
+        """
+        bare = token.removeprefix(MODELS_PREFIX)
+        if bare in self.exact:
+            return self.exact[bare]
+        alias = _ALIAS_SUFFIX.sub("", bare)
+        if alias != bare and alias in self.exact:
+            return self.exact[alias]
+        for prefix, info in self.families:
+            if bare.startswith(prefix):
+                rest = [part for part in re.split(r"[-@]", bare[len(prefix):]) if part]
+                if all(_MODEL_WORD.fullmatch(part) for part in rest):
+                    return info
+        return None
+
+    def outdated(self, token: str) -> ModelInfo | None:
+        """The entry when `token` is a whole model id that is deprecated, retired or legacy."""
+        info = self.recognise(token)
+        return info if info is not None and info.outdated else None
+
+    @property
+    def token_pattern(self) -> re.Pattern[str]:
+        """Candidate model ids in text: a known stem, a dash, then id characters.
+
+        Built from the table (and the user's overrides) so a model the user adds is found too.
+        The lookbehind keeps "my-gemini-pro" and "x/gemini-pro" (a URL path) out.
+        """
+        if self._pattern is None:
+            stems = set()
+            for name in [*self.exact, *(prefix for prefix, _ in self.families)]:
+                if "-" in name:
+                    stems.add(re.escape(name.split("-", 1)[0]))
+            alternation = "|".join(sorted(stems, key=len, reverse=True)) or "(?!)"
+            self._pattern = re.compile(
+                rf"(?<![\w./@-])(?:{re.escape(MODELS_PREFIX)})?(?:{alternation})-[\w.@-]*\w"
+            )
+        return self._pattern
 
     def interactions_name(self, model_id: str) -> tuple[str, ModelInfo | None]:
         """The id to send to the Interactions API, and the entry that forced a substitution."""

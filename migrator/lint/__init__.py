@@ -1,0 +1,1 @@
+"""Lint checks: model names, dependency pins and misuse of the Interactions API."""

@@ -1,0 +1,88 @@
+"""What the Python, text and manifest checks share: model findings and `noqa` look-ups."""
+
+from __future__ import annotations
+
+import re
+
+from migrator.engine import Context
+from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
+from migrator.knowledge import MODELS_PREFIX, ModelInfo
+
+# Same grammar as the engine's suppression: `noqa` alone, or `noqa: GM301, GM302`.
+_NOQA = re.compile(r"noqa(?::\s*(?P<codes>GM\d{3}(?:\s*,\s*GM\d{3})*))?", re.IGNORECASE)
+
+
+def suppressed(line_text: str, code: str) -> bool:
+    """True when a `noqa` comment on the line covers `code`.
+
+    A check must not *fix* a suppressed finding: the engine drops suppressed findings only
+    when they are unfixed, so the check reports them unfixed and leaves the code alone.
+    """
+    if "noqa" not in line_text.lower():
+        return False
+    for match in _NOQA.finditer(line_text):
+        codes = match.group("codes")
+        if codes is None or code in re.split(r"\s*,\s*", codes.upper()):
+            return True
+    return False
+
+
+def model_code(info: ModelInfo) -> str:
+    return "GM301" if info.status == "retired" else "GM302"
+
+
+def successor_id(token: str, info: ModelInfo) -> str:
+    """The successor spelled like the original: a `models/` prefix is kept."""
+    if not info.successor:
+        return ""
+    prefix = MODELS_PREFIX if token.startswith(MODELS_PREFIX) else ""
+    return prefix + info.successor
+
+
+def model_message(token: str, info: ModelInfo) -> str:
+    state = "retired" if info.status == "retired" else info.status
+    text = f"{state} model `{token}`"
+    if info.date:
+        text += f" (since {info.date})"
+    if info.successor:
+        text += f"; use `{info.successor}`"
+    else:
+        text += "; it has no successor"
+    if info.note:
+        text += f" ({info.note})"
+    return text
+
+
+def decide_fix(
+    ctx: Context, path: str, code: str, line_text: str, safety: str
+) -> tuple[str, bool]:
+    """(fix safety reported, whether to apply it now).
+
+    Safe fixes are applied by every run (the engine writes only in fix mode, and --diff shows
+    them); unsafe ones only with --unsafe-fixes. A suppressed or disabled finding is never
+    fixed.
+    """
+    if safety == FIX_NONE:
+        return FIX_NONE, False
+    if not ctx.enabled(code, path) or suppressed(line_text, code):
+        return safety, False
+    if safety == FIX_SAFE:
+        return safety, True
+    return FIX_UNSAFE, ctx.unsafe_fixes
+
+
+def model_finding(
+    path: str,
+    pos: tuple[int, int],
+    token: str,
+    info: ModelInfo,
+    *,
+    fix: str,
+    fixed: bool,
+) -> Finding:
+    new = successor_id(token, info)
+    return finding(
+        path, pos, model_code(info), model_message(token, info),
+        fix=fix if new else FIX_NONE, fixed=fixed and bool(new),
+        **{"from": token, "to": new},
+    )

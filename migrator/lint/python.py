@@ -1,0 +1,577 @@
+"""Python checks that run after the codemods: model names and misuse of the Interactions API.
+
+One read of the module (LibCST metadata: qualified names, scopes, positions, parents) collects
+the facts; fixes are a map from original node to replacement applied by one transformer.
+
+Which calls are Interactions calls: `<x>.interactions.<create|get>(...)` (or through `.aio`)
+where `<x>` is provably a google-genai client (a `google.genai.Client(...)` call, or a name or
+attribute assigned from one), or, in a module that imports google-genai, any receiver. A module
+that never imports google-genai may have its own `interactions` objects, so it is left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+from libcst.metadata.base_provider import LazyValue
+
+from migrator.engine import Context
+from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
+from migrator.lint.common import decide_fix, model_code, model_finding, successor_id
+
+GENAI_CLIENTS = {"google.genai.Client", "google.genai.client.Client"}
+LEGACY_SDK = "google.generativeai"
+INTERACTION_METHODS = {"create", "get"}
+# Stream event names of the 1.x schema and their >=2.0 names (api-mapping.md 3.5).
+EVENT_RENAMES = {
+    "content.delta": "step.delta",
+    "content.start": "step.start",
+    "content.stop": "step.stop",
+    "interaction.complete": "interaction.completed",
+    "interaction.start": "interaction.created",
+}
+CHAIN_SCOPED = ("tools", "system_instruction", "generation_config")
+BYTES_METHODS = {"read_bytes", "tobytes"}
+# Ids that are ordinary words: only reported where they are clearly a model argument.
+AMBIGUOUS_IDS = {"aqa"}
+MODEL_KEYWORDS = {"model", "model_name", "model_id"}
+
+
+@dataclass
+class _CreateCall:
+    call: cst.Call
+    kwargs: dict[str, cst.Arg]
+    splat: bool
+    method: str
+
+
+@dataclass
+class _Facts:
+    imports_genai: bool = False
+    imports_legacy: bool = False
+    client_spellings: set[str] = field(default_factory=set)
+    # name -> values assigned to it anywhere in the module (one level of constant following)
+    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    binary_files: set[str] = field(default_factory=set)  # `with open(p, "rb") as f`
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def _str(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _is_name(node: cst.BaseExpression | None, value: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == value
+
+
+def _unwrap_await(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.expression if isinstance(node, cst.Await) else node
+
+
+class _Checker:
+    def __init__(self, wrapper: MetadataWrapper, path: str, ctx: Context) -> None:
+        self.module = wrapper.module
+        self.path = path
+        self.ctx = ctx
+        self.qnames = wrapper.resolve(QualifiedNameProvider)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.lines = self.module.code.splitlines()
+        self.findings: list[Finding] = []
+        self.replacements: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.facts = _Facts()
+        self.nodes = list(self.positions)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.positions[node].start
+        return start.line, start.column + 1
+
+    def line_text(self, node: cst.CSTNode) -> str:
+        line = self.positions[node].start.line
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        value = self.qnames.get(node, ())
+        # wrapper.resolve() hands QualifiedNameProvider results out as lazy values.
+        if isinstance(value, LazyValue):
+            value = value()
+        return {q.name for q in value}
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    def values_of(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """The node itself, or what a plain name was assigned in this module."""
+        if isinstance(node, cst.Name) and node.value in self.facts.assigned:
+            return self.facts.assigned[node.value]
+        return [node]
+
+    # -- facts -------------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        facts = self.facts
+        for node in self.nodes:
+            if isinstance(node, (cst.Import, cst.ImportFrom)):
+                names = self.imported(node)
+                if any(n == "google.genai" or n.startswith("google.genai.") for n in names):
+                    facts.imports_genai = True
+                if any(n == LEGACY_SDK or n.startswith(LEGACY_SDK + ".") for n in names):
+                    facts.imports_legacy = True
+            elif isinstance(node, cst.Assign) and len(node.targets) == 1:
+                target = node.targets[0].target
+                value = _unwrap_await(node.value)
+                if isinstance(target, cst.Name):
+                    facts.assigned.setdefault(target.value, []).append(value)
+                if isinstance(value, cst.Call) and self.qualified(value.func) & GENAI_CLIENTS:
+                    spelled = _dotted(target)
+                    if spelled:
+                        facts.client_spellings.add(spelled)
+            elif isinstance(node, cst.AnnAssign) and node.value is not None:
+                if isinstance(node.target, cst.Name):
+                    facts.assigned.setdefault(node.target.value, []).append(node.value)
+            elif isinstance(node, cst.WithItem) and node.asname is not None:
+                item = node.item
+                target = node.asname.name
+                if (
+                    isinstance(item, cst.Call)
+                    and _is_name(item.func, "open")
+                    and isinstance(target, cst.Name)
+                    and self.binary_mode(item)
+                ):
+                    facts.binary_files.add(target.value)
+
+    def imported(self, node: cst.Import | cst.ImportFrom) -> list[str]:
+        if isinstance(node, cst.Import):
+            return [_dotted(alias.name) or "" for alias in node.names]
+        base = _dotted(node.module) if node.module is not None else ""
+        if node.relative:
+            return []
+        out = [base or ""]
+        if not isinstance(node.names, cst.ImportStar):
+            out.extend(f"{base}.{alias.name.value}" for alias in node.names
+                       if isinstance(alias.name, cst.Name))
+        return out
+
+    @staticmethod
+    def binary_mode(call: cst.Call) -> bool:
+        mode: cst.BaseExpression | None = None
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if len(positional) >= 2:
+            mode = positional[1].value
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "mode":
+                mode = arg.value
+        text = _str(mode) if mode is not None else None
+        return text is not None and "b" in text
+
+    def interactions_call(self, node: cst.CSTNode) -> _CreateCall | None:
+        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+            return None
+        method = node.func.attr.value
+        owner = node.func.value
+        if method not in INTERACTION_METHODS or not isinstance(owner, cst.Attribute):
+            return None
+        if owner.attr.value != "interactions":
+            return None
+        receiver = owner.value
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "aio":
+            receiver = receiver.value
+        if not self.is_client(receiver):
+            return None
+        kwargs: dict[str, cst.Arg] = {}
+        splat = False
+        for arg in node.args:
+            if arg.star:
+                splat = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = arg
+        return _CreateCall(node, kwargs, splat, method)
+
+    def is_client(self, receiver: cst.BaseExpression) -> bool:
+        if isinstance(receiver, cst.Call) and self.qualified(receiver.func) & GENAI_CLIENTS:
+            return True
+        spelled = _dotted(receiver)
+        if spelled is not None and spelled in self.facts.client_spellings:
+            return True
+        return self.facts.imports_genai
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.collect()
+        calls = [c for c in (self.interactions_call(n) for n in self.nodes) if c is not None]
+        creates = [c for c in calls if c.method == "create"]
+        self.check_models(creates)
+        if calls:
+            self.check_outputs(calls)
+            self.check_events()
+        by_call = {id(c.call): c for c in creates}
+        for create in creates:
+            self.check_agent_and_store(create)
+            self.check_chain(create, by_call)
+            self.check_input(create)
+            self.check_tools(create)
+
+    def add(self, node: cst.CSTNode, code: str, message: str, *, fix: str = FIX_NONE,
+            replacement: cst.CSTNode | None = None, **data: str) -> None:
+        if not self.ctx.enabled(code, self.path):
+            return
+        report_fix, apply = decide_fix(self.ctx, self.path, code, self.line_text(node), fix)
+        if replacement is None:
+            report_fix, apply = FIX_NONE if fix == FIX_NONE else report_fix, False
+        if apply and replacement is not None:
+            self.replacements[node] = replacement
+        self.findings.append(finding(self.path, self.pos(node), code, message,
+                                     fix=report_fix, fixed=apply, **data))
+
+    # GM301 / GM302 ---------------------------------------------------------------------------
+
+    def check_models(self, creates: list[_CreateCall]) -> None:
+        models = self.ctx.models
+        model_args = {id(c.kwargs["model"].value) for c in creates if "model" in c.kwargs}
+        model_names = {
+            c.kwargs["model"].value.value
+            for c in creates
+            if "model" in c.kwargs and isinstance(c.kwargs["model"].value, cst.Name)
+        }
+        for node in self.nodes:
+            if not isinstance(node, cst.SimpleString):
+                continue
+            token = _str(node)
+            if token is None or not token or len(token) > 120:
+                continue
+            info = models.outdated(token)
+            if info is None:
+                continue
+            keyword = self.keyword_of(node)
+            if info.id in AMBIGUOUS_IDS and keyword not in MODEL_KEYWORDS:
+                continue
+            safety = self.model_fix_safety(node, model_args, model_names)
+            code = model_code(info)
+            new = successor_id(token, info)
+            if not self.ctx.enabled(code, self.path):
+                continue
+            report_fix, apply = decide_fix(self.ctx, self.path, code, self.line_text(node),
+                                           safety if new else FIX_NONE)
+            if apply:
+                self.replacements[node] = node.with_changes(
+                    value=node.prefix + node.quote + new + node.quote
+                )
+            self.findings.append(
+                model_finding(self.path, self.pos(node), token, info, fix=report_fix,
+                              fixed=apply)
+            )
+
+    def keyword_of(self, node: cst.CSTNode) -> str | None:
+        parent = self.parent(node)
+        if isinstance(parent, cst.Arg) and parent.keyword is not None:
+            return parent.keyword.value
+        return None
+
+    def model_fix_safety(
+        self, node: cst.SimpleString, model_args: set[int], model_names: set[str]
+    ) -> str:
+        """Safe where the Interactions API would refuse the old id; never inside legacy code."""
+        if id(node) in model_args:
+            return FIX_SAFE
+        parent = self.parent(node)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name) and target.value in model_names:
+                uses = self.facts.assigned.get(target.value, [])
+                if all(isinstance(v, cst.SimpleString) for v in uses):
+                    return FIX_SAFE
+        # Inside a call into the legacy SDK: the legacy codemod owns that code.
+        current: cst.CSTNode | None = parent
+        for _ in range(4):
+            if current is None:
+                break
+            if isinstance(current, cst.Call):
+                if any(q.startswith(LEGACY_SDK) for q in self.qualified(current.func)):
+                    return FIX_NONE
+                break
+            current = self.parent(current)
+        if self.facts.imports_legacy:
+            return FIX_NONE
+        return FIX_UNSAFE
+
+    # GM201 -----------------------------------------------------------------------------------
+
+    def interaction_valued(self, node: cst.BaseExpression, calls: list[_CreateCall]) -> bool:
+        call_ids = {id(c.call) for c in calls}
+        if isinstance(node, cst.Attribute) and node.attr.value == "interaction":
+            return True  # stream events carry the interaction: `event.interaction.outputs`
+        for value in self.values_of(node):
+            value = _unwrap_await(value)
+            if id(value) in call_ids:
+                return True
+        return False
+
+    def check_outputs(self, calls: list[_CreateCall]) -> None:
+        for node in self.nodes:
+            if not (isinstance(node, cst.Attribute) and node.attr.value == "outputs"):
+                continue
+            if not self.interaction_valued(node.value, calls):
+                continue
+            subscript = self.parent(node)
+            text_attr = self.parent(subscript) if subscript is not None else None
+            if (
+                isinstance(subscript, cst.Subscript)
+                and subscript.value is node
+                and len(subscript.slice) == 1
+                and isinstance(subscript.slice[0].slice, cst.Index)
+                and self.is_minus_one(subscript.slice[0].slice.value)
+                and isinstance(text_attr, cst.Attribute)
+                and text_attr.value is subscript
+                and text_attr.attr.value == "text"
+            ):
+                replacement = cst.Attribute(value=node.value, attr=cst.Name("output_text"))
+                self.add(text_attr, "GM201",
+                         "`outputs[-1].text` is the google-genai 1.x schema; read `output_text`",
+                         fix=FIX_SAFE, replacement=replacement)
+                continue
+            self.add(node, "GM201",
+                     "`outputs` is the google-genai 1.x schema (AttributeError on >=2.0); "
+                     "loop over `steps` or read `output_text`")
+
+    @staticmethod
+    def is_minus_one(node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.UnaryOperation)
+            and isinstance(node.operator, cst.Minus)
+            and isinstance(node.expression, cst.Integer)
+            and node.expression.value == "1"
+        )
+
+    # GM202 -----------------------------------------------------------------------------------
+
+    def check_events(self) -> None:
+        for node in self.nodes:
+            if not isinstance(node, cst.SimpleString):
+                continue
+            value = _str(node)
+            if value not in EVENT_RENAMES:
+                continue
+            new = EVENT_RENAMES[value]
+            self.add(node, "GM202",
+                     f"`{value}` is a google-genai 1.x stream event; on >=2.0 it is `{new}`",
+                     fix=FIX_SAFE,
+                     replacement=node.with_changes(value=node.prefix + node.quote + new
+                                                   + node.quote),
+                     **{"from": value, "to": new})
+
+    # GM203 / GM204 ---------------------------------------------------------------------------
+
+    def check_agent_and_store(self, create: _CreateCall) -> None:
+        kw = create.kwargs
+        background = kw.get("background")
+        if "agent" in kw and not create.splat and (
+            background is None or _is_name(background.value, "False")
+        ):
+            self.add(kw["agent"], "GM203",
+                     "an agent interaction needs `background=True` (agents only run in the "
+                     "background)")
+        store = kw.get("store")
+        if store is not None and _is_name(store.value, "False"):
+            previous = kw.get("previous_interaction_id")
+            if previous is not None and not _is_name(previous.value, "None"):
+                self.add(store, "GM204",
+                         "`store=False` disables `previous_interaction_id`: the chain cannot "
+                         "be continued")
+            if background is not None and _is_name(background.value, "True"):
+                self.add(store, "GM204",
+                         "`store=False` disables `background=True`: the interaction cannot "
+                         "be polled")
+
+    # GM205 -----------------------------------------------------------------------------------
+
+    def previous_call(
+        self, create: _CreateCall, by_call: dict[int, _CreateCall]
+    ) -> _CreateCall | None:
+        """The create call whose result `previous_interaction_id=<name>.id` points at."""
+        previous = create.kwargs.get("previous_interaction_id")
+        if previous is None:
+            return None
+        value = previous.value
+        if not (isinstance(value, cst.Attribute) and value.attr.value == "id"
+                and isinstance(value.value, cst.Name)):
+            return None
+        candidates = [
+            by_call[id(_unwrap_await(v))]
+            for v in self.facts.assigned.get(value.value.value, [])
+            if id(_unwrap_await(v)) in by_call
+        ]
+        # Several assignments (a loop, branches): the chain's root cannot be told statically.
+        return candidates[0] if len(candidates) == 1 else None
+
+    def check_chain(self, create: _CreateCall, by_call: dict[int, _CreateCall]) -> None:
+        if create.splat or "previous_interaction_id" not in create.kwargs:
+            return
+        root = self.previous_call(create, by_call)
+        seen = {id(create.call)}
+        while root is not None and id(root.call) not in seen:
+            seen.add(id(root.call))
+            earlier = self.previous_call(root, by_call)
+            if earlier is None:
+                break
+            root = earlier
+        if root is None or root.splat:
+            return
+        dropped = [key for key in CHAIN_SCOPED if key in root.kwargs and key not in create.kwargs]
+        if dropped:
+            names = ", ".join(f"`{k}`" for k in dropped)
+            line = self.pos(root.call)[0]
+            self.add(create.kwargs["previous_interaction_id"], "GM205",
+                     f"this follow-up turn drops {names} that the chain started with "
+                     f"(line {line}); they are interaction-scoped, re-send them every turn",
+                     dropped=",".join(dropped))
+
+    # GM206 / GM207 ---------------------------------------------------------------------------
+
+    def check_input(self, create: _CreateCall) -> None:
+        arg = create.kwargs.get("input")
+        if arg is None:
+            return
+        for value in self.values_of(arg.value):
+            if isinstance(value, (cst.List, cst.Tuple)) and any(
+                isinstance(el.value, cst.Dict) and "role" in self.dict_keys(el.value)
+                for el in value.elements
+            ):
+                self.add(arg, "GM206",
+                         "`input` given as role turns (`{\"role\": ...}`); the Interactions API "
+                         "takes `user_input` / `model_output` steps")
+                break
+        for data in self.inline_data(arg.value, depth=0):
+            self.add(data, "GM207",
+                     "inline `data` is raw bytes; send a base64 string "
+                     "(`base64.b64encode(raw).decode()`)")
+
+    @staticmethod
+    def dict_keys(node: cst.Dict) -> set[str]:
+        keys = set()
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = _str(element.key)
+                if key is not None:
+                    keys.add(key)
+        return keys
+
+    def inline_data(self, node: cst.BaseExpression, depth: int) -> Iterator[cst.CSTNode]:
+        if depth > 6:
+            return
+        for value in self.values_of(node):
+            if isinstance(value, (cst.List, cst.Tuple)):
+                for item in value.elements:
+                    yield from self.inline_data(item.value, depth + 1)
+            elif isinstance(value, cst.Dict):
+                for entry in value.elements:
+                    if not isinstance(entry, cst.DictElement):
+                        continue
+                    key = _str(entry.key)
+                    if key == "data" and any(self.is_bytes(v)
+                                             for v in self.values_of(entry.value)):
+                        yield entry
+                    elif key in ("content", "parts"):
+                        yield from self.inline_data(entry.value, depth + 1)
+
+    def is_bytes(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.SimpleString):
+            return "b" in node.prefix.lower()
+        if isinstance(node, cst.ConcatenatedString):
+            return self.is_bytes(node.left)
+        if not isinstance(node, cst.Call):
+            return False
+        func = node.func
+        if _is_name(func, "bytes") or _is_name(func, "bytearray"):
+            return True
+        if isinstance(func, cst.Attribute):
+            if func.attr.value in BYTES_METHODS:
+                return True
+            if func.attr.value == "read":
+                receiver = func.value
+                if isinstance(receiver, cst.Call) and _is_name(receiver.func, "open"):
+                    return self.binary_mode(receiver)
+                return isinstance(receiver, cst.Name) and receiver.value in self.facts.binary_files
+        return False
+
+    # GM208 -----------------------------------------------------------------------------------
+
+    def check_tools(self, create: _CreateCall) -> None:
+        arg = create.kwargs.get("tools")
+        if arg is None:
+            return
+        for value in self.values_of(arg.value):
+            if not isinstance(value, (cst.List, cst.Tuple)):
+                continue
+            for element in value.elements:
+                if self.is_callable(element.value):
+                    self.add(element, "GM208",
+                             "a Python callable in `tools=`; declare the tool as a dict with "
+                             "a JSON Schema `parameters` and run it in a `requires_action` loop")
+
+    def is_callable(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Lambda):
+            return True
+        if not isinstance(node, cst.Name):
+            return False
+        scope = self.scopes.get(node)
+        if scope is None or node.value not in scope:
+            return False
+        assignments = list(scope[node.value])
+        return bool(assignments) and all(
+            isinstance(getattr(a, "node", None), cst.FunctionDef) for a in assignments
+        )
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, replacements: dict[cst.CSTNode, cst.CSTNode]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        return self.replacements.get(original_node, updated_node)
+
+
+def interactions_pass(
+    module: cst.Module, path: str, ctx: Context
+) -> tuple[cst.Module, list[Finding]]:
+    """Model names (GM301/GM302) and Interactions misuse (GM201-GM208)."""
+    code = module.code
+    if not any(word in code for word in ("gemini", "bison", "embedding", "aqa", "interactions",
+                                         "outputs", "content.delta", "interaction.complete")):
+        return module, []
+    wrapper = MetadataWrapper(module)
+    checker = _Checker(wrapper, path, ctx)
+    checker.run()
+    if not checker.replacements:
+        return module, checker.findings
+    new_module = wrapper.module.visit(_Apply(checker.replacements))
+    return new_module, checker.findings
+
+
+PYTHON_PASSES = [interactions_pass]
