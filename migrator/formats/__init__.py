@@ -14,6 +14,15 @@ from migrator.engine import FileResult, relpath
 from migrator.findings import Finding
 
 
+def fixable(item: Finding) -> bool:
+    """True when a plain run fixes (or, in --check / --diff, would fix) what this reports.
+
+    `fixed` is set by a handler whenever it rewrote the code, whether or not the run writes;
+    fixed findings of a written file are not reported at all in fix mode.
+    """
+    return item.fixed or item.fix == "safe"
+
+
 def reported(results: Sequence[FileResult], mode: str) -> list[Finding]:
     """The findings a user must see: in fix mode only what the run did not fix."""
     out = []
@@ -47,7 +56,7 @@ def emit(
         click.echo(render_sarif(findings))
     elif mode != "diff":
         for item in findings:
-            mark = " [*]" if item.fix == "safe" and not item.fixed else ""
+            mark = " [*]" if fixable(item) else ""
             click.echo(f"{relpath(item.path)}:{item.line}:{item.column}: {item.code}{mark} "
                        f"{item.message}")
     if statistics:
@@ -73,12 +82,12 @@ def _summary(
                      f"({migrated} change{'s' * (migrated != 1)})")
     elif mode == "diff":
         parts.append(f"{len(changed)} file{'s' * (len(changed) != 1)} would be rewritten")
-    fixable = sum(1 for f in findings if f.fix == "safe" and not f.fixed)
+    can_fix = sum(1 for f in findings if fixable(f))
     left = len(findings)
     if mode == "fix":
         parts.append(f"{left} finding{'s' * (left != 1)} left")
     else:
-        parts.append(f"{left} finding{'s' * (left != 1)} ({fixable} fixable)")
+        parts.append(f"{left} finding{'s' * (left != 1)} ({can_fix} fixable)")
     skipped = sum(1 for r in results if r.skipped)
     if skipped:
         parts.append(f"{skipped} file{'s' * (skipped != 1)} skipped")
@@ -89,6 +98,13 @@ def _summary(
 def unified_diff(result: FileResult) -> str:
     assert result.original is not None and result.updated is not None
     name = relpath(result.path)
+    if result.path.lower().endswith(".ipynb"):
+        # A JSON diff of a notebook is unreadable: show the changed cells' sources instead.
+        from migrator.documents.notebook import cell_diff
+
+        cells = cell_diff(name, result.original, result.updated)
+        if cells is not None:
+            return cells
     old = result.original.decode("utf-8", "replace").splitlines(keepends=True)
     new = result.updated.decode("utf-8", "replace").splitlines(keepends=True)
     lines = difflib.unified_diff(old, new, fromfile=f"a/{name}", tofile=f"b/{name}")

@@ -1,0 +1,90 @@
+"""Python that lives inside other files: notebook cells and Markdown / reST code blocks.
+
+Both handlers hand the code to the same Python rewrite (`migrator.codemods.transform_source`)
+and map what comes back onto the file they came from. Shared here: the rewrite of `pip install`
+lines (a notebook's `%pip` / `!pip` lines, shell blocks in a README) and the trigger bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Trigger bytes of the Python rewrite; `generativeai` also covers install lines. Kept here (not
+# imported from migrator.codemods) so deciding to skip a document never imports LibCST.
+TRIGGERS = (
+    b"generativeai",
+    b"generate_content",
+    b"start_chat",
+    b"send_message",
+    b"interactions",
+    b"gemini",
+    b"bison",
+    b"embedding-",
+    b"generative_models",
+)
+
+_PIP = re.compile(r"\bpip3?\s+install\b|\buv\s+(?:pip\s+install|add)\b", re.IGNORECASE)
+# One requirement token of the legacy package: optional quotes, extras and version specifier.
+_LEGACY_TOKEN = re.compile(
+    r"""(?P<q>["']?)google[-_.]generativeai(?:\[[^\]\s]*\])?"""
+    r"""(?P<spec>\s*(?:===|==|>=|<=|~=|!=|>|<)[^\s"',;]*(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)[^\s"',;]*)*)?"""
+    r"""(?P=q)(?=\s|$|;|&|\|)""",
+    re.IGNORECASE,
+)
+_GENAI_TOKEN = re.compile(r"""(?<![\w.-])["']?google[-_.]genai(?![\w-])""", re.IGNORECASE)
+LEGACY_IMPORT = re.compile(
+    r"^\s*(?:import\s+google\.generativeai\b|from\s+google\.generativeai\b"
+    r"|from\s+google\s+import\s+(?:\(\s*)?(?:[\w\s,]*,\s*)?generativeai\b)",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class InstallRewrite:
+    new_line: str
+    old_token: str
+    new_token: str
+
+
+def genai_requirement() -> str:
+    from migrator.knowledge import packages
+
+    requirement: str = packages()["python"]["genai_requirement"]
+    return requirement
+
+
+def rewrite_install_line(line: str, *, keep_legacy: bool) -> InstallRewrite | None:
+    """Move a `pip install ... google-generativeai ...` line to google-genai.
+
+    The new requirement is always the Interactions floor from rules/packages.toml: an unpinned
+    `pip install google-genai` is a no-op where an older google-genai is already installed
+    (Colab ships one), and the migrated code needs the floor. The requirement is quoted because
+    `>=` is a redirection in the shell that runs `!pip` and `%pip` lines. When code that still
+    imports the legacy SDK remains, the legacy package is kept next to the new one.
+    """
+    if not _PIP.search(line):
+        return None
+    match = _LEGACY_TOKEN.search(line)
+    if match is None:
+        return None
+    quote = match.group("q") or '"'
+    new_token = f"{quote}{genai_requirement()}{quote}"
+    old_token = match.group(0)
+    has_genai = bool(_GENAI_TOKEN.search(line[: match.start()] + line[match.end():]))
+    if keep_legacy:
+        if has_genai:
+            return None
+        replacement = f"{old_token} {new_token}"
+    elif has_genai:
+        replacement = ""
+        new_token = "(already installed on this line)"
+    else:
+        replacement = new_token
+    start = match.start()
+    if not replacement:
+        # Drop the token and the blank before it, not the whole command.
+        while start > 0 and line[start - 1] in " \t":
+            start -= 1
+    new_line = line[:start] + replacement + line[match.end():]
+    return InstallRewrite(new_line, old_token, new_token)

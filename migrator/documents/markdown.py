@@ -1,0 +1,219 @@
+"""Markdown (.md, .markdown, .mdx) and reStructuredText (.rst): Python code blocks in place.
+
+Each fenced ```python / ```py block (and each reST `.. code-block:: python`) is rewritten as its
+own snippet; prose, other blocks and the fences themselves are kept byte for byte, and so is
+the indentation of a block nested in a list. Findings carry the line in the document. A block
+that mentions the legacy SDK but does not parse (an excerpt with `...`, a console session) is
+left as it was with a GM901 finding; the other blocks still migrate. `pip install` lines in
+shell blocks (```bash, ```sh, ```console, ```shell) move to google-genai.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line
+from migrator.engine import Context, Handler, HandlerOutput
+from migrator.findings import Finding, finding
+
+_PYTHON_LANGS = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})
+_SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "text", ""})
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\r\n]*)$")
+_RST_DIRECTIVE = re.compile(
+    r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>\S*)[ \t]*$"
+)
+_COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+_TRIGGER_TEXT = tuple(t.decode() for t in TRIGGERS)
+
+
+@dataclass
+class _Block:
+    first: int  # index of the first content line in the document's lines
+    end: int  # index one past the last content line
+    indent: str  # removed from every content line, put back afterwards
+    lang: str
+
+
+def _fenced_blocks(lines: list[str]) -> Iterator[_Block]:
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i].rstrip("\r\n"))
+        if match is None:
+            i += 1
+            continue
+        fence, indent = match.group("fence"), match.group("indent")
+        info = match.group("info").strip()
+        if fence[0] == "`" and "`" in info:
+            i += 1  # an inline code span, not a fence
+            continue
+        lang = info.split(None, 1)[0].strip("{}.").lower() if info else ""
+        closing = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence))
+                             + r",}[ \t]*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j].rstrip("\r\n")):
+            j += 1
+        if j < len(lines):  # an unclosed fence runs to the end: leave it alone
+            yield _Block(i + 1, j, indent, lang)
+        i = j + 1
+
+
+def _rst_blocks(lines: list[str]) -> Iterator[_Block]:
+    i = 0
+    while i < len(lines):
+        match = _RST_DIRECTIVE.match(lines[i].rstrip("\r\n"))
+        if match is None:
+            i += 1
+            continue
+        base = len(match.group("indent").expandtabs())
+        j = i + 1
+        # Directive options (`:linenos:`) come before the blank line that opens the content.
+        while j < len(lines) and lines[j].strip().startswith(":") and lines[j].strip():
+            j += 1
+        start = j
+        end = j
+        while j < len(lines):
+            stripped = lines[j].strip()
+            if stripped and len(lines[j]) - len(lines[j].lstrip()) <= base:
+                break
+            if stripped:
+                end = j + 1
+            j += 1
+        content = [line for line in lines[start:end] if line.strip()]
+        if content:
+            indent = min((line[: len(line) - len(line.lstrip())] for line in content), key=len)
+            yield _Block(start, end, indent, match.group("lang").lower() or "python")
+        i = max(j, i + 1)
+
+
+def _dedent(lines: list[str], indent: str) -> str | None:
+    out = []
+    for line in lines:
+        if line.startswith(indent):
+            out.append(line[len(indent):])
+        elif not line.strip():
+            out.append(line.lstrip(" \t"))
+        else:
+            return None  # less indented than the fence: not one block we understand
+    return "".join(out)
+
+
+def _indent(text: str, indent: str) -> str:
+    return "".join(indent + line if line.strip() else line
+                   for line in text.splitlines(keepends=True))
+
+
+def run_markdown(path: str, data: bytes, ctx: Context) -> HandlerOutput:
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"not valid UTF-8 ({exc.reason} at byte {exc.start}); left as it was"
+        return HandlerOutput(None, [finding(path, (1, 1), "GM902", message)], skipped=message)
+    lines = text.splitlines(keepends=True)
+    rst = path.lower().endswith(".rst")
+    blocks = list(_rst_blocks(lines) if rst else _fenced_blocks(lines))
+    findings: list[Finding] = []
+    replacements: dict[int, tuple[int, str]] = {}
+    python_blocks = [b for b in blocks if b.lang in _PYTHON_LANGS]
+    for block in python_blocks:
+        new = _python_block(path, lines, block, ctx, findings)
+        if new is not None:
+            replacements[block.first] = (block.end, new)
+    # Install lines keep the legacy package while a Python block still imports it.
+    remaining = "".join(replacements[b.first][1] if b.first in replacements
+                        else "".join(lines[b.first:b.end]) for b in python_blocks)
+    keep_legacy = bool(LEGACY_IMPORT.search(remaining))
+    for block in blocks:
+        if block.lang in _SHELL_LANGS and not rst:
+            new = _shell_block(path, lines, block, keep_legacy, findings)
+            if new is not None:
+                replacements[block.first] = (block.end, new)
+    if not replacements:
+        return HandlerOutput(None, findings)
+    out, i = [], 0
+    while i < len(lines):
+        if i in replacements:
+            end, new = replacements[i]
+            out.append(new)
+            i = end
+        else:
+            out.append(lines[i])
+            i += 1
+    updated = ("\ufeff" if bom else "") + "".join(out)
+    return HandlerOutput(updated.encode("utf-8"), findings)
+
+
+def _python_block(
+    path: str, lines: list[str], block: _Block, ctx: Context, findings: list[Finding]
+) -> str | None:
+    """The block's new text (indented as it was), or None when it stays as it is."""
+    from libcst import ParserSyntaxError
+
+    from migrator.codemods import transform_source
+
+    original = "".join(lines[block.first : block.end])
+    if not any(t in original for t in _TRIGGER_TEXT):
+        return None
+    code = _dedent(lines[block.first : block.end], block.indent)
+    if code is None:
+        return None
+    newline = "\r\n" if original.endswith("\r\n") else "\n"
+    try:
+        compile(code, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
+        new_code, found = transform_source(code, path, ctx)
+    except (SyntaxError, ValueError, ParserSyntaxError) as exc:
+        line = getattr(exc, "lineno", None) or getattr(exc, "raw_line", None) or 1
+        reason = getattr(exc, "msg", None) or getattr(exc, "message", None) or str(exc)
+        reason = str(reason).splitlines()[0] if str(reason).strip() else type(exc).__name__
+        findings.append(finding(
+            path, (block.first + line, len(block.indent) + 1), "GM901",
+            f"this Python code block does not parse ({reason}); it was left as it was",
+        ))
+        return None
+    for item in found:
+        line = min(max(item.line, 1), block.end - block.first)
+        findings.append(finding(
+            path, (block.first + line, item.column + len(block.indent)), item.code,
+            item.message, fix=item.fix, fixed=item.fixed, **dict(item.data),
+        ))
+    if new_code == code:
+        return None
+    try:
+        compile(new_code, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        findings.append(finding(path, (block.first + 1, 1), "GM903",
+                                f"the rewrite of this code block did not compile ({exc}); "
+                                "the block was left as it was"))
+        return None
+    if newline == "\r\n" and "\r\n" not in new_code:
+        new_code = new_code.replace("\n", "\r\n")
+    return _indent(new_code, block.indent)
+
+
+def _shell_block(
+    path: str, lines: list[str], block: _Block, keep_legacy: bool, findings: list[Finding]
+) -> str | None:
+    changed = False
+    out = []
+    for number in range(block.first, block.end):
+        line = lines[number]
+        change = rewrite_install_line(line, keep_legacy=keep_legacy)
+        if change is None:
+            out.append(line)
+            continue
+        changed = True
+        out.append(change.new_line)
+        findings.append(finding(
+            path, (number + 1, 1), "GM401",
+            f"install line moves from {change.old_token} to {change.new_token}",
+            fix="safe", fixed=True, **{"from": change.old_token, "to": change.new_token},
+        ))
+    return "".join(out) if changed else None
+
+
+MARKDOWN_HANDLER = Handler(
+    name="markdown", triggers=TRIGGERS, run=run_markdown, reports_skips=True
+)
