@@ -158,7 +158,12 @@ def cli(
     if report:
         from migrator.report import write_report
 
-        write_report(report, results, mode=mode, output_format=output_format)
+        try:
+            write_report(report, results, mode=mode, output_format=output_format)
+        except OSError as exc:
+            click.echo(f"gemini-migrate: cannot write the report {report}: "
+                       f"{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
