@@ -64,7 +64,7 @@ def transform_module(module: cst.Module, path: str, ctx: Context) -> tuple[cst.M
                 module = new_module
         if not changed:
             break
-    return module, [*fixed.values(), *last]
+    return module, [*fixed.values(), *dict.fromkeys(last)]
 
 
 def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Finding]]:

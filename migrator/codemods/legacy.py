@@ -148,6 +148,7 @@ class Plan:
         self.scopes = wrapper.resolve(ScopeProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.positions = wrapper.resolve(PositionProvider)
+        self.lines = self.module.code.splitlines()
         self.findings: list[Finding] = []
         self.holders: dict[str, Holder] = {}
         self.constructions: dict[cst.Call, Construction] = {}
@@ -168,6 +169,11 @@ class Plan:
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def indent_of(self, node: cst.CSTNode) -> str:
+        line = self.positions[node].start.line
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        return text[: len(text) - len(text.lstrip())]
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)
@@ -384,7 +390,8 @@ class Plan:
             elif name == "generation_config":
                 kwargs.append(("generation_config", self.generation_config(arg.value)))
             elif name == "safety_settings":
-                kwargs.append(("safety_settings", convert_safety(arg.value)))
+                kwargs.append(("safety_settings", layout(convert_safety(arg.value),
+                                                         self.indent_of(arg))))
             elif name in ("tools", "tool_config"):
                 raise Unsupported("GM014", f"{name}= (function calling) is not migrated yet")
             else:
@@ -620,6 +627,10 @@ class Plan:
                     site.stream = True
                 elif not m.matches(arg.value, m.Name("False")):
                     raise Unsupported("GM013", "stream= is not a literal True or False")
+            elif name in ("generation_config", "safety_settings") and m.matches(
+                arg.value, m.Name("None")
+            ):
+                site.edits[index] = None  # the legacy SDK treats None as "not given"
             elif name == "generation_config":
                 per_call_config = self.generation_config(arg.value)
                 config_index = index
@@ -628,7 +639,8 @@ class Plan:
                        for k, _ in c.kwargs):
                     raise Unsupported("GM010", "per-call safety settings merged over the "
                                       "model's are not migrated")
-                site.edits[index] = arg.with_changes(value=convert_safety(arg.value))
+                site.edits[index] = arg.with_changes(
+                    value=layout(convert_safety(arg.value), self.indent_of(arg)))
             elif name == "request_options":
                 site.edits[index] = _rename(arg, "timeout", self.timeout(arg.value))
             elif name in ("tools", "tool_config"):
@@ -646,7 +658,8 @@ class Plan:
                     [cst.Element(s) for s in history]
                     + [cst.Element(dict_node([("type", literal("user_input")),
                                               ("content", _as_blocks(new_input))]))])
-        site.edits[content_index] = _rename(content_arg, "input", new_input)
+        site.edits[content_index] = _rename(content_arg, "input",
+                                            layout(new_input, self.indent_of(content_arg)))
         if site.inline is not None:
             merged = self.merge_inline(site.inline.kwargs, per_call_config)
             if config_index is not None:
@@ -1061,8 +1074,12 @@ def rebuild_args(
     separator: cst.Comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     for arg in original:
         if isinstance(arg.comma, cst.Comma):
+            after = arg.comma.whitespace_after
+            if isinstance(after, cst.ParenthesizedWhitespace):
+                # the layout of the next line, without the comment that ends this one
+                after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
             separator = cst.Comma(whitespace_before=cst.SimpleWhitespace(""),
-                                  whitespace_after=arg.comma.whitespace_after)
+                                  whitespace_after=after)
             break
     new = [a.with_changes(comma=separator) for a in prepend]
     out = new + args
@@ -1070,6 +1087,34 @@ def rebuild_args(
         out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     if args and len(args) < len(original) and original[-1].comma is cst.MaybeSentinel.DEFAULT:
         out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out
+
+
+def layout(node: cst.BaseExpression, indent: str, width: int = 60) -> cst.BaseExpression:
+    """Put a long generated list one element per line, indented one level below `indent`."""
+    if not isinstance(node, cst.List) or len(node.elements) < 2:
+        return node
+    if len(cst.Module([]).code_for_node(node)) <= width:
+        return node
+    inner = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                        last_line=cst.SimpleWhitespace(indent + "    "))
+    closing = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                          last_line=cst.SimpleWhitespace(indent))
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=inner)) for e in node.elements]
+    elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=closing))
+    return node.with_changes(lbracket=cst.LeftSquareBracket(whitespace_after=inner),
+                             elements=elements)
+
+
+def _carry(
+    original: Sequence[cst.Arg], updated: Sequence[cst.Arg], edits: dict[int, cst.Arg | None]
+) -> dict[int, cst.Arg | None]:
+    """Edits that only renamed a slot keep the slot's rewritten value (nested rewrites)."""
+    out: dict[int, cst.Arg | None] = {}
+    for index, edit in edits.items():
+        if edit is not None and edit.value is original[index].value:
+            edit = edit.with_changes(value=updated[index].value)
+        out[index] = edit
     return out
 
 
@@ -1122,7 +1167,8 @@ def _todo_lines(node: cst.CSTNode, todos: list[str]) -> list[cst.EmptyLine]:
 
 
 class Apply(cst.CSTTransformer):
-    def __init__(self, plan: Plan, sdk: str, client: str, keep_configure: bool) -> None:
+    def __init__(self, plan: Plan, sdk: str, client: str, keep_configure: bool,
+                 client_before: cst.CSTNode | None = None) -> None:
         super().__init__()
         self.plan = plan
         self.sdk = sdk
@@ -1139,6 +1185,9 @@ class Apply(cst.CSTTransformer):
         self.hoisted_values: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
         self.plan_names = _names_in(plan.module)
         self.prepare()
+        if client_before is not None:
+            self.before.setdefault(client_before, []).append(
+                _statement(f"{client} = {sdk}.Client()\n"))
 
     # -- preparing edits from the plan ------------------------------------------------------
 
@@ -1186,7 +1235,8 @@ class Apply(cst.CSTTransformer):
         for call, statement, pin in plan.configures:
             if pin is not None:
                 self.todo(pin)
-            elif enabled("GM002"):
+            elif enabled("GM002") and (migrating_sites or not self.keep_configure):
+                # While the legacy SDK stays, a client is only worth adding when used.
                 self.convert_configure(call, statement)
 
     def convert_construction(self, construction: Construction) -> None:
@@ -1242,7 +1292,8 @@ class Apply(cst.CSTTransformer):
         is_chat = site.holder is not None and site.holder.kind == "chat"
         func = self.create_func(site.is_async)
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
-            func=func, args=rebuild_args(n.args, s.edits, s.prepend))
+            func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
+                                         s.prepend))
         if is_chat:
             self.found(site.call, "GM005", f"{site.method}() becomes "
                        f"{self.client}.interactions.create(**chat, ...) with "
@@ -1321,13 +1372,25 @@ class Apply(cst.CSTTransformer):
         if function is not None:
             self.global_in.add(function)
         if self.keep_configure:
-            self.after.setdefault(statement, []).insert(0, assign)
+            if not self.client_follows(statement):
+                self.after.setdefault(statement, []).insert(0, assign)
         else:
             assert isinstance(statement, cst.SimpleStatementLine)
             self.node_edits[statement] = lambda n, a=assign: a.with_changes(
                 leading_lines=n.leading_lines)  # type: ignore[attr-defined]
         self.found(call, "GM002", f"genai.configure() becomes {self.client} = "
                    f"{self.sdk}.Client(...)")
+
+    def client_follows(self, statement: cst.CSTNode) -> bool:
+        """A previous run already put `client = <sdk>.Client(...)` after this configure."""
+        block = self.plan.parent(statement)
+        body = list(getattr(block, "body", ()) or ())
+        if statement not in body or body.index(statement) + 1 >= len(body):
+            return False
+        following = body[body.index(statement) + 1]
+        return m.matches(following, m.SimpleStatementLine(body=[m.Assign(
+            targets=[m.AssignTarget(target=m.Name(self.client))],
+            value=m.Call(func=m.Attribute(value=m.Name(self.sdk), attr=m.Name("Client"))))]))
 
     def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         current = self.plan.parent(node)
@@ -1467,10 +1530,11 @@ def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:
     return sdk, client
 
 
-def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str]]:
+def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str, tuple[int, int]]]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     qnames = wrapper.resolve(QualifiedNameProvider)
     parents = wrapper.resolve(ParentNodeProvider)
+    positions = wrapper.resolve(PositionProvider)
     out = []
     for node in _walk(module):
         if not isinstance(node, (cst.Name, cst.Attribute)):
@@ -1493,24 +1557,20 @@ def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str]]:
                 break
             current = parents.get(current)
         if not in_import:
-            out.append((node, legacy[0]))
+            start = positions[node].start
+            out.append((node, legacy[0], (start.line, start.column + 1)))
     return out
 
 
 class FixImports(cst.CSTTransformer):
-    """Swap legacy imports for the google-genai one and place the client where it is needed."""
+    """Swap legacy imports for the google-genai one."""
 
-    def __init__(self, sdk: str, add_import: bool, legacy_remains: bool,
-                 client_stmt: cst.SimpleStatementLine | None,
-                 client_before: set[int]) -> None:
+    def __init__(self, sdk: str, add_import: bool, legacy_remains: bool) -> None:
         super().__init__()
         self.sdk = sdk
         self.add_import = add_import
         self.legacy_remains = legacy_remains
-        self.client_stmt = client_stmt
-        self.client_before = client_before  # ids of module statements the client must precede
         self.placed_import = False
-        self.depth = 0
 
     def import_stmt(self) -> cst.SimpleStatementLine:
         alias = "" if self.sdk == "genai" else f" as {self.sdk}"
@@ -1533,18 +1593,6 @@ class FixImports(cst.CSTTransformer):
             return cst.RemovalSentinel.REMOVE
         self.placed_import = True
         return self.import_stmt().with_changes(leading_lines=updated.leading_lines)
-
-    def leave_Module(self, original, updated):  # type: ignore[no-untyped-def]
-        if self.client_stmt is None:
-            return updated
-        body = list(updated.body)
-        for index, (old, new) in enumerate(zip(original.body, body)):
-            if id(old) in self.client_before:
-                stmt = self.client_stmt.with_changes(leading_lines=new.leading_lines)
-                body[index] = new.with_changes(leading_lines=[])
-                body.insert(index, stmt)
-                return updated.with_changes(body=body)
-        return updated
 
 
 def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
@@ -1584,27 +1632,25 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         client = next(c for c in ("client", "genai_client", "gemini_client", "google_client")
                       if c not in names)
 
-    result, findings, legacy_left, sdk, add_import, apply = _apply(
-        plan, source, choose, client, keep_configure=False)
-    if legacy_left:
-        result, findings, legacy_left, sdk, add_import, apply = _apply(
-            plan, source, choose, client, keep_configure=True)
+    # Without configure() the legacy SDK read GOOGLE_API_KEY at the first call, so the client is
+    # created just before the first statement that needs it (after any load_dotenv()).
     migrated = [s for s in plan.sites if s.pin is None]
     configured = any(p is None for _, _, p in plan.configures) and ctx.enabled("GM002")
-    client_stmt = None
-    client_before: set[int] = set()
+    client_before: cst.CSTNode | None = None
     if migrated and existing_client is None and not configured:
-        client_stmt = _statement(f"{client} = {sdk}.Client()\n")
         targets = {id(s.call) for s in migrated} | {
             id(c.call) for c in plan.constructions.values()
             if c.holder is not None and c.holder.pin is None}
-        for statement in source.body:
-            if any(id(n) in targets for n in _walk(statement)):
-                client_before.add(id(statement))
-                break
-    if not (apply.fixed or client_stmt is not None):
-        return module, plan.findings
-    result = result.visit(FixImports(sdk, add_import, legacy_left, client_stmt, client_before))
+        client_before = next((st for st in source.body
+                              if any(id(n) in targets for n in _walk(st))), None)
+    result, findings, legacy_left, sdk, add_import, apply = _apply(
+        plan, source, choose, client, keep_configure=False, client_before=client_before)
+    if legacy_left:
+        result, findings, legacy_left, sdk, add_import, apply = _apply(
+            plan, source, choose, client, keep_configure=True, client_before=client_before)
+    if not apply.fixed:
+        return module, findings
+    result = result.visit(FixImports(sdk, add_import, legacy_left))
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
                                 "the google.generativeai import becomes `from google import "
@@ -1617,48 +1663,66 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
 
 def _apply(
     plan: Plan, source: cst.Module, choose: Callable[[bool], tuple[str, bool]], client: str,
-    *, keep_configure: bool,
+    *, keep_configure: bool, client_before: cst.CSTNode | None,
 ) -> tuple[cst.Module, list[Finding], bool, str, bool, Apply]:
     sdk, add_import = choose(keep_configure)
     plan.findings = [f for f in plan.findings if f.code == "GM303"]
-    apply = Apply(plan, sdk, client, keep_configure)
+    apply = Apply(plan, sdk, client, keep_configure, client_before)
     result = source.visit(apply)
     left = _remaining_legacy(result)
-    todo_nodes: dict[int, list[str]] = {}
     extra: list[Finding] = []
     if left:
-        lines = result.code.splitlines()
-        for node, qualified in left:
-            text = f"GM014 {qualified.removeprefix(LEGACY + '.')} is not migrated yet"
-            extra.append(finding(plan.path, (1, 1), "GM014", text))
-            todo_nodes.setdefault(id(node), []).append(text)
-        del lines
-        result = result.visit(_TodoForNodes(todo_nodes))
+        todo = _TodoForNodes(plan.path, {id(node): (qualified, where)
+                                         for node, qualified, where in left
+                                         if qualified != CONFIGURE})
+        result = result.visit(todo)
+        extra = todo.findings
     findings = [*plan.findings, *apply.fixed, *extra]
     return result, findings, bool(left), sdk, add_import, apply
 
 
 class _TodoForNodes(cst.CSTTransformer):
-    """A TODO above each statement holding a legacy use nobody pinned with a reason."""
+    """A TODO above each statement holding a legacy use that no pin explained already."""
 
-    def __init__(self, todos: dict[int, list[str]]) -> None:
+    def __init__(self, path: str, uses: dict[int, tuple[str, tuple[int, int]]]) -> None:
         super().__init__()
-        self.todos = todos
-        self.pending: list[list[str]] = [[]]
+        self.path = path
+        self.uses = uses
+        self.pending: list[list[tuple[str, tuple[int, int]]]] = [[]]
+        self.findings: list[Finding] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.pending.append([])
-        if id(node) in self.todos:
-            self.pending[-1].extend(self.todos[id(node)])
+        if id(node) in self.uses:
+            self.pending[-1].append(self.uses[id(node)])
         return True
 
     def on_leave(self, original, updated):  # type: ignore[no-untyped-def]
         if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            todos = self.pending.pop()
-            if todos and not _has_any_todo(updated):
-                return updated.with_changes(leading_lines=_todo_lines(updated, todos[:1]))
+            uses = self.pending.pop()
+            if uses and not _has_any_todo(updated):
+                names = sorted({q.removeprefix(LEGACY + ".") for q, _ in uses})
+                text = f"GM014 {', '.join(names)}: not migrated yet"
+                for qualified, where in uses:
+                    self.findings.append(finding(
+                        self.path, where, "GM014",
+                        f"{qualified.removeprefix(LEGACY + '.')} is not migrated yet"))
+                return updated.with_changes(leading_lines=_todo_lines(updated, [text]))
+            if uses and _todo_text(updated).endswith(": not migrated yet"):
+                # A TODO from an earlier run: report again, add nothing.
+                for qualified, where in uses:
+                    self.findings.append(finding(
+                        self.path, where, "GM014",
+                        f"{qualified.removeprefix(LEGACY + '.')} is not migrated yet"))
         return updated
+
+
+def _todo_text(node: cst.CSTNode) -> str:
+    for line in getattr(node, "leading_lines", ()):
+        if line.comment is not None and line.comment.value.startswith(TODO_PREFIX):
+            return line.comment.value[len(TODO_PREFIX):]
+    return ""
 
 
 def _has_any_todo(node: cst.CSTNode) -> bool:
