@@ -1,12 +1,1111 @@
-"""google-genai `client.models.generate_content` / `client.chats` -> Interactions."""
+"""google-genai `client.models.generate_content` / `client.chats` -> Interactions.
+
+Only calls on real `google.genai` clients are touched: a receiver is a client when it is a
+`genai.Client(...)` call, a name every assignment of which in its scope is such a call (or a
+parameter annotated `genai.Client`), or `<obj>.<attr>` where every assignment to `.<attr>` in
+the module is such a call. Vertex AI clients (`vertexai=`, `project=`, `location=`,
+`credentials=`) are left alone: the Interactions API is not available there.
+
+The pass plans every rewrite as a unit of edits. Units that share a variable (two calls assigned
+to the same `response`, every turn of one chat) are grouped, and a group is rewritten only if all
+of its units can be: a half-migrated variable would break at run time. Whatever is left gets a
+finding and a `# TODO(gemini-migrate): GMxxx reason` comment above its statement.
+"""
 
 from __future__ import annotations
 
-import libcst as cst
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
 
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import (
+    BaseAssignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from migrator.codemods.genai_convert import (
+    CONTENTS,
+    FOLLOW,
+    ConfigParts,
+    Item,
+    Unsupported,
+    convert_config,
+    convert_contents,
+    dict_node,
+    layout_dict,
+    literal,
+    string_value,
+)
 from migrator.engine import Context
-from migrator.findings import Finding
+from migrator.findings import FIX_SAFE, Finding, finding
+
+GENERATE = "GM101"
+CHATS = "GM102"
+MODEL_SUBSTITUTED = "GM303"
+
+CLIENT_NAMES = frozenset({"google.genai.Client", "google.genai.client.Client"})
+VERTEX_KEYWORDS = frozenset({"vertexai", "project", "location", "credentials"})
+TODO_PREFIX = "# TODO(gemini-migrate): "
+USAGE_FIELDS = {
+    "prompt_token_count": "total_input_tokens",
+    "candidates_token_count": "total_output_tokens",
+    "total_token_count": "total_tokens",
+    "cached_content_token_count": "total_cached_tokens",
+    "thoughts_token_count": "total_thought_tokens",
+    "tool_use_prompt_token_count": "total_tool_use_tokens",
+}
+FUNCTION_CALL_FIELDS = {"name": "name", "id": "id", "args": "arguments"}
+# Methods whose result is a str whatever their receiver is (a heuristic kept deliberately short).
+TEXT_METHODS = frozenset({
+    "format", "join", "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize",
+    "replace", "read_text", "chat_input", "text_input", "text_area",
+})
+TEXT_FUNCTIONS = frozenset({"str", "input", "repr"})
+LAZY = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.IfExp,
+        cst.BooleanOperation)
+
+Edit = Callable[[Any], Any]
+
+
+@dataclass
+class Unit:
+    """One call's rewrite: edits keyed by original node, applied only if the unit survives."""
+
+    call: cst.Call
+    code: str
+    edits: dict[tuple[int, str], tuple[cst.CSTNode, Edit]] = field(default_factory=dict)
+    before: dict[int, tuple[cst.CSTNode, list[cst.BaseStatement]]] = field(default_factory=dict)
+    after: dict[int, tuple[cst.CSTNode, list[cst.BaseStatement]]] = field(default_factory=dict)
+    imports: set[str] = field(default_factory=set)
+    fixed: list[tuple[cst.CSTNode, str, str, dict[str, str]]] = field(default_factory=list)
+    error: Unsupported | None = None
+    parsed: tuple[str, str] | None = None
+
+    def edit(self, node: cst.CSTNode, tag: str, fn: Edit) -> None:
+        self.edits[(id(node), tag)] = (node, fn)
+
+    def fail(self, error: Unsupported) -> None:
+        if self.error is None:
+            self.error = error
 
 
 def genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
-    return module, []
+    if not any(ctx.enabled(code, path) for code in (GENERATE, CHATS)):
+        return module, []
+    code = module.code
+    if "generate_content" not in code and "chats" not in code:
+        return module, []
+    return _Pass(module, path, ctx).run()
+
+
+class _Collect(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: list[cst.Call] = []
+        self.exprs: list[cst.BaseExpression] = []
+        self.names: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.exprs.append(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self.exprs.append(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+class _Pass:
+    def __init__(self, module: cst.Module, path: str, ctx: Context) -> None:
+        self.module = module
+        self.path = path
+        self.ctx = ctx
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.qnames = wrapper.resolve(QualifiedNameProvider)
+        self.positions = wrapper.resolve(PositionProvider)
+        collect = _Collect()
+        module.visit(collect)
+        self.collect = collect
+        self.attr_clients = self._attribute_clients()
+        self.units: list[Unit] = []
+        self.groups: list[list[Unit]] = []
+        self.group_edits: list[tuple[list[Unit], Unit]] = []
+        self.temp_names: set[str] = set(collect.names)
+        # Chat turns moved into their own statement: placeholder name -> rewritten call.
+        self.hoisted: dict[str, cst.BaseExpression] = {}
+
+    # --- names and types ---------------------------------------------------------------------
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        try:
+            value: Any = self.qnames[node]
+        except KeyError:
+            return set()
+        if callable(value):  # newer LibCST resolves qualified names lazily
+            value = value()
+        return {q.name for q in value}
+
+    def is_types(self, node: cst.BaseExpression, name: str) -> bool:
+        return any(q in (f"google.genai.types.{name}",) for q in self.qualified(node))
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    def referents(self, name: cst.Name) -> set[BaseAssignment]:
+        scope = self.scopes.get(name)
+        if scope is None:
+            return set()
+        found: set[BaseAssignment] = set()
+        for access in scope.accesses[name]:
+            if access.node is name:
+                found |= set(access.referents)
+        return found
+
+    def assigned_value(self, assignment: BaseAssignment) -> cst.BaseExpression | None:
+        """The value of `name = value` / `name: T = value`, else None."""
+        node = getattr(assignment, "node", None)
+        if not isinstance(node, cst.Name):
+            return None
+        parent = self.parent(node)
+        if isinstance(parent, cst.AssignTarget):
+            stmt = self.parent(parent)
+            if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
+                return stmt.value
+        if isinstance(parent, cst.AnnAssign) and parent.target is node:
+            return parent.value
+        if isinstance(parent, cst.NamedExpr) and parent.target is node:
+            return parent.value
+        return None
+
+    def is_client_ctor(self, node: cst.BaseExpression) -> bool:
+        if not isinstance(node, cst.Call) or not (self.qualified(node.func) & CLIENT_NAMES):
+            return False
+        for arg in node.args:
+            if arg.star:
+                return False
+            if arg.keyword is not None and arg.keyword.value in VERTEX_KEYWORDS and not (
+                    arg.keyword.value == "vertexai" and isinstance(arg.value, cst.Name)
+                    and arg.value.value == "False"):
+                return False
+        return True
+
+    def _attribute_clients(self) -> set[str]:
+        good: set[str] = set()
+        bad: set[str] = set()
+        for node in self.collect.exprs:
+            if not isinstance(node, cst.Attribute) or not isinstance(node.value, cst.Name):
+                continue
+            parent = self.parent(node)
+            value: cst.BaseExpression | None = None
+            if isinstance(parent, cst.AssignTarget):
+                stmt = self.parent(parent)
+                value = stmt.value if isinstance(stmt, cst.Assign) else None
+            elif isinstance(parent, cst.AnnAssign) and parent.target is node:
+                value = parent.value
+            else:
+                continue
+            (good if value is not None and self.is_client_ctor(value) else bad).add(
+                node.attr.value)
+        return good - bad
+
+    def is_client(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            return self.is_client_ctor(node)
+        if isinstance(node, cst.Name):
+            found = self.referents(node)
+            if not found:
+                return False
+            for assignment in found:
+                value = self.assigned_value(assignment)
+                if value is not None and self.is_client_ctor(value):
+                    continue
+                if self._client_param(assignment):
+                    continue
+                return False
+            return True
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            return node.attr.value in self.attr_clients
+        return False
+
+    def _client_param(self, assignment: BaseAssignment) -> bool:
+        node = getattr(assignment, "node", None)
+        param = self.parent(node) if isinstance(node, cst.Name) else None
+        return (isinstance(param, cst.Param) and param.annotation is not None
+                and bool(self.qualified(param.annotation.annotation) & CLIENT_NAMES))
+
+    def is_text(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+        """True only when `node` is certainly a str at run time."""
+        if depth > 4:
+            return False
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            return isinstance(node.evaluated_value, str)
+        if isinstance(node, cst.FormattedString):
+            return "b" not in node.prefix.lower()
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                return self.is_text(node.left, depth + 1) or self.is_text(node.right, depth + 1)
+            if isinstance(node.operator, cst.Modulo):
+                return self.is_text(node.left, depth + 1)
+            return False
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name):
+                return func.value in TEXT_FUNCTIONS and self.qualified(func) <= {
+                    f"builtins.{func.value}", func.value}
+            if isinstance(func, cst.Attribute):
+                if func.attr.value == "dumps":
+                    return "json.dumps" in self.qualified(func)
+                return func.attr.value in TEXT_METHODS
+            return False
+        if isinstance(node, cst.Name):
+            found = self.referents(node)
+            if not found:
+                return False
+            for assignment in found:
+                value = self.assigned_value(assignment)
+                if value is not None and self.is_text(value, depth + 1):
+                    continue
+                if self._text_param(assignment):
+                    continue
+                return False
+            return True
+        return False
+
+    def _text_param(self, assignment: BaseAssignment) -> bool:
+        node = getattr(assignment, "node", None)
+        param = self.parent(node) if isinstance(node, cst.Name) else None
+        if not isinstance(param, cst.Param):
+            return False
+        if param.annotation is not None:
+            ann = param.annotation.annotation
+            return isinstance(ann, cst.Name) and ann.value == "str"
+        return False
+
+    def schema_class(self, node: cst.BaseExpression) -> str | None:
+        """The name of a module-level pydantic model class, else None."""
+        if not isinstance(node, cst.Name):
+            return None
+        found = self.referents(node)
+        if len(found) != 1:
+            return None
+        assignment = next(iter(found))
+        cls = getattr(assignment, "node", None)
+        if not isinstance(cls, cst.ClassDef) or not isinstance(self.parent(cls), cst.Module):
+            return None
+        for base in cls.bases:
+            if {"pydantic.BaseModel", "pydantic.main.BaseModel"} & self.qualified(base.value):
+                return node.value
+        return None
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        try:
+            start = self.positions[node].start
+        except KeyError:
+            return (1, 1)
+        return (start.line, start.column + 1)
+
+    def statement(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(
+            current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        ):
+            current = self.parent(current)
+        return current
+
+    def inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.parent(current)
+        return False
+
+    def temp_name(self, base: str) -> str:
+        name, index = base, 1
+        while name in self.temp_names:
+            index += 1
+            name = f"{base}_{index}"
+        self.temp_names.add(name)
+        return name
+
+    # --- discovery ---------------------------------------------------------------------------
+
+    def target(self, call: cst.Call) -> tuple[str, cst.BaseExpression, bool] | None:
+        """("generate" | "stream" | "chat", client expression, is_async) for a candidate."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Attribute):
+            return None
+        method, group = func.attr.value, func.value.attr.value
+        kinds = {("models", "generate_content"): "generate",
+                 ("models", "generate_content_stream"): "stream",
+                 ("chats", "create"): "chat"}
+        kind = kinds.get((group, method))
+        if kind is None:
+            return None
+        receiver = func.value.value
+        is_async = False
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "aio":
+            receiver, is_async = receiver.value, True
+        if not self.is_client(receiver):
+            return None
+        return kind, receiver, is_async
+
+    # --- main --------------------------------------------------------------------------------
+
+    def run(self) -> tuple[cst.Module, list[Finding]]:
+        chats: list[tuple[cst.Call, cst.BaseExpression, bool]] = []
+        bindings: dict[Any, list[Unit]] = {}
+        for call in self.collect.calls:
+            found = self.target(call)
+            if found is None:
+                continue
+            kind, client, is_async = found
+            if kind == "chat":
+                if self.ctx.enabled(CHATS, self.path):
+                    chats.append((call, client, is_async))
+                continue
+            if not self.ctx.enabled(GENERATE, self.path):
+                continue
+            unit = Unit(call, GENERATE)
+            self.units.append(unit)
+            try:
+                self.rewrite_call(unit, call, None, kind == "stream", None)
+                key = self.bind_result(unit, self.awaited(call, is_async), kind == "stream")
+            except Unsupported as error:
+                unit.fail(error)
+                continue
+            if key is not None:
+                bindings.setdefault(key, []).append(unit)
+        for call, client, is_async in chats:
+            self.plan_chat(call, client, is_async, bindings)
+        for key, units in bindings.items():
+            self.plan_binding(key, units)
+        self.settle()
+        return self.apply()
+
+    def awaited(self, call: cst.Call, is_async: bool) -> cst.BaseExpression:
+        if not is_async:
+            return call
+        parent = self.parent(call)
+        if isinstance(parent, cst.Await):
+            return parent
+        raise Unsupported(FOLLOW, "an async call that is not awaited directly")
+
+    # --- call rewriting ----------------------------------------------------------------------
+
+    def rewrite_call(self, unit: Unit, call: cst.Call, chat: cst.BaseExpression | None,
+                     stream: bool, client_func: cst.BaseExpression | None) -> None:
+        """Plan `<client>.models.generate_content(...)` -> `<client>.interactions.create(...)`.
+
+        For a chat turn, `chat` is the chat receiver (sent as `**chat`) and `client_func` the
+        `<client>.interactions.create` to call.
+        """
+        args: list[cst.Arg] = []
+        seen: set[str] = set()
+        for index, arg in enumerate(call.args):
+            if arg.star or (arg.keyword is None and not (chat is not None and index == 0)):
+                raise Unsupported(CONTENTS if chat is None else FOLLOW,
+                                  "positional or ** arguments")
+            key = "message" if arg.keyword is None else arg.keyword.value
+            seen.add(key)
+            if key == "model" and chat is None:
+                args.append(arg.with_changes(value=self.model_value(unit, arg.value)))
+            elif key in ("contents", "message"):
+                converted = convert_contents(arg.value, self.is_types, self.is_text)
+                unit.imports |= converted.imports
+                args.append(arg.with_changes(keyword=cst.Name("input"), value=converted.value,
+                                             equal=_EQUAL))
+            elif key == "config" and chat is None:
+                parts = self.config_parts(arg.value)
+                unit.parsed = parts.parsed
+                unit.imports |= parts.imports
+                between = call.args[index - 1].comma if index else arg.comma
+                args.extend(config_args(parts, arg, between))
+            else:
+                raise Unsupported(FOLLOW if chat is not None else CONTENTS,
+                                  f"the {key}= argument is not migrated")
+        if chat is None and not {"model", "contents"} <= seen:
+            raise Unsupported(CONTENTS, "model= and contents= must be keyword arguments")
+        if chat is not None and "message" not in seen:
+            raise Unsupported(FOLLOW, "send_message without a message")
+        if chat is not None:
+            args.insert(0, cst.Arg(chat, star="**", comma=_COMMA))
+        if stream:
+            last = args[-1]
+            args[-1] = last.with_changes(comma=_COMMA) if last.comma == cst.MaybeSentinel.DEFAULT \
+                else last
+            tail = last.comma if isinstance(last.comma, cst.Comma) and _multiline(last.comma) \
+                else cst.MaybeSentinel.DEFAULT
+            if tail is not cst.MaybeSentinel.DEFAULT:
+                args[-1] = last.with_changes(comma=last.comma)
+            args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("stream"), equal=_EQUAL,
+                                comma=tail))
+        if client_func is None:
+            func = cast(cst.Attribute, call.func)
+            models = cast(cst.Attribute, func.value)
+            client_func = func.with_changes(attr=cst.Name("create"),
+                                            value=models.with_changes(
+                                                attr=cst.Name("interactions")))
+        new_func = client_func
+        new_args = args
+        unit.edit(call, "call", lambda node: node.with_changes(func=new_func, args=new_args))
+
+    def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
+        value = string_value(node)
+        if value is None:
+            return node
+        new_id, info = self.ctx.models.interactions_name(value)
+        if new_id == value:
+            return node
+        if info is not None and not self.ctx.enabled(MODEL_SUBSTITUTED, self.path):
+            return node
+        if info is not None:
+            unit.fixed.append((node, MODEL_SUBSTITUTED,
+                               f"model {value!r} is refused by the Interactions API; "
+                               f"using {new_id!r}", {"from": value, "to": new_id}))
+        return _same_quotes(node, new_id)
+
+    def config_parts(self, node: cst.BaseExpression) -> ConfigParts:
+        return convert_config(node, self.is_types, self.is_text, self.schema_class)
+
+    # --- results -----------------------------------------------------------------------------
+
+    def bind_result(self, unit: Unit, node: cst.BaseExpression, stream: bool) -> Any:
+        """Plan what happens to the value of `node`; return a grouping key for a variable."""
+        parent = self.parent(node)
+        if stream:
+            if isinstance(parent, (cst.For,)) and parent.iter is node:
+                self.plan_loop(unit, parent, None)
+                return None
+            name = self.assigned_name(node)
+            if name is None:
+                raise Unsupported(FOLLOW, "a stream that is not consumed by a plain for loop")
+            assignments = self.assignments_in_scope(name)
+            refs = [r for a in assignments for r in a.references]
+            if len(assignments) != 1 or len(refs) != 1:
+                raise Unsupported(FOLLOW, "a stream variable used more than once")
+            ref = refs[0].node
+            loop = self.parent(ref)
+            if isinstance(loop, cst.Await):
+                raise Unsupported(FOLLOW, "a stream awaited away from its call")
+            if not isinstance(loop, cst.For) or loop.iter is not ref:
+                raise Unsupported(FOLLOW, "a stream that is not consumed by a plain for loop")
+            self.plan_loop(unit, loop, None)
+            return None
+        if isinstance(parent, cst.Expr):
+            return None
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            self.plan_response_use(unit, node, unit.parsed)
+            return None
+        name = self.assigned_name(node)
+        if name is None:
+            raise Unsupported(FOLLOW, "the response is used in a way gemini-migrate cannot "
+                                      "follow")
+        scope = self.scopes[name]
+        return ("name", id(scope), name.value)
+
+    def assigned_name(self, node: cst.BaseExpression) -> cst.Name | None:
+        parent = self.parent(node)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 \
+                and isinstance(parent.targets[0].target, cst.Name):
+            return parent.targets[0].target
+        if isinstance(parent, cst.AnnAssign) and isinstance(parent.target, cst.Name):
+            return parent.target
+        return None
+
+    def assignments_in_scope(self, name: cst.Name) -> list[BaseAssignment]:
+        scope = self.scopes.get(name)
+        return [] if scope is None else list(scope.assignments[name.value])
+
+    def plan_binding(self, key: Any, units: list[Unit]) -> None:
+        """All assignments of one response name in one scope: every one must be a unit."""
+        group = Unit(units[0].call, units[0].code)
+        self.group_edits.append((units, group))
+        self.groups.append(units)
+        first = self.assigned_name(self.result_node(units[0]))
+        assert first is not None
+        assignments = self.assignments_in_scope(first)
+        mine = {id(self.assigned_name(self.result_node(u))) for u in units}
+        for assignment in assignments:
+            if id(getattr(assignment, "node", None)) not in mine:
+                group.fail(Unsupported(FOLLOW, f"`{first.value}` is also assigned something "
+                                               "other than a migrated call"))
+                for unit in units:
+                    unit.fail(group.error)  # type: ignore[arg-type]
+                return
+        parsed = {u.parsed for u in units}
+        schema = units[0].parsed if len(parsed) == 1 else None
+        seen: set[int] = set()
+        try:
+            for assignment in assignments:
+                for access in assignment.references:
+                    if id(access.node) in seen:
+                        continue
+                    seen.add(id(access.node))
+                    self.plan_response_use(group, access.node, schema)
+        except Unsupported as error:
+            for unit in units:
+                unit.fail(error)
+
+    def result_node(self, unit: Unit) -> cst.BaseExpression:
+        parent = self.parent(unit.call)
+        return parent if isinstance(parent, cst.Await) else unit.call
+
+    def plan_response_use(self, unit: Unit, ref: cst.CSTNode,
+                          parsed: tuple[str, str] | None) -> None:
+        attr = self.parent(ref)
+        if not isinstance(attr, cst.Attribute) or attr.value is not ref:
+            raise Unsupported(FOLLOW, "the response object is used directly (passed, returned "
+                                      "or printed)")
+        name = attr.attr.value
+        if name == "text":
+            unit.edit(attr, "attr", lambda n: n.with_changes(attr=cst.Name("output_text")))
+        elif name == "usage_metadata":
+            outer = self.parent(attr)
+            if not isinstance(outer, cst.Attribute) or outer.attr.value not in USAGE_FIELDS:
+                raise Unsupported(FOLLOW, "usage_metadata used other than through one field")
+            new = USAGE_FIELDS[outer.attr.value]
+            unit.edit(attr, "attr", lambda n: n.with_changes(attr=cst.Name("usage")))
+            unit.edit(outer, "attr", lambda n: n.with_changes(attr=cst.Name(new)))
+        elif name == "parsed":
+            if parsed is None:
+                raise Unsupported(FOLLOW, "response.parsed without a known schema")
+            kind, cls = parsed
+            if kind == "model":
+                def to_model(n: cst.Attribute) -> cst.BaseExpression:
+                    return cst.Call(cst.Attribute(cst.Name(cls), cst.Name("model_validate_json")),
+                                    [cst.Arg(n.with_changes(attr=cst.Name("output_text")))])
+                unit.edit(attr, "attr", to_model)
+            else:
+                def to_json(n: cst.Attribute) -> cst.BaseExpression:
+                    return cst.Call(cst.Attribute(cst.Name("json"), cst.Name("loads")),
+                                    [cst.Arg(n.with_changes(attr=cst.Name("output_text")))])
+                unit.imports.add("json")
+                unit.edit(attr, "attr", to_json)
+        elif name == "function_calls":
+            self.plan_function_calls(unit, attr)
+        else:
+            raise Unsupported(FOLLOW, f"response.{name} has no Interactions equivalent here")
+
+    def plan_function_calls(self, unit: Unit, attr: cst.Attribute) -> None:
+        def steps(n: cst.Attribute) -> cst.BaseExpression:
+            return cst.parse_expression(
+                '[step for step in RESPONSE.steps if step.type == "function_call"]'
+            ).visit(_ReplaceName("RESPONSE", n.value))  # type: ignore[return-value]
+
+        unit.edit(attr, "attr", steps)
+        parent = self.parent(attr)
+        if isinstance(parent, cst.Subscript) and parent.value is attr:
+            self.plan_call_item(unit, parent)
+        elif isinstance(parent, cst.For) and parent.iter is attr:
+            if not isinstance(parent.target, cst.Name):
+                raise Unsupported(FOLLOW, "a loop over function_calls without a plain name")
+            for access in self.loop_accesses(parent, parent.target):
+                self.plan_call_item(unit, access)
+        elif (isinstance(parent, (cst.If, cst.While)) and parent.test is attr) or (
+                isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)):
+            return
+        elif isinstance(parent, cst.Arg) and isinstance(self.parent(parent), cst.Call):
+            func = cast(cst.Call, self.parent(parent)).func
+            if not (isinstance(func, cst.Name) and func.value in ("len", "bool")):
+                raise Unsupported(FOLLOW, "response.function_calls passed on")
+        else:
+            raise Unsupported(FOLLOW, "response.function_calls used in a way gemini-migrate "
+                                      "cannot follow")
+
+    def plan_call_item(self, unit: Unit, item: cst.CSTNode) -> None:
+        attr = self.parent(item)
+        if not isinstance(attr, cst.Attribute) or attr.attr.value not in FUNCTION_CALL_FIELDS:
+            raise Unsupported(FOLLOW, "a function call used other than through .name/.args/.id")
+        new = FUNCTION_CALL_FIELDS[attr.attr.value]
+        if new != attr.attr.value:
+            unit.edit(attr, "attr", lambda n: n.with_changes(attr=cst.Name(new)))
+
+    def loop_accesses(self, loop: cst.For, target: cst.Name) -> Iterator[cst.CSTNode]:
+        """Accesses of the loop variable; they must all be inside the loop body."""
+        for assignment in self.assignments_in_scope(target):
+            if getattr(assignment, "node", None) is not target:
+                continue
+            for access in assignment.references:
+                node = access.node
+                if self.inside(node, loop.body):
+                    yield node
+                elif not self.rebound_elsewhere(node, target.value, loop):
+                    raise Unsupported(FOLLOW, f"`{target.value}` is used after the loop")
+
+    def rebound_elsewhere(self, node: cst.CSTNode, name: str, loop: cst.For) -> bool:
+        current = self.parent(node)
+        while current is not None:
+            if isinstance(current, cst.For) and current is not loop and isinstance(
+                    current.target, cst.Name) and current.target.value == name and self.inside(
+                    node, current.body):
+                return True
+            current = self.parent(current)
+        return False
+
+    def plan_loop(self, unit: Unit, loop: cst.For, chat: cst.BaseExpression | None) -> None:
+        if not isinstance(loop.target, cst.Name):
+            raise Unsupported(FOLLOW, "a stream loop without a plain loop variable")
+        if loop.orelse is not None:
+            raise Unsupported(FOLLOW, "a stream loop with an else clause")
+        target = loop.target
+        for access in self.loop_accesses(loop, target):
+            attr = self.parent(access)
+            if not isinstance(attr, cst.Attribute) or attr.attr.value != "text":
+                raise Unsupported(FOLLOW, "the stream chunk is used other than through .text")
+            unit.edit(attr, "attr", lambda n: n.with_changes(
+                value=cst.Attribute(n.value, cst.Name("delta"))))
+        name = target.value
+
+        def wrap(node: cst.For) -> cst.For:
+            test = cst.parse_expression(
+                f'{name}.event_type == "step.delta" and {name}.delta.type == "text"')
+            body = node.body
+            inner: cst.BaseSuite
+            if isinstance(body, cst.IndentedBlock):
+                inner = body.with_changes(header=cst.TrailingWhitespace())
+                header = body.header
+                footer = body.footer
+            else:
+                inner = body
+                header, footer = cst.TrailingWhitespace(), ()
+            statements: list[cst.BaseStatement] = []
+            if chat is not None:
+                statements.append(cst.If(
+                    test=cst.parse_expression(f'{name}.event_type == "interaction.completed"'),
+                    body=cst.IndentedBlock([_previous_update(
+                        chat, cst.parse_expression(f"{name}.interaction.id"))]),
+                ))
+            statements.append(cst.If(test=test, body=inner))
+            return node.with_changes(body=cst.IndentedBlock(statements, header=header,
+                                                            footer=footer))
+
+        unit.edit(loop, "loop", wrap)
+
+    # --- chats -------------------------------------------------------------------------------
+
+    def plan_chat(self, call: cst.Call, client: cst.BaseExpression, is_async: bool,
+                  bindings: dict[Any, list[Unit]]) -> None:
+        unit = Unit(call, CHATS)
+        self.units.append(unit)
+        turns: list[Unit] = []
+        try:
+            parent = self.parent(call)
+            if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
+                raise Unsupported(FOLLOW, "a chat that is not assigned to a variable")
+            receiver = parent.targets[0].target
+            key = self.receiver_key(receiver)
+            if key is None or isinstance(client, cst.Call):
+                raise Unsupported(FOLLOW, "a chat stored where gemini-migrate cannot follow it")
+            unit.edit(call, "chat", self.chat_dict(unit, call))
+            uses = self.chat_uses(receiver, key, call)
+            for use in uses:
+                turn = Unit(use, CHATS)
+                self.units.append(turn)
+                turns.append(turn)
+                try:
+                    self.plan_turn(turn, use, client, is_async, call, bindings)
+                except Unsupported as error:
+                    turn.fail(error)
+        except Unsupported as error:
+            unit.fail(error)
+        self.groups.append([unit, *turns])
+
+    def receiver_key(self, node: cst.BaseExpression) -> tuple[str, ...] | None:
+        if isinstance(node, cst.Name):
+            return ("name", str(id(self.scopes.get(node))), node.value)
+        if isinstance(node, cst.Attribute):
+            base = self.receiver_key(node.value)
+            return None if base is None else (*base, node.attr.value)
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if not isinstance(index, cst.Index):
+                return None
+            base = self.receiver_key(node.value)
+            value = index.value
+            text = string_value(value)
+            if base is None:
+                return None
+            if text is not None:
+                return (*base, text)
+            if isinstance(value, (cst.Name, cst.Integer)):
+                return (*base, "[" + cst.Module([]).code_for_node(value) + "]")
+        return None
+
+    def chat_uses(self, receiver: cst.BaseExpression, key: tuple[str, ...],
+                  create: cst.Call) -> list[cst.Call]:
+        """Every `<receiver>.send_message(...)` of the chat; anything else fails the chat."""
+        occurrences: list[cst.BaseExpression] = []
+        if isinstance(receiver, cst.Name):
+            for assignment in self.assignments_in_scope(receiver):
+                value = self.assigned_value(assignment)
+                if value is not create and not (isinstance(value, cst.Call) and self.target(
+                        value) is not None and self.target(value)[0] == "chat"):  # type: ignore[index]
+                    raise Unsupported(FOLLOW, f"`{receiver.value}` is also assigned something "
+                                              "other than a chat")
+                occurrences.extend(cast(cst.BaseExpression, a.node)
+                                   for a in assignment.references)
+        else:
+            base_key = key[:-1]
+            for expr in self.collect.exprs:
+                if expr is receiver:
+                    continue
+                expr_key = self.receiver_key(expr)
+                if expr_key == key:
+                    occurrences.append(expr)
+                elif expr_key == base_key and isinstance(expr, cst.Attribute) and \
+                        expr.attr.value in ("get", "pop", "setdefault"):
+                    raise Unsupported(FOLLOW, "the chat is read through .get()/.pop()")
+            if key[-1].startswith("["):
+                self.check_container(receiver, base_key)
+            for expr in occurrences:
+                parent = self.parent(expr)
+                if isinstance(parent, cst.AssignTarget):
+                    value = cast(cst.Assign, self.parent(parent)).value
+                    if value is not create:
+                        raise Unsupported(FOLLOW, "the chat is reassigned")
+            occurrences = [e for e in occurrences
+                           if not isinstance(self.parent(e), cst.AssignTarget)]
+        uses: list[cst.Call] = []
+        for expr in occurrences:
+            attr = self.parent(expr)
+            call = self.parent(attr) if attr is not None else None
+            if not (isinstance(attr, cst.Attribute) and attr.value is expr
+                    and isinstance(call, cst.Call) and call.func is attr
+                    and attr.attr.value in ("send_message", "send_message_stream")):
+                what = attr.attr.value if isinstance(attr, cst.Attribute) else "the chat object"
+                raise Unsupported(FOLLOW, f"chat {what} is used in a way that has no "
+                                          "Interactions equivalent here")
+            uses.append(call)
+        return uses
+
+    def check_container(self, receiver: cst.BaseExpression, base_key: tuple[str, ...]) -> None:
+        """`chats[user_id]`: `chats` itself may only be indexed, tested with `in` or reset."""
+        for expr in [*self.collect.exprs]:
+            if self.receiver_key(expr) != base_key:
+                continue
+            parent = self.parent(expr)
+            if isinstance(parent, cst.Subscript) and parent.value is expr:
+                continue
+            if isinstance(parent, cst.ComparisonTarget) and isinstance(
+                    parent.operator, (cst.In, cst.NotIn)):
+                continue
+            raise Unsupported(FOLLOW, "the chat container is used in other ways")
+
+    def chat_dict(self, unit: Unit, call: cst.Call) -> Edit:
+        items: list[tuple[str, cst.BaseExpression]] = []
+        for arg in call.args:
+            if arg.keyword is None or arg.star:
+                raise Unsupported(FOLLOW, "chats.create with positional or ** arguments")
+            key = arg.keyword.value
+            if key == "model":
+                items.append(("model", self.model_value(unit, arg.value)))
+            elif key == "config":
+                parts = self.config_parts(arg.value)
+                unit.parsed = parts.parsed
+                for item in parts.top:
+                    items.append((item.key, item.value))
+                if parts.generation:
+                    items.append(("generation_config",
+                                  dict_node([(i.key, i.value) for i in parts.generation])))
+            elif key == "history":
+                value = arg.value
+                if not (isinstance(value, (cst.List, cst.Tuple)) and not value.elements):
+                    raise Unsupported(FOLLOW, "chat history is not migrated yet")
+            else:
+                raise Unsupported(FOLLOW, f"chats.create({key}=...) is not migrated")
+        if not any(k == "model" for k, _ in items):
+            raise Unsupported(FOLLOW, "chats.create without model=")
+        items.append(("previous_interaction_id", cst.Name("None")))
+        new = dict_node(items)
+        if len(cst.Module([]).code_for_node(new)) > 72:
+            new = _vertical(new)
+        return lambda _node: new
+
+    def plan_turn(self, turn: Unit, call: cst.Call, client: cst.BaseExpression, is_async: bool,
+                  create: cst.Call, bindings: dict[Any, list[Unit]]) -> None:
+        func = cast(cst.Attribute, call.func)
+        chat = func.value
+        stream = func.attr.value == "send_message_stream"
+        self.check_client_reach(client, create, call)
+        client_func = cst.Attribute(
+            cst.Attribute(cst.Attribute(client, cst.Name("aio")) if is_async else client,
+                          cst.Name("interactions")),
+            cst.Name("create"))
+        self.rewrite_call(turn, call, chat, stream, client_func)
+        node = self.awaited(call, is_async)
+        parent = self.parent(node)
+        if stream:
+            if not (isinstance(parent, cst.For) and parent.iter is node):
+                raise Unsupported(FOLLOW, "send_message_stream not consumed by a plain for loop")
+            self.plan_loop(turn, parent, chat)
+            return
+        if isinstance(parent, cst.Expr):
+            stmt = self.parent(parent)
+
+            def update(n: cst.Expr) -> cst.BaseSmallStatement:
+                value = n.value
+                if isinstance(value, cst.Await):
+                    value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                return _previous_update(chat, cst.Attribute(value, cst.Name("id"))).body[0]
+
+            assert stmt is not None
+            turn.edit(parent, "turn", update)
+            return
+        name = self.assigned_name(node)
+        stmt = self.statement(node)
+        if name is not None and isinstance(stmt, cst.SimpleStatementLine):
+            turn.after[id(stmt)] = (stmt, [_previous_update(
+                chat, cst.Attribute(cst.Name(name.value), cst.Name("id")))])
+            key = ("name", id(self.scopes[name]), name.value)
+            bindings.setdefault(key, []).append(turn)
+            return
+        # `print(chat.send_message(m).text)`: hoist the turn into its own statement.
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            raise Unsupported(FOLLOW, "a chat turn inside a compound statement header")
+        current = self.parent(node)
+        while current is not None and current is not stmt:
+            if isinstance(current, LAZY):
+                raise Unsupported(FOLLOW, "a chat turn inside a conditional expression")
+            current = self.parent(current)
+        if not (isinstance(parent, cst.Attribute) and parent.value is node):
+            raise Unsupported(FOLLOW, "the chat reply is used directly")
+        temp = self.temp_name("reply")
+        self.plan_response_use(turn, node, turn.parsed)
+        placeholder = f"__gemini_migrate_hoisted_{id(node)}__"
+        hoisted = self.hoisted
+
+        def hoist(n: cst.BaseExpression) -> cst.BaseExpression:
+            hoisted[placeholder] = n
+            return cst.Name(temp)
+
+        turn.edit(node, "hoist", hoist)
+        turn.before[id(stmt)] = (stmt, [
+            cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(temp))],
+                                                cst.Name(placeholder))]),
+            _previous_update(chat, cst.Attribute(cst.Name(temp), cst.Name("id"))),
+        ])
+
+    def check_client_reach(self, client: cst.BaseExpression, create: cst.Call,
+                           use: cst.Call) -> None:
+        if isinstance(client, cst.Name):
+            here = self.scopes.get(use)
+            there = self.scopes.get(create)
+            if here is None or there is None or not _same_assignments(here, there, client.value):
+                raise Unsupported(FOLLOW, f"`{client.value}` is not the same client where the "
+                                          "chat is used")
+        elif isinstance(client, cst.Attribute) and (
+                self.enclosing_class(use) is not self.enclosing_class(create)):
+                raise Unsupported(FOLLOW, "the chat is used outside the class that holds its "
+                                          "client")
+
+    def enclosing_class(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = self.parent(current)
+        return current
+
+    # --- settle and apply --------------------------------------------------------------------
+
+    def settle(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for group in self.groups:
+                failed = next((u for u in group if u.error is not None), None)
+                if failed is None:
+                    continue
+                for unit in group:
+                    if unit.error is None:
+                        unit.fail(Unsupported(failed.error.code, failed.error.reason)  # type: ignore[union-attr]
+                                  )
+                        changed = True
+
+    def apply(self) -> tuple[cst.Module, list[Finding]]:
+        edits: dict[int, list[Edit]] = {}
+        before: dict[int, list[cst.BaseStatement]] = {}
+        after: dict[int, list[cst.BaseStatement]] = {}
+        todos: dict[int, list[str]] = {}
+        imports: set[str] = set()
+        findings: list[Finding] = []
+        reported: set[tuple[int, str]] = set()
+        applied = [*[(u, u) for u in self.units],
+                   *[(g, units[0]) for units, g in self.group_edits
+                     if all(u.error is None for u in units)]]
+        for unit, owner in applied:
+            if owner.error is not None:
+                continue
+            for node, fn in unit.edits.values():
+                edits.setdefault(id(node), []).append(fn)
+            for key, (_, stmts) in unit.before.items():
+                before.setdefault(key, []).extend(stmts)
+            for key, (_, stmts) in unit.after.items():
+                after.setdefault(key, []).extend(stmts)
+            imports |= unit.imports
+        for unit in self.units:
+            if unit.error is None:
+                what = ("generate_content call" if unit.code == GENERATE else "chat")
+                findings.append(finding(self.path, self.pos(unit.call), unit.code,
+                                        f"{what} migrated to client.interactions.create",
+                                        fix=FIX_SAFE, fixed=True))
+                for node, code, message, data in unit.fixed:
+                    findings.append(finding(self.path, self.pos(node), code, message,
+                                            fix=FIX_SAFE, fixed=True, **data))
+                continue
+            error = unit.error
+            assert error is not None
+            stmt = self.statement(unit.call)
+            if stmt is None or (id(stmt), error.code) in reported:
+                continue
+            reported.add((id(stmt), error.code))
+            findings.append(finding(self.path, self.pos(unit.call), error.code,
+                                    f"not migrated: {error.reason}"))
+            todos.setdefault(id(stmt), []).append(f"{TODO_PREFIX}{error.code} {error.reason}")
+        if not edits and not todos:
+            return self.module, findings
+        transformer = _Apply(edits, before, after, todos)
+        module = cast(cst.Module, self.module.visit(transformer))
+        if self.hoisted:
+            module = cast(cst.Module, module.visit(_FillHoisted(self.hoisted)))
+        if imports:
+            context = CodemodContext()
+            for name in sorted(imports):
+                AddImportsVisitor.add_needed_import(context, name)
+            module = AddImportsVisitor(context).transform_module(module)
+        return module, findings
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, edits: dict[int, list[Edit]], before: dict[int, list[cst.BaseStatement]],
+                 after: dict[int, list[cst.BaseStatement]], todos: dict[int, list[str]]) -> None:
+        self.edits = edits
+        self.before = before
+        self.after = after
+        self.todos = todos
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        key = id(original_node)
+        result: Any = updated_node
+        for fn in self.edits.get(key, ()):
+            result = fn(result)
+        if key in self.todos:
+            result = _with_todos(result, self.todos[key])
+        if key in self.before or key in self.after:
+            head = list(self.before.get(key, []))
+            if head:
+                head[0] = head[0].with_changes(leading_lines=result.leading_lines)
+                result = result.with_changes(leading_lines=())
+            return cst.FlattenSentinel([*head, result, *self.after.get(key, [])])
+        return result
+
+
+class _FillHoisted(cst.CSTTransformer):
+    """Put each hoisted chat turn into the `reply = ...` statement planned before it."""
+
+    def __init__(self, hoisted: dict[str, cst.BaseExpression]) -> None:
+        self.hoisted = hoisted
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> Any:
+        return self.hoisted.get(updated_node.value, updated_node)
+
+
+def _with_todos(node: Any, lines: list[str]) -> Any:
+    existing = {line.comment.value for line in node.leading_lines if line.comment is not None}
+    new = [cst.EmptyLine(comment=cst.Comment(text)) for text in lines if text not in existing]
+    if not new:
+        return node
+    return node.with_changes(leading_lines=[*node.leading_lines, *new])
+
+
+def _vertical(node: cst.Dict) -> cst.Dict:
+    """One element per line, indented one level below the statement."""
+    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    closing = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=closing if i == len(
+        node.elements) - 1 else inner)) for i, e in enumerate(node.elements)]
+    return node.with_changes(elements=elements,
+                             lbrace=cst.LeftCurlyBrace(whitespace_after=inner))
+
+
+def _previous_update(
+    chat: cst.BaseExpression, value: cst.BaseExpression
+) -> cst.SimpleStatementLine:
+    target = cst.Subscript(chat.deep_clone(), [cst.SubscriptElement(cst.Index(
+        literal("previous_interaction_id")))])
+    return cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)])
+
+
+def _same_assignments(here: Scope, there: Scope, name: str) -> bool:
+    return set(here[name]) == set(there[name]) and bool(here[name])
+
+
+def _same_quotes(node: cst.BaseExpression, text: str) -> cst.BaseExpression:
+    if isinstance(node, cst.SimpleString) and node.value[:1] in ("'", '"') and (
+        node.value[:3] not in ("'''", '"""')
+    ):
+        quote = node.value[0]
+        if quote not in text and "\\" not in text:
+            return node.with_changes(value=f"{quote}{text}{quote}")
+    return literal(text)
+
+
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                         whitespace_after=cst.SimpleWhitespace(""))
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _multiline(comma: cst.Comma) -> bool:
+    return isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+
+
+class _ReplaceName(cst.CSTTransformer):
+    def __init__(self, name: str, value: cst.BaseExpression) -> None:
+        self.name = name
+        self.value = value
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> Any:
+        return self.value if original_node.value == self.name else updated_node
+
+
+def config_args(parts: ConfigParts, arg: cst.Arg,
+                between: cst.Comma | cst.MaybeSentinel) -> list[cst.Arg]:
+    """The create() keywords that replace one `config=` argument, keeping its layout."""
+    separator = between if isinstance(between, cst.Comma) else _COMMA
+    out: list[cst.Arg] = []
+    items: list[Item] = list(parts.top)
+    if parts.generation:
+        items.append(Item("generation_config", layout_dict(parts.generation, arg.value)))
+    if not items:
+        return []
+    for index, item in enumerate(items):
+        last = index == len(items) - 1
+        comma: cst.Comma | cst.MaybeSentinel = arg.comma if last else separator
+        comment = _own_comment(item.source)
+        if comment is not None and isinstance(comma, cst.Comma) and _multiline(comma):
+            ws = cast(cst.ParenthesizedWhitespace, comma.whitespace_after)
+            comma = comma.with_changes(whitespace_after=ws.with_changes(first_line=comment))
+        out.append(cst.Arg(item.value, keyword=cst.Name(item.key), equal=_EQUAL, comma=comma))
+    return out
+
+
+def _own_comment(source: cst.Arg | cst.DictElement | None) -> cst.TrailingWhitespace | None:
+    if source is None or not isinstance(source.comma, cst.Comma):
+        return None
+    ws = source.comma.whitespace_after
+    if isinstance(ws, cst.ParenthesizedWhitespace) and ws.first_line.comment is not None:
+        return ws.first_line
+    return None
