@@ -47,6 +47,19 @@ class InstallRewrite:
     new_token: str
 
 
+def shell_commands(lines: list[str]) -> list[tuple[int, str]]:
+    """Group lines into commands: a line ending in a backslash continues on the next one."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(lines):
+        end = start
+        while lines[end].rstrip("\r\n").endswith("\\") and end + 1 < len(lines):
+            end += 1
+        out.append((start, "".join(lines[start : end + 1])))
+        start = end + 1
+    return out
+
+
 def genai_requirement() -> str:
     from migrator.knowledge import packages
 

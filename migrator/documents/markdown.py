@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line
+from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line, shell_commands
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 
@@ -198,8 +198,8 @@ def _shell_block(
 ) -> str | None:
     changed = False
     out = []
-    for number in range(block.first, block.end):
-        line = lines[number]
+    for offset, line in shell_commands(lines[block.first : block.end]):
+        number = block.first + offset
         change = rewrite_install_line(line, keep_legacy=keep_legacy)
         if change is None:
             out.append(line)

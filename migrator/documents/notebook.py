@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
-from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line
+from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line, shell_commands
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 
@@ -477,21 +477,18 @@ def _restore(path: str, cell: _Cell, nonce: str, keep_legacy: bool,
     if cell.kind == "other":
         return
     if cell.kind == "shell":
-        lines = cell.source.splitlines(keepends=True)
-        new_lines = [_install(path, cell, number, line, keep_legacy)
-                     for number, line in enumerate(lines)]
-        if new_lines != lines:
-            cell.new_source = "".join(new_lines)
+        commands = shell_commands(cell.source.splitlines(keepends=True))
+        new = "".join(_install(path, cell, number, command, keep_legacy)
+                      for number, command in commands)
+        if new != cell.source:
+            cell.new_source = new
         return
     masked = cell.masked
     if masked is None:
         cell.new_source = None
         return
-    installs = [
-        "".join(_install(path, cell, masked.magic_lines[i] + offset, line, keep_legacy)
-                for offset, line in enumerate(block.splitlines(keepends=True)))
-        for i, block in enumerate(masked.magics)
-    ]
+    installs = [_install(path, cell, masked.magic_lines[i], block, keep_legacy)
+                for i, block in enumerate(masked.magics)]
     text = cell.new_source if cell.new_source is not None else masked.text
     restored = _unmask(text, masked, nonce, installs)
     if restored is None:
