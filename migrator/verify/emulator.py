@@ -341,7 +341,9 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         self.route = parts.path
         self.query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        entry: dict[str, Any] = {"method": method, "path": self.route}
+        self.entry: dict[str, Any] = {"method": method, "path": self.route}
+        self.committed = False
+        entry = self.entry
         try:
             length = int(self.headers.get("content-length") or 0)
             if length > _MAX_BODY:
@@ -354,16 +356,26 @@ class _Handler(BaseHTTPRequestHandler):
                                    "API consumer identity to call this API.")
             self._route(method, entry)
         except RequestError as exc:
-            entry.update({"status": exc.code, "error": exc.message})
+            entry["error"] = exc.message
             self._json(exc.code, exc.body())
         except (BrokenPipeError, ConnectionResetError):
-            entry.update({"status": 499, "error": "client went away"})
+            entry.setdefault("error", "client went away")
         except Exception as exc:  # an emulator bug must be visible, not a hang
-            entry.update({"status": 500, "error": f"{type(exc).__name__}: {exc}"})
+            entry["error"] = f"{type(exc).__name__}: {exc}"
+            if self.committed:  # the response has started; the connection is all we can end
+                self.close_connection = True
+                return
             self._json(500, {"error": {"code": 500, "message": f"emulator error: {exc}",
                                        "status": "INTERNAL"}})
-        entry.setdefault("status", 200)
-        self.emulator.record(entry)
+        self._commit(499)
+
+    def _commit(self, status: int) -> None:
+        """Log the request before its response goes out: once a client has its answer, the
+        log already holds the request (the runner reads it as soon as the snippet exits)."""
+        if not self.committed:
+            self.committed = True
+            self.entry.setdefault("status", status)
+            self.emulator.record(self.entry)
 
     def _has_key(self) -> bool:
         # an upload URL handed out by the emulator is itself the credential, as with Google's
@@ -384,6 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, code: int, data: bytes, content_type: str,
               headers: dict[str, str] | None = None) -> None:
+        self._commit(code)
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -397,6 +410,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(code, json.dumps(body).encode(), "application/json; charset=UTF-8", headers)
 
     def _sse(self, payloads: list[dict[str, Any]], named: bool) -> None:
+        self._commit(200)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -413,6 +427,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _json_array_stream(self, payloads: list[dict[str, Any]]) -> None:
         """What google-api-core's REST ResponseIterator reads: one streamed JSON array."""
+        self._commit(200)
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Connection", "close")

@@ -76,6 +76,8 @@ class Meaning:
     system_instruction: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
     tools: list[dict[str, Any]] = field(default_factory=list)
+    # [{"type": "harassment", "threshold": "block_none"}, ...] sorted; never changes the answer
+    safety_settings: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class Meaning:
             "system_instruction": self.system_instruction,
             "config": self.config,
             "tools": self.tools,
+            "safety_settings": self.safety_settings,
         }
 
 

@@ -47,7 +47,8 @@ _INHERIT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "COMSPEC",
 COMPARED_KINDS = frozenset({"generate", "count_tokens", "embed", "files.upload", "files.get",
                             "files.delete", "files.list", "models.list", "models.get"})
 _COMPARED_FIELDS = ("kind", "model", "stream", "conversation", "system_instruction", "config",
-                    "tools", "contents", "file", "mime_type", "size", "status")
+                    "tools", "safety_settings", "contents", "file", "mime_type", "size",
+                    "status")
 
 
 @dataclass

@@ -43,6 +43,53 @@ INTERACTION_KEYS = frozenset({
 # "dropped" (logged, never compared: the migration flags them, see api-mapping.md §4.3).
 _LEGACY_CONFIG = {"temperature", "top_p", "max_output_tokens", "stop_sequences", "seed"}
 _MODES = {0: "auto", 1: "auto", 2: "any", 3: "none", 4: "validated"}
+# google.ai.generativelanguage HarmCategory / HarmBlockThreshold, as REST sends them (ints).
+_HARM_CATEGORIES = ("unspecified", "derogatory", "toxicity", "violence", "sexual", "medical",
+                    "dangerous", "harassment", "hate_speech", "sexually_explicit",
+                    "dangerous_content", "civic_integrity")
+_THRESHOLDS = ("unspecified", "block_low_and_above", "block_medium_and_above",
+               "block_only_high", "block_none", "off")
+SAFETY_TYPES = frozenset({
+    "hate_speech", "dangerous_content", "harassment", "sexually_explicit", "civic_integrity",
+    "image_hate", "image_dangerous_content", "image_harassment", "image_sexually_explicit",
+    "jailbreak",
+})
+SAFETY_THRESHOLDS = frozenset(_THRESHOLDS[1:])
+
+
+def _enum_name(value: Any, names: tuple[str, ...], prefix: str = "") -> str:
+    if isinstance(value, int):
+        return names[value] if 0 <= value < len(names) else str(value)
+    return str(value).lower().removeprefix(prefix)
+
+
+def legacy_safety(settings: Any) -> list[dict[str, str]]:
+    out = []
+    for item in settings or []:
+        item = snake_keys(item)
+        category = _enum_name(item.get("category"), _HARM_CATEGORIES, "harm_category_")
+        threshold = _enum_name(item.get("threshold"), _THRESHOLDS)
+        if category != "unspecified" and threshold != "unspecified":
+            out.append({"type": category, "threshold": threshold})
+    return sorted(out, key=lambda s: s["type"])
+
+
+def interaction_safety(settings: Any) -> list[dict[str, str]]:
+    if settings is None:
+        return []
+    if not isinstance(settings, list):
+        raise invalid("Invalid value at 'safety_settings': expected a list")
+    out = []
+    for i, item in enumerate(settings):
+        if not isinstance(item, dict):
+            raise invalid(f"Invalid value at 'safety_settings[{i}]': expected an object")
+        kind, threshold = item.get("type"), item.get("threshold")
+        if kind not in SAFETY_TYPES:
+            raise invalid(f"Invalid value at 'safety_settings[{i}].type': {kind!r}")
+        if threshold not in SAFETY_THRESHOLDS:
+            raise invalid(f"Invalid value at 'safety_settings[{i}].threshold': {threshold!r}")
+        out.append({"type": str(kind), "threshold": str(threshold)})
+    return sorted(out, key=lambda s: s["type"])
 
 
 def _unknown(name: str, where: str | None = None) -> RequestError:
@@ -157,7 +204,9 @@ def legacy_meaning(body: dict[str, Any]) -> tuple[Meaning, dict[str, Any]]:
         choice = _tool_choice(fcc.get("mode"), fcc.get("allowed_function_names"))
         if choice != "auto":
             config["tool_choice"] = choice
-    return Meaning(conversation, system, config, legacy_tools(body.get("tools"))), dropped
+    safety = legacy_safety(body.get("safetySettings") or body.get("safety_settings"))
+    meaning = Meaning(conversation, system, config, legacy_tools(body.get("tools")), safety)
+    return meaning, dropped
 
 
 # --- Interactions create ---------------------------------------------------------------------
@@ -318,4 +367,5 @@ def interaction_meaning(
     conversation = [dict(turn) for turn in history]
     for turn in interaction_input(body["input"], call_names):
         add_turn(conversation, turn["role"], turn["parts"])
-    return Meaning(conversation, system or None, config, tools)
+    safety = interaction_safety(body.get("safety_settings"))
+    return Meaning(conversation, system or None, config, tools, safety)

@@ -1,0 +1,54 @@
+"""Shared pieces for the verify tests: one emulator per test module, raw HTTP helpers."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from migrator.verify.emulator import Emulator
+
+SDK3 = "google-genai-sdk/3.6.1 gl-python/3.11.7"
+SDK1 = "google-genai-sdk/1.60.0 gl-python/3.11.7"
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+def call(emu: Emulator, method: str, path: str, body: Any = None, *, key: str | None = "k",
+         client: str = SDK3, raw: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request; returns (status, headers, body bytes) for error and success alike."""
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(emu.url + path, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    request.add_header("x-goog-api-client", client)
+    if key is not None:
+        request.add_header("x-goog-api-key", key)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def sse_events(data: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line[6:]) for line in data.decode().splitlines()
+            if line.startswith("data: ")]
+
+
+def assert_error_shape(status: int, data: bytes, code: int, grpc_status: str) -> str:
+    assert status == code
+    body = json.loads(data)
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "status"}
+    assert body["error"]["code"] == code
+    assert body["error"]["status"] == grpc_status
+    assert body["error"]["message"]
+    return str(body["error"]["message"])
