@@ -1649,7 +1649,8 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         result, findings, legacy_left, sdk, add_import, apply = _apply(
             plan, source, choose, client, keep_configure=True, client_before=client_before)
     if not apply.fixed:
-        return module, findings
+        # Nothing migrated: the file only gains the TODO comments of what was left.
+        return result, findings
     result = result.visit(FixImports(sdk, add_import, legacy_left))
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
