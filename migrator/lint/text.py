@@ -64,7 +64,9 @@ def _whole_value(line: str, start: int, end: int, kind: str) -> bool:
     if _in_comment(before, kind):
         return False
     if before and after and before[-1] in QUOTES and after[0] == before[-1]:
-        return True
+        # A key (`"gemini-pro": ...`, `"gemini-1.5-flash" = {...}`) names a model, it does
+        # not select one: alias maps and gemini-migrate's own model overrides look like this.
+        return not after[1:].lstrip().startswith((":", "="))
     if kind not in ("yaml", "env"):
         return False
     head, tail = before.rstrip(), after.lstrip()
