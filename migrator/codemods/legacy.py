@@ -278,6 +278,7 @@ class Plan:
                           "equivalent", call)
             elif name not in ("api_key", "transport", "client_info"):
                 pin = Pin("GM016", f"configure() argument {name!r} is not understood", call)
+
         assert statement is None or isinstance(statement, (cst.SimpleStatementLine,
                                                            cst.BaseCompoundStatement))
         self.configures.append((call, statement, pin))  # type: ignore[arg-type]
@@ -1004,7 +1005,33 @@ class Plan:
     def build(self) -> None:
         self.collect()
         self.plan_sites()
+        pinned = next((p for _, _, p in self.configures if p is not None), None)
+        if pinned is not None:
+            # Without a faithful client no call can move: the configuration would be lost.
+            for holder in self.holders.values():
+                self.pin(holder, pinned.code, "the client configuration could not be migrated",
+                         holder.constructions[0].call if holder.constructions else pinned.node)
+            for site in self.sites:
+                self.pin(site, pinned.code, "the client configuration could not be migrated",
+                         site.call)
         self.propagate()
+
+
+_PURE_CALLS = ("getenv", "get", "str", "strip", "environ")
+
+
+def _pure(node: cst.BaseExpression) -> bool:
+    """Reads only: names, attributes, literals, subscripts, and getenv / .get() lookups."""
+    for child in _walk(node):
+        if isinstance(child, cst.Call):
+            func = child.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else (
+                func.value if isinstance(func, cst.Name) else "")
+            if name not in _PURE_CALLS:
+                return False
+        elif isinstance(child, (cst.Await, cst.Yield, cst.NamedExpr, cst.Lambda)):
+            return False
+    return True
 
 
 def _qualified(qnames: object, node: cst.CSTNode) -> set[str]:
@@ -1137,7 +1164,15 @@ NodeEdit = Callable[[cst.CSTNode], cst.CSTNode]
 
 
 def _names_in(module: cst.Module) -> set[str]:
-    return {n.value for n in _walk(module) if isinstance(n, cst.Name)}
+    """Identifiers a new variable could clash with (keyword-argument names and attribute names
+    cannot)."""
+    skip: set[int] = set()
+    for node in _walk(module):
+        if isinstance(node, cst.Arg) and node.keyword is not None:
+            skip.add(id(node.keyword))
+        elif isinstance(node, cst.Attribute):
+            skip.add(id(node.attr))
+    return {n.value for n in _walk(module) if isinstance(n, cst.Name) and id(n) not in skip}
 
 
 def _attr(dotted: str) -> cst.BaseExpression:
@@ -1373,6 +1408,20 @@ class Apply(cst.CSTTransformer):
             self.global_in.add(function)
         if self.keep_configure:
             if not self.client_follows(statement):
+                key = next((a for a in call.args if a.keyword is not None
+                            and a.keyword.value == "api_key"), None)
+                if key is not None and not _pure(key.value):
+                    # Both SDKs need the key while legacy uses remain; a key read by a call
+                    # with side effects (getpass, input) is read once, into a variable.
+                    name = self.fresh_name(statement, "api_key")
+                    self.before.setdefault(statement, []).append(cst.SimpleStatementLine(
+                        [cst.Assign([cst.AssignTarget(cst.Name(name))], key.value)]))
+                    self.node_edits[key] = lambda n, v=name: n.with_changes(value=cst.Name(v))
+                    client_call = client_call.with_changes(args=[
+                        a.with_changes(value=cst.Name(name)) if a.keyword is not None
+                        and a.keyword.value == "api_key" else a for a in client_call.args])
+                    assign = cst.SimpleStatementLine(
+                        [cst.Assign([cst.AssignTarget(cst.Name(self.client))], client_call)])
                 self.after.setdefault(statement, []).insert(0, assign)
         else:
             assert isinstance(statement, cst.SimpleStatementLine)
