@@ -389,8 +389,8 @@ def _tools(node: cst.BaseExpression, is_types: TypesTest) -> cst.List:
     for element in node.elements:
         value = element.value
         if isinstance(value, cst.Name):
-            raise Unsupported(CONFIG, "Python functions as tools (automatic function calling) "
-                                      "are not migrated")
+            raise Unsupported(CONFIG, "a tool given as a name (a Python function means "
+                                      "automatic function calling) is not migrated")
         for key, field_value, _ in keyword_items(value, is_types, "Tool", "tool"):
             if key in BUILTIN_TOOLS:
                 if not (isinstance(field_value, cst.Call) and not field_value.args) and not (
@@ -595,10 +595,85 @@ def layout_dict(items: list[Item], config: cst.BaseExpression) -> cst.Dict:
                 comma = source.comma.with_changes(whitespace_after=ws.with_changes(
                     last_line=closer.last_line, empty_lines=()))
         elif multiline and not last_item:
-            comma = cst.Comma(whitespace_after=opener)
+            comma = cst.Comma(whitespace_after=_plain(opener))
         elif multiline and last_item:
             comma = cst.Comma(whitespace_after=closer) if isinstance(
                 closer, cst.ParenthesizedWhitespace) else cst.MaybeSentinel.DEFAULT
         elements.append(cst.DictElement(literal(item.key), item.value, comma=comma))
     return cst.Dict(elements, lbrace=cst.LeftCurlyBrace(whitespace_after=opener),
                     rbrace=cst.RightCurlyBrace(whitespace_before=cst.SimpleWhitespace("")))
+
+
+def _plain(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The same line break and indentation without the comments it carried."""
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+    return ws
+
+
+def indent_of(ws: object) -> str | None:
+    """The indentation (relative to the block) after a line break, None on one line."""
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return ws.last_line.value
+    return None
+
+
+class _Shift(cst.CSTTransformer):
+    def __init__(self, delta: int) -> None:
+        self.delta = delta
+
+    def _move(self, text: str) -> str:
+        if self.delta >= 0:
+            return " " * self.delta + text
+        drop = min(-self.delta, len(text) - len(text.lstrip(" ")))
+        return text[drop:]
+
+    def leave_ParenthesizedWhitespace(
+        self, original_node: cst.ParenthesizedWhitespace,
+        updated_node: cst.ParenthesizedWhitespace,
+    ) -> cst.ParenthesizedWhitespace:
+        lines = [e.with_changes(whitespace=cst.SimpleWhitespace(self._move(e.whitespace.value)))
+                 for e in updated_node.empty_lines]
+        return updated_node.with_changes(
+            last_line=cst.SimpleWhitespace(self._move(updated_node.last_line.value)),
+            empty_lines=lines)
+
+
+def shift(node: cst.BaseExpression, delta: int) -> cst.BaseExpression:
+    """Re-indent a multi-line literal that moves `delta` columns (negative: to the left)."""
+    if delta == 0:
+        return node
+    return cast(cst.BaseExpression, node.visit(_Shift(delta)))
+
+
+def vertical(node: cst.Dict, base: str) -> cst.Dict:
+    """One element per line at `base` + 4 spaces, the closing brace at `base`."""
+    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(base + "    "))
+    closing = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(base))
+    last = len(node.elements) - 1
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=closing if i == last else inner))
+                for i, e in enumerate(node.elements)]
+    return node.with_changes(elements=elements,
+                             lbrace=cst.LeftCurlyBrace(whitespace_after=inner))
+
+
+def first_indent(node: cst.CSTNode) -> str | None:
+    """The indentation of the first line break inside `node`, None when it has none."""
+    found: list[str] = []
+
+    class _Find(cst.CSTVisitor):
+        def visit_ParenthesizedWhitespace(self, ws: cst.ParenthesizedWhitespace) -> bool:
+            if not found:
+                found.append(ws.last_line.value)
+            return False
+
+    node.visit(_Find())
+    return found[0] if found else None
+
+
+def reindent(node: cst.BaseExpression, indent: str) -> cst.BaseExpression:
+    """Shift a multi-line literal so that its first inner line starts at `indent`."""
+    current = first_indent(node)
+    if current is None:
+        return node
+    return shift(node, len(indent) - len(current))

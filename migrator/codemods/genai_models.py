@@ -40,9 +40,13 @@ from migrator.codemods.genai_convert import (
     convert_config,
     convert_contents,
     dict_node,
+    indent_of,
     layout_dict,
     literal,
+    reindent,
+    shift,
     string_value,
+    vertical,
 )
 from migrator.engine import Context
 from migrator.findings import FIX_SAFE, Finding, finding
@@ -111,6 +115,7 @@ class _Collect(cst.CSTVisitor):
         self.calls: list[cst.Call] = []
         self.exprs: list[cst.BaseExpression] = []
         self.names: set[str] = set()
+        self.name_nodes: list[cst.Name] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
@@ -123,6 +128,7 @@ class _Collect(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.add(node.value)
+        self.name_nodes.append(node)
 
 
 class _Pass:
@@ -240,8 +246,7 @@ class _Pass:
         return False
 
     def _client_param(self, assignment: BaseAssignment) -> bool:
-        node = getattr(assignment, "node", None)
-        param = self.parent(node) if isinstance(node, cst.Name) else None
+        param = getattr(assignment, "node", None)
         return (isinstance(param, cst.Param) and param.annotation is not None
                 and bool(self.qualified(param.annotation.annotation) & CLIENT_NAMES))
 
@@ -284,8 +289,7 @@ class _Pass:
         return False
 
     def _text_param(self, assignment: BaseAssignment) -> bool:
-        node = getattr(assignment, "node", None)
-        param = self.parent(node) if isinstance(node, cst.Name) else None
+        param = getattr(assignment, "node", None)
         if not isinstance(param, cst.Param):
             return False
         if param.annotation is not None:
@@ -390,8 +394,11 @@ class _Pass:
                 continue
             if key is not None:
                 bindings.setdefault(key, []).append(unit)
+        chat_groups: dict[Any, list[tuple[cst.Call, cst.BaseExpression, bool]]] = {}
         for call, client, is_async in chats:
-            self.plan_chat(call, client, is_async, bindings)
+            chat_groups.setdefault(self.chat_key(call), []).append((call, client, is_async))
+        for creates in chat_groups.values():
+            self.plan_chat(creates, bindings)
         for key, units in bindings.items():
             self.plan_binding(key, units)
         self.settle()
@@ -445,15 +452,16 @@ class _Pass:
         if chat is not None:
             args.insert(0, cst.Arg(chat, star="**", comma=_COMMA))
         if stream:
+            # `stream=True` takes the last argument's place in the layout (trailing comma,
+            # closing-paren indentation); the old last argument gets an ordinary separator.
             last = args[-1]
-            args[-1] = last.with_changes(comma=_COMMA) if last.comma == cst.MaybeSentinel.DEFAULT \
-                else last
-            tail = last.comma if isinstance(last.comma, cst.Comma) and _multiline(last.comma) \
-                else cst.MaybeSentinel.DEFAULT
-            if tail is not cst.MaybeSentinel.DEFAULT:
-                args[-1] = last.with_changes(comma=last.comma)
+            earlier = args[-2].comma if len(args) > 1 else _COMMA
+            separator = earlier if isinstance(earlier, cst.Comma) else _COMMA
+            args[-1] = last.with_changes(comma=separator,
+                                         whitespace_after_arg=cst.SimpleWhitespace(""))
             args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("stream"), equal=_EQUAL,
-                                comma=tail))
+                                comma=last.comma,
+                                whitespace_after_arg=last.whitespace_after_arg))
         if client_func is None:
             func = cast(cst.Attribute, call.func)
             models = cast(cst.Attribute, func.value)
@@ -542,8 +550,8 @@ class _Pass:
         mine = {id(self.assigned_name(self.result_node(u))) for u in units}
         for assignment in assignments:
             if id(getattr(assignment, "node", None)) not in mine:
-                group.fail(Unsupported(FOLLOW, f"`{first.value}` is also assigned something "
-                                               "other than a migrated call"))
+                group.fail(Unsupported(FOLLOW, f"`{first.value}` is also assigned by code "
+                                               "that is not migrated"))
                 for unit in units:
                     unit.fail(group.error)  # type: ignore[arg-type]
                 return
@@ -698,12 +706,30 @@ class _Pass:
 
     # --- chats -------------------------------------------------------------------------------
 
-    def plan_chat(self, call: cst.Call, client: cst.BaseExpression, is_async: bool,
+    def chat_key(self, call: cst.Call) -> Any:
+        parent = self.parent(call)
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
+            return ("unassigned", id(call))
+        receiver = parent.targets[0].target
+        if isinstance(receiver, cst.Name):
+            return ("scoped", id(self.scopes.get(receiver)), receiver.value)
+        return self.receiver_key(receiver) or ("unknown", id(call))
+
+    def plan_chat(self, creates: list[tuple[cst.Call, cst.BaseExpression, bool]],
                   bindings: dict[Any, list[Unit]]) -> None:
-        unit = Unit(call, CHATS)
-        self.units.append(unit)
+        """Every `chats.create` stored in one place, and every turn taken on it."""
+        units = []
+        for call, _, _ in creates:
+            unit = Unit(call, CHATS)
+            self.units.append(unit)
+            units.append(unit)
         turns: list[Unit] = []
+        self.groups.append(units)
+        call, client, is_async = creates[0]
+        code = cst.Module([]).code_for_node
         try:
+            if any(code(c) != code(client) or a != is_async for _, c, a in creates):
+                raise Unsupported(FOLLOW, "the chat is created on different clients")
             parent = self.parent(call)
             if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
                 raise Unsupported(FOLLOW, "a chat that is not assigned to a variable")
@@ -711,23 +737,29 @@ class _Pass:
             key = self.receiver_key(receiver)
             if key is None or isinstance(client, cst.Call):
                 raise Unsupported(FOLLOW, "a chat stored where gemini-migrate cannot follow it")
-            unit.edit(call, "chat", self.chat_dict(unit, call))
-            uses = self.chat_uses(receiver, key, call)
-            for use in uses:
-                turn = Unit(use, CHATS)
-                self.units.append(turn)
-                turns.append(turn)
-                try:
-                    self.plan_turn(turn, use, client, is_async, call, bindings)
-                except Unsupported as error:
-                    turn.fail(error)
+            for unit in units:
+                unit.edit(unit.call, "chat", self.chat_dict(unit, unit.call))
+            uses = self.chat_uses(receiver, key, {id(c) for c, _, _ in creates})
         except Unsupported as error:
-            unit.fail(error)
-        self.groups.append([unit, *turns])
+            units[0].fail(error)
+            return
+        for use in uses:
+            turn = Unit(use, CHATS)
+            self.units.append(turn)
+            turns.append(turn)
+            try:
+                for create, _, _ in creates:
+                    self.check_client_reach(client, create, use)
+                self.plan_turn(turn, use, client, is_async, bindings)
+            except Unsupported as error:
+                turn.fail(error)
+        units.extend(turns)
 
     def receiver_key(self, node: cst.BaseExpression) -> tuple[str, ...] | None:
+        # Deliberately not scoped: `self.chat` in every method (and every class) is one key, so
+        # a use elsewhere is checked rather than missed.
         if isinstance(node, cst.Name):
-            return ("name", str(id(self.scopes.get(node))), node.value)
+            return ("name", node.value)
         if isinstance(node, cst.Attribute):
             base = self.receiver_key(node.value)
             return None if base is None else (*base, node.attr.value)
@@ -747,14 +779,13 @@ class _Pass:
         return None
 
     def chat_uses(self, receiver: cst.BaseExpression, key: tuple[str, ...],
-                  create: cst.Call) -> list[cst.Call]:
+                  creates: set[int]) -> list[cst.Call]:
         """Every `<receiver>.send_message(...)` of the chat; anything else fails the chat."""
         occurrences: list[cst.BaseExpression] = []
         if isinstance(receiver, cst.Name):
             for assignment in self.assignments_in_scope(receiver):
                 value = self.assigned_value(assignment)
-                if value is not create and not (isinstance(value, cst.Call) and self.target(
-                        value) is not None and self.target(value)[0] == "chat"):  # type: ignore[index]
+                if id(value) not in creates:
                     raise Unsupported(FOLLOW, f"`{receiver.value}` is also assigned something "
                                               "other than a chat")
                 occurrences.extend(cast(cst.BaseExpression, a.node)
@@ -762,8 +793,6 @@ class _Pass:
         else:
             base_key = key[:-1]
             for expr in self.collect.exprs:
-                if expr is receiver:
-                    continue
                 expr_key = self.receiver_key(expr)
                 if expr_key == key:
                     occurrences.append(expr)
@@ -771,12 +800,12 @@ class _Pass:
                         expr.attr.value in ("get", "pop", "setdefault"):
                     raise Unsupported(FOLLOW, "the chat is read through .get()/.pop()")
             if key[-1].startswith("["):
-                self.check_container(receiver, base_key)
+                self.check_container(key)
             for expr in occurrences:
                 parent = self.parent(expr)
                 if isinstance(parent, cst.AssignTarget):
                     value = cast(cst.Assign, self.parent(parent)).value
-                    if value is not create:
+                    if id(value) not in creates:
                         raise Unsupported(FOLLOW, "the chat is reassigned")
             occurrences = [e for e in occurrences
                            if not isinstance(self.parent(e), cst.AssignTarget)]
@@ -793,16 +822,30 @@ class _Pass:
             uses.append(call)
         return uses
 
-    def check_container(self, receiver: cst.BaseExpression, base_key: tuple[str, ...]) -> None:
-        """`chats[user_id]`: `chats` itself may only be indexed, tested with `in` or reset."""
-        for expr in [*self.collect.exprs]:
+    def check_container(self, key: tuple[str, ...]) -> None:
+        """`chats[user_id]`: `chats` itself may only be indexed the same way, tested with `in`,
+        have items deleted, or be set to an empty dict."""
+        base_key = key[:-1]
+        for expr in [*self.collect.exprs, *self.collect.name_nodes]:
             if self.receiver_key(expr) != base_key:
                 continue
             parent = self.parent(expr)
+            if (isinstance(parent, cst.Attribute) and parent.attr is expr) or (
+                    isinstance(parent, cst.Arg) and parent.keyword is expr):
+                continue  # `client.chats`, `f(chats=...)`: a different name
             if isinstance(parent, cst.Subscript) and parent.value is expr:
-                continue
-            if isinstance(parent, cst.ComparisonTarget) and isinstance(
+                if self.receiver_key(parent) == key or isinstance(self.parent(self.parent(
+                        parent) or parent), cst.Del) or isinstance(self.parent(parent), cst.Del):
+                    continue
+            elif isinstance(parent, cst.ComparisonTarget) and isinstance(
                     parent.operator, (cst.In, cst.NotIn)):
+                continue
+            elif isinstance(parent, (cst.AssignTarget, cst.AnnAssign)):
+                stmt = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
+                value = getattr(stmt, "value", None)
+                if isinstance(value, cst.Dict) and not value.elements:
+                    continue
+            elif isinstance(parent, cst.NameItem):  # `global chats`
                 continue
             raise Unsupported(FOLLOW, "the chat container is used in other ways")
 
@@ -833,15 +876,14 @@ class _Pass:
         items.append(("previous_interaction_id", cst.Name("None")))
         new = dict_node(items)
         if len(cst.Module([]).code_for_node(new)) > 72:
-            new = _vertical(new)
+            new = vertical(new, "")
         return lambda _node: new
 
     def plan_turn(self, turn: Unit, call: cst.Call, client: cst.BaseExpression, is_async: bool,
-                  create: cst.Call, bindings: dict[Any, list[Unit]]) -> None:
+                  bindings: dict[Any, list[Unit]]) -> None:
         func = cast(cst.Attribute, call.func)
         chat = func.value
         stream = func.attr.value == "send_message_stream"
-        self.check_client_reach(client, create, call)
         client_func = cst.Attribute(
             cst.Attribute(cst.Attribute(client, cst.Name("aio")) if is_async else client,
                           cst.Name("interactions")),
@@ -929,10 +971,13 @@ class _Pass:
                 failed = next((u for u in group if u.error is not None), None)
                 if failed is None:
                     continue
+                error = cast(Unsupported, failed.error)
+                line = self.pos(failed.call)[0]
+                reason = error.reason if "(see line" in error.reason else \
+                    f"{error.reason} (see line {line})"
                 for unit in group:
                     if unit.error is None:
-                        unit.fail(Unsupported(failed.error.code, failed.error.reason)  # type: ignore[union-attr]
-                                  )
+                        unit.fail(Unsupported(error.code, reason))
                         changed = True
 
     def apply(self) -> tuple[cst.Module, list[Finding]]:
@@ -1031,16 +1076,6 @@ def _with_todos(node: Any, lines: list[str]) -> Any:
     return node.with_changes(leading_lines=[*node.leading_lines, *new])
 
 
-def _vertical(node: cst.Dict) -> cst.Dict:
-    """One element per line, indented one level below the statement."""
-    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
-    closing = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
-    elements = [e.with_changes(comma=cst.Comma(whitespace_after=closing if i == len(
-        node.elements) - 1 else inner)) for i, e in enumerate(node.elements)]
-    return node.with_changes(elements=elements,
-                             lbrace=cst.LeftCurlyBrace(whitespace_after=inner))
-
-
 def _previous_update(
     chat: cst.BaseExpression, value: cst.BaseExpression
 ) -> cst.SimpleStatementLine:
@@ -1091,9 +1126,26 @@ def config_args(parts: ConfigParts, arg: cst.Arg,
         items.append(Item("generation_config", layout_dict(parts.generation, arg.value)))
     if not items:
         return []
+    # Values lifted out of the config call sit one level shallower in the create() call.
+    arg_indent = indent_of(separator.whitespace_after)
+    config_indent = indent_of(arg.value.whitespace_before_args) if isinstance(
+        arg.value, cst.Call) else indent_of(arg.value.lbrace.whitespace_after) if isinstance(
+        arg.value, cst.Dict) else None
     for index, item in enumerate(items):
         last = index == len(items) - 1
         comma: cst.Comma | cst.MaybeSentinel = arg.comma if last else separator
+        if arg_indent is not None and item.source is not None and item.key != "response_format":
+            item = Item(item.key, reindent(item.value, arg_indent + "    "), item.source)
+        if item.key == "response_format" and arg_indent is not None and isinstance(
+                item.value, cst.Dict) and len(cst.Module([]).code_for_node(item.value)) > 60:
+            value = cast(cst.Dict, item.value)
+            if config_indent is not None:
+                # The schema moves from the config's level to one below response_format.
+                elements = [e.with_changes(value=shift(e.value, len(arg_indent) + 4 - len(
+                    config_indent))) if isinstance(e, cst.DictElement) and string_value(
+                    e.key) == "schema" else e for e in value.elements]
+                value = value.with_changes(elements=elements)
+            item = Item(item.key, vertical(value, arg_indent))
         comment = _own_comment(item.source)
         if comment is not None and isinstance(comma, cst.Comma) and _multiline(comma):
             ws = cast(cst.ParenthesizedWhitespace, comma.whitespace_after)
