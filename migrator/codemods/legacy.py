@@ -19,6 +19,7 @@ Representation of the legacy objects after migration:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -259,6 +260,25 @@ class Plan:
                 self.collect_model(call)
         self.collect_uses()
         self.collect_unresolved(calls)
+        self.collect_importers()
+
+    def collect_importers(self) -> None:
+        """Module-level models and chats another file imports cannot change shape."""
+        from migrator.codemods.crossmodule import imported_elsewhere
+
+        module_scope = self.scopes.get(self.module)
+        if module_scope is None:
+            return
+        prefix = f"name:{id(module_scope)}:"
+        candidates = {k[len(prefix):]: h for k, h in self.holders.items()
+                      if k.startswith(prefix) and h.pin is None}
+        if not candidates:
+            return
+        for name, other in imported_elsewhere(self.path, set(candidates)).items():
+            holder = candidates[name]
+            node = holder.constructions[0].call if holder.constructions else self.module
+            self.pin(holder, "GM011", f"{name!r} is imported by {os.path.basename(other)}, "
+                     "which would still use it as a legacy object", node)
 
     def collect_configure(self, call: cst.Call) -> None:
         statement = self.statement_of(call)

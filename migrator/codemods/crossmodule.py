@@ -1,0 +1,101 @@
+"""Which module-level names other files of the repository import.
+
+A model object migrated to a dict in `app.py` breaks `worker.py` if that file does
+`from app import model` and calls `model.generate_content(...)` itself (with no SDK import of
+its own, it is not migrated). Before rewriting a module-level model or chat, the legacy pass
+asks this index whether anyone else imports it. The scan is a byte search over the repository's
+Python files, done once per process and only when a file has module-level legacy objects.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "site-packages",
+    "dist-packages", "__pycache__", "build", "dist", ".tox", ".nox", ".mypy_cache",
+}
+_USES = (b"generate_content", b"send_message", b"start_chat", b"count_tokens")
+_FROM = re.compile(rb"^\s*from\s+([\w.]+)\s+import\s+\(?([^)#\n]*(?:\n[^)#]*)*?)\)?\s*(?:#.*)?$",
+                   re.MULTILINE)
+_IMPORT = re.compile(rb"^\s*import\s+([\w.]+)(?:\s+as\s+(\w+))?", re.MULTILINE)
+MAX_FILES = 20000
+
+
+def repository_root(path: str) -> str:
+    folder = Path(path).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return str(folder)
+
+
+@lru_cache(maxsize=4)
+def _consumers(root: str) -> tuple[tuple[str, bytes], ...]:
+    """(path, text) of files that call model/chat methods; the only ones that can break."""
+    out: list[tuple[str, bytes]] = []
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+                   and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            seen += 1
+            if seen > MAX_FILES:
+                return tuple(out)
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(2_000_000)
+            except OSError:
+                continue
+            if any(use in data for use in _USES):
+                out.append((path, data))
+    return tuple(out)
+
+
+def _module_names(path: str, root: str) -> set[str]:
+    rel = Path(os.path.relpath(Path(path).resolve(), root)).with_suffix("")
+    parts = [p for p in rel.parts if p not in ("..", ".")]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return {".".join(parts[i:]) for i in range(len(parts))} if parts else set()
+
+
+def imported_elsewhere(path: str, names: set[str]) -> dict[str, str]:
+    """Of `names` (module-level names of `path`), those another file imports: name -> file."""
+    if not names or not os.path.exists(path):
+        return {}
+    root = repository_root(path)
+    modules = {m.encode() for m in _module_names(path, root)}
+    if not modules:
+        return {}
+    me = os.path.realpath(path)
+    found: dict[str, str] = {}
+    for other, data in _consumers(root):
+        if os.path.realpath(other) == me:
+            continue
+        for match in _FROM.finditer(data):
+            module = match.group(1).lstrip(b".")
+            if module not in modules and not any(module.endswith(b"." + m) for m in modules):
+                continue
+            imported = match.group(2).replace(b"\n", b" ")
+            for item in imported.split(b","):
+                word = item.strip().split(b" as ")[0].strip()
+                if word == b"*":
+                    for name in names:
+                        found.setdefault(name, other)
+                elif word.decode(errors="replace") in names:
+                    found.setdefault(word.decode(), other)
+        for match in _IMPORT.finditer(data):
+            module = match.group(1)
+            if module in modules or any(module.endswith(b"." + m) for m in modules):
+                alias = match.group(2) or module
+                for name in names:
+                    if alias + b"." + name.encode() in data:
+                        found.setdefault(name, other)
+    return found

@@ -1,0 +1,54 @@
+"""A module-level model imported by another file keeps its legacy shape."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from migrator.codemods import transform_source
+from migrator.codemods.crossmodule import _consumers
+from migrator.config import Settings
+from migrator.engine import make_context
+
+APP = '''import google.generativeai as genai
+
+genai.configure(api_key="k")
+model = genai.GenerativeModel("gemini-2.5-flash")
+local = genai.GenerativeModel("gemini-2.5-flash")
+print(local.generate_content("x").text)
+'''
+
+
+def _migrate(path: Path) -> str:
+    _consumers.cache_clear()
+    ctx = make_context(Settings(), write=False)
+    return transform_source(path.read_text(), str(path), ctx)[0]
+
+
+def _repo(tmp_path: Path, worker: str) -> Path:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "pkg").mkdir()
+    app = tmp_path / "pkg" / "app.py"
+    app.write_text(APP)
+    (tmp_path / "worker.py").write_text(worker)
+    return app
+
+
+def test_imported_model_is_pinned(tmp_path: Path) -> None:
+    app = _repo(tmp_path, "from pkg.app import model\nprint(model.generate_content('hi').text)\n")
+    out = _migrate(app)
+    assert "# TODO(gemini-migrate): GM011 'model' is imported by worker.py" in out
+    assert 'model = genai.GenerativeModel("gemini-2.5-flash")' in out
+    assert 'local = dict(model="gemini-2.5-flash")' in out
+
+
+def test_module_import_with_attribute_use_is_pinned(tmp_path: Path) -> None:
+    app = _repo(tmp_path, "import pkg.app as a\nprint(a.model.generate_content('hi').text)\n")
+    assert "GM011 'model' is imported by worker.py" in _migrate(app)
+
+
+def test_unrelated_import_does_not_pin(tmp_path: Path) -> None:
+    app = _repo(tmp_path, "from pkg.app import local_helper\nprint(x.generate_content)\n")
+    out = _migrate(app)
+    assert "TODO" not in out
+    assert 'model = dict(model="gemini-2.5-flash")' in out
