@@ -1,0 +1,91 @@
+"""Differential proof: a correct migration behaves like its original against the emulator,
+and a wrong one is caught. Pairs live in tests/verify/pairs/ (ours) and in the rewrite
+fixtures (tests/fixtures/*/<case>.before.py + .after.py whose first line is the marker)."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from migrator.verify.runner import Result, run_differential
+
+PAIRS = Path(__file__).resolve().parent / "pairs"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+MARKER = "# gemini-migrate: runnable"
+TIMEOUT = 60.0
+
+CORRECT = ["text", "chat", "stream", "config"]
+# wrong migration -> (original, the field of the first difference)
+WRONG = {
+    "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
+    "config_drops_system": ("config", "system_instruction"),
+}
+
+
+def _fixture_pairs() -> list[tuple[Path, Path]]:
+    pairs = []
+    for before in sorted(FIXTURES.glob("*/*.before.py")):
+        after = before.with_name(before.name.replace(".before.py", ".after.py"))
+        with before.open(encoding="utf-8") as fh:
+            first_line = fh.readline().rstrip("\r\n")
+        if first_line == MARKER and after.exists():
+            pairs.append((before, after))
+    return pairs
+
+
+FIXTURE_PAIRS = _fixture_pairs()
+
+
+def _job(key: str) -> tuple[str, Result]:
+    kind, name = key.split(":", 1)
+    if kind == "pair":
+        before, after = PAIRS / f"{name}.before.py", PAIRS / f"{name}.after.py"
+    elif kind == "wrong":
+        before, after = PAIRS / f"{WRONG[name][0]}.before.py", PAIRS / f"{name}.wrong.py"
+    else:
+        before = FIXTURES / name
+        after = before.with_name(before.name.replace(".before.py", ".after.py"))
+    result = run_differential(str(after), before.read_text(encoding="utf-8"),
+                              after.read_text(encoding="utf-8"), timeout=TIMEOUT,
+                              filename=after.name, original_name=str(before))
+    return key, result
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Result]:
+    """Every differential run of this module at once: snippets are subprocesses, so running
+    them side by side is what keeps this module fast."""
+    keys = [f"pair:{n}" for n in CORRECT] + [f"wrong:{n}" for n in WRONG] + [
+        f"fixture:{b.relative_to(FIXTURES).as_posix()}" for b, _ in FIXTURE_PAIRS]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return dict(pool.map(_job, keys))
+
+
+@pytest.mark.parametrize("name", CORRECT)
+def test_correct_migration_is_equal(results: dict[str, Result], name: str) -> None:
+    result = results[f"pair:{name}"]
+    assert result.status == "equal", result.detail
+    assert result.requests >= 1
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_migration_is_caught(results: dict[str, Result], name: str) -> None:
+    result = results[f"wrong:{name}"]
+    assert result.status == "differs", result.detail
+    assert result.difference is not None
+    assert result.difference["what"] == "request"
+    assert result.difference["field"] == WRONG[name][1]
+    assert result.difference["original"] is not None
+    assert result.difference["migrated"] is not None
+
+
+@pytest.mark.parametrize(
+    "before", [b for b, _ in FIXTURE_PAIRS],
+    ids=[b.relative_to(FIXTURES).as_posix() for b, _ in FIXTURE_PAIRS])
+def test_runnable_fixture_migrates_equivalently(results: dict[str, Result],
+                                                before: Path) -> None:
+    result = results[f"fixture:{before.relative_to(FIXTURES).as_posix()}"]
+    assert result.status == "equal", f"{result.status}: {result.detail}"

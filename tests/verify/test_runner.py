@@ -1,0 +1,258 @@
+"""The runner in process: bad snippets never stop a run, isolation, live-mode guards."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrator.verify import runner
+from migrator.verify.runner import OUTPUT_CAP, run_verify
+from migrator.verify.snippets import extract, find, markdown_blocks, notebook_snippet
+
+
+def _write(folder: Path, name: str, code: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    return path
+
+
+def _json_run(capsys: Any, targets: list[str], **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    options = {"live": False, "differential": False, "against": None, "timeout": 20.0,
+               "output_format": "json", "quiet": True, **kwargs}
+    code = run_verify(targets, **options)
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def _by_name(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {Path(r["snippet"].split(":")[0]).name + (":" + r["snippet"].split(":")[1]
+            if ":" in r["snippet"] else ""): r for r in doc["results"]}
+
+
+def _process_state(pid: int) -> str:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "gone"
+    return next(line.split()[1] for line in status.splitlines() if line.startswith("State:"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
+def test_bad_snippets_never_stop_the_run(tmp_path: Path, capsys: Any) -> None:
+    pid_file = tmp_path / "child.pid"
+    _write(tmp_path, "hang.py", f"""
+        import subprocess, time
+        child = subprocess.Popen(["sleep", "300"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        print("started", flush=True)
+        time.sleep(300)
+    """)
+    _write(tmp_path, "crash.py", "print('before')\n1 / 0\n")
+    _write(tmp_path, "exit3.py", "raise SystemExit(3)\n")
+    _write(tmp_path, "loud.py", """
+        import sys
+        for _ in range(200):
+            sys.stdout.write("x" * 100_000 + "\\n")
+    """)
+    _write(tmp_path, "stdin.py", "name = input('name? ')\nprint(name)\n")
+    _write(tmp_path, "network.py", """
+        import socket
+        socket.create_connection(("example.com", 80), timeout=5)
+    """)
+    _write(tmp_path, "network_ip.py", """
+        import urllib.request
+        urllib.request.urlopen("http://93.184.216.34/", timeout=5)
+    """)
+    (tmp_path / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
+    _write(tmp_path, "fine.py", "print('ok')\n")
+    targets = sorted(str(p) for p in tmp_path.iterdir() if p.suffix in (".py", ".ipynb"))
+
+    code, doc = _json_run(capsys, targets, timeout=3.0)
+
+    assert code == 1
+    rows = _by_name(doc)
+    assert len(rows) == 9
+    assert rows["fine.py"]["status"] == "passed" and rows["fine.py"]["stdout"] == "ok\n"
+    assert rows["hang.py"]["status"] == "timeout"
+    assert rows["hang.py"]["seconds"] < 10
+    assert _process_state(int(pid_file.read_text())) in ("gone", "Z")  # the group was killed
+    assert rows["crash.py"]["status"] == "failed"
+    assert "ZeroDivisionError" in rows["crash.py"]["detail"]
+    assert rows["crash.py"]["stdout"] == "before\n"
+    assert rows["exit3.py"]["exit_code"] == 3 and rows["exit3.py"]["status"] == "failed"
+    assert rows["loud.py"]["status"] == "passed"
+    assert "truncated" in rows["loud.py"]["detail"]
+    assert rows["stdin.py"]["status"] == "failed" and "EOFError" in rows["stdin.py"]["detail"]
+    for name in ("network.py", "network_ip.py"):
+        assert rows[name]["status"] == "failed", rows[name]
+        assert "blocked" in rows[name]["detail"]
+    assert rows["broken.ipynb"]["status"] == "error"
+    assert "broken notebook" in rows["broken.ipynb"]["detail"]
+    assert doc["summary"]["total"] == 9 and doc["summary"]["ok"] is False
+
+
+def test_output_is_capped(tmp_path: Path) -> None:
+    run = runner.run_source("import sys\nsys.stdout.write('y' * 5_000_000)\n", "big.py",
+                            timeout=20)
+    assert run.exit_code == 0
+    assert len(run.stdout) == OUTPUT_CAP and run.stdout_truncated
+
+
+def test_environment_is_scrubbed(tmp_path: Path, capsys: Any,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOOGLE_API_KEY", "real-google-key")
+    monkeypatch.setenv("GEMINI_API_KEY", "real-gemini-key")
+    monkeypatch.setenv("OPENAI_API_KEY", "other-key")
+    snippet = _write(tmp_path, "env.py", """
+        import os
+        print(sorted(k for k in os.environ if "KEY" in k or "GOOGLE" in k or "GEMINI" in k))
+        print(os.environ["GEMINI_API_KEY"])
+        print(os.getcwd() != os.path.dirname(os.path.abspath(__file__)) or "tmp")
+    """)
+    code, doc = _json_run(capsys, [str(snippet)])
+    assert code == 0
+    lines = doc["results"][0]["stdout"].splitlines()
+    assert lines[0] == ("['GEMINI_API_KEY', 'GEMINI_MIGRATE_BLOCK_NETWORK', "
+                        "'GEMINI_MIGRATE_EMULATOR', 'GOOGLE_GEMINI_BASE_URL']")
+    assert lines[1] == runner.FAKE_KEY
+    assert "real-" not in doc["results"][0]["stdout"]
+
+
+def test_legacy_forced_onto_rest_without_configure(tmp_path: Path, capsys: Any) -> None:
+    """No configure call (the SDK would pick gRPC and the real host), plus the async client,
+    which is gRPC-only in 0.8.x: both reach the emulator."""
+    snippet = _write(tmp_path, "legacy.py", """
+        import asyncio
+        import google.generativeai as genai
+
+        model = genai.GenerativeModel("gemini-1.5-flash")
+        print(model.generate_content("Hello").text)
+
+        async def main():
+            response = await model.generate_content_async("Async hello")
+            print(response.text)
+            async for chunk in await model.generate_content_async("a b c d", stream=True):
+                print(chunk.text)
+
+        asyncio.run(main())
+        genai.configure(api_key="theirs", transport="grpc",
+                        client_options={"api_endpoint": "generativelanguage.googleapis.com"})
+        print(model.generate_content("After configure").text)
+    """)
+    code, doc = _json_run(capsys, [str(snippet)])
+    row = doc["results"][0]
+    assert code == 0, row
+    assert row["stdout"].splitlines() == [
+        "turn 1: echo Hello", "turn 1: echo Async hello", "turn 1: echo ", "a b c ", "d",
+        "turn 1: echo After configure"]
+    assert row["requests"] == 4
+
+
+def test_notebook_and_markdown_snippets(tmp_path: Path, capsys: Any) -> None:
+    notebook = {"cells": [
+        {"cell_type": "markdown", "source": ["# title"]},
+        {"cell_type": "code", "source": ["%pip install google-genai\n", "x = 2\n"]},
+        {"cell_type": "code", "source": "!ls\nif x:\n    !echo hi\n    print(x * 21)\n"},
+    ], "nbformat": 4}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    _write(tmp_path, "README.md", """
+        Intro.
+
+        ```bash
+        pip install google-genai
+        ```
+
+        ```python
+        print("first")
+        ```
+
+        - a list item with code:
+
+          ```py
+          print("second")
+          ```
+    """)
+    code, doc = _json_run(capsys, [str(tmp_path / "nb.ipynb"), str(tmp_path / "README.md")])
+    assert code == 0
+    assert [r["stdout"] for r in doc["results"]] == ["42\n", "first\n", "second\n"]
+    assert [r["snippet"].rsplit(":", 1)[-1] for r in doc["results"][1:]] == ["8", "14"]
+
+
+def test_directory_search_takes_sdk_files_only(tmp_path: Path) -> None:
+    _write(tmp_path, "uses_sdk.py", "from google import genai\n")
+    _write(tmp_path, "helper.py", "print('not a snippet')\n")
+    (tmp_path / ".venv").mkdir()
+    _write(tmp_path / ".venv", "pyvenv.cfg", "home = /usr\n")
+    _write(tmp_path / ".venv", "sdk.py", "import google.generativeai\n")
+    assert [Path(s.path).name for s in find([str(tmp_path)])] == ["uses_sdk.py"]
+    assert [Path(s.path).name for s in find([str(tmp_path / "helper.py")])] == ["helper.py"]
+
+
+def test_extractors() -> None:
+    assert notebook_snippet("x.ipynb", "[]").error == "broken notebook: no 'cells' list"
+    assert notebook_snippet("x.ipynb", '{"cells": [{"cell_type": "code", "source": 3}]}').error
+    assert markdown_blocks("```python\na = 1\n```\n~~~py\nb = 2\n~~~\n```js\nc\n```") == [
+        (1, "a = 1\n"), (4, "b = 2\n")]
+    assert markdown_blocks(">>> skip\n```pycon\n>>> print(1)\n1\n```") == [(2, "print(1)\n")]
+    (snippet,) = extract("a.py", "print(1)\n")
+    assert snippet.source == "print(1)\n" and snippet.kind == "script"
+
+
+def test_live_without_key_refuses(tmp_path: Path, capsys: Any,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    snippet = _write(tmp_path, "a.py", "print(1)\n")
+    code = run_verify([str(snippet)], live=True, differential=False, against=None,
+                      timeout=10, output_format="text", quiet=True)
+    assert code == 2
+    assert "GEMINI_API_KEY" in capsys.readouterr().err
+
+
+def test_live_redacts_the_key(tmp_path: Path, capsys: Any,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "AIzaSy-this-is-a-secret-key"
+    monkeypatch.setenv("GEMINI_API_KEY", secret)
+    snippet = _write(tmp_path, "leak.py", """
+        import os, sys
+        key = os.environ["GEMINI_API_KEY"]
+        print("key is", key)
+        print("no emulator:", "GOOGLE_GEMINI_BASE_URL" not in os.environ)
+        raise RuntimeError("bad key " + key)
+    """)
+    for fmt in ("json", "text"):
+        code = run_verify([str(snippet)], live=True, differential=False, against=None,
+                          timeout=10, output_format=fmt, quiet=False)
+        captured = capsys.readouterr()
+        assert code == 1
+        assert secret not in captured.out and secret not in captured.err
+        assert "[REDACTED]" in captured.out
+    assert "no emulator: True" in captured.out or fmt == "text"
+
+
+def test_live_and_differential_conflict(tmp_path: Path, capsys: Any,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "k" * 10)
+    snippet = _write(tmp_path, "a.py", "print(1)\n")
+    assert run_verify([str(snippet)], live=True, differential=True, against=None, timeout=10,
+                      output_format="text", quiet=True) == 2
+    assert "--differential" in capsys.readouterr().err
+
+
+def test_missing_sdk_says_what_to_install(tmp_path: Path, capsys: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    real_find_spec = runner.importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name == "google.genai" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(runner.importlib.util, "find_spec", find_spec)
+    snippet = _write(tmp_path, "a.py", "print(1)\n")
+    assert run_verify([str(snippet)], live=False, differential=False, against=None,
+                      timeout=10, output_format="text", quiet=True) == 2
+    err = capsys.readouterr().err
+    assert "google-genai" in err and "pip install 'gemini-migrate[verify]'" in err
