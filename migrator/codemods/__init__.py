@@ -45,7 +45,9 @@ def _passes() -> list[Pass]:
     return passes
 
 
-def transform_module(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
+def transform_module(
+    module: cst.Module, path: str, ctx: Context
+) -> tuple[cst.Module, list[Finding]]:
     """Run every pass to a fixed point; findings are those of the last round plus fixed ones."""
     fixed: dict[tuple[int, int, str, str], Finding] = {}
     last: list[Finding] = []

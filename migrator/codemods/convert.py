@@ -74,10 +74,7 @@ THRESHOLDS = {
 
 
 def string_value(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
@@ -193,10 +190,13 @@ def convert_config_items(
     return out
 
 
-def config_dict(items: list[tuple[str, cst.BaseExpression]], template: cst.BaseExpression) -> cst.Dict:
+def config_dict(
+    items: list[tuple[str, cst.BaseExpression]], template: cst.BaseExpression
+) -> cst.Dict:
     """A dict literal; reuses the formatting of a legacy dict literal when there was one."""
-    if isinstance(template, cst.Dict) and [string_value(e.key) for e in template.elements
-                                           if isinstance(e, cst.DictElement)] == [k for k, _ in items]:
+    keys = [string_value(e.key) for e in getattr(template, "elements", ())
+            if isinstance(e, cst.DictElement)]
+    if isinstance(template, cst.Dict) and keys == [k for k, _ in items]:
         return template
     return dict_node(items)
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata.base_provider import LazyValue
 from libcst.metadata import (
     Access,
     Assignment,
@@ -36,6 +36,7 @@ from libcst.metadata import (
     Scope,
     ScopeProvider,
 )
+from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.convert import (
     Unsupported,
@@ -128,9 +129,7 @@ class Site:
     pin: Pin | None = None
     result: cst.BaseExpression | None = None  # the call or the Await around it
     statement: cst.SimpleStatementLine | None = None
-    accessor_edits: list[tuple[cst.Attribute, Callable[[cst.Attribute], cst.BaseExpression]]] = (
-        field(default_factory=list)
-    )
+    accessor_edits: list[tuple[cst.Attribute, Callable[..., Any]]] = field(default_factory=list)
     loops: list[cst.For] = field(default_factory=list)
     # New arguments: original ones edited in place (None drops one), new ones in front.
     edits: dict[int, cst.Arg | None] = field(default_factory=dict)
@@ -176,8 +175,8 @@ class Plan:
         text = self.lines[line - 1] if line <= len(self.lines) else ""
         return text[: len(text) - len(text.lstrip())]
 
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.parents.get(node)
+    def parent(self, node: cst.CSTNode | None) -> cst.CSTNode | None:
+        return self.parents.get(node) if node is not None else None
 
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
         current: cst.CSTNode | None = node
@@ -357,7 +356,8 @@ class Plan:
                      GENERATE[parent.attr.value])
             )
             return
-        if kind == "model" and isinstance(parent, cst.Attribute) and parent.attr.value == "start_chat":
+        if (kind == "model" and isinstance(parent, cst.Attribute)
+                and parent.attr.value == "start_chat"):
             chat_call = self.parent(parent)
             if isinstance(chat_call, cst.Call) and pinned is None:
                 self.collect_chat(chat_call, construction)
@@ -450,9 +450,10 @@ class Plan:
             return
         node = assignments[0].node
         parent = self.parent(node)
-        if not (isinstance(parent, cst.AssignTarget) and isinstance(self.parent(parent), cst.Assign)):
+        assign = self.parent(parent)
+        if not (isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign)):
             return
-        value = self.parent(parent).value  # type: ignore[union-attr]
+        value = assign.value
         if not isinstance(value, cst.SimpleString) or value in self.literal_defs:
             return
         new_node, old, new = model_literal(value, self.ctx.models)
@@ -534,17 +535,16 @@ class Plan:
                     continue
                 self.check_assignment(holder, assignment.node)
         if attr_holders:
-            for node in _walk(self.module):
-                if isinstance(node, (cst.Attribute, cst.Subscript)):
-                    key = self.holder_key(node)
+            for expr in _walk(self.module):
+                if isinstance(expr, (cst.Attribute, cst.Subscript)):
+                    key = self.holder_key(expr)
                     holder = attr_holders.get(key) if key else None
                     if holder is None:
                         continue
-                    parent = self.parent(node)
-                    if isinstance(parent, cst.AssignTarget):
-                        self.check_assignment(holder, node)
+                    if isinstance(self.parent(expr), cst.AssignTarget):
+                        self.check_assignment(holder, expr)
                     else:
-                        holder.uses.append(node)
+                        holder.uses.append(expr)
         for holder in holders.values():
             for use in holder.uses:
                 self.classify_use(holder, use)
@@ -935,7 +935,7 @@ class Plan:
         if not isinstance(target, cst.Name):
             raise Unsupported("GM013", "the stream loop target is not a simple name")
         scope = self.scopes.get(target)
-        reads = []
+        reads: list[Access] = []
         for assignment in (scope.assignments[target.value] if scope else ()):
             if not isinstance(assignment, Assignment) or assignment.node is not target:
                 if isinstance(assignment, Assignment):
@@ -1015,8 +1015,9 @@ class Plan:
                             holder.pin = Pin("GM011", "a chat of this model cannot be followed",
                                              chat.call)
                             changed = True
-                        if chat.holder is None and any(p.node is chat.call
-                                                       for p in self.loose_pins):
+                        if chat.holder is None and any(
+                            p.node is chat.call for p in self.loose_pins
+                        ):
                             if holder.pin is None:
                                 holder.pin = Pin("GM011", "a chat of this model is left as it "
                                                  "was", chat.call)
@@ -1180,7 +1181,7 @@ def _history_input(node: cst.List | cst.Tuple) -> list[cst.Dict]:
 # Apply
 # --------------------------------------------------------------------------------------------
 
-NodeEdit = Callable[[cst.CSTNode], cst.CSTNode]
+NodeEdit = Callable[..., Any]
 
 
 def _names_in(module: cst.Module) -> set[str]:
@@ -1278,8 +1279,8 @@ class Apply(cst.CSTTransformer):
             if site.pin is not None and site.holder is None:
                 self.todo(site.pin)
         for construction in plan.constructions.values():
-            holder = construction.holder
-            if holder is not None and holder.pin is None:
+            owner = construction.holder
+            if owner is not None and owner.pin is None:
                 self.convert_construction(construction)
         for site in migrating_sites:
             self.convert_site(site)
@@ -1287,9 +1288,9 @@ class Apply(cst.CSTTransformer):
             self.node_edits[assign] = lambda n, d=new_dict: n.with_changes(value=d)
         for old, (new, _, _) in plan.literal_defs.items():
             self.node_edits[old] = lambda n, new=new: new
-        for call, statement, pin in plan.configures:
-            if pin is not None:
-                self.todo(pin)
+        for call, statement, configure_pin in plan.configures:
+            if configure_pin is not None:
+                self.todo(configure_pin)
             elif enabled("GM002") and (migrating_sites or not self.keep_configure):
                 # While the legacy SDK stays, a client is only worth adding when used.
                 self.convert_configure(call, statement)
@@ -1343,7 +1344,6 @@ class Apply(cst.CSTTransformer):
                      else f"{self.client}.interactions.create")
 
     def convert_site(self, site: Site) -> None:
-        plan = self.plan
         is_chat = site.holder is not None and site.holder.kind == "chat"
         func = self.create_func(site.is_async)
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
@@ -1378,7 +1378,7 @@ class Apply(cst.CSTTransformer):
             self.hoisted[result] = (name, statement, state)
         elif site.response_target is not None:
             self.after.setdefault(statement, []).append(cst.SimpleStatementLine([cst.Assign(
-                [cst.AssignTarget(state)],
+                [cst.AssignTarget(state)],  # type: ignore[arg-type]
                 cst.Attribute(_clean(site.response_target), cst.Name("id")))]))
         else:
             expr = statement.body[0]
@@ -1486,7 +1486,7 @@ class Apply(cst.CSTTransformer):
                 cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(name))],
                                                     result)]),
                 cst.SimpleStatementLine([cst.Assign(
-                    [cst.AssignTarget(state)],
+                    [cst.AssignTarget(state)],  # type: ignore[arg-type]
                     cst.Attribute(cst.Name(name), cst.Name("id")))]),
             ])
             result = cst.Name(name)
@@ -1514,7 +1514,9 @@ class _ChunkText(cst.CSTTransformer):
         super().__init__()
         self.chunk = chunk
 
-    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
         if m.matches(updated, m.Attribute(value=m.Name(self.chunk), attr=m.Name("text"))):
             return updated.with_changes(value=cst.Attribute(cst.Name(self.chunk),
                                                             cst.Name("delta")))
@@ -1594,17 +1596,17 @@ def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:
             if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(
                 targets=[m.AssignTarget(target=m.Name())],
                 value=m.Call(func=m.Attribute(value=m.Name(sdk), attr=m.Name("Client"))))])):
-                client = statement.body[0].targets[0].target.value  # type: ignore[attr-defined]
+                client = statement.body[0].targets[0].target.value  # type: ignore
                 break
     return sdk, client
 
 
 def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str, tuple[int, int]]]:
+    out: list[tuple[cst.CSTNode, str, tuple[int, int]]] = []
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     qnames = wrapper.resolve(QualifiedNameProvider)
     parents = wrapper.resolve(ParentNodeProvider)
     positions = wrapper.resolve(PositionProvider)
-    out = []
     for node in _walk(module):
         if not isinstance(node, (cst.Name, cst.Attribute)):
             continue
