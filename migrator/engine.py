@@ -237,7 +237,9 @@ def _write(path: str, original: bytes, updated: bytes, loaded: _Loaded, result: 
     target = os.path.realpath(path)
     try:
         now = os.stat(target)
-        if not os.access(target, os.W_OK):
+        # Mode bits count even for root, who may write anyway: a read-only file is a
+        # decision someone made (generated code, vendored copies).
+        if not os.access(target, os.W_OK) or not now.st_mode & 0o222:
             _fail(result, "GM902", "file is read-only; it was not rewritten", "read-only")
             return
         with open(target, "rb") as fh:
