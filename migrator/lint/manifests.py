@@ -60,7 +60,9 @@ NPM_GENAI = "@google/genai"
 # Bytes whose absence proves a manifest names none of the packages of rules/packages.toml.
 TRIGGERS = (b"generativeai", b"google-genai", b"google_genai", b"google.genai", b"@google/genai",
             b"generative-ai", b"generativelanguage", b"vertexai", b"aiplatform",
-            b"gemini-", b"bison")
+            b"gemini-", b"bison",
+            # `-r other.txt` / `-c pins.txt`: the pins may be in the included file.
+            b"-r ", b"-c ", b"--requirement", b"--constraint")
 
 
 def kind_of(name: str) -> str | None:
@@ -567,8 +569,8 @@ class Manifest:
         try:
             data = json.loads(self.text)
         except json.JSONDecodeError as exc:
-            self.report(self.starts[min(exc.lineno - 1, len(self.lines) - 1)]
-                        if self.lines else 0, "GM907",
+            line = min(exc.lineno - 1, len(self.lines) - 1)
+            self.report(self.starts[line] + exc.colno - 1 if self.lines else 0, "GM907",
                         f"invalid JSON, pins not checked: {exc.msg} (line {exc.lineno}, "
                         f"column {exc.colno})")
             return False
@@ -609,7 +611,10 @@ class Manifest:
         name = os.path.basename(self.path).lower()
         legacy = [PYTHON_LEGACY, "google-ai-generativelanguage", "@google/generative-ai"]
         for package in legacy:
-            pattern = re.compile(rf"(?<![\w/-]){re.escape(package)}(?![\w-])")
+            # npm names follow a "/" in lock paths (node_modules/@google/...); Python names
+            # must not be the tail of another name.
+            behind = r"(?<![\w-])" if package.startswith("@") else r"(?<![\w/.-])"
+            pattern = re.compile(rf"{behind}{re.escape(package)}(?![\w-])")
             match = pattern.search(self.text)
             if match:
                 self.report(match.start(), "GM406",

@@ -270,6 +270,8 @@ class _Checker:
             keyword = self.keyword_of(node)
             if info.id in AMBIGUOUS_IDS and keyword not in MODEL_KEYWORDS:
                 continue
+            if self.names_a_model(node):
+                continue
             safety = self.model_fix_safety(node, model_args, model_names)
             code = model_code(info)
             new = successor_id(token, info)
@@ -285,6 +287,23 @@ class _Checker:
                 model_finding(self.path, self.pos(node), token, info, fix=report_fix,
                               fixed=apply)
             )
+
+    def names_a_model(self, node: cst.SimpleString) -> bool:
+        """A dict key (`{"gemini-1.5-flash": "gemini-2.5-flash"}`) or a comparison operand
+        (`if model == "gemini-pro":`) mentions an old id without selecting it: code that maps
+        or upgrades old ids would break if they were rewritten."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.DictElement) and parent.key is node:
+            return True
+        if isinstance(parent, cst.ComparisonTarget):
+            return True
+        if isinstance(parent, cst.Comparison) and parent.left is node:
+            return True
+        if isinstance(parent, cst.Element):
+            container = self.parent(parent)
+            holder = self.parent(container) if container is not None else None
+            return isinstance(holder, cst.ComparisonTarget)  # `model in ("gemini-pro", ...)`
+        return False
 
     def keyword_of(self, node: cst.CSTNode) -> str | None:
         parent = self.parent(node)

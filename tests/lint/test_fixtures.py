@@ -7,6 +7,9 @@ expect.toml:
     unsafe = true        # run with --unsafe-fixes
     context = ["app.py"] # present in the tree (the repository scan sees them), not processed
 
+A file named `<name>.fixture` is copied as `<name>`: a broken pyproject.toml must not sit in
+the repository under its real name, where ruff and other tools would read it as their config.
+
 Every case runs three times through the engine: --check (nothing written, same findings),
 a write run (files become `fixed/`, or stay as they are), and a second write run (nothing
 left to change: fixes are idempotent).
@@ -23,6 +26,7 @@ import pytest
 
 from migrator import engine
 from migrator.config import Settings
+from migrator.handlers import handler_for
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,11 +42,15 @@ def _inputs(case: Path) -> list[Path]:
                   and "fixed" not in p.relative_to(case).parts)
 
 
-def _run(root: Path, files: list[str], settings: Settings, *, write: bool) -> list[str]:
+def _run(root: Path, files: list[str], settings: Settings, *, write: bool,
+         parsed: bool = False) -> list[str]:
     ctx = engine.make_context(settings, write=write)
     results = engine.run([str(root / f) for f in files], ctx)
     out = []
     for result in results:
+        # A case whose file never passes the byte prefilter would test nothing.
+        if parsed and handler_for(result.path) is not None:
+            assert result.original is not None, f"{result.path} never reached its handler"
         for item in result.findings:
             rel = Path(item.path).relative_to(root).as_posix()
             out.append(f"{rel}:{item.line}:{item.column} {item.code}{'*' if item.fixed else ''}")
@@ -54,8 +62,10 @@ def test_case(case: Path, tmp_path: Path) -> None:
     expect = tomllib.loads((case / "expect.toml").read_text(encoding="utf-8"))
     root = tmp_path / case.name
     shutil.copytree(case, root, ignore=shutil.ignore_patterns("expect.toml", "fixed"))
+    for disguised in sorted(root.rglob("*.fixture")):
+        disguised.rename(disguised.with_suffix(""))
     context = set(expect.get("context", []))
-    files = [p.relative_to(case).as_posix() for p in _inputs(case)]
+    files = [p.relative_to(case).as_posix().removesuffix(".fixture") for p in _inputs(case)]
     processed = [f for f in files if f not in context]
     settings = replace(Settings(root=str(root)), unsafe_fixes=bool(expect.get("unsafe")))
     if "per-file-ignores" in expect:
@@ -64,7 +74,7 @@ def test_case(case: Path, tmp_path: Path) -> None:
     originals = {f: (root / f).read_bytes() for f in files}
     wanted = sorted(expect["findings"])
 
-    checked = _run(root, processed, settings, write=False)
+    checked = _run(root, processed, settings, write=False, parsed=True)
     assert {f: (root / f).read_bytes() for f in files} == originals, "--check wrote a file"
     assert checked == wanted
 
