@@ -466,6 +466,25 @@ def convert_contents(
     raise Unsupported(CONTENTS, "contents is not a string or a literal list of parts")
 
 
+def history_steps(node: cst.BaseExpression, is_types: TypesTest,
+                  is_text: TextTest) -> list[cst.BaseExpression]:
+    """A literal chat history (`types.Content` / `{"role", "parts"}` turns) -> steps."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        raise Unsupported(FOLLOW, "chat history is not a literal list")
+    imports: set[str] = set()
+    steps: list[cst.BaseExpression] = []
+    for element in node.elements:
+        if isinstance(element, cst.StarredElement) or not _is_content(element.value, is_types):
+            raise Unsupported(FOLLOW, "chat history entries are not literal turns")
+        try:
+            steps.append(_step(element.value, is_types, is_text, imports))
+        except Unsupported as error:
+            raise Unsupported(FOLLOW, f"chat history: {error.reason}") from None
+    if imports:
+        raise Unsupported(FOLLOW, "chat history with inline bytes is not migrated")
+    return steps
+
+
 def _as_list(node: cst.List | cst.Tuple, elements: list[cst.BaseElement]) -> cst.List:
     if isinstance(node, cst.List):
         return node.with_changes(elements=elements)

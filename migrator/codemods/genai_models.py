@@ -40,12 +40,15 @@ from migrator.codemods.genai_convert import (
     convert_config,
     convert_contents,
     dict_node,
+    history_steps,
     indent_of,
     layout_dict,
     literal,
     reindent,
     shift,
     string_value,
+    text_block,
+    user_input,
     vertical,
 )
 from migrator.engine import Context
@@ -92,6 +95,8 @@ class Unit:
     fixed: list[tuple[cst.CSTNode, str, str, dict[str, str]]] = field(default_factory=list)
     error: Unsupported | None = None
     parsed: tuple[str, str] | None = None
+    # Steps of `chats.create(history=[...])`, sent with the chat's first message.
+    history: list[cst.BaseExpression] = field(default_factory=list)
 
     def edit(self, node: cst.CSTNode, tag: str, fn: Edit) -> None:
         self.edits[(id(node), tag)] = (node, fn)
@@ -415,7 +420,8 @@ class _Pass:
     # --- call rewriting ----------------------------------------------------------------------
 
     def rewrite_call(self, unit: Unit, call: cst.Call, chat: cst.BaseExpression | None,
-                     stream: bool, client_func: cst.BaseExpression | None) -> None:
+                     stream: bool, client_func: cst.BaseExpression | None,
+                     history: list[cst.BaseExpression] | None = None) -> None:
         """Plan `<client>.models.generate_content(...)` -> `<client>.interactions.create(...)`.
 
         For a chat turn, `chat` is the chat receiver (sent as `**chat`) and `client_func` the
@@ -434,7 +440,14 @@ class _Pass:
             elif key in ("contents", "message"):
                 converted = convert_contents(arg.value, self.is_types, self.is_text)
                 unit.imports |= converted.imports
-                args.append(arg.with_changes(keyword=cst.Name("input"), value=converted.value,
+                value = converted.value
+                if history:
+                    if isinstance(value, cst.List):
+                        turn = [e.value for e in value.elements]
+                    else:
+                        turn = [user_input(cst.List([cst.Element(text_block(value))]))]
+                    value = _stacked([*history, *turn])
+                args.append(arg.with_changes(keyword=cst.Name("input"), value=value,
                                              equal=_EQUAL))
             elif key == "config" and chat is None:
                 parts = self.config_parts(arg.value)
@@ -743,6 +756,14 @@ class _Pass:
         except Unsupported as error:
             units[0].fail(error)
             return
+        history = [step for unit in units for step in unit.history]
+        first: cst.Call | None = None
+        if history:
+            try:
+                first = self.first_turn(units, receiver, uses)
+            except Unsupported as error:
+                units[0].fail(error)
+                return
         for use in uses:
             turn = Unit(use, CHATS)
             self.units.append(turn)
@@ -750,10 +771,35 @@ class _Pass:
             try:
                 for create, _, _ in creates:
                     self.check_client_reach(client, create, use)
-                self.plan_turn(turn, use, client, is_async, bindings)
+                self.plan_turn(turn, use, client, is_async, bindings,
+                               history if use is first else [])
             except Unsupported as error:
                 turn.fail(error)
         units.extend(turns)
+
+    def first_turn(self, units: list[Unit], receiver: cst.BaseExpression,
+                   uses: list[cst.Call]) -> cst.Call:
+        """The history goes with the chat's first message, which must statically be the
+        first: the next statement after chats.create that touches the chat, in the same block
+        (the rule the legacy codemod follows for start_chat(history=...))."""
+        if len(units) != 1 or not isinstance(receiver, cst.Name):
+            raise Unsupported(FOLLOW, "history replay needs one chat created in one place")
+        start = self.statement(units[0].call)
+        block = self.parent(start) if start is not None else None
+        body = list(getattr(block, "body", ()) or ())
+        if start not in body:
+            raise Unsupported(FOLLOW, "cannot tell which message is the chat's first")
+        for stmt in body[body.index(start) + 1:]:
+            inside = [use for use in uses if self.inside(use, stmt)]
+            if not inside:
+                continue
+            if len(inside) == 1 and self.statement(inside[0]) is stmt and not isinstance(
+                    stmt, (cst.For, cst.While)) or (isinstance(stmt, cst.For)
+                                                   and self.inside(inside[0], stmt.iter)):
+                return inside[0]
+            break
+        raise Unsupported(FOLLOW, "the chat's first message is not in straight-line code after "
+                                  "chats.create(history=...)")
 
     def receiver_key(self, node: cst.BaseExpression) -> tuple[str, ...] | None:
         # Deliberately not scoped: `self.chat` in every method (and every class) is one key, so
@@ -866,9 +912,7 @@ class _Pass:
                     items.append(("generation_config",
                                   dict_node([(i.key, i.value) for i in parts.generation])))
             elif key == "history":
-                value = arg.value
-                if not (isinstance(value, (cst.List, cst.Tuple)) and not value.elements):
-                    raise Unsupported(FOLLOW, "chat history is not migrated yet")
+                unit.history = history_steps(arg.value, self.is_types, self.is_text)
             else:
                 raise Unsupported(FOLLOW, f"chats.create({key}=...) is not migrated")
         if not any(k == "model" for k, _ in items):
@@ -880,7 +924,7 @@ class _Pass:
         return lambda _node: new
 
     def plan_turn(self, turn: Unit, call: cst.Call, client: cst.BaseExpression, is_async: bool,
-                  bindings: dict[Any, list[Unit]]) -> None:
+                  bindings: dict[Any, list[Unit]], history: list[cst.BaseExpression]) -> None:
         func = cast(cst.Attribute, call.func)
         chat = func.value
         stream = func.attr.value == "send_message_stream"
@@ -888,7 +932,7 @@ class _Pass:
             cst.Attribute(cst.Attribute(client, cst.Name("aio")) if is_async else client,
                           cst.Name("interactions")),
             cst.Name("create"))
-        self.rewrite_call(turn, call, chat, stream, client_func)
+        self.rewrite_call(turn, call, chat, stream, client_func, history)
         node = self.awaited(call, is_async)
         parent = self.parent(node)
         if stream:
@@ -1074,6 +1118,15 @@ def _with_todos(node: Any, lines: list[str]) -> Any:
     if not new:
         return node
     return node.with_changes(leading_lines=[*node.leading_lines, *new])
+
+
+def _stacked(items: list[cst.BaseExpression]) -> cst.List:
+    """`[` item per line `]`, for a list that ends a statement-level call."""
+    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    closing = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
+    elements = [cst.Element(item, comma=cst.Comma(whitespace_after=closing if i == len(
+        items) - 1 else inner)) for i, item in enumerate(items)]
+    return cst.List(elements, lbracket=cst.LeftSquareBracket(whitespace_after=inner))
 
 
 def _previous_update(
