@@ -33,6 +33,7 @@ from libcst.metadata import (
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
+    QualifiedNameSource,
     Scope,
     ScopeProvider,
 )
@@ -260,6 +261,48 @@ class Plan:
         self.collect_uses()
         self.collect_unresolved(calls)
         self.collect_importers()
+
+    def imported_names(self, node: cst.CSTNode) -> set[str]:
+        value = self.qnames.get(node)
+        if isinstance(value, LazyValue):
+            value = value()
+        return {q.name for q in value or () if q.source == QualifiedNameSource.IMPORT}
+
+    def foreign(self, receiver: cst.BaseExpression) -> bool:
+        """The receiver provably is not a legacy object: an imported non-legacy object; a name
+        only ever bound to calls of non-legacy callables (vertexai's GenerativeModel, a local
+        class: a migrated model can only reach it through an escape, which pins); or an
+        attribute of a name bound to an imported non-legacy callable (`client.models` of a
+        google-genai client). `bot.model` of a local `Bot()` is not foreign: it may be the
+        `self.model` this file migrates."""
+        names = self.imported_names(receiver)
+        if names:
+            return not any(q.startswith(LEGACY) for q in names)
+        if isinstance(receiver, cst.Name):
+            return self.bound_to_calls(receiver, imported_only=False)
+        base: cst.BaseExpression = receiver
+        while isinstance(base, cst.Attribute):
+            base = base.value
+        return isinstance(base, cst.Name) and self.bound_to_calls(base, imported_only=True)
+
+    def bound_to_calls(self, name: cst.Name, *, imported_only: bool) -> bool:
+        scope = self.scopes.get(name)
+        assignments = list(scope[name.value]) if scope is not None else []
+        if not assignments:
+            return False
+        for assignment in assignments:
+            if not isinstance(assignment, Assignment):
+                return False
+            parent = self.parent(assignment.node)
+            assign = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
+            value = getattr(assign, "value", None)
+            if not isinstance(value, cst.Call):
+                return False
+            callee = (self.imported_names(value.func) if imported_only
+                      else self.qualified(value.func))
+            if not callee or any(q.startswith(LEGACY) for q in callee):
+                return False
+        return True
 
     def collect_importers(self) -> None:
         """Module-level models and chats another file imports cannot change shape."""
@@ -607,9 +650,7 @@ class Plan:
             method = func.attr.value
             if method not in GENERATE and method not in SEND and method != "start_chat":
                 continue
-            if self.qualified(func.value) and not any(
-                q.startswith(LEGACY) for q in self.qualified(func.value)
-            ):
+            if self.foreign(func.value):
                 continue  # a receiver whose origin is known and foreign (e.g. vertexai)
             kind = "chat" if method in SEND else "model"
             self.loose_pins.append(Pin("GM011", f"cannot tell which {kind} "
@@ -1015,13 +1056,12 @@ class Plan:
                             holder.pin = Pin("GM011", "a chat of this model cannot be followed",
                                              chat.call)
                             changed = True
-                        if chat.holder is None and any(
+                        if chat.holder is None and holder.pin is None and any(
                             p.node is chat.call for p in self.loose_pins
                         ):
-                            if holder.pin is None:
-                                holder.pin = Pin("GM011", "a chat of this model is left as it "
-                                                 "was", chat.call)
-                                changed = True
+                            holder.pin = Pin("GM011", "a chat of this model is left as it "
+                                             "was", chat.call)
+                            changed = True
 
     def build(self) -> None:
         self.collect()
