@@ -15,6 +15,8 @@ Set GEMINI_MIGRATE_VERIFY_LOG_DIR to keep each run's normalised request log (JSO
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib.util
 import json
 import os
@@ -150,7 +152,9 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
     from migrator.verify.emulator import Emulator
 
     run = Run()
-    workdir = tempfile.mkdtemp(prefix="gemini-verify-")
+    root = tempfile.mkdtemp(prefix="gemini-verify-")
+    workdir = os.path.join(root, "work")
+    os.mkdir(workdir)
     emulator = None
     try:
         script = os.path.join(workdir, Path(filename).name or "snippet.py")
@@ -159,18 +163,22 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
         with open(script, "w", encoding="utf-8") as fh:
             fh.write(source)
         if live_key is None:
-            log_path = _log_path(log_name)
-            emulator = Emulator(log_path=log_path).start()
+            emulator = Emulator(log_path=_log_path(log_name)).start()
             env = _env(workdir, base_url=emulator.url, key=FAKE_KEY)
+            server = fork_server()
         else:
             env = _env(workdir, base_url=None, key=live_key)
-        _execute(run, [sys.executable, script], workdir, env, timeout)
+            server = None
+        if server is not None:
+            _execute_forked(run, server, script, workdir, env, timeout, root)
+        else:
+            _execute(run, [sys.executable, script], workdir, env, timeout)
         if emulator is not None:
             run.requests = emulator.requests()
     finally:
         if emulator is not None:
             emulator.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     return run
 
 
@@ -216,6 +224,152 @@ def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: 
     run.stdout = b"".join(out).decode("utf-8", "replace")
     run.stderr = b"".join(err).decode("utf-8", "replace")
     run.stdout_truncated = out_flags["truncated"]
+
+
+class ForkServer:
+    """Client of forkserver.py: one clean process with the SDKs imported, forking a child per
+    snippet (about 1.5 s of CPU saved per snippet). Used for emulator runs on POSIX; set
+    GEMINI_MIGRATE_VERIFY_FORK=0 to start every snippet as a fresh interpreter instead."""
+
+    def __init__(self) -> None:
+        env = _env(tempfile.gettempdir(), base_url="http://127.0.0.1:9", key=FAKE_KEY)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("forkserver.py"))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, cwd=tempfile.gettempdir(), start_new_session=True)
+        self.cond = threading.Condition()
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.exits: dict[int, int] = {}
+        self.ready = False
+        self.dead = False
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True, name="verify-forkserver").start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            message = json.loads(line)
+            with self.cond:
+                if message.get("ready"):
+                    self.ready = True
+                elif "exit" in message:
+                    self.exits[message["pid"]] = message["exit"]
+                else:
+                    self.replies[message["id"]] = message
+                self.cond.notify_all()
+        with self.cond:
+            self.dead = True
+            self.cond.notify_all()
+
+    def wait_ready(self, timeout: float) -> bool:
+        with self.cond:
+            self.cond.wait_for(lambda: self.ready or self.dead, timeout=timeout)
+            return self.ready and not self.dead
+
+    def spawn(self, request: dict[str, Any]) -> int:
+        assert self.proc.stdin is not None
+        with self.cond:
+            self.next_id += 1
+            request_id = self.next_id
+            self.proc.stdin.write((json.dumps({"id": request_id, **request}) + "\n").encode())
+            self.proc.stdin.flush()
+            self.cond.wait_for(lambda: request_id in self.replies or self.dead, timeout=30)
+            reply = self.replies.pop(request_id, None)
+        if reply is None or "pid" not in reply:
+            raise OSError((reply or {}).get("error", "the fork server is not answering"))
+        return int(reply["pid"])
+
+    def wait(self, pid: int, timeout: float | None) -> int | None:
+        with self.cond:
+            self.cond.wait_for(lambda: pid in self.exits or self.dead, timeout=timeout)
+            return self.exits.pop(pid, None)
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            _kill(self.proc)
+
+
+_FORK_LOCK = threading.Lock()
+_FORK_SERVER: ForkServer | None = None
+
+
+def fork_server() -> ForkServer | None:
+    """The shared fork server, started on first use; None where forking is not available."""
+    global _FORK_SERVER
+    if os.name != "posix" or not hasattr(os, "fork") or \
+            os.environ.get("GEMINI_MIGRATE_VERIFY_FORK", "1") == "0":
+        return None
+    with _FORK_LOCK:
+        if _FORK_SERVER is None or _FORK_SERVER.dead:
+            try:
+                server = ForkServer()
+            except OSError:
+                return None
+            if not server.wait_ready(timeout=120):
+                server.close()
+                return None
+            _FORK_SERVER = server
+            atexit.register(server.close)
+        return _FORK_SERVER
+
+
+def _open_reader(path: str, sink: list[bytes], flags: dict[str, bool]) -> None:
+    with open(path, "rb", buffering=0) as stream:
+        _reader(stream, sink, flags)
+
+
+def _release_fifo(path: str) -> None:
+    """Unblock a reader still waiting in open() for a writer that never came."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:
+        return  # no reader waiting
+    os.close(fd)
+
+
+def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: dict[str, str],
+                    timeout: float, root: str) -> None:
+    start = time.monotonic()
+    fifos = {name: os.path.join(root, name) for name in ("stdout", "stderr")}
+    sinks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
+    flags = {name: {"truncated": False} for name in fifos}
+    threads = []
+    for name, path in fifos.items():
+        os.mkfifo(path, 0o600)
+        thread = threading.Thread(target=_open_reader, args=(path, sinks[name], flags[name]),
+                                  daemon=True)
+        thread.start()
+        threads.append(thread)
+    try:
+        pid = server.spawn({"script": script, "cwd": cwd, "env": env, **fifos})
+    except OSError as exc:
+        run.error = f"cannot start the snippet: {exc}"
+        for path in fifos.values():
+            _release_fifo(path)
+        return
+    code = server.wait(pid, timeout)
+    if code is None and not server.dead:
+        run.timed_out = True
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, 9)):
+            with contextlib.suppress(OSError):
+                kill()
+        code = server.wait(pid, 10)
+    run.exit_code = None if run.timed_out else code
+    if code is None and not run.timed_out:
+        run.error = "the fork server died while the snippet ran"
+    for thread, path in zip(threads, fifos.values(), strict=True):
+        thread.join(timeout=5)
+        if thread.is_alive():
+            _release_fifo(path)
+            thread.join(timeout=1)
+    run.seconds = time.monotonic() - start
+    run.stdout = b"".join(sinks["stdout"]).decode("utf-8", "replace")
+    run.stderr = b"".join(sinks["stderr"]).decode("utf-8", "replace")
+    run.stdout_truncated = flags["stdout"]["truncated"]
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

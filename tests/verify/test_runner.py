@@ -42,8 +42,15 @@ def _process_state(pid: int) -> str:
     return next(line.split()[1] for line in status.splitlines() if line.startswith("State:"))
 
 
+@pytest.fixture(params=["fork", "spawn"])
+def start_mode(request: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Snippets start as children of the fork server (default) or as fresh interpreters."""
+    monkeypatch.setenv("GEMINI_MIGRATE_VERIFY_FORK", "1" if request.param == "fork" else "0")
+    return str(request.param)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
-def test_bad_snippets_never_stop_the_run(tmp_path: Path, capsys: Any) -> None:
+def test_bad_snippets_never_stop_the_run(tmp_path: Path, capsys: Any, start_mode: str) -> None:
     pid_file = tmp_path / "child.pid"
     _write(tmp_path, "hang.py", f"""
         import subprocess, time
@@ -123,7 +130,8 @@ def test_environment_is_scrubbed(tmp_path: Path, capsys: Any,
     assert "real-" not in doc["results"][0]["stdout"]
 
 
-def test_legacy_forced_onto_rest_without_configure(tmp_path: Path, capsys: Any) -> None:
+def test_legacy_forced_onto_rest_without_configure(tmp_path: Path, capsys: Any,
+                                                   start_mode: str) -> None:
     """No configure call (the SDK would pick gRPC and the real host), plus the async client,
     which is gRPC-only in 0.8.x: both reach the emulator."""
     snippet = _write(tmp_path, "legacy.py", """
@@ -151,6 +159,30 @@ def test_legacy_forced_onto_rest_without_configure(tmp_path: Path, capsys: Any) 
         "turn 1: echo Hello", "turn 1: echo Async hello", "turn 1: echo ", "a b c ", "d",
         "turn 1: echo After configure"]
     assert row["requests"] == 4
+
+
+INTERPRETER_FACTS = """
+    import atexit, os, sys, threading, time
+    print(__name__, os.path.basename(sys.argv[0]), os.path.basename(__file__))
+    print(sys.path[0] == os.path.dirname(os.path.abspath(__file__)) == os.getcwd())
+    print(repr(sys.stdin.read()))
+    def late():
+        time.sleep(0.2)
+        print("thread joined", flush=True)
+    threading.Thread(target=late).start()
+    atexit.register(lambda: print("atexit ran", flush=True))
+    sys.exit("bye")
+"""
+
+
+def test_snippets_run_like_python_script(tmp_path: Path, capsys: Any, start_mode: str) -> None:
+    snippet = _write(tmp_path, "facts.py", INTERPRETER_FACTS)
+    code, doc = _json_run(capsys, [str(snippet)])
+    row = doc["results"][0]
+    assert code == 1 and row["exit_code"] == 1
+    assert row["stdout"].splitlines() == [
+        "__main__ facts.py facts.py", "True", "''", "thread joined", "atexit ran"]
+    assert row["detail"] == "exit 1: bye"
 
 
 def test_notebook_and_markdown_snippets(tmp_path: Path, capsys: Any) -> None:

@@ -24,6 +24,12 @@ import os
 import sys
 
 _EMULATOR = os.environ.get("GEMINI_MIGRATE_EMULATOR", "")
+
+
+def _emulator_url() -> str:
+    # Read at configure time, not import time: the fork server imports the SDK once and its
+    # children each get their own emulator.
+    return os.environ.get("GEMINI_MIGRATE_EMULATOR", "")
 _BLOCK = os.environ.get("GEMINI_MIGRATE_BLOCK_NETWORK") == "1"
 
 
@@ -134,7 +140,9 @@ def _patch_legacy() -> None:
             client_options = client_options_lib.from_dict(client_options)
         if client_options is None:
             client_options = client_options_lib.ClientOptions()
-        client_options.api_endpoint = _EMULATOR
+        url = _emulator_url()
+        client_options.api_endpoint = url
+        legacy_client.GENAI_API_DISCOVERY_URL = url + "/$discovery/rest"
         return real_configure(self, transport="rest", client_options=client_options, **kwargs)
 
     def make_client(self, name):  # type: ignore[no-untyped-def]
@@ -145,7 +153,6 @@ def _patch_legacy() -> None:
     manager.configure = configure  # type: ignore[method-assign]
     manager.make_client = make_client  # type: ignore[method-assign]
     manager._gemini_migrate_patched = True  # type: ignore[attr-defined]
-    legacy_client.GENAI_API_DISCOVERY_URL = _EMULATOR + "/$discovery/rest"
     # configure() may already have run (a module that imports the package twice)
     if legacy_client._client_manager.client_config:
         legacy_client._client_manager.client_config = {}
