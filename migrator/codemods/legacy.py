@@ -657,8 +657,9 @@ class Plan:
                                        f"{self.code(func.value)!r} is", call))
             for holder in self.holders.values():
                 if holder.kind == kind:
+                    where = holder.constructions[0].call if holder.constructions else call
                     self.pin(holder, "GM011", f"{self.code(func.value)}.{method}() elsewhere "
-                             f"may use this {kind}", call)
+                             f"may use this {kind}", where)
 
     # -- sites ------------------------------------------------------------------------------
 
