@@ -7,7 +7,7 @@ statically is unsupported, and the call it belongs to is left as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -129,6 +129,9 @@ class Item:
     key: str
     value: cst.BaseExpression
     source: cst.Arg | cst.DictElement | None = None
+    # The argument of the converted container the item came out of, when `source` is nested
+    # deeper (thinking_config=ThinkingConfig(thinking_level=...)): its comment lines move along.
+    anchor: cst.Arg | cst.DictElement | None = None
 
 
 @dataclass
@@ -190,7 +193,8 @@ def convert_config(
                 raise Unsupported(CONFIG, "service_tier is not a known literal")
             parts.top.append(Item(key, literal(tier.lower()), source))
         elif key == "thinking_config":
-            parts.generation.extend(_thinking(value, is_types))
+            parts.generation.extend(Item(i.key, i.value, i.source, source)
+                                    for i in _thinking(value, is_types))
         elif key == "safety_settings":
             parts.top.append(Item(key, _safety(value, is_types), source))
         elif key == "tools":
@@ -587,40 +591,76 @@ def _multiline(comma: cst.Comma) -> bool:
     return isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
 
 
-def layout_dict(items: list[Item], config: cst.BaseExpression) -> cst.Dict:
-    """A dict literal laid out like `config` (a call or a dict), keeping the comments that
-    followed each item's original argument."""
+def layout_dict(items: list[Item], config: cst.BaseExpression,
+                indent: str | None = None) -> cst.Dict:
+    """A dict literal laid out like `config` (a call or a dict): one item per line when it
+    was multi-line, keeping the comment after each item's original argument and the comment
+    lines before it. `indent` forces one item per line at that indentation."""
     opener: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace("")
     closer: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace("")
+    originals: list[cst.Arg | cst.DictElement] = []
     if isinstance(config, cst.Call):
         opener = config.whitespace_before_args
+        originals = list(config.args)
         last = config.args[-1] if config.args else None
         closer = last.comma.whitespace_after if last is not None and isinstance(
-            last.comma, cst.Comma) and _multiline(last.comma) else cst.SimpleWhitespace("")
+            last.comma, cst.Comma) else last.whitespace_after_arg if last is not None else closer
     elif isinstance(config, cst.Dict):
         opener = config.lbrace.whitespace_after
         closer = config.rbrace.whitespace_before
-    multiline = isinstance(opener, cst.ParenthesizedWhitespace)
+        originals = [e for e in config.elements if isinstance(e, cst.DictElement)]
+    inner = indent if indent is not None else indent_of(opener)
+    if inner is None:
+        return cst.Dict([cst.DictElement(literal(item.key), item.value,
+                                         comma=_COMMA if i < len(items) - 1
+                                         else cst.MaybeSentinel.DEFAULT)
+                         for i, item in enumerate(items)])
+    closing = inner[:-4] if indent is not None else indent_of(closer)
+    # Comment lines written before an argument live in the previous comma's whitespace.
+    leading: dict[int, Sequence[cst.EmptyLine]] = {}
+    previous: object = opener
+    for original in originals:
+        if isinstance(previous, cst.ParenthesizedWhitespace):
+            leading[id(original)] = [line.with_changes(whitespace=cst.SimpleWhitespace(inner))
+                                     for line in previous.empty_lines if line.comment]
+        previous = original.comma.whitespace_after if isinstance(original.comma, cst.Comma) \
+            else None
+
+    used: set[int] = set()
+
+    def before(item: Item, first_line: cst.TrailingWhitespace) -> cst.ParenthesizedWhitespace:
+        origin = item.anchor or item.source
+        lines: Sequence[cst.EmptyLine] = ()
+        if origin is not None and id(origin) not in used:
+            used.add(id(origin))
+            lines = leading.get(id(origin), ())
+        return cst.ParenthesizedWhitespace(first_line=first_line, empty_lines=lines, indent=True,
+                                           last_line=cst.SimpleWhitespace(inner))
+
+    def trailing(item: Item) -> cst.TrailingWhitespace:
+        source = item.source
+        if source is not None and isinstance(source.comma, cst.Comma):
+            ws = source.comma.whitespace_after
+            if isinstance(ws, cst.ParenthesizedWhitespace) and ws.first_line.comment:
+                return ws.first_line
+        return cst.TrailingWhitespace()
+
+    head = opener.first_line if isinstance(opener, cst.ParenthesizedWhitespace) \
+        and indent is None else cst.TrailingWhitespace()
+    lbrace = before(items[0], head) if items else cst.SimpleWhitespace("")
     elements: list[cst.DictElement] = []
     for index, item in enumerate(items):
-        last_item = index == len(items) - 1
-        comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT if last_item else _COMMA
-        source = item.source
-        if multiline and source is not None and isinstance(source.comma, cst.Comma) and \
-                _multiline(source.comma):
-            comma = source.comma
-            if last_item and isinstance(closer, cst.ParenthesizedWhitespace):
-                ws = cast(cst.ParenthesizedWhitespace, source.comma.whitespace_after)
-                comma = source.comma.with_changes(whitespace_after=ws.with_changes(
-                    last_line=closer.last_line, empty_lines=()))
-        elif multiline and not last_item:
-            comma = cst.Comma(whitespace_after=_plain(opener))
-        elif multiline and last_item:
-            comma = cst.Comma(whitespace_after=closer) if isinstance(
-                closer, cst.ParenthesizedWhitespace) else cst.MaybeSentinel.DEFAULT
-        elements.append(cst.DictElement(literal(item.key), item.value, comma=comma))
-    return cst.Dict(elements, lbrace=cst.LeftCurlyBrace(whitespace_after=opener),
-                    rbrace=cst.RightCurlyBrace(whitespace_before=cst.SimpleWhitespace("")))
+        if index < len(items) - 1:
+            after: cst.BaseParenthesizableWhitespace = before(items[index + 1], trailing(item))
+        elif closing is not None:
+            after = cst.ParenthesizedWhitespace(first_line=trailing(item), indent=True,
+                                                last_line=cst.SimpleWhitespace(closing))
+        else:
+            elements.append(cst.DictElement(literal(item.key), item.value))
+            continue
+        elements.append(cst.DictElement(literal(item.key), item.value,
+                                        comma=cst.Comma(whitespace_after=after)))
+    return cst.Dict(elements, lbrace=cst.LeftCurlyBrace(whitespace_after=lbrace))
 
 
 def _plain(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:

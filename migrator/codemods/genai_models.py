@@ -32,6 +32,9 @@ from libcst.metadata import (
 )
 
 from migrator.codemods.genai_convert import (
+    CONFIG as CONFIG_CODE,
+)
+from migrator.codemods.genai_convert import (
     CONTENTS,
     FOLLOW,
     ConfigParts,
@@ -156,6 +159,8 @@ class _Pass:
         self.temp_names: set[str] = set(collect.names)
         # Chat turns moved into their own statement: placeholder name -> rewritten call.
         self.hoisted: dict[str, cst.BaseExpression] = {}
+        # Config variables shared by several calls: assignment id -> (assignment, its users).
+        self.config_users: dict[int, tuple[BaseAssignment, list[Unit]]] = {}
 
     # --- names and types ---------------------------------------------------------------------
 
@@ -406,6 +411,7 @@ class _Pass:
             self.plan_chat(creates, bindings)
         for key, units in bindings.items():
             self.plan_binding(key, units)
+        self.settle_configs()
         self.settle()
         return self.apply()
 
@@ -449,6 +455,10 @@ class _Pass:
                     value = _stacked([*history, *turn])
                 args.append(arg.with_changes(keyword=cst.Name("input"), value=value,
                                              equal=_EQUAL))
+            elif key == "config" and chat is None and isinstance(arg.value, cst.Name):
+                unit.parsed = self.shared_config(unit, arg.value).parsed
+                args.append(cst.Arg(arg.value, star="**", comma=arg.comma,
+                                    whitespace_after_arg=arg.whitespace_after_arg))
             elif key == "config" and chat is None:
                 parts = self.config_parts(arg.value)
                 unit.parsed = parts.parsed
@@ -499,6 +509,47 @@ class _Pass:
                                f"model {value!r} is refused by the Interactions API; "
                                f"using {new_id!r}", {"from": value, "to": new_id}))
         return _same_quotes(node, new_id)
+
+    def shared_config(self, unit: Unit, name: cst.Name) -> ConfigParts:
+        """`config=cfg` where `cfg = types.GenerateContentConfig(...)`: the assignment becomes a
+        dict of create() arguments and every call spreads it (`**cfg`). Every use of `cfg`
+        must be such a call, checked once all calls are planned (`settle_configs`)."""
+        found = self.referents(name)
+        if len(found) != 1:
+            raise Unsupported(CONFIG_CODE, f"`{name.value}` is not assigned exactly once")
+        assignment = next(iter(found))
+        value = self.assigned_value(assignment)
+        if value is None:
+            raise Unsupported(CONFIG_CODE, f"`{name.value}` is not a literal config")
+        parts = self.config_parts(value)
+        indent = indent_of(value.whitespace_before_args) if isinstance(value, cst.Call) \
+            else indent_of(value.lbrace.whitespace_after) if isinstance(value, cst.Dict) else None
+        items = [Item(i.key, reindent(i.value, indent + "    "), i.source) if indent else i
+                 for i in parts.top]
+        if parts.generation:
+            generation = layout_dict(parts.generation, value, indent + "    ") if indent \
+                else dict_node([(i.key, i.value) for i in parts.generation])
+            items.append(Item("generation_config", generation))
+        new = layout_dict(items, value) if items else cst.Dict([])
+        unit.edit(value, "config", lambda _n: new)
+        users = self.config_users.setdefault(id(assignment), (assignment, []))[1]
+        users.append(unit)
+        unit.imports |= parts.imports
+        return parts
+
+    def settle_configs(self) -> None:
+        for assignment, users in self.config_users.values():
+            calls = {id(u.call) for u in users}
+            self.groups.append(users)
+            for access in assignment.references:
+                arg = self.parent(access.node)
+                call = self.parent(arg) if arg is not None else None
+                if not (isinstance(arg, cst.Arg) and arg.keyword is not None
+                        and arg.keyword.value == "config" and id(call) in calls):
+                    users[0].fail(Unsupported(CONFIG_CODE, f"`{assignment.name}` is used "
+                                                           "other than as config= of a migrated "
+                                                           "call"))
+                    break
 
     def config_parts(self, node: cst.BaseExpression) -> ConfigParts:
         return convert_config(node, self.is_types, self.is_text, self.schema_class)
@@ -766,6 +817,7 @@ class _Pass:
                 return
         for use in uses:
             turn = Unit(use, CHATS)
+            turn.parsed = units[0].parsed if len({u.parsed for u in units}) == 1 else None
             self.units.append(turn)
             turns.append(turn)
             try:
@@ -897,12 +949,16 @@ class _Pass:
 
     def chat_dict(self, unit: Unit, call: cst.Call) -> Edit:
         items: list[tuple[str, cst.BaseExpression]] = []
+        spread: cst.Name | None = None
         for arg in call.args:
             if arg.keyword is None or arg.star:
                 raise Unsupported(FOLLOW, "chats.create with positional or ** arguments")
             key = arg.keyword.value
             if key == "model":
                 items.append(("model", self.model_value(unit, arg.value)))
+            elif key == "config" and isinstance(arg.value, cst.Name):
+                unit.parsed = self.shared_config(unit, arg.value).parsed
+                spread = arg.value
             elif key == "config":
                 parts = self.config_parts(arg.value)
                 unit.parsed = parts.parsed
@@ -919,6 +975,10 @@ class _Pass:
             raise Unsupported(FOLLOW, "chats.create without model=")
         items.append(("previous_interaction_id", cst.Name("None")))
         new = dict_node(items)
+        if spread is not None:
+            elements = list(new.elements)
+            elements.insert(1, cst.StarredDictElement(spread))
+            new = new.with_changes(elements=elements)
         if len(cst.Module([]).code_for_node(new)) > 72:
             new = vertical(new, "")
         return lambda _node: new
