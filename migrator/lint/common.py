@@ -8,8 +8,9 @@ from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
 from migrator.knowledge import MODELS_PREFIX, ModelInfo
 
-# Same grammar as the engine's suppression: `noqa` alone, or `noqa: GM301, GM302`.
-_NOQA = re.compile(r"noqa(?::\s*(?P<codes>GM\d{3}(?:\s*,\s*GM\d{3})*))?", re.IGNORECASE)
+# A bare `noqa` covers every code; one with a code list covers only the codes it lists, so a
+# comment meant for another linter (listing only, say, E501) does not silence gemini-migrate.
+_NOQA = re.compile(r"noqa(?:\s*:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*))?", re.IGNORECASE)
 
 
 def suppressed(line_text: str, code: str) -> bool:
