@@ -288,3 +288,25 @@ def test_missing_sdk_says_what_to_install(tmp_path: Path, capsys: Any,
                       timeout=10, output_format="text", quiet=True) == 2
     err = capsys.readouterr().err
     assert "google-genai" in err and "pip install 'gemini-migrate[verify]'" in err
+
+
+def test_differential_against_a_directory(tmp_path: Path, capsys: Any) -> None:
+    pairs = Path(__file__).resolve().parent / "pairs"
+    (tmp_path / "old" / "sub").mkdir(parents=True)
+    (tmp_path / "new" / "sub").mkdir(parents=True)
+    for name in ("text", "config"):
+        (tmp_path / "old" / "sub" / f"{name}.py").write_text(
+            (pairs / f"{name}.before.py").read_text())
+    (tmp_path / "new" / "sub" / "text.py").write_text((pairs / "text.after.py").read_text())
+    (tmp_path / "new" / "sub" / "config.py").write_text(
+        (pairs / "config_drops_system.wrong.py").read_text())
+    (tmp_path / "new" / "sub" / "only_new.py").write_text("from google import genai\n")
+    code, doc = _json_run(capsys, [str(tmp_path / "new")], differential=True,
+                          against=str(tmp_path / "old"))
+    rows = _by_name(doc)
+    assert code == 1
+    assert rows["text.py"]["status"] == "equal"
+    assert rows["text.py"]["original"] == str(tmp_path / "old" / "sub" / "text.py")
+    assert rows["config.py"]["status"] == "differs"
+    assert rows["only_new.py"]["status"] == "error"
+    assert "no original" in rows["only_new.py"]["detail"]
