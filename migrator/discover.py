@@ -141,8 +141,10 @@ def _git_files(root: str) -> list[str] | None:
         return None  # no git executable: walk
     if proc.returncode != 0:
         return None  # not inside a work tree: walk
-    names = proc.stdout.split(b"\0")
-    return [os.fsdecode(name) for name in names if name]
+    names = [os.fsdecode(name) for name in proc.stdout.split(b"\0") if name]
+    # Nothing listed: the folder named on the command line is itself ignored (a vendored copy,
+    # a scratch folder). Naming it is a request to look inside, so walk it instead.
+    return names or None
 
 
 def _walk(root: str, keep: _Filter) -> Iterator[str]:

@@ -97,6 +97,8 @@ def test_gitignore_and_tracked_files_inside_a_repository(tmp_path: Path) -> None
     # Tracked files count even when ignored; a committed venv is still skipped.
     assert found(tmp_path) == ["scratch.py", "src/a.py", "untracked/new.py"]
     assert found(tmp_path, args=[str(tmp_path / "src")]) == ["src/a.py"]
+    # A folder that is itself ignored is walked when named on the command line.
+    assert found(tmp_path, args=[str(tmp_path / "ignored")]) == ["ignored/b.py"]
 
 
 def test_outside_git_or_without_git_the_tree_is_walked(

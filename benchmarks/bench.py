@@ -1,0 +1,393 @@
+"""Benchmarks of gemini-migrate: how fast a repository is checked and migrated.
+
+    .venv/bin/python benchmarks/bench.py            # full run (a few minutes on 2 cores)
+    .venv/bin/python benchmarks/bench.py --quick    # smaller trees, fewer repeats
+
+Trees are generated under benchmarks/.trees/ (git-ignored) from fixed seeds:
+- `plain-5000`: a 5,000-file git repository with no Gemini code (Python packages, Markdown,
+  JSON/YAML/TOML/text configs), the pre-commit / CI-gate case;
+- `legacy-300`: 300 Python files built from a handful of realistic google-generativeai
+  templates, the bulk-migration case.
+
+Every figure is the median of several runs of the real command in a fresh process; peak
+memory is the largest resident set of any process of the run (the CLI or one of its workers).
+The baseline is a plain LibCST codemod (benchmarks/baseline_codemod.py): parse, qualified
+names, rewrite, write; run once per file as a pre-commit hook would (two at a time on two
+cores), and through `python -m libcst.tool codemod` over the whole tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TREES = HERE / ".trees"
+
+# Run a command in a child, print its wall time, the largest RSS of it and its descendants
+# (RUSAGE_CHILDREN covers waited-for grandchildren: the process pool's workers) and exit code.
+_TIMER = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+    " stderr=subprocess.DEVNULL).returncode\n"
+    "wall = time.perf_counter() - start\n"
+    "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+)
+
+
+def cli() -> list[str]:
+    script = Path(sys.executable).parent / "gemini-migrate"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from migrator.cli import main; main()"]
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """(seconds, peak KiB, exit code) of one run."""
+    out = subprocess.run([sys.executable, "-c", _TIMER, *command], cwd=cwd,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def median_run(command: list[str], repeat: int, cwd: Path | None = None,
+               before: object = None) -> tuple[float, int, int]:
+    runs = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        runs.append(measure(command, cwd))
+    return (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2])
+
+
+# --- Trees ----------------------------------------------------------------------------------
+
+WORDS = ("account order invoice customer report parser config session cache index vector "
+         "record stream buffer queue worker task event metric user profile address payment "
+         "product catalog search result page token schema field value table column row").split()
+
+
+def _name(rng: random.Random) -> str:
+    return "_".join(rng.sample(WORDS, 2))
+
+
+def plain_module(rng: random.Random) -> str:
+    """An ordinary Python module of ~100-200 lines with no Gemini code."""
+    lines = ['"""Utilities for the ' + " ".join(rng.sample(WORDS, 3)) + ' workflow."""', "",
+             "from __future__ import annotations", "", "import json", "import logging",
+             "import os", "from dataclasses import dataclass, field", "",
+             "log = logging.getLogger(__name__)", ""]
+    for _ in range(rng.randint(3, 7)):
+        cls = "".join(w.title() for w in rng.sample(WORDS, 2))
+        lines += ["", "@dataclass", f"class {cls}:", f'    """A {cls} record."""', "",
+                  f"    {_name(rng)}: str = ''", f"    {_name(rng)}: int = 0",
+                  f"    {_name(rng)}: list[str] = field(default_factory=list)", ""]
+        for _ in range(rng.randint(1, 4)):
+            fn, arg = _name(rng), rng.choice(WORDS)
+            lines += [f"    def {fn}(self, {arg}: str) -> dict[str, object]:",
+                      f'        """Return the {fn.replace("_", " ")} for one {arg}."""',
+                      f"        if not {arg}:", f"            raise ValueError('empty {arg}')",
+                      f"        data = {{'{arg}': {arg}, 'size': len({arg})}}",
+                      f"        log.debug('%s: %s', {fn!r}, json.dumps(data))",
+                      "        return data", ""]
+    lines += ["", "def main() -> None:", "    print(os.environ.get('HOME', ''))", ""]
+    return "\n".join(lines)
+
+
+LEGACY_TEMPLATES = [
+    # A script: configure, model with config, one call.
+    '''"""Summarise a document with Gemini."""
+import os
+
+import google.generativeai as genai
+
+genai.configure(api_key=os.environ["GOOGLE_API_KEY"])
+model = genai.GenerativeModel(
+    "gemini-1.5-flash",
+    system_instruction="You summarise documents in three bullet points.",
+    generation_config=genai.GenerationConfig(temperature=0.2, max_output_tokens={n}),
+)
+
+
+def summarise(text: str) -> str:
+    response = model.generate_content(text)
+    return response.text
+
+
+if __name__ == "__main__":
+    print(summarise(open("README.md").read()))
+''',
+    # A class holding the model, chat in a method.
+    '''import google.generativeai as genai
+
+
+class Assistant:
+    def __init__(self, api_key: str) -> None:
+        genai.configure(api_key=api_key)
+        self.model = genai.GenerativeModel("gemini-2.5-flash")
+        self.chat = self.model.start_chat()
+
+    def ask(self, question: str) -> str:
+        reply = self.chat.send_message(question)
+        return reply.text
+
+    def tokens(self, question: str) -> int:
+        return self.model.generate_content(question).usage_metadata.total_token_count + {n}
+''',
+    # Streaming.
+    '''import google.generativeai as genai
+
+genai.configure(api_key="KEY")
+model = genai.GenerativeModel("gemini-2.0-flash")
+
+
+def stream_story(topic):
+    response = model.generate_content(f"Write a story about {{topic}} #{n}", stream=True)
+    for chunk in response:
+        print(chunk.text, end="")
+''',
+    # Async.
+    '''import asyncio
+
+import google.generativeai as genai
+
+model = genai.GenerativeModel("gemini-2.5-flash")
+
+
+async def main():
+    response = await model.generate_content_async("Hello number {n}")
+    print(response.text)
+
+
+asyncio.run(main())
+''',
+    # Something left for a human (tools) next to migratable code.
+    '''import google.generativeai as genai
+
+
+def get_weather(city: str) -> str:
+    return "sunny"
+
+
+genai.configure(api_key="KEY")
+model = genai.GenerativeModel("gemini-2.5-flash", tools=[get_weather])
+plain = genai.GenerativeModel("gemini-2.5-flash")
+print(plain.generate_content("Say hi {n}").text)
+print(model.generate_content("Weather in Paris?").text)
+''',
+]
+
+
+def make_plain(path: Path, files: int) -> None:
+    rng = random.Random(5000)
+    path.mkdir(parents=True)
+    made = 0
+    package = 0
+    while made < files:
+        folder = path / f"pkg_{package:03d}" / rng.choice(["core", "api", "io", "util", "jobs"])
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(rng.randint(8, 20)):
+            if made >= files:
+                break
+            kind = rng.random()
+            if kind < 0.8:
+                (folder / f"{_name(rng)}_{i}.py").write_text(plain_module(rng))
+            elif kind < 0.9:
+                (folder / f"NOTES_{i}.md").write_text(
+                    "# Notes\n\nRun it:\n\n```python\nimport json\nprint(json.dumps({}))\n```\n")
+            elif kind < 0.95:
+                (folder / f"data_{i}.json").write_text(json.dumps(
+                    {w: rng.randint(0, 99) for w in rng.sample(WORDS, 5)}, indent=2))
+            else:
+                (folder / f"settings_{i}.yaml").write_text(
+                    "\n".join(f"{w}: {rng.randint(0, 9)}" for w in rng.sample(WORDS, 5)) + "\n")
+            made += 1
+        package += 1
+    # A committed virtual environment, as real repositories have: it must cost nothing.
+    venv = path / "venv"
+    (venv / "lib/python3.11/site-packages/google/generativeai").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "lib/python3.11/site-packages/google/generativeai/__init__.py").write_text(
+        "def configure(api_key=None):\n    pass\n")
+    _git(path, "init", "-q")
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "tree")
+
+
+def make_legacy(path: Path, files: int) -> None:
+    path.mkdir(parents=True)
+    for n in range(files):
+        folder = path / f"service_{n % 12:02d}"
+        folder.mkdir(exist_ok=True)
+        template = LEGACY_TEMPLATES[n % len(LEGACY_TEMPLATES)]
+        (folder / f"module_{n:03d}.py").write_text(template.replace("{n}", str(n))
+                                                   .replace("{{", "{").replace("}}", "}"))
+
+
+def _git(path: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+    subprocess.run(["git", *args], cwd=path, env=env, check=True, capture_output=True)
+
+
+def tree(name: str, files: int, make: object) -> Path:
+    path = TREES / f"{name}-{files}"
+    if not path.exists():
+        assert callable(make)
+        make(path, files)
+    return path
+
+
+def fresh_copy(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+
+
+# --- Measurements ---------------------------------------------------------------------------
+
+
+def import_profile(target: Path) -> tuple[float, list[str], list[tuple[str, float]]]:
+    """Total start-up import time (ms) of `--check FILE`, forbidden modules, heaviest ones."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from migrator.cli import main; main()",
+         "--check", "--quiet", str(target)],
+        capture_output=True, text=True, check=False,
+    )
+    total = 0.0
+    heavy: list[tuple[str, float]] = []
+    names = []
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        if not cumulative.isdigit():
+            continue
+        names.append(name)
+        depth = len(line.split("|")[2]) - len(line.split("|")[2].lstrip())
+        if depth == 1:
+            total += int(cumulative) / 1000
+            heavy.append((name, int(cumulative) / 1000))
+    forbidden = [n for n in names if n.startswith(("google.genai", "google.generativeai"))]
+    heavy.sort(key=lambda item: -item[1])
+    return total, forbidden, heavy[:6]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller trees, fewer repeats")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    plain_files, legacy_files, repeat = (1000, 60, 2) if args.quick else (5000, 300, 5)
+    plain = tree("plain", plain_files, make_plain)
+    legacy = tree("legacy", legacy_files, make_legacy)
+    work = TREES / "work"
+    command = cli()
+    cores = os.cpu_count() or 1
+    results: dict[str, object] = {"cores": cores, "python": sys.version.split()[0]}
+
+    t, mem, code = median_run([*command, "--check", "--quiet", str(plain)], repeat)
+    assert code == 0, f"the plain tree has findings (exit {code})"
+    results["plain_check"] = {"files": plain_files, "seconds": t, "files_per_s": plain_files / t,
+                              "peak_mib": mem / 1024}
+
+    t, mem, code = median_run([*command, "--check", "--quiet", str(legacy)], max(1, repeat // 2))
+    results["legacy_check"] = {"files": legacy_files, "seconds": t,
+                               "files_per_s": legacy_files / t, "peak_mib": mem / 1024}
+
+    t, mem, code = median_run([*command, "--quiet", str(work)], max(1, repeat // 2),
+                              before=lambda: fresh_copy(legacy, work))
+    results["legacy_rewrite"] = {"files": legacy_files, "seconds": t,
+                                 "files_per_s": legacy_files / t, "peak_mib": mem / 1024}
+
+    # Baseline 1: a LibCST codemod started once per file, two at a time (2 cores).
+    fresh_copy(legacy, work)
+    files = sorted(str(p) for p in work.rglob("*.py"))
+    baseline = [sys.executable, str(HERE / "baseline_codemod.py")]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        list(pool.map(lambda f: subprocess.run([*baseline, f], check=True), files))
+    t = time.perf_counter() - start
+    results["baseline_per_file"] = {"files": legacy_files, "seconds": t,
+                                    "files_per_s": legacy_files / t}
+
+    # Baseline 2: LibCST's own parallel codemod runner over the tree.
+    fresh_copy(legacy, work)
+    (work / ".libcst.codemod.yaml").write_text(
+        "generated_code_marker: '@generated'\nformatter: ['cat']\nblacklist_patterns: []\n"
+        "modules: []\nrepo_root: '.'\n")
+    env = {**os.environ, "PYTHONPATH": str(HERE)}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "-x",
+                           "baseline_codemod.RenameLegacyCalls", "--no-format",
+                           "--hide-progress", "-j", str(cores), "."],
+                          cwd=work, env=env, capture_output=True, check=False)
+    t = time.perf_counter() - start
+    if proc.returncode == 0:
+        results["baseline_libcst_tool"] = {"files": legacy_files, "seconds": t,
+                                           "files_per_s": legacy_files / t}
+    shutil.rmtree(work)
+
+    one_plain = next(plain.rglob("*.py"))
+    one_legacy = next(legacy.rglob("*.py"))
+    for key, target in (("single_plain", one_plain), ("single_legacy", one_legacy)):
+        t, mem, _ = median_run([*command, "--check", "--quiet", str(target)], repeat * 2)
+        results[key] = {"seconds": t, "peak_mib": mem / 1024}
+    python_alone, _, _ = median_run([sys.executable, "-c", "pass"], repeat * 2)
+    results["python_startup"] = {"seconds": python_alone}
+    for key, target in (("imports_plain", one_plain), ("imports_legacy", one_legacy)):
+        total, forbidden, heavy = import_profile(target)
+        results[key] = {"ms": total, "forbidden": forbidden, "heaviest": heavy}
+
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(render(results))
+
+
+def render(r: dict[str, object]) -> str:
+    def row(label: str, key: str) -> str:
+        item = r.get(key)
+        if not isinstance(item, dict):
+            return f"| {label} | n/a | | |"
+        peak = f"{item['peak_mib']:.0f} MiB" if "peak_mib" in item else ""
+        rate = f"{item['files_per_s']:,.0f}" if "files_per_s" in item else ""
+        return f"| {label} | {item['seconds']:.2f} s | {rate} | {peak} |"
+
+    lines = [
+        f"{r['cores']} cores, Python {r['python']}; median of repeated runs.", "",
+        "| Run | Wall time | Files/s | Peak memory |", "|---|---:|---:|---:|",
+        row(f"`--check`, {r['plain_check']['files']:,} files, no Gemini code",  # type: ignore[index]
+            "plain_check"),
+        row(f"`--check`, {r['legacy_check']['files']} legacy files",  # type: ignore[index]
+            "legacy_check"),
+        row("rewrite in place, same legacy files", "legacy_rewrite"),
+        row("baseline: LibCST codemod, one process per file", "baseline_per_file"),
+        row("baseline: `python -m libcst.tool codemod` over the tree", "baseline_libcst_tool"),
+        row("`--check one_file.py` (no Gemini code)", "single_plain"),
+        row("`--check one_file.py` (legacy code)", "single_legacy"),
+        row("`python -c pass` (interpreter start-up alone)", "python_startup"),
+        "",
+    ]
+    for key, label in (("imports_plain", "no Gemini code"), ("imports_legacy", "legacy code")):
+        item = r[key]
+        assert isinstance(item, dict)
+        heavy = ", ".join(f"{name.strip()} {ms:.0f} ms" for name, ms in item["heaviest"])
+        lines.append(f"- `python -X importtime`, `--check` on one file with {label}: "
+                     f"{item['ms']:.0f} ms of imports ({heavy}); google-genai / "
+                     f"google-generativeai imported: {item['forbidden'] or 'no'}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
