@@ -72,9 +72,12 @@ def median_run(command: list[str], repeat: int, cwd: Path | None = None,
 
 # --- Trees ----------------------------------------------------------------------------------
 
-WORDS = ("account order invoice customer report parser config session cache index vector "
-         "record stream buffer queue worker task event metric user profile address payment "
-         "product catalog search result page token schema field value table column row").split()
+WORDS = [
+    "account", "order", "invoice", "customer", "report", "parser", "config", "session",
+    "cache", "index", "vector", "record", "stream", "buffer", "queue", "worker", "task",
+    "event", "metric", "user", "profile", "address", "payment", "product", "catalog", "search",
+    "result", "page", "token", "schema", "field", "value", "table", "column", "row",
+]
 
 
 def _name(rng: random.Random) -> str:
