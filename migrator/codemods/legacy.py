@@ -584,7 +584,10 @@ class Plan:
                     holder = attr_holders.get(key) if key else None
                     if holder is None:
                         continue
-                    if isinstance(self.parent(expr), cst.AssignTarget):
+                    parent = self.parent(expr)
+                    if isinstance(parent, cst.AssignTarget) or (
+                        isinstance(parent, cst.AnnAssign) and parent.target is expr
+                    ):
                         self.check_assignment(holder, expr)
                     else:
                         holder.uses.append(expr)
@@ -1338,6 +1341,11 @@ class Apply(cst.CSTTransformer):
 
     def convert_construction(self, construction: Construction) -> None:
         call = construction.call
+        parent = self.plan.parent(call)
+        if isinstance(parent, cst.AnnAssign) and parent.annotation is not None:
+            # `self.model: genai.GenerativeModel = ...` now holds a dict of create() arguments.
+            self.node_edits[parent.annotation] = lambda n: n.with_changes(
+                annotation=cst.Name("dict"))
         if construction.model_source is None:
             self.node_edits[call] = lambda n, c=construction: self.model_dict(n, c)
             self.found(call, "GM003", "GenerativeModel(...) becomes a dict of "
