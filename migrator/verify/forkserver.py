@@ -82,7 +82,11 @@ def _child(request: dict[str, Any]) -> None:
         os.chdir(request["cwd"])
         script = request["script"]
         sys.argv = [script]
-        sys.path.insert(0, os.path.dirname(script))  # as `python script.py` does
+        # as `python script.py` with PYTHONPATH: the script's folder first, then the extra
+        # folders after this server's own PYTHONPATH entries
+        sys.path.insert(0, os.path.dirname(script))
+        for n, folder in enumerate(request.get("path") or []):
+            sys.path.insert(2 + n, folder)
         import runpy
         import traceback
 

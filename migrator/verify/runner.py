@@ -134,21 +134,32 @@ def _reader(stream: Any, sink: list[bytes], flags: dict[str, bool]) -> None:
     stream.close()
 
 
-def _env(workdir: str, *, base_url: str | None, key: str) -> dict[str, str]:
+def _env(workdir: str, *, base_url: str | None, key: str,
+         source_dir: str | None = None) -> dict[str, str]:
+    import site
+
     env = {k: os.environ[k] for k in _INHERIT if k in os.environ}
     env.update({
         "HOME": workdir, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", "GEMINI_API_KEY": key, "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1", "GEMINI_API_KEY": key,
+        # HOME moved; keep `pip install --user` packages importable as they are here
+        "PYTHONUSERBASE": site.getuserbase(),
     })
+    path = [source_dir] if source_dir else []
     if base_url is not None:
         env.update({"GOOGLE_GEMINI_BASE_URL": base_url, "GEMINI_MIGRATE_EMULATOR": base_url,
-                    "GEMINI_MIGRATE_BLOCK_NETWORK": "1", "PYTHONPATH": SITE_DIR})
+                    "GEMINI_MIGRATE_BLOCK_NETWORK": "1"})
+        path.insert(0, SITE_DIR)
+    if path:
+        env["PYTHONPATH"] = os.pathsep.join(path)
     return env
 
 
 def run_source(source: str, filename: str, *, timeout: float, live_key: str | None = None,
-               log_name: str | None = None) -> Run:
-    """Run `source` in a subprocess: against a fresh emulator, or live when `live_key`."""
+               log_name: str | None = None, source_dir: str | None = None) -> Run:
+    """Run `source` in a subprocess: against a fresh emulator, or live when `live_key`.
+    `source_dir` (the snippet's own folder) goes on the module path, so a snippet still
+    imports its sibling modules although it runs from a temporary folder."""
     from migrator.verify.emulator import Emulator
 
     run = Run()
@@ -164,10 +175,10 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
             fh.write(source)
         if live_key is None:
             emulator = Emulator(log_path=_log_path(log_name)).start()
-            env = _env(workdir, base_url=emulator.url, key=FAKE_KEY)
+            env = _env(workdir, base_url=emulator.url, key=FAKE_KEY, source_dir=source_dir)
             server = fork_server()
         else:
-            env = _env(workdir, base_url=None, key=live_key)
+            env = _env(workdir, base_url=None, key=live_key, source_dir=source_dir)
             server = None
         if server is not None:
             _execute_forked(run, server, script, workdir, env, timeout, root)
@@ -345,7 +356,8 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
         thread.start()
         threads.append(thread)
     try:
-        pid = server.spawn({"script": script, "cwd": cwd, "env": env, **fifos})
+        extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != SITE_DIR]
+        pid = server.spawn({"script": script, "cwd": cwd, "env": env, "path": extra, **fifos})
     except OSError as exc:
         run.error = f"cannot start the snippet: {exc}"
         for path in fifos.values():
@@ -464,12 +476,14 @@ def compare(original: Run, migrated: Run) -> dict[str, Any] | None:
 
 
 def run_differential(name: str, original_source: str, migrated_source: str, *, timeout: float,
-                 filename: str = "snippet.py", original_name: str = "HEAD") -> Result:
+                     filename: str = "snippet.py", original_name: str = "HEAD",
+                     source_dir: str | None = None) -> Result:
     """Run an original and its migration against fresh emulators and compare them."""
     redact = Redactor(None)
     before = run_source(original_source, filename, timeout=timeout,
-                        log_name=f"{name}.original")
-    after = run_source(migrated_source, filename, timeout=timeout, log_name=f"{name}.migrated")
+                        log_name=f"{name}.original", source_dir=source_dir)
+    after = run_source(migrated_source, filename, timeout=timeout, log_name=f"{name}.migrated",
+                       source_dir=source_dir)
     result = judge(name, after, redact, timeout)
     result.original = original_name
     result.seconds = before.seconds + after.seconds
@@ -551,6 +565,7 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
 
     def one(i: int) -> Result:
         snippet = snippets[i]
+        source_dir = os.path.dirname(os.path.abspath(snippet.path))
         if snippet.error or snippet.source is None:
             return Result(snippet.name, "error", detail=snippet.error or "no code")
         if differential:
@@ -559,10 +574,11 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
                 return Result(snippet.name, "error", detail=error or "no original",
                               original=label)
             return run_differential(snippet.name, source, snippet.source,
-                                             timeout=timeout, filename=Path(snippet.path).name,
-                                             original_name=label)
+                                    timeout=timeout, filename=Path(snippet.path).name,
+                                    original_name=label, source_dir=source_dir)
         run = run_source(snippet.source, Path(snippet.path).name, timeout=timeout,
-                         live_key=key if live else None, log_name=snippet.name)
+                         live_key=key if live else None, log_name=snippet.name,
+                         source_dir=source_dir)
         return judge(snippet.name, run, redact, timeout)
 
     results: list[Result | None] = [None] * len(snippets)

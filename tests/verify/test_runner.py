@@ -310,3 +310,16 @@ def test_differential_against_a_directory(tmp_path: Path, capsys: Any) -> None:
     assert rows["config.py"]["status"] == "differs"
     assert rows["only_new.py"]["status"] == "error"
     assert "no original" in rows["only_new.py"]["detail"]
+
+
+def test_snippet_imports_its_sibling_modules(tmp_path: Path, capsys: Any,
+                                             start_mode: str) -> None:
+    _write(tmp_path, "prompts.py", "GREETING = 'hello from a sibling'\n")
+    snippet = _write(tmp_path, "main.py", f"""
+        import os
+        from prompts import GREETING
+        print(GREETING, os.getcwd() != {str(tmp_path)!r})
+    """)
+    code, doc = _json_run(capsys, [str(snippet)])
+    assert code == 0, doc
+    assert doc["results"][0]["stdout"] == "hello from a sibling True\n"

@@ -182,7 +182,26 @@ def _install_legacy_hook() -> None:
     sys.meta_path.insert(0, _Finder())
 
 
+def _chain_next_sitecustomize() -> None:
+    """This file shadows any other sitecustomize (Debian's, a venv's); run that one too."""
+    import importlib.machinery
+    import importlib.util
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    rest = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is None or spec.loader is None or spec.origin == __file__:
+        return
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # as site.py does: report and carry on
+        print(f"Error in sitecustomize; set PYTHONVERBOSE for traceback:\n"
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 if _BLOCK:
     _block_network()
 if _EMULATOR:
     _install_legacy_hook()
+_chain_next_sitecustomize()
