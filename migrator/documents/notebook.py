@@ -113,6 +113,14 @@ def _is_magic(line: str) -> bool:
     return bool(_HELP_LINE.match(line) or _ASSIGN_MAGIC.match(line))
 
 
+def _compiles(source: str) -> bool:
+    try:
+        compile(source, "<cell>", "exec", _COMPILE_FLAGS, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _toggle_strings(line: str, state: str | None) -> str | None:
     """Track whether a line ends inside a triple-quoted string (so `!x` in a prompt stays)."""
     pos = 0
@@ -148,6 +156,11 @@ def _placeholder(nonce: str, index: int) -> str:
 
 def _mask(source: str, nonce: str, first_line_magic: bool) -> _Masked:
     lines = source.splitlines(keepends=True)
+    if not first_line_magic and _compiles(source):
+        # Plain Python: a line starting with `%` or `!` here is a continuation (`"%s"\n % x`),
+        # not IPython syntax, and must not be masked.
+        text = source if source.endswith("\n") or not source else source + "\n"
+        return _Masked(text, [], [], list(range(len(lines))), text != source)
     out: list[str] = []
     magics: list[str] = []
     magic_lines: list[int] = []

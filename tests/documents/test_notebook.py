@@ -159,11 +159,12 @@ def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path)
     shell = "!pip install -U \\\n    google-generativeai pillow\nfiles = !ls\ngenai.configure?\n"
     html = "%%html\n<p>google.generativeai</p>\n"
     bash = "%%bash\npip install google-generativeai==0.8.3\n"
-    prompt = 'PROMPT = """\n!important: keep\n%d items\n"""\n'
+    prompt = 'PROMPT = """\n!important: keep\n%d items\n"""\n%time x = 1\n'
+    continued = 'msg = (\n    "%s items"\n    % 3\n)\n'
     nb = notebook(code(lines(capture)), code(lines(shell)), code(lines(html)),
-                  code(lines(bash)), code(lines(prompt)))
+                  code(lines(bash)), code(lines(prompt)), code(lines(continued)))
     path = write(tmp_path, nb)
-    run(path)
+    result = run(path)
     got = sources(path)
     assert got[0] == '%%capture\nfrom google import genai\nclient = genai.Client(api_key="K")\n'
     assert got[1] == (f'!pip install -U \\\n    "{FLOOR}" pillow\nfiles = !ls\n'
@@ -171,6 +172,7 @@ def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path)
     assert got[2] == html
     assert got[3] == f'%%bash\npip install "{FLOOR}"\n'
     assert got[4] == prompt
+    assert got[5] == continued and not [f for f in result.findings if f.code == "GM906"]
 
 
 def test_install_line_keeps_the_legacy_package_while_legacy_code_remains(
