@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -252,6 +251,8 @@ def _write(path: str, original: bytes, updated: bytes, loaded: _Loaded, result: 
             _fail(result, "GM905", "file changed on disk during the run; it was not overwritten",
                   "changed on disk during the run")
             return
+        import tempfile  # only a rewrite needs it; --check starts faster without
+
         fd, tmp = tempfile.mkstemp(
             prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=os.path.dirname(target)
         )

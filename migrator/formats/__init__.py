@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections import Counter
@@ -107,6 +106,8 @@ def unified_diff(result: FileResult) -> str:
             return cells
     old = result.original.decode("utf-8", "replace").splitlines(keepends=True)
     new = result.updated.decode("utf-8", "replace").splitlines(keepends=True)
+    import difflib
+
     lines = difflib.unified_diff(old, new, fromfile=f"a/{name}", tofile=f"b/{name}")
     text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
