@@ -344,6 +344,7 @@ def _run_pool(
     progress: Progress | None,
 ) -> None:
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     size = max(1, min(MAX_CHUNK, len(work) // (jobs * 4)))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
@@ -365,6 +366,16 @@ def _run_pool(
                     raise KeyboardInterrupt
                 if progress:
                     progress(len(chunk_results))
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed, a crash in native code). Whatever it wrote is
+        # complete; the files without a result are read again from disk and done here.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for index, loaded in work:
+            if results[index] is None:
+                results[index] = process_file(loaded.path, ctx)
+                if progress:
+                    progress(1)
+        return
     except BaseException:
         # Workers finish the file they are on (a write is atomic anyway) and stop; nothing
         # queued starts.

@@ -214,3 +214,25 @@ def test_failed_write_leaves_no_temporary_file(
     assert result.skipped == "write failed" and "No space left" in result.findings[-1].message
     assert path.read_text() == LEGACY
     assert [p.name for p in tmp_path.iterdir()] == ["a.py"]
+
+
+def test_a_worker_that_dies_does_not_lose_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(6):
+        (tmp_path / f"m{number}.py").write_text(LEGACY)
+    real = engine.handler_of("x.py")
+    assert real is not None
+    parent = os.getpid()
+
+    def die_in_a_worker(name: str, data: bytes, ctx: engine.Context) -> HandlerOutput:
+        if os.getpid() != parent and name.endswith("m3.py"):
+            os._exit(9)  # what the OOM killer or a crash in native code looks like
+        return real.run(name, data, ctx)
+
+    stand_in = Handler("python", real.triggers, die_in_a_worker)
+    monkeypatch.setattr(engine, "handler_of", lambda p: stand_in)
+    monkeypatch.setattr(engine, "POOL_MIN_FILES", 2)
+    code, out, err = invoke(str(tmp_path), "--jobs", "2")
+    assert code == 1 and "Traceback" not in err
+    assert all((tmp_path / f"m{n}.py").read_text() == MIGRATED for n in range(6))
