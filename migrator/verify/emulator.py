@@ -45,17 +45,17 @@ def _not_found(what: str) -> RequestError:
     return RequestError(404, "NOT_FOUND", f"{what} was not found.")
 
 
-def substitute(model: str) -> str:
-    """The model id after the substitution a migration makes (models.toml)."""
+def substitute(model: str, overrides: dict[str, Any] | None = None) -> str:
+    """The model id after the substitution a migration makes (models.toml + overrides)."""
     from migrator.knowledge import model_table
 
-    return model_table().interactions_name(model)[0]
+    return model_table(overrides).interactions_name(model)[0]
 
 
-def refused_by_interactions(model: str) -> bool:
+def refused_by_interactions(model: str, overrides: dict[str, Any] | None = None) -> bool:
     from migrator.knowledge import model_table
 
-    info = model_table().lookup(model)
+    info = model_table(overrides).lookup(model)
     return info is not None and not info.interactions
 
 
@@ -76,8 +76,11 @@ class Emulator:
     """The state and the HTTP server. Use as a context manager or call start()/stop()."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, log_path: str | None = None,
-                 require_key: bool = True) -> None:
+                 require_key: bool = True, model_overrides: dict[str, Any] | None = None
+                 ) -> None:
         self.host, self.port = host, port
+        # the project's [tool.gemini-migrate.models], so substitutions match its migration
+        self.model_overrides = model_overrides or None
         self.log_path = log_path
         self.require_key = require_key
         self.lock = threading.RLock()
@@ -467,7 +470,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, {"models": models})
         m = re.fullmatch(rf"/{_VERSION}/models/([^/:]+)", path)
         if m and method == "GET":
-            entry.update({"kind": "models.get", "model": substitute(m.group(2))})
+            entry.update({"kind": "models.get",
+                          "model": substitute(m.group(2), self.emulator.model_overrides)})
             if not _known_model(m.group(2)):
                 raise _not_found(f"models/{m.group(2)} is not found for API version "
                                  f"{m.group(1)}, or is not supported for this method")
@@ -518,10 +522,11 @@ class _Handler(BaseHTTPRequestHandler):
             raise invalid("Invalid value at 'model' (TYPE_STRING)")
         model_id = str(model or agent).removeprefix("models/")
         entry["model_requested"] = model_id
-        entry["model"] = substitute(model_id)
-        if model and refused_by_interactions(model_id):
+        overrides = emu.model_overrides
+        entry["model"] = substitute(model_id, overrides)
+        if model and refused_by_interactions(model_id, overrides):
             raise invalid(f"Model '{model_id}' is not supported by the Interactions API. "
-                          f"Use a current model such as {substitute(model_id)}.")
+                          f"Use a current model such as {substitute(model_id, overrides)}.")
         prev = body.get("previous_interaction_id")
         with emu.lock:
             if prev is not None:
@@ -600,7 +605,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _model_method(self, model: str, method: str, entry: dict[str, Any]) -> None:
         body = self._body()
         entry.update({"api": "generate_content", "model_requested": model,
-                      "model": substitute(model)})
+                      "model": substitute(model, self.emulator.model_overrides)})
         if method in ("generateContent", "streamGenerateContent"):
             stream = method == "streamGenerateContent"
             entry.update({"kind": "generate", "stream": stream})

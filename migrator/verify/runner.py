@@ -156,7 +156,8 @@ def _env(workdir: str, *, base_url: str | None, key: str,
 
 
 def run_source(source: str, filename: str, *, timeout: float, live_key: str | None = None,
-               log_name: str | None = None, source_dir: str | None = None) -> Run:
+               log_name: str | None = None, source_dir: str | None = None,
+               model_overrides: dict[str, Any] | None = None) -> Run:
     """Run `source` in a subprocess: against a fresh emulator, or live when `live_key`.
     `source_dir` (the snippet's own folder) goes on the module path, so a snippet still
     imports its sibling modules although it runs from a temporary folder."""
@@ -174,7 +175,8 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
         with open(script, "w", encoding="utf-8") as fh:
             fh.write(source)
         if live_key is None:
-            emulator = Emulator(log_path=_log_path(log_name)).start()
+            emulator = Emulator(log_path=_log_path(log_name),
+                                model_overrides=model_overrides).start()
             env = _env(workdir, base_url=emulator.url, key=FAKE_KEY, source_dir=source_dir)
             server = fork_server()
         else:
@@ -477,13 +479,15 @@ def compare(original: Run, migrated: Run) -> dict[str, Any] | None:
 
 def run_differential(name: str, original_source: str, migrated_source: str, *, timeout: float,
                      filename: str = "snippet.py", original_name: str = "HEAD",
-                     source_dir: str | None = None) -> Result:
+                     source_dir: str | None = None,
+                     model_overrides: dict[str, Any] | None = None) -> Result:
     """Run an original and its migration against fresh emulators and compare them."""
     redact = Redactor(None)
     before = run_source(original_source, filename, timeout=timeout,
-                        log_name=f"{name}.original", source_dir=source_dir)
+                        log_name=f"{name}.original", source_dir=source_dir,
+                        model_overrides=model_overrides)
     after = run_source(migrated_source, filename, timeout=timeout, log_name=f"{name}.migrated",
-                       source_dir=source_dir)
+                       source_dir=source_dir, model_overrides=model_overrides)
     result = judge(name, after, redact, timeout)
     result.original = original_name
     result.seconds = before.seconds + after.seconds
@@ -575,10 +579,11 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
                               original=label)
             return run_differential(snippet.name, source, snippet.source,
                                     timeout=timeout, filename=Path(snippet.path).name,
-                                    original_name=label, source_dir=source_dir)
+                                    original_name=label, source_dir=source_dir,
+                                    model_overrides=_model_overrides(snippet.path))
         run = run_source(snippet.source, Path(snippet.path).name, timeout=timeout,
                          live_key=key if live else None, log_name=snippet.name,
-                         source_dir=source_dir)
+                         source_dir=source_dir, model_overrides=_model_overrides(snippet.path))
         return judge(snippet.name, run, redact, timeout)
 
     results: list[Result | None] = [None] * len(snippets)
@@ -610,6 +615,17 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
     mode = "live" if live else "differential" if differential else "emulator"
     _emit(final, mode, output_format, quiet, redact)
     return EXIT_OK if all(r.ok for r in final) else EXIT_FAILED
+
+
+def _model_overrides(path: str) -> dict[str, Any] | None:
+    """[tool.gemini-migrate.models] of the project the snippet belongs to: the migration
+    substituted model ids with that table, so the emulator compares with it too."""
+    from migrator.config import ConfigError, find_pyproject, load_settings
+
+    try:
+        return load_settings(find_pyproject(Path(path))).model_overrides() or None
+    except ConfigError:
+        return None
 
 
 def _usage(message: str) -> int:

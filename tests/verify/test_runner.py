@@ -323,3 +323,27 @@ def test_snippet_imports_its_sibling_modules(tmp_path: Path, capsys: Any,
     code, doc = _json_run(capsys, [str(snippet)])
     assert code == 0, doc
     assert doc["results"][0]["stdout"] == "hello from a sibling True\n"
+
+
+def test_project_model_overrides_apply_to_substitution(tmp_path: Path, capsys: Any) -> None:
+    """A project that maps gemini-2.5-flash to gemini-3-flash-preview in its own model table
+    gets that substitution in the comparison, as its migration did."""
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "a.py").write_text(
+        "import google.generativeai as genai\n"
+        "print(genai.GenerativeModel('gemini-2.5-flash').generate_content('hi').text)\n")
+    (tmp_path / "new" / "a.py").write_text(
+        "from google import genai\n"
+        "client = genai.Client()\n"
+        "print(client.interactions.create(model='gemini-3-flash-preview',"
+        " input='hi').output_text)\n")
+    options = {"differential": True, "against": str(tmp_path / "old" / "a.py")}
+    code, doc = _json_run(capsys, [str(tmp_path / "new" / "a.py")], **options)
+    assert code == 1
+    assert doc["results"][0].get("difference", {}).get("field") == "model", doc["results"][0]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.gemini-migrate.models]\n"gemini-2.5-flash" = { status = "deprecated", '
+        'successor = "gemini-3-flash-preview", interactions = false }\n')
+    code, doc = _json_run(capsys, [str(tmp_path / "new" / "a.py")], **options)
+    assert code == 0, doc["results"][0]["detail"]
