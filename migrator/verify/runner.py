@@ -732,9 +732,9 @@ def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
     if output_format == "github":
         for r in results:
             if not r.ok:
-                file = r.snippet.rsplit(":", 1)[0] if r.snippet.rsplit(":", 1)[-1].isdigit() \
-                    else r.snippet
-                print(redact(f"::error file={file},title=gemini-migrate verify {r.status}::"
+                file, line = _location(r.snippet)
+                at = f"file={file}" + (f",line={line}" if line is not None else "")
+                print(redact(f"::error {at},title=gemini-migrate verify {r.status}::"
                              f"{r.detail}"))
     if not quiet:
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
@@ -742,8 +742,23 @@ def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
               file=sys.stderr)
 
 
+def _location(snippet: str) -> tuple[str, int | None]:
+    """"README.md:12" -> ("README.md", 12); a script or notebook has no line."""
+    path, _, line = snippet.rpartition(":")
+    if path and line.isdigit():
+        return path, int(line)
+    return snippet, None
+
+
 def _sarif(results: list[Result]) -> dict[str, Any]:
     from migrator import __version__
+
+    def location(snippet: str) -> dict[str, Any]:
+        path, line = _location(snippet)
+        physical: dict[str, Any] = {"artifactLocation": {"uri": Path(path).as_posix()}}
+        if line is not None:
+            physical["region"] = {"startLine": line}
+        return {"physicalLocation": physical}
 
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
@@ -754,8 +769,7 @@ def _sarif(results: list[Result]) -> dict[str, Any]:
             "results": [{
                 "ruleId": "verify", "level": "error",
                 "message": {"text": f"{r.status}: {r.detail}"},
-                "locations": [{"physicalLocation": {"artifactLocation": {
-                    "uri": Path(r.snippet.split(":")[0]).as_posix()}}}],
+                "locations": [location(r.snippet)],
             } for r in results if not r.ok],
         }],
     }

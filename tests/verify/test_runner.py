@@ -347,3 +347,25 @@ def test_project_model_overrides_apply_to_substitution(tmp_path: Path, capsys: A
         'successor = "gemini-3-flash-preview", interactions = false }\n')
     code, doc = _json_run(capsys, [str(tmp_path / "new" / "a.py")], **options)
     assert code == 0, doc["results"][0]["detail"]
+
+
+def test_text_github_and_sarif_output(tmp_path: Path, capsys: Any) -> None:
+    bad = _write(tmp_path, "bad.py", "raise ValueError('nope')\n")
+    good = _write(tmp_path, "good.py", "print('fine')\n")
+    options = {"live": False, "differential": False, "against": None, "timeout": 20.0,
+               "quiet": False}
+    assert run_verify([str(good), str(bad)], output_format="text", **options) == 1
+    captured = capsys.readouterr()
+    header, *rows = captured.out.splitlines()
+    assert header.split()[:2] == ["STATUS", "SNIPPET"]
+    assert rows[0].startswith("passed") and rows[1].startswith("failed")
+    assert "ValueError: nope" in rows[1]
+    assert "2 snippets (emulator): 1 failed, 1 passed" in captured.err
+    assert run_verify([str(bad)], output_format="github", **options) == 1
+    assert f"::error file={bad},title=gemini-migrate verify failed::exit 1: ValueError: nope" \
+        in capsys.readouterr().out
+    assert run_verify([str(bad)], output_format="sarif", **options) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    (result,) = sarif["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        bad.as_posix()
