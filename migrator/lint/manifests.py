@@ -138,17 +138,20 @@ def project_root(path: str) -> str:
         folder = parent
 
 
-def scan_repository(root: str) -> RepoUsage:
+def scan_repository(root: str, exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> RepoUsage:
     """Which code files under `root` still mention the legacy SDK or Vertex generative models.
 
     A byte search, not an import analysis: a mention in a string or comment counts too, which
-    errs on the side of keeping the legacy pin.
+    errs on the side of keeping the legacy pin. Hidden folders (.git, .tox, caches, scratch
+    trees) and the run's excludes (virtualenvs, site-packages, node_modules) are not code of
+    the project.
     """
     from fnmatch import fnmatch
 
     usage = RepoUsage()
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not any(fnmatch(d, p) for p in DEFAULT_EXCLUDE)]
+        dirs[:] = [d for d in dirs
+                   if not d.startswith(".") and not any(fnmatch(d, p) for p in exclude)]
         for name in files:
             if not name.endswith((".py", ".pyw", ".ipynb")):
                 continue
@@ -203,7 +206,9 @@ class Manifest:
 
     def usage(self) -> RepoUsage:
         if self._usage is None:
-            self._usage = scan_repository(project_root(self.path))
+            settings = self.ctx.settings
+            self._usage = scan_repository(project_root(self.path),
+                                          settings.exclude + settings.extend_exclude)
         return self._usage
 
     def position(self, offset: int) -> tuple[int, int]:
