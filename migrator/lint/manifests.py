@@ -443,16 +443,28 @@ class Manifest:
             return Edit(start, start + len(version_match.group(2)), new_spec)
 
         def replace(_: str) -> Edit:
-            indent = match.group(1)
-            ending = line[len(line.rstrip("\r\n")):]
-            floor = self.python_floor
-            return Edit(base, line_end, f'{indent}{PYTHON_GENAI} = ">={floor}"{ending}')
+            """The key becomes google-genai and its version the floor; an inline table keeps
+            its other keys (`optional`, `markers`, ...) but loses `extras`, which belonged to
+            the legacy package."""
+            floor = f">={self.python_floor}"
+            if not value.startswith("{"):
+                indent = match.group(1)
+                ending = line[len(line.rstrip("\r\n")):]
+                return Edit(base, line_end, f'{indent}{PYTHON_GENAI} = "{floor}"{ending}')
+            table = value
+            if version_match is not None:
+                table = (table[:version_match.start(2)] + floor + table[version_match.end(2):])
+            else:
+                table = "{ version = " + f'"{floor}", ' + table[1:].lstrip()
+            table = re.sub(r",?\s*\bextras\s*=\s*\[[^\]]*\]", "", table)
+            start = base + match.start(2)
+            return Edit(start, base + match.end(5), f"{PYTHON_GENAI} = {table}")
 
         def remove() -> Edit:
             return Edit(base, line_end, "")
 
         self.python_requirement(
-            offset, req, replace=replace if not value.startswith("{") else None,
+            offset, req, replace=replace,
             remove=remove, has_genai=PYTHON_GENAI in present, spec_kind=spec_kind,
             spec_edit=spec_edit if version_match is not None else None,
         )
