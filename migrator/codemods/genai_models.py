@@ -14,7 +14,7 @@ finding and a `# TODO(gemini-migrate): GMxxx reason` comment above its statement
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -23,10 +23,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     BaseAssignment,
+    CodeRange,
     MetadataWrapper,
-    ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     Scope,
     ScopeProvider,
 )
@@ -113,17 +112,31 @@ def genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module,
     if not any(ctx.enabled(code, path) for code in (GENERATE, CHATS)):
         return module, []
     code = module.code
-    if "generate_content" not in code and "chats" not in code:
+    # Without these words no google.genai client can be built or named in this file.
+    if ("generate_content" not in code and "chats" not in code) or "genai" not in code \
+            or "Client" not in code:
         return module, []
     return _Pass(module, path, ctx).run()
 
 
 class _Collect(cst.CSTVisitor):
     def __init__(self) -> None:
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.stack: list[cst.CSTNode] = []
         self.calls: list[cst.Call] = []
         self.exprs: list[cst.BaseExpression] = []
         self.names: set[str] = set()
         self.name_nodes: list[cst.Name] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.stack:
+            self.parents[node] = self.stack[-1]
+        self.stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        super().on_leave(original_node)
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
@@ -144,13 +157,15 @@ class _Pass:
         self.module = module
         self.path = path
         self.ctx = ctx
+        # Metadata is the expensive part on big files: only scopes come from LibCST; parents
+        # are recorded by the collecting traversal, qualified names are asked for per node,
+        # and positions are computed only when there is something to report.
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.scopes = wrapper.resolve(ScopeProvider)
-        self.parents = wrapper.resolve(ParentNodeProvider)
-        self.qnames = wrapper.resolve(QualifiedNameProvider)
-        self.positions = wrapper.resolve(PositionProvider)
+        self.scopes = cast(Mapping[cst.CSTNode, Scope | None], wrapper.resolve(ScopeProvider))
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         collect = _Collect()
         module.visit(collect)
+        self.parents = collect.parents
         self.collect = collect
         self.attr_clients = self._attribute_clients()
         self.units: list[Unit] = []
@@ -165,13 +180,10 @@ class _Pass:
     # --- names and types ---------------------------------------------------------------------
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        try:
-            value: Any = self.qnames[node]
-        except KeyError:
+        scope = self.scopes.get(node)
+        if scope is None:
             return set()
-        if callable(value):  # newer LibCST resolves qualified names lazily
-            value = value()
-        return {q.name for q in value}
+        return {q.name for q in scope.get_qualified_names_for(node)}
 
     def is_types(self, node: cst.BaseExpression, name: str) -> bool:
         return any(q in (f"google.genai.types.{name}",) for q in self.qualified(node))
@@ -326,8 +338,11 @@ class _Pass:
     # --- helpers -----------------------------------------------------------------------------
 
     def pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        if self._positions is None:
+            self._positions = cast(Mapping[cst.CSTNode, CodeRange], MetadataWrapper(
+                self.module, unsafe_skip_copy=True).resolve(PositionProvider))
         try:
-            start = self.positions[node].start
+            start = self._positions[node].start
         except KeyError:
             return (1, 1)
         return (start.line, start.column + 1)
