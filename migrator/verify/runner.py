@@ -217,6 +217,7 @@ def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: 
     except OSError as exc:
         run.error = f"cannot start Python: {exc}"
         return
+    _RUNNING.add(proc.pid)
     out: list[bytes] = []
     err: list[bytes] = []
     out_flags = {"truncated": False}
@@ -231,6 +232,7 @@ def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: 
         run.timed_out = True
         _kill(proc)
         proc.wait()
+    _RUNNING.discard(proc.pid)
     for thread in threads:
         thread.join(timeout=5)
     run.seconds = time.monotonic() - start
@@ -365,6 +367,7 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
         for path in fifos.values():
             _release_fifo(path)
         return
+    _RUNNING.add(pid)
     code = server.wait(pid, timeout)
     if code is None and not server.dead:
         run.timed_out = True
@@ -372,6 +375,7 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
             with contextlib.suppress(OSError):
                 kill()
         code = server.wait(pid, 10)
+    _RUNNING.discard(pid)
     run.exit_code = None if run.timed_out else code
     if code is None and not run.timed_out:
         run.error = "the fork server died while the snippet ran"
@@ -384,6 +388,17 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
     run.stdout = b"".join(sinks["stdout"]).decode("utf-8", "replace")
     run.stderr = b"".join(sinks["stderr"]).decode("utf-8", "replace")
     run.stdout_truncated = flags["stdout"]["truncated"]
+
+
+# Process groups of the snippets running now (each snippet leads its own session).
+_RUNNING: set[int] = set()
+
+
+def kill_running() -> None:
+    """Stop every snippet still running (Ctrl-C)."""
+    for pid in list(_RUNNING):
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -605,12 +620,15 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
                       f"({result.seconds:.1f}s)", file=sys.stderr, flush=True)
 
     jobs = max(1, min(4, os.cpu_count() or 1, len(snippets)))
+    pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(task, range(len(snippets))))
+        list(pool.map(task, range(len(snippets))))
     except KeyboardInterrupt:
-        print("gemini-migrate: interrupted", file=sys.stderr)
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_running()
+        print("gemini-migrate: interrupted; running snippets were stopped", file=sys.stderr)
         return 130
+    pool.shutdown()
     final = [r for r in results if r is not None]
     mode = "live" if live else "differential" if differential else "emulator"
     _emit(final, mode, output_format, quiet, redact)

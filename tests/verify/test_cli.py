@@ -92,3 +92,36 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert "GEMINI_API_KEY" in live.stderr
     needs_verify = _cli("--live", str(snippet))
     assert needs_verify.returncode == 2
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals and process groups")
+def test_ctrl_c_stops_running_snippets(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    pid_file = tmp_path / "grandchild.pid"
+    snippet = tmp_path / "hang.py"
+    snippet.write_text(
+        "import subprocess, time\n"
+        f"p = subprocess.Popen(['sleep', '300'])\nopen({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        "time.sleep(300)\n")
+    script = Path(sys.executable).with_name("gemini-migrate")
+    command = [str(script)] if script.exists() else [
+        sys.executable, "-c", "from migrator.cli import main; main()"]
+    proc = subprocess.Popen([*command, "--verify", str(snippet)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted" in err
+    grandchild = int(pid_file.read_text())
+    time.sleep(0.2)
+    try:
+        state = Path(f"/proc/{grandchild}/status").read_text()
+    except OSError:
+        state = "State: gone"
+    assert "State:\tS" not in state and "State:\tR" not in state
