@@ -304,6 +304,49 @@ class Plan:
                 return False
         return True
 
+    def collect_leftovers(self) -> None:
+        """Legacy references outside anything this pass plans (list_models, upload_file,
+        protos, ...): each is left as it is, with a GM014 finding and TODO."""
+        explained: set[int] = set()
+        roots: list[cst.CSTNode] = [c.call for c in self.constructions.values()]
+        roots += [call for call, _, _ in self.configures]
+        roots += [site.call for site in self.sites]
+        roots += list(self.config_defs)
+        for construction in self.constructions.values():
+            parent = self.parent(construction.call)
+            if isinstance(parent, cst.AnnAssign) and parent.annotation is not None:
+                roots.append(parent.annotation)
+        for root in roots:
+            explained.update(id(n) for n in _walk(root))
+        for node in _walk(self.module):
+            if id(node) in explained or not isinstance(node, (cst.Name, cst.Attribute)):
+                continue
+            if "" in _dotted(node).split(".") or isinstance(node, cst.Name) and isinstance(
+                self.parent(node), cst.Attribute
+            ) and self.parent(node).attr is node:  # type: ignore[union-attr]
+                continue  # a chain through a call result, or an attribute's own name
+            names = self.qualified(node)
+            legacy = sorted(q for q in names if q.startswith(LEGACY + "."))
+            if not legacy:
+                continue
+            parent = self.parent(node)
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                continue  # the longest dotted form speaks for it
+            if self.in_import(node):
+                continue
+            what = legacy[0].removeprefix(LEGACY + ".")
+            self.loose_pins.append(Pin("GM014", f"{what} is not migrated yet", node))
+
+    def in_import(self, node: cst.CSTNode) -> bool:
+        current = self.parent(node)
+        while current is not None:
+            if isinstance(current, (cst.Import, cst.ImportFrom)):
+                return True
+            if isinstance(current, cst.BaseStatement):
+                return False
+            current = self.parent(current)
+        return False
+
     def collect_importers(self) -> None:
         """Module-level models and chats another file imports cannot change shape."""
         from migrator.codemods.crossmodule import imported_elsewhere
@@ -1067,9 +1110,31 @@ class Plan:
                                              "was", chat.call)
                             changed = True
 
+    def disable(self) -> None:
+        """A disabled rule keeps its code on the legacy SDK, silently (a pin with no code), and
+        pinning spreads as usual so the file stays consistent."""
+        enabled = self.ctx.enabled
+        for site in self.sites:
+            is_chat = site.holder is not None and site.holder.kind == "chat"
+            code = "GM005" if is_chat else ("GM007" if site.is_async else "GM004")
+            if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
+                    or (site.accessor_edits and not enabled("GM008", self.path))):
+                self.pin(site, "", "disabled", site.call)
+        for holder in self.holders.values():
+            if not enabled("GM003" if holder.kind == "model" else "GM005", self.path):
+                self.pin(holder, "", "disabled", holder.constructions[0].call
+                         if holder.constructions else self.module)
+        self.configures = [
+            (call, statement, pin if pin is not None or enabled("GM002", self.path)
+             else Pin("", "disabled", call))
+            for call, statement, pin in self.configures
+        ]
+
     def build(self) -> None:
         self.collect()
         self.plan_sites()
+        self.collect_leftovers()
+        self.disable()
         pinned = next((p for _, _, p in self.configures if p is not None), None)
         if pinned is not None:
             # Without a faithful client no call can move: the configuration would be lost.
@@ -1297,6 +1362,8 @@ class Apply(cst.CSTTransformer):
 
     def todo(self, pin: Pin) -> None:
         plan = self.plan
+        if not pin.code or not plan.ctx.enabled(pin.code, plan.path):
+            return  # a disabled rule leaves code alone without a comment
         statement = plan.statement_of(pin.node)
         if statement is None:
             return
@@ -1308,7 +1375,6 @@ class Apply(cst.CSTTransformer):
 
     def prepare(self) -> None:
         plan = self.plan
-        enabled = plan.ctx.enabled
         for pin in plan.loose_pins:
             self.todo(pin)
         for holder in plan.holders.values():
@@ -1317,8 +1383,7 @@ class Apply(cst.CSTTransformer):
                 for construction in holder.constructions:
                     if construction.call is not holder.pin.node:
                         self.todo(Pin(holder.pin.code, holder.pin.reason, construction.call))
-        migrating_sites = [s for s in plan.sites if s.pin is None and enabled(
-            "GM005" if s.holder is not None and s.holder.kind == "chat" else "GM004")]
+        migrating_sites = [s for s in plan.sites if s.pin is None]
         for site in plan.sites:
             if site.pin is not None and site.holder is None:
                 self.todo(site.pin)
@@ -1335,7 +1400,7 @@ class Apply(cst.CSTTransformer):
         for call, statement, configure_pin in plan.configures:
             if configure_pin is not None:
                 self.todo(configure_pin)
-            elif enabled("GM002") and (migrating_sites or not self.keep_configure):
+            elif migrating_sites or not self.keep_configure:
                 # While the legacy SDK stays, a client is only worth adding when used.
                 self.convert_configure(call, statement)
 
@@ -1755,7 +1820,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     # Without configure() the legacy SDK read GOOGLE_API_KEY at the first call, so the client is
     # created just before the first statement that needs it (after any load_dotenv()).
     migrated = [s for s in plan.sites if s.pin is None]
-    configured = any(p is None for _, _, p in plan.configures) and ctx.enabled("GM002")
+    configured = any(p is None for _, _, p in plan.configures)
     client_before: cst.CSTNode | None = None
     if migrated and existing_client is None and not configured:
         targets = {id(s.call) for s in migrated} | {
@@ -1768,6 +1833,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     if legacy_left:
         result, findings, legacy_left, sdk, add_import, apply = _apply(
             plan, source, choose, client, keep_configure=True, client_before=client_before)
+    if legacy_left and (apply.fixed or existing_sdk is not None):
+        findings.append(finding(path, plan.pos(imports[0]), "GM017",
+                                "the legacy import stays: some uses were left for a human"))
     if not apply.fixed:
         # Nothing migrated: the file only gains the TODO comments of what was left.
         return result, findings
@@ -1776,9 +1844,6 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
                                 "the google.generativeai import becomes `from google import "
                                 "genai`", fix=FIX_SAFE, fixed=True))
-    elif legacy_left:
-        findings.append(finding(path, plan.pos(imports[0]), "GM017",
-                                "the legacy import stays: some uses were left for a human"))
     return result, findings
 
 
@@ -1791,52 +1856,8 @@ def _apply(
     apply = Apply(plan, sdk, client, keep_configure, client_before)
     result = source.visit(apply)
     left = _remaining_legacy(result)
-    extra: list[Finding] = []
-    if left:
-        todo = _TodoForNodes(plan.path, {id(node): (qualified, where)
-                                         for node, qualified, where in left
-                                         if qualified != CONFIGURE})
-        result = result.visit(todo)
-        extra = todo.findings
-    findings = [*plan.findings, *apply.fixed, *extra]
+    findings = [*plan.findings, *apply.fixed]
     return result, findings, bool(left), sdk, add_import, apply
-
-
-class _TodoForNodes(cst.CSTTransformer):
-    """A TODO above each statement holding a legacy use that no pin explained already."""
-
-    def __init__(self, path: str, uses: dict[int, tuple[str, tuple[int, int]]]) -> None:
-        super().__init__()
-        self.path = path
-        self.uses = uses
-        self.pending: list[list[tuple[str, tuple[int, int]]]] = [[]]
-        self.findings: list[Finding] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            self.pending.append([])
-        if id(node) in self.uses:
-            self.pending[-1].append(self.uses[id(node)])
-        return True
-
-    def on_leave(self, original, updated):  # type: ignore[no-untyped-def]
-        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            uses = self.pending.pop()
-            if uses and not _has_any_todo(updated):
-                names = sorted({q.removeprefix(LEGACY + ".") for q, _ in uses})
-                text = f"GM014 {', '.join(names)}: not migrated yet"
-                for qualified, where in uses:
-                    self.findings.append(finding(
-                        self.path, where, "GM014",
-                        f"{qualified.removeprefix(LEGACY + '.')} is not migrated yet"))
-                return updated.with_changes(leading_lines=_todo_lines(updated, [text]))
-            if uses and _todo_text(updated).endswith(": not migrated yet"):
-                # A TODO from an earlier run: report again, add nothing.
-                for qualified, where in uses:
-                    self.findings.append(finding(
-                        self.path, where, "GM014",
-                        f"{qualified.removeprefix(LEGACY + '.')} is not migrated yet"))
-        return updated
 
 
 def _todo_text(node: cst.CSTNode) -> str:
