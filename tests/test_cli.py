@@ -124,20 +124,40 @@ def test_json_output_fields(repo: Path) -> None:
         {Path(i["path"]).name for i in items} == {"legacy.py"}
 
 
-def test_select_and_ignore_take_codes_and_prefixes(repo: Path) -> None:
-    def codes(*args: str) -> set[str]:
-        out = invoke("--check", "--output-format", "json", *args, str(repo))[1]
-        return {item["code"] for item in json.loads(out)}
+STAND_IN_CODES = ("GM001", "GM002", "GM014", "GM301", "GM302", "GM401")
 
-    everything = codes()
-    assert codes("--select", "GM002") == {"GM002"}
-    assert codes("--select", "GM00") == {c for c in everything if c.startswith("GM00")}
-    assert codes("--ignore", "GM0") == {c for c in everything if not c.startswith("GM0")}
-    # Two rules that do not depend on each other: a stale suppression and a configure call.
-    with (repo / "legacy.py").open("a") as fh:
-        fh.write("x = 1  # noqa: GM301\n")
-    assert codes("--select", "GM904,GM002", "--ignore", "GM002") == {"GM904"}
-    assert codes("--select", "GM9", "--ignore", "GM90") == set()
+
+@pytest.fixture
+def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler that reports one finding of each of several codes, whatever the rules do."""
+    from migrator.engine import Handler, HandlerOutput
+    from migrator.findings import finding
+
+    def report_all(path: str, data: bytes, ctx: engine.Context) -> HandlerOutput:
+        return HandlerOutput(None, [finding(path, (1, n), code, "stand-in")
+                                    for n, code in enumerate(STAND_IN_CODES, start=1)])
+
+    handler = Handler("stand-in", (b"gemini",), report_all)
+    monkeypatch.setattr(engine, "handler_of",
+                        lambda path: handler if path.endswith(".py") else None)
+
+
+def json_codes(*args: str) -> set[str]:
+    code, out, _ = invoke("--check", "--output-format", "json", *args)
+    assert code in (0, 1)
+    return {item["code"] for item in json.loads(out)}
+
+
+def test_select_and_ignore_take_codes_and_prefixes(repo: Path, stand_in: None) -> None:
+    target = str(repo / "legacy.py")
+    assert json_codes(target) == set(STAND_IN_CODES)
+    assert json_codes("--select", "GM002", target) == {"GM002"}
+    assert json_codes("--select", "gm3", target) == {"GM301", "GM302"}
+    assert json_codes("--select", "GM0,GM401", target) == {"GM001", "GM002", "GM014", "GM401"}
+    assert json_codes("--ignore", "GM0", target) == {"GM301", "GM302", "GM401"}
+    assert json_codes("--select", "GM3", "--ignore", "GM302", target) == {"GM301"}
+    assert json_codes("--select", "ALL", "--ignore", "GM00,GM3", target) == {"GM014", "GM401"}
+    assert invoke("--check", "--select", "GM9", target)[0] == 0
 
 
 def test_jobs_gives_identical_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,11 +198,11 @@ def test_explain_a_rule_and_an_unknown_code() -> None:
 # --- configuration --------------------------------------------------------------------------
 
 
-def test_pyproject_settings_apply(repo: Path) -> None:
-    (repo / "pyproject.toml").write_text('[tool.gemini-migrate]\nignore = ["GM0"]\n')
-    out = invoke("--check", "--output-format", "json", str(repo))[1]
-    assert json.loads(out) == [] or all(not i["code"].startswith("GM0")
-                                        for i in json.loads(out))
+def test_pyproject_settings_apply(repo: Path, stand_in: None) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.gemini-migrate]\nignore = ["GM0"]\n[tool.gemini-migrate.per-file-ignores]\n'
+        '"legacy.py" = ["GM4"]\n')
+    assert json_codes(str(repo)) == {"GM301", "GM302"}
     (repo / "pyproject.toml").write_text('[tool.gemini-migrate]\nextend-exclude = ["legacy.py"]\n')
     assert invoke("--check", str(repo))[0] == 0
 
@@ -199,11 +219,16 @@ def test_bad_configuration_exits_2(repo: Path, content: str) -> None:
     assert (repo / "legacy.py").read_text() == LEGACY
 
 
-def test_explicit_config_path(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_explicit_config_path(repo: Path, tmp_path_factory: pytest.TempPathFactory,
+                              stand_in: None) -> None:
     other = tmp_path_factory.mktemp("cfg") / "pyproject.toml"
-    other.write_text('[tool.gemini-migrate]\nselect = ["GM002"]\n')
-    out = invoke("--check", "--output-format", "json", "--config", str(other), str(repo))[1]
-    assert {i["code"] for i in json.loads(out)} == {"GM002"}
+    other.write_text('[tool.gemini-migrate]\nselect = ["GM3"]\nignore = ["GM302"]\n')
+    target = str(repo / "legacy.py")
+    assert json_codes("--config", str(other), target) == {"GM301"}
+    # Command-line flags win over the file's select, and add to its ignore.
+    assert json_codes("--config", str(other), "--select", "GM0", target) == \
+        {"GM001", "GM002", "GM014"}
+    assert json_codes("--config", str(other), "--ignore", "GM301", target) == set()
 
 
 # --- usage errors ---------------------------------------------------------------------------
