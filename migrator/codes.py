@@ -180,7 +180,9 @@ _RULES = [
         "`interaction.completed` event). The config is re-sent every turn because it is "
         "interaction-scoped. Chats kept in names, attributes, `st.session_state` or dicts keyed "
         "by a name keep working. A chat used any other way (`get_history()`, passed to a "
-        "function, a non-empty `history=`, a per-turn `config=`) is left as it was (GM105).",
+        "function, a per-turn `config=`) is left as it was (GM105). A literal `history=` is "
+        "sent as `user_input` / `model_output` steps with the first message when that message "
+        "is the next statement touching the chat.",
     ),
     Rule(
         "GM103", "genai-config-not-migrated", "warning", "none",
@@ -205,8 +207,10 @@ _RULES = [
         "The response is passed on, returned, printed whole or read through an attribute with "
         "no Interactions equivalent (`candidates`, `prompt_feedback`, ...); a stream is used "
         "other than by a plain loop over `chunk.text`; a chat is passed on, read through "
-        "`get_history()` / `.history`, or has a history. Migrating only some uses would break "
-        "the others, so the call (or the whole chat) is left as it was.",
+        "`get_history()` / `.history`, or its history cannot be replayed on a first turn known "
+        "statically; or the call's errors are caught as `google.genai.errors.*`, which "
+        "Interactions does not raise. Migrating only some uses would break the others, so the "
+        "call (or the whole chat) is left as it was.",
     ),
     # --- GM2xx: Interactions misuse -------------------------------------------------------------
     Rule(

@@ -229,11 +229,23 @@ class _Pass:
                 return False
         return True
 
-    def _attribute_clients(self) -> set[str]:
-        good: set[str] = set()
-        bad: set[str] = set()
+    def attribute_key(self, node: cst.Attribute) -> tuple[int, str, str] | None:
+        """`self.client` is keyed by its class (other classes may hold other clients);
+        `app.client` by the base name, module-wide."""
+        if not isinstance(node.value, cst.Name):
+            return None
+        base = node.value.value
+        owner = id(self.enclosing_class(node)) if base in ("self", "cls") else 0
+        return (owner, base, node.attr.value)
+
+    def _attribute_clients(self) -> set[tuple[int, str, str]]:
+        good: set[tuple[int, str, str]] = set()
+        bad: set[tuple[int, str, str]] = set()
         for node in self.collect.exprs:
-            if not isinstance(node, cst.Attribute) or not isinstance(node.value, cst.Name):
+            if not isinstance(node, cst.Attribute):
+                continue
+            key = self.attribute_key(node)
+            if key is None:
                 continue
             parent = self.parent(node)
             value: cst.BaseExpression | None = None
@@ -244,8 +256,7 @@ class _Pass:
                 value = parent.value
             else:
                 continue
-            (good if value is not None and self.is_client_ctor(value) else bad).add(
-                node.attr.value)
+            (good if value is not None and self.is_client_ctor(value) else bad).add(key)
         return good - bad
 
     def is_client(self, node: cst.BaseExpression) -> bool:
@@ -264,7 +275,7 @@ class _Pass:
                 return False
             return True
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-            return node.attr.value in self.attr_clients
+            return self.attribute_key(node) in self.attr_clients
         return False
 
     def _client_param(self, assignment: BaseAssignment) -> bool:
@@ -448,6 +459,7 @@ class _Pass:
         For a chat turn, `chat` is the chat receiver (sent as `**chat`) and `client_func` the
         `<client>.interactions.create` to call.
         """
+        self.check_error_handling(call)
         args: list[cst.Arg] = []
         seen: set[str] = set()
         for index, arg in enumerate(call.args):
@@ -509,6 +521,27 @@ class _Pass:
         new_func = client_func
         new_args = args
         unit.edit(call, "call", lambda node: node.with_changes(func=new_func, args=new_args))
+
+    def check_error_handling(self, call: cst.Call) -> None:
+        """Interactions raises its own error classes, not google.genai.errors.*: a call whose
+        errors are caught (or expected by pytest.raises) as those would change behaviour."""
+        child: cst.CSTNode = call
+        current = self.parent(call)
+        while current is not None:
+            caught: list[cst.BaseExpression] = []
+            if isinstance(current, cst.Try) and child is current.body:
+                caught = [h.type for h in current.handlers if h.type is not None]
+            elif isinstance(current, cst.With) and child is current.body:
+                caught = [arg.value for item in current.items
+                          if isinstance(item.item, cst.Call) for arg in item.item.args]
+            for node in caught:
+                names = [e.value for e in node.elements] if isinstance(node, cst.Tuple) \
+                    else [node]
+                if any(q.startswith("google.genai.errors") for n in names
+                       for q in self.qualified(n)):
+                    raise Unsupported(FOLLOW, "google.genai.errors handlers do not catch "
+                                              "Interactions errors")
+            child, current = current, self.parent(current)
 
     def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
         value = string_value(node)
