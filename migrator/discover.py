@@ -37,8 +37,10 @@ class _Filter:
         self.root = root
         self.exclude = _pattern(settings.exclude + settings.extend_exclude)
         self.include = _pattern(settings.include)
-        # Patterns like "tests/fixtures" are written relative to the project (pyproject.toml).
-        self.project = os.path.abspath(settings.root)
+        # Patterns like "tests/fixtures" are written relative to the project (pyproject.toml):
+        # the root's own path inside the project, prepended to a relative path, gives that.
+        inside = _project_relative(root, os.path.abspath(settings.root))
+        self.project_prefix = inside + "/" if inside and inside != "." else None
         self.folders: dict[str, bool] = {"": False}
 
     def _matches(self, name: str, rel: str) -> bool:
@@ -46,9 +48,8 @@ class _Filter:
             return False
         if self.exclude.match(name) or self.exclude.match(rel):
             return True
-        project_rel = _project_relative(os.path.join(self.root, rel), self.project)
-        return project_rel is not None and project_rel != rel and bool(
-            self.exclude.match(project_rel)
+        return self.project_prefix is not None and bool(
+            self.exclude.match(self.project_prefix + rel)
         )
 
     def folder_excluded(self, rel: str) -> bool:
