@@ -225,7 +225,7 @@ class _Cell:
     source: str
     span: tuple[int, int]
     json_lines: list[int]  # file line of each source line
-    kind: str  # "python" | "shell" | "other"
+    kind: str  # "python" | "shell" | "file" (%%writefile x.py) | "other"
     masked: _Masked | None = None
     new_source: str | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -287,6 +287,8 @@ def _cells(path: str, text: str, nb: dict[str, Any]) -> list[_Cell] | str:
             magic = first[2:].split(None, 1)[0] if len(first) > 2 else ""
             if magic in _SHELL_CELL_MAGICS:
                 kind = "shell"
+            elif magic == "writefile" and first.split()[-1].endswith((".py", ".pyw")):
+                kind = "file"  # a script written from the notebook: its own program
             elif magic not in _PYTHON_CELL_MAGICS:
                 kind = "other"
         cells.append(_Cell(index, source, span, _json_lines(text, span, value), kind))
@@ -335,10 +337,13 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     rewritten = _rewrite_program(path, python, nonce, ctx, findings)
     if rewritten is None:
         _rewrite_cells(path, python, nonce, ctx, findings)
+    for cell in cells:
+        if cell.kind == "file":
+            _rewrite_file_cell(path, cell, ctx, findings)
 
     # Install lines keep the legacy package while code that imports it remains.
     final_code = "".join(c.new_source if c.new_source is not None else c.source for c in cells
-                         if c.kind == "python")
+                         if c.kind in ("python", "file"))
     keep_legacy = bool(LEGACY_IMPORT.search(final_code))
     for cell in cells:
         _restore(path, cell, nonce, keep_legacy, findings)
@@ -350,10 +355,13 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
         return HandlerOutput(None, findings)
     for cell in changed:
         try:
-            masked = _mask(cell.new_source or "", nonce, cell.kind == "python"
-                           and cell.source.lstrip().startswith("%%"))
             if cell.kind == "python":
+                masked = _mask(cell.new_source or "", nonce,
+                               cell.source.lstrip().startswith("%%"))
                 compile(masked.text, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
+            elif cell.kind == "file":
+                body = (cell.new_source or "").split("\n", 1)[1:]
+                compile("".join(body), path, "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:
             message = (f"the rewrite of cell {cell.index + 1} did not compile ({exc}); the "
                        "notebook was not written")
@@ -450,6 +458,39 @@ def _rewrite_cells(
         cell.findings.extend(_locate(item, cell, item.line - 1) for item in found)
 
 
+def _rewrite_file_cell(path: str, cell: _Cell, ctx: Context, findings: list[Finding]) -> None:
+    """`%%writefile app.py`: the body is a Python file of its own, rewritten on its own."""
+    from libcst import ParserSyntaxError
+
+    from migrator.codemods import transform_source
+
+    lines = cell.source.splitlines(keepends=True)
+    head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("%%")) + 1
+    body = "".join(lines[head:])
+    if not any(t.decode() in body for t in TRIGGERS):
+        return
+    try:
+        compile(body, path, "exec", dont_inherit=True)
+        new_body, found = transform_source(body, path, ctx)
+    except (SyntaxError, ValueError, ParserSyntaxError) as exc:
+        line = getattr(exc, "lineno", None) or getattr(exc, "raw_line", None) or 1
+        findings.append(finding(
+            path, (cell.file_line(head + line - 1), 1), "GM906",
+            f"cell {cell.index + 1} writes a Python file that does not parse; the cell was "
+            "left as it was",
+        ))
+        return
+    if new_body != body:
+        cell.new_source = "".join(lines[:head]) + new_body
+    for item in found:
+        original = head + max(item.line, 1) - 1
+        cell.findings.append(finding(
+            item.path, (cell.file_line(original), item.column), item.code,
+            f"{item.message} (cell {cell.index + 1}, line {original + 1})",
+            fix=item.fix, fixed=item.fixed, **dict(item.data),
+        ))
+
+
 def _cell_at(starts: list[int], line: int) -> int:
     number = 0
     for i, start in enumerate(starts):
@@ -487,7 +528,7 @@ def _split(program: str, nonce: str, count: int) -> list[str] | None:
 def _restore(path: str, cell: _Cell, nonce: str, keep_legacy: bool,
              findings: list[Finding]) -> None:
     """Unmask a rewritten cell and move its install lines; never half a cell."""
-    if cell.kind == "other":
+    if cell.kind in ("other", "file"):
         return
     if cell.kind == "shell":
         commands = shell_commands(cell.source.splitlines(keepends=True))

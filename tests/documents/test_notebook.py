@@ -175,6 +175,21 @@ def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path)
     assert got[5] == continued and not [f for f in result.findings if f.code == "GM906"]
 
 
+def test_writefile_cell_is_a_python_file_of_its_own(tmp_path: Path) -> None:
+    script = ('%%writefile app.py\nimport google.generativeai as genai\n'
+              'genai.configure(api_key="K")\n')
+    other = "%%writefile notes.txt\nimport google.generativeai as genai\n"
+    nb = notebook(code(lines(script)), code(lines(other)))
+    path = write(tmp_path, nb)
+    result = run(path, write_files=False)
+    text = path.read_text().splitlines()
+    gm002 = next(f for f in result.findings if f.code == "GM002")
+    assert "genai.configure" in text[gm002.line - 1] and "(cell 1, line 3)" in gm002.message
+    run(path)
+    assert sources(path) == ['%%writefile app.py\nfrom google import genai\n'
+                             'client = genai.Client(api_key="K")\n', other]
+
+
 def test_install_line_keeps_the_legacy_package_while_legacy_code_remains(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
