@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     BaseAssignment,
     CodeRange,
@@ -1195,7 +1195,33 @@ class _Pass:
             for name in sorted(imports):
                 AddImportsVisitor.add_needed_import(context, name)
             module = AddImportsVisitor(context).transform_module(module)
+        if edits:
+            module = self.drop_unused_types_import(module)
         return module, findings
+
+    def drop_unused_types_import(self, module: cst.Module) -> cst.Module:
+        """`from google.genai import types` often only served the rewritten configs."""
+        context = CodemodContext()
+        found = False
+        for stmt in module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names,
+                                                                        cst.ImportStar):
+                    continue
+                source = cst.Module([]).code_for_node(small.module) if small.module else ""
+                if source != "google.genai":
+                    continue
+                for alias in small.names:
+                    if cst.Module([]).code_for_node(alias.name) == "types":
+                        asname = alias.evaluated_alias
+                        RemoveImportsVisitor.remove_unused_import(context, "google.genai",
+                                                                  "types", asname)
+                        found = True
+        if not found:
+            return module
+        return RemoveImportsVisitor(context).transform_module(module)
 
 
 class _Apply(cst.CSTTransformer):
