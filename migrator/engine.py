@@ -76,6 +76,9 @@ class Handler:
     # True when the handler sets HandlerOutput.skipped itself (a notebook with one broken cell
     # is not skipped); otherwise a GM901/2/3/5/7 finding without new content means skipped.
     reports_skips: bool = False
+    # Bigger files are reported, not read. Notebooks carry their outputs (plots as base64) and
+    # only their code cells reach LibCST, so they may be much bigger than source files.
+    max_bytes: int = MAX_FILE_BYTES
 
 
 @dataclass
@@ -137,10 +140,10 @@ def _read(path: str, handler: Handler) -> _Loaded | FileResult:
         before = os.stat(path)
         if not stat.S_ISREG(before.st_mode):
             return _skip(result, "GM902", "not a regular file")
-        if before.st_size > MAX_FILE_BYTES:
+        if before.st_size > handler.max_bytes:
             return _skip(
                 result, "GM902",
-                f"file is larger than {MAX_FILE_BYTES // 2**20} MiB "
+                f"file is larger than {handler.max_bytes // 2**20} MiB "
                 f"({before.st_size / 2**20:.1f} MiB); skipped",
             )
         with open(path, "rb") as fh:

@@ -672,5 +672,6 @@ def _text(cell: Any) -> str:
 
 
 NOTEBOOK_HANDLER = Handler(
-    name="notebook", triggers=TRIGGERS, run=run_notebook, reports_skips=True
+    name="notebook", triggers=TRIGGERS, run=run_notebook, reports_skips=True,
+    max_bytes=64 * 2**20,
 )

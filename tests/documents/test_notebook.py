@@ -296,3 +296,14 @@ def test_second_run_changes_nothing(tmp_path: Path) -> None:
     once = path.read_bytes()
     result = run(path)
     assert not result.changed and path.read_bytes() == once
+
+
+def test_a_notebook_with_big_outputs_is_still_migrated(tmp_path: Path) -> None:
+    image = {"output_type": "display_data", "metadata": {},
+             "data": {"image/png": "iVBORw0KGgo" * 700_000}}  # ~7.7 MB of plot
+    nb = notebook(code(lines('import google.generativeai as genai\ngenai.configure(api_key="K")'),
+                       1, [image]))
+    path = write(tmp_path, nb)
+    assert path.stat().st_size > 5 * 2**20
+    assert run(path).written
+    assert sources(path)[0] == 'from google import genai\nclient = genai.Client(api_key="K")'
