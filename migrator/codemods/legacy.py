@@ -235,6 +235,14 @@ class Plan:
             return f"attr:{owner}:{spelled}"
         return f"attr::{spelled}"
 
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        current = self.parent(node)
+        while current is not None:
+            if isinstance(current, cst.FunctionDef):
+                return current
+            current = self.parent(current)
+        return None
+
     def enclosing_class(self, node: cst.CSTNode) -> str:
         current = self.parent(node)
         while current is not None:
@@ -1333,8 +1341,9 @@ def _todo_lines(node: cst.CSTNode, todos: list[str]) -> list[cst.EmptyLine]:
 
 class Apply(cst.CSTTransformer):
     def __init__(self, plan: Plan, sdk: str, client: str, keep_configure: bool,
-                 client_before: cst.CSTNode | None = None) -> None:
+                 client_before: cst.CSTNode | None = None, local_mode: bool = False) -> None:
         super().__init__()
+        self.local_mode = local_mode
         self.plan = plan
         self.sdk = sdk
         self.client = client
@@ -1538,7 +1547,7 @@ class Apply(cst.CSTTransformer):
         assign = cst.SimpleStatementLine(
             [cst.Assign([cst.AssignTarget(cst.Name(self.client))], client_call)])
         function = self.enclosing_function(call)
-        if function is not None:
+        if function is not None and not self.local_mode:
             self.global_in.add(function)
         if self.keep_configure:
             if not self.client_follows(statement):
@@ -1817,29 +1826,57 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         client = next(c for c in ("client", "genai_client", "gemini_client", "google_client")
                       if c not in names)
 
+    # When every legacy import sits inside a function, the SDK only exists there: each such
+    # function gets its own client, and a call anywhere else cannot have one.
+    local_mode = all(plan.enclosing_function(i) is not None for i in imports)
+    # function-local import statement -> whether its function also needs `client = Client()`
+    client_after: dict[cst.CSTNode, bool] = {}
+    if local_mode:
+        owners = {id(plan.enclosing_function(i)): i for i in imports}
+        for site in plan.sites:
+            function = plan.enclosing_function(site.call)
+            while function is not None and id(function) not in owners:
+                function = plan.enclosing_function(function)
+            if function is None:
+                plan.pin(site, "GM011", "no google-genai client can be created where this "
+                         "call is (the SDK is imported inside another function)", site.call)
+        plan.propagate()
+        for import_node in owners.values():
+            function = plan.enclosing_function(import_node)
+            assert function is not None
+            inside = {id(n) for n in _walk(function)}
+            needs = any(s.pin is None and id(s.call) in inside for s in plan.sites)
+            configured_here = any(p is None and id(c) in inside for c, _, p in plan.configures)
+            statement = plan.statement_of(import_node)
+            if (needs or configured_here) and statement is not None:
+                client_after[statement] = needs and not configured_here and (
+                    existing_client is None)
+
     # Without configure() the legacy SDK read GOOGLE_API_KEY at the first call, so the client is
     # created just before the first statement that needs it (after any load_dotenv()).
     migrated = [s for s in plan.sites if s.pin is None]
     configured = any(p is None for _, _, p in plan.configures)
     client_before: cst.CSTNode | None = None
-    if migrated and existing_client is None and not configured:
+    if migrated and existing_client is None and not configured and not local_mode:
         targets = {id(s.call) for s in migrated} | {
             id(c.call) for c in plan.constructions.values()
             if c.holder is not None and c.holder.pin is None}
         client_before = next((st for st in source.body
                               if any(id(n) in targets for n in _walk(st))), None)
     result, findings, legacy_left, sdk, add_import, apply = _apply(
-        plan, source, choose, client, keep_configure=False, client_before=client_before)
+        plan, source, choose, client, keep_configure=False, client_before=client_before,
+        client_after=client_after, local_mode=local_mode)
     if legacy_left:
         result, findings, legacy_left, sdk, add_import, apply = _apply(
-            plan, source, choose, client, keep_configure=True, client_before=client_before)
+            plan, source, choose, client, keep_configure=True, client_before=client_before,
+            client_after=client_after, local_mode=local_mode)
     if legacy_left and (apply.fixed or existing_sdk is not None):
         findings.append(finding(path, plan.pos(imports[0]), "GM017",
                                 "the legacy import stays: some uses were left for a human"))
     if not apply.fixed:
         # Nothing migrated: the file only gains the TODO comments of what was left.
         return result, findings
-    result = result.visit(FixImports(sdk, add_import, legacy_left))
+    result = result.visit(FixImports(sdk, add_import and not local_mode, legacy_left))
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
                                 "the google.generativeai import becomes `from google import "
@@ -1850,10 +1887,17 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
 def _apply(
     plan: Plan, source: cst.Module, choose: Callable[[bool], tuple[str, bool]], client: str,
     *, keep_configure: bool, client_before: cst.CSTNode | None,
+    client_after: dict[cst.CSTNode, bool], local_mode: bool,
 ) -> tuple[cst.Module, list[Finding], bool, str, bool, Apply]:
     sdk, add_import = choose(keep_configure)
     plan.findings = [f for f in plan.findings if f.code == "GM303"]
-    apply = Apply(plan, sdk, client, keep_configure, client_before)
+    apply = Apply(plan, sdk, client, keep_configure, client_before, local_mode)
+    for statement, needs_client in client_after.items():
+        alias = "" if sdk == "genai" else f" as {sdk}"
+        inserted = [_statement(f"from google import genai{alias}\n")]
+        if needs_client:
+            inserted.append(_statement(f"{client} = {sdk}.Client()\n"))
+        apply.after.setdefault(statement, [])[:0] = inserted
     result = source.visit(apply)
     left = _remaining_legacy(result)
     findings = [*plan.findings, *apply.fixed]
