@@ -966,15 +966,30 @@ class _Pass:
             occurrences = [e for e in occurrences
                            if not isinstance(self.parent(e), cst.AssignTarget)]
         uses: list[cst.Call] = []
-        for expr in occurrences:
+        pending = list(occurrences)
+        while pending:
+            expr = pending.pop(0)
             attr = self.parent(expr)
+            if isinstance(attr, cst.Del):
+                continue  # `del chats[uid]` drops the entry, whatever it holds
+            alias = self.assigned_name(expr)
+            if alias is not None and not isinstance(receiver, cst.Name):
+                # `session = chats[uid]` then `session.send_message(...)`: the dict is shared
+                # exactly as the chat object was, so turns through the alias update it too.
+                assignments = self.assignments_in_scope(alias)
+                if len(assignments) != 1:
+                    raise Unsupported(FOLLOW, f"`{alias.value}` holds the chat and other values")
+                pending.extend(cast(cst.BaseExpression, a.node)
+                               for a in assignments[0].references)
+                continue
             call = self.parent(attr) if attr is not None else None
             if not (isinstance(attr, cst.Attribute) and attr.value is expr
                     and isinstance(call, cst.Call) and call.func is attr
                     and attr.attr.value in ("send_message", "send_message_stream")):
-                what = attr.attr.value if isinstance(attr, cst.Attribute) else "the chat object"
-                raise Unsupported(FOLLOW, f"chat {what} is used in a way that has no "
-                                          "Interactions equivalent here")
+                what = f"chat.{attr.attr.value}" if isinstance(attr, cst.Attribute) \
+                    else "the chat object"
+                raise Unsupported(FOLLOW, f"{what} is used in a way that has no Interactions "
+                                          "equivalent here")
             uses.append(call)
         return uses
 
