@@ -9,8 +9,9 @@ rewritten on its own instead; a cell is never lost, moved or merged.
 
 Only the `source` value of a changed cell is replaced in the file's text: outputs, execution
 counts, metadata, ids, key order, indentation, escaping and the trailing newline stay byte for
-byte. A cell that does not parse is left as it was with a GM906 finding; broken JSON and the
-nbformat 3 layout leave the whole file untouched.
+byte. A cell that does not parse is left as it was, with a GM906 finding when it mentions the
+legacy SDK (like a file, a cell with nothing to migrate in it is not worth an error); broken
+JSON and the nbformat 3 layout leave the whole file untouched with a GM906 finding.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 _HELP_LINE = re.compile(r"^\s*(?:\?\??[\w.]+|[\w.\[\]]+\s*\?\??)\s*$")
 _ASSIGN_MAGIC = re.compile(r"^\s*[\w\s,()\[\]]+=\s*[!%]")
 _WS = re.compile(r"[ \t\n\r]*")
+_TRIGGER_TEXT = tuple(t.decode() for t in TRIGGERS)
 _DECODER = json.JSONDecoder()
 
 
@@ -313,7 +315,7 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     cells = _cells(path, text, nb)
     if isinstance(cells, str):
         return _skip(path, f"{cells}; left as it was")
-    if not any(t.decode() in c.source for c in cells for t in TRIGGERS):
+    if not any(t in c.source for c in cells for t in _TRIGGER_TEXT):
         return HandlerOutput(None, [])
 
     nonce = hashlib.sha256(data).hexdigest()[:12]
@@ -327,8 +329,11 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
             compile(cell.masked.text, f"{path}:cell {cell.index + 1}", "exec", _COMPILE_FLAGS,
                     dont_inherit=True)
         except (SyntaxError, ValueError) as exc:
-            findings.append(_unparsable(path, cell, exc, (exc.lineno or 1) - 1
-                                        if isinstance(exc, SyntaxError) else 0))
+            # Like a file without trigger bytes, a broken cell that mentions nothing this tool
+            # rewrites is not worth an error (teaching notebooks keep broken cells on purpose).
+            if any(t in cell.source for t in _TRIGGER_TEXT):
+                findings.append(_unparsable(path, cell, exc, (exc.lineno or 1) - 1
+                                            if isinstance(exc, SyntaxError) else 0))
             cell.masked = None
             continue
         if cell.masked.text.strip():
@@ -467,7 +472,7 @@ def _rewrite_file_cell(path: str, cell: _Cell, ctx: Context, findings: list[Find
     lines = cell.source.splitlines(keepends=True)
     head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("%%")) + 1
     body = "".join(lines[head:])
-    if not any(t.decode() in body for t in TRIGGERS):
+    if not any(t in body for t in _TRIGGER_TEXT):
         return
     try:
         compile(body, path, "exec", dont_inherit=True)

@@ -142,16 +142,18 @@ def test_findings_point_at_the_notebook_line_and_name_the_cell(tmp_path: Path) -
 def test_cell_that_does_not_parse_is_skipped_and_the_rest_migrates(tmp_path: Path) -> None:
     nb = notebook(
         code(lines("import google.generativeai as genai\n")),
-        code(lines("def broken(:\n    pass\n")),
+        code(lines("def broken(:\n    genai.GenerativeModel(\"gemini-2.5-flash\")\n")),
         code(lines('genai.configure(api_key="K")\n')),
+        code(lines("print(1 +)\n")),  # broken, but nothing to migrate in it: no error
     )
     path = write(tmp_path, nb)
     result = run(path)
     assert result.written and result.skipped is None
     bad = [f for f in result.findings if f.code == "GM906"]
     assert len(bad) == 1 and "cell 2" in bad[0].message
-    assert sources(path) == ["from google import genai\n", "def broken(:\n    pass\n",
-                             'client = genai.Client(api_key="K")\n']
+    assert sources(path) == ["from google import genai\n",
+                             "def broken(:\n    genai.GenerativeModel(\"gemini-2.5-flash\")\n",
+                             'client = genai.Client(api_key="K")\n', "print(1 +)\n"]
 
 
 def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path) -> None:
