@@ -116,7 +116,7 @@ def genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module,
     if ("generate_content" not in code and "chats" not in code) or "genai" not in code \
             or "Client" not in code:
         return module, []
-    return _Pass(module, path, ctx).run()
+    return _Pass(module, path, ctx, code).run()
 
 
 class _Collect(cst.CSTVisitor):
@@ -153,7 +153,7 @@ class _Collect(cst.CSTVisitor):
 
 
 class _Pass:
-    def __init__(self, module: cst.Module, path: str, ctx: Context) -> None:
+    def __init__(self, module: cst.Module, path: str, ctx: Context, code: str) -> None:
         self.module = module
         self.path = path
         self.ctx = ctx
@@ -167,6 +167,7 @@ class _Pass:
         module.visit(collect)
         self.parents = collect.parents
         self.collect = collect
+        self.vertex_env = "GOOGLE_GENAI_USE_VERTEXAI" in code
         self.attr_clients = self._attribute_clients()
         self.units: list[Unit] = []
         self.groups: list[list[Unit]] = []
@@ -220,6 +221,11 @@ class _Pass:
     def is_client_ctor(self, node: cst.BaseExpression) -> bool:
         if not isinstance(node, cst.Call) or not (self.qualified(node.func) & CLIENT_NAMES):
             return False
+        if self.vertex_env and not any(
+                arg.keyword is not None and arg.keyword.value == "vertexai"
+                and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+                for arg in node.args):
+            return False  # the file switches clients to Vertex AI through the environment
         for arg in node.args:
             if arg.star:
                 return False
