@@ -157,7 +157,7 @@ def _env(workdir: str, *, base_url: str | None, key: str,
 
 def run_source(source: str, filename: str, *, timeout: float, live_key: str | None = None,
                log_name: str | None = None, source_dir: str | None = None,
-               model_overrides: dict[str, Any] | None = None) -> Run:
+               model_overrides: dict[str, Any] | None = None, fork: bool = True) -> Run:
     """Run `source` in a subprocess: against a fresh emulator, or live when `live_key`.
     `source_dir` (the snippet's own folder) goes on the module path, so a snippet still
     imports its sibling modules although it runs from a temporary folder."""
@@ -178,7 +178,7 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
             emulator = Emulator(log_path=_log_path(log_name),
                                 model_overrides=model_overrides).start()
             env = _env(workdir, base_url=emulator.url, key=FAKE_KEY, source_dir=source_dir)
-            server = fork_server()
+            server = fork_server() if fork else None
         else:
             env = _env(workdir, base_url=None, key=live_key, source_dir=source_dir)
             server = None
@@ -243,8 +243,9 @@ def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: 
 
 class ForkServer:
     """Client of forkserver.py: one clean process with the SDKs imported, forking a child per
-    snippet (about 1.5 s of CPU saved per snippet). Used for emulator runs on POSIX; set
-    GEMINI_MIGRATE_VERIFY_FORK=0 to start every snippet as a fresh interpreter instead."""
+    snippet (about 1.5 s of CPU saved per snippet). Used for emulator runs on POSIX with three
+    or more snippet runs; GEMINI_MIGRATE_VERIFY_FORK=0 starts every snippet as a fresh
+    interpreter instead, =1 uses the fork server even for one."""
 
     def __init__(self) -> None:
         env = _env(tempfile.gettempdir(), base_url="http://127.0.0.1:9", key=FAKE_KEY)
@@ -495,14 +496,15 @@ def compare(original: Run, migrated: Run) -> dict[str, Any] | None:
 def run_differential(name: str, original_source: str, migrated_source: str, *, timeout: float,
                      filename: str = "snippet.py", original_name: str = "HEAD",
                      source_dir: str | None = None,
-                     model_overrides: dict[str, Any] | None = None) -> Result:
+                     model_overrides: dict[str, Any] | None = None,
+                     fork: bool = True) -> Result:
     """Run an original and its migration against fresh emulators and compare them."""
     redact = Redactor(None)
     before = run_source(original_source, filename, timeout=timeout,
                         log_name=f"{name}.original", source_dir=source_dir,
-                        model_overrides=model_overrides)
+                        model_overrides=model_overrides, fork=fork)
     after = run_source(migrated_source, filename, timeout=timeout, log_name=f"{name}.migrated",
-                       source_dir=source_dir, model_overrides=model_overrides)
+                       source_dir=source_dir, model_overrides=model_overrides, fork=fork)
     result = judge(name, after, redact, timeout)
     result.original = original_name
     result.seconds = before.seconds + after.seconds
@@ -582,6 +584,11 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
         except ValueError as exc:
             return _usage(str(exc))
 
+    # The fork server costs one import of both SDKs up front; it pays off from a few runs on.
+    # GEMINI_MIGRATE_VERIFY_FORK=1 / 0 forces it on / off.
+    forced = os.environ.get("GEMINI_MIGRATE_VERIFY_FORK")
+    fork = forced == "1" or (forced != "0" and len(snippets) * (2 if differential else 1) >= 3)
+
     def one(i: int) -> Result:
         snippet = snippets[i]
         source_dir = os.path.dirname(os.path.abspath(snippet.path))
@@ -595,10 +602,11 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
             return run_differential(snippet.name, source, snippet.source,
                                     timeout=timeout, filename=Path(snippet.path).name,
                                     original_name=label, source_dir=source_dir,
-                                    model_overrides=_model_overrides(snippet.path))
+                                    model_overrides=_model_overrides(snippet.path), fork=fork)
         run = run_source(snippet.source, Path(snippet.path).name, timeout=timeout,
                          live_key=key if live else None, log_name=snippet.name,
-                         source_dir=source_dir, model_overrides=_model_overrides(snippet.path))
+                         source_dir=source_dir, model_overrides=_model_overrides(snippet.path),
+                         fork=fork)
         return judge(snippet.name, run, redact, timeout)
 
     results: list[Result | None] = [None] * len(snippets)

@@ -52,3 +52,10 @@ def assert_error_shape(status: int, data: bytes, code: int, grpc_status: str) ->
     assert body["error"]["status"] == grpc_status
     assert body["error"]["message"]
     return str(body["error"]["message"])
+
+
+@pytest.fixture(autouse=True)
+def _share_the_fork_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs use the session's one fork server even for a single snippet (the
+    runner alone would start fresh interpreters below three runs)."""
+    monkeypatch.setenv("GEMINI_MIGRATE_VERIFY_FORK", "1")

@@ -25,7 +25,9 @@ def _cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
                           capture_output=True, text=True, timeout=180)
 
 
-def test_pass_and_fail_exit_codes_and_json(tmp_path: Path) -> None:
+def test_exit_codes_json_and_differential(tmp_path: Path) -> None:
+    """One command line: a passing and a failing snippet, plus a differential run against
+    a directory with one correct and one wrong migration."""
     good = tmp_path / "good.py"
     good.write_text("from google import genai\nclient = genai.Client()\n"
                     "print(client.interactions.create(model='gemini-2.5-flash', "
@@ -33,9 +35,6 @@ def test_pass_and_fail_exit_codes_and_json(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from google import genai\nclient = genai.Client()\n"
                    "client.interactions.create(model='gemini-1.5-flash', input='hi')\n")
-    ok = _cli("--verify", str(good))
-    assert ok.returncode == 0, ok.stderr
-    assert "passed" in ok.stdout and "good.py" in ok.stdout
     both = _cli("--verify", "--output-format", "json", str(good), str(bad))
     assert both.returncode == 1
     doc = json.loads(both.stdout)
@@ -46,20 +45,30 @@ def test_pass_and_fail_exit_codes_and_json(tmp_path: Path) -> None:
     assert "emulator answered 400" in statuses["bad.py"]["detail"]
     assert "[2/2]" in both.stderr  # progress
 
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    for name, before, after in (("text.py", "text.before.py", "text.after.py"),
+                                ("config.py", "config.before.py",
+                                 "config_drops_system.wrong.py")):
+        (old / name).write_text((PAIRS / before).read_text())
+        (new / name).write_text((PAIRS / after).read_text())
+    differential = _cli("--verify", "--differential", "--output-format", "json",
+                        "--against", str(old), str(new))
+    assert differential.returncode == 1
+    rows = {Path(r["snippet"]).name: r for r in json.loads(differential.stdout)["results"]}
+    assert rows["text.py"]["status"] == "equal"
+    assert rows["config.py"]["status"] == "differs"
+    assert rows["config.py"]["difference"]["field"] == "system_instruction"
+    assert rows["config.py"]["difference"]["original"]["system_instruction"] == \
+        "Answer in one short sentence."
 
-def test_differential_against(tmp_path: Path) -> None:
+
+def test_differential_against_a_file() -> None:
     equal = _cli("--verify", "--differential", "--against", str(PAIRS / "text.before.py"),
                  str(PAIRS / "text.after.py"))
     assert equal.returncode == 0, equal.stdout + equal.stderr
-    assert "equal" in equal.stdout
-    differs = _cli("--verify", "--differential", "--output-format", "json", "--against",
-                   str(PAIRS / "config.before.py"), str(PAIRS / "config_drops_system.wrong.py"))
-    assert differs.returncode == 1
-    (row,) = json.loads(differs.stdout)["results"]
-    assert row["status"] == "differs"
-    assert row["difference"]["field"] == "system_instruction"
-    assert row["difference"]["original"]["system_instruction"] == \
-        "Answer in one short sentence."
+    assert equal.stdout.splitlines()[1].startswith("equal")
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -74,14 +83,16 @@ def test_differential_from_git_head(tmp_path: Path) -> None:
     git("add", "chat.py")
     git("commit", "-q", "-m", "original")
     snippet.write_text((PAIRS / "chat.after.py").read_text())
-    result = _cli("--verify", "--differential", "chat.py", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "equal" in result.stdout
     new = tmp_path / "new.py"
     new.write_text("print(1)\n")
-    missing = _cli("--verify", "--differential", "new.py", cwd=tmp_path)
-    assert missing.returncode == 1
-    assert "not in git HEAD" in missing.stdout
+    result = _cli("--verify", "--differential", "--output-format", "json", "chat.py", "new.py",
+                  cwd=tmp_path)
+    assert result.returncode == 1
+    rows = {r["snippet"]: r for r in json.loads(result.stdout)["results"]}
+    assert rows["chat.py"]["status"] == "equal", rows["chat.py"]
+    assert rows["chat.py"]["original"] == "git HEAD:chat.py"
+    assert rows["new.py"]["status"] == "error"
+    assert "not in git HEAD" in rows["new.py"]["detail"]
 
 
 def test_usage_errors(tmp_path: Path) -> None:
