@@ -213,7 +213,9 @@ def convert_config(
             raise Unsupported(CONFIG, NOT_YET[key])
         else:
             raise Unsupported(CONFIG, f"unknown config field {key!r}")
-    if mime is not None:
+    plain = mime is not None and string_value(mime) == "text/plain" and not (
+        {"response_schema", "response_json_schema"} & set(fields))
+    if mime is not None and not plain:  # plain text is what Interactions answers anyway
         parts.top.append(_response_format(fields, is_types, schema_class, parts))
     return parts
 
