@@ -1757,20 +1757,33 @@ def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str, tuple[
 
 
 class FixImports(cst.CSTTransformer):
-    """Swap legacy imports for the google-genai one."""
+    """Swap legacy imports for the google-genai one; a removed import's comments move down."""
 
-    def __init__(self, sdk: str, add_import: bool, legacy_remains: bool) -> None:
+    def __init__(self, sdk: str, add_import: bool, legacy_remains: bool,
+                 every: bool = False) -> None:
         super().__init__()
         self.sdk = sdk
         self.add_import = add_import
         self.legacy_remains = legacy_remains
+        self.every = every  # function-local imports: each one is replaced where it is
         self.placed_import = False
+        self.carried: list[cst.EmptyLine] = []
 
     def import_stmt(self) -> cst.SimpleStatementLine:
         alias = "" if self.sdk == "genai" else f" as {self.sdk}"
         return _statement(f"from google import genai{alias}\n")
 
-    def leave_SimpleStatementLine(self, original, updated):  # type: ignore[no-untyped-def]
+    def on_leave(self, original, updated):  # type: ignore[no-untyped-def]
+        if isinstance(updated, cst.SimpleStatementLine):
+            updated = self.leave_statement(updated)
+        if self.carried and isinstance(updated, (cst.SimpleStatementLine,
+                                                 cst.BaseCompoundStatement)):
+            updated = updated.with_changes(
+                leading_lines=[*self.carried, *updated.leading_lines])
+            self.carried = []
+        return updated
+
+    def leave_statement(self, updated: cst.SimpleStatementLine):  # type: ignore[no-untyped-def]
         kinds = [_legacy_alias(s) for s in updated.body
                  if isinstance(s, (cst.Import, cst.ImportFrom))]
         kinds = [k for k in kinds if k is not None]
@@ -1783,7 +1796,9 @@ class FixImports(cst.CSTTransformer):
             return updated
         if len(updated.body) != 1:
             return updated  # `import os; import google.generativeai as genai`: leave it
-        if not self.add_import or self.placed_import:
+        if not self.add_import or (self.placed_import and not self.every):
+            if any(line.comment is not None for line in updated.leading_lines):
+                self.carried.extend(updated.leading_lines)
             return cst.RemovalSentinel.REMOVE
         self.placed_import = True
         return self.import_stmt().with_changes(leading_lines=updated.leading_lines)
@@ -1876,7 +1891,8 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     if not apply.fixed:
         # Nothing migrated: the file only gains the TODO comments of what was left.
         return result, findings
-    result = result.visit(FixImports(sdk, add_import and not local_mode, legacy_left))
+    result = result.visit(FixImports(sdk, add_import and not (local_mode and legacy_left),
+                                     legacy_left, every=local_mode))
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
                                 "the google.generativeai import becomes `from google import "
@@ -1894,7 +1910,9 @@ def _apply(
     apply = Apply(plan, sdk, client, keep_configure, client_before, local_mode)
     for statement, needs_client in client_after.items():
         alias = "" if sdk == "genai" else f" as {sdk}"
-        inserted = [_statement(f"from google import genai{alias}\n")]
+        # Fully migrated, the import itself is swapped in place (FixImports, comments kept);
+        # while legacy uses remain, the new import joins it where it is needed.
+        inserted = [_statement(f"from google import genai{alias}\n")] if keep_configure else []
         if needs_client:
             inserted.append(_statement(f"{client} = {sdk}.Client()\n"))
         apply.after.setdefault(statement, [])[:0] = inserted
