@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from migrator.config import DEFAULT_EXCLUDE
@@ -190,10 +191,6 @@ class Manifest:
         self.path = path
         self.text = text
         self.ctx = ctx
-        self.lines = text.splitlines(keepends=True)
-        self.starts = [0]
-        for line in self.lines:
-            self.starts.append(self.starts[-1] + len(line))
         self.findings: list[Finding] = []
         self.edits: list[Edit] = []
         self._usage: RepoUsage | None = None
@@ -204,6 +201,18 @@ class Manifest:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    @cached_property
+    def lines(self) -> list[str]:
+        # Built on first use: a lock file of tens of MiB usually needs neither.
+        return self.text.splitlines(keepends=True)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        starts = [0]
+        for line in self.lines:
+            starts.append(starts[-1] + len(line))
+        return starts
+
     def usage(self) -> RepoUsage:
         if self._usage is None:
             settings = self.ctx.settings
@@ -212,12 +221,13 @@ class Manifest:
         return self._usage
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = max(0, _bisect(self.starts, offset))
-        return line + 1, offset - self.starts[line] + 1
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return self.text.count("\n", 0, offset) + 1, offset - line_start + 1
 
     def line_at(self, offset: int) -> str:
-        line = _bisect(self.starts, offset)
-        return self.lines[line] if 0 <= line < len(self.lines) else ""
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        return self.text[start:] if end == -1 else self.text[start:end]
 
     def report(self, offset: int, code: str, message: str, *, fix: str = FIX_NONE,
                edit: Edit | None = None, **data: str) -> None:
@@ -629,13 +639,19 @@ class Manifest:
         legacy = [PYTHON_LEGACY, "google-ai-generativelanguage", "@google/generative-ai"]
         for package in legacy:
             # npm names follow a "/" in lock paths (node_modules/@google/...); Python names
-            # must not be the tail of another name.
-            behind = r"(?<![\w-])" if package.startswith("@") else r"(?<![\w/.-])"
-            pattern = re.compile(rf"{behind}{re.escape(package)}(?![\w-])")
-            match = pattern.search(self.text)
-            if match:
-                self.report(match.start(), "GM406",
-                            f"{name} pins `{package}`; regenerate it after fixing the manifest")
+            # must not be the tail of another name. str.find, not a regex with a lookbehind:
+            # lock files run to tens of MiB.
+            stop_before = "-_" if package.startswith("@") else "-_/."
+            start = self.text.find(package)
+            while start != -1:
+                before = self.text[start - 1] if start else ""
+                after = self.text[start + len(package): start + len(package) + 1]
+                if not (before and (before.isalnum() or before in stop_before)) and not (
+                        after and (after.isalnum() or after in "-_")):
+                    self.report(start, "GM406", f"{name} pins `{package}`; regenerate it "
+                                "after fixing the manifest")
+                    break
+                start = self.text.find(package, start + 1)
         if name in ("poetry.lock", "uv.lock", "pdm.lock"):
             floor = parse_version(self.python_floor) or ()
             for match in re.finditer(r'name = "google-genai"\s*\n\s*version = "([^"]+)"',
@@ -904,4 +920,8 @@ def run_manifest(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     return HandlerOutput(None if new is None else new.encode(encoding), found)
 
 
-MANIFEST_HANDLER = Handler(name="manifest", triggers=TRIGGERS, run=run_manifest, phase=1)
+# Lock files of large JavaScript monorepos run to tens of MiB; they are only searched with
+# regular expressions, never parsed by LibCST, so the engine's source-file size cap would turn
+# them into a GM902 error that fails every check of such a repository.
+MANIFEST_HANDLER = Handler(name="manifest", triggers=TRIGGERS, run=run_manifest, phase=1,
+                           max_bytes=256 * 2**20)

@@ -66,3 +66,27 @@ def test_check_without_gemini_code_is_fast(tmp_path: Path) -> None:
     # loose so a busy CI machine does not flake, the measured figure is printed.
     print(f"\n5,000+ files ({len(files)}) checked in {elapsed:.2f} s on one process")
     assert elapsed < 3.0
+
+
+def test_big_lock_file_is_searched_not_skipped(tmp_path: Path) -> None:
+    """A 14 MiB package-lock.json (a large monorepo's) is reported like any lock file: not a
+    GM902 "too big" error that would fail every check of that repository."""
+    import json
+
+    packages = {
+        f"node_modules/pkg{i}": {"version": "1.0.0",
+                                 "resolved": f"https://registry.example/pkg{i}-1.0.0.tgz",
+                                 "integrity": "sha512-" + "a" * 80}
+        for i in range(60000)
+    }
+    packages["node_modules/@google/generative-ai"] = {"version": "0.21.0"}
+    lock = tmp_path / "package-lock.json"
+    lock.write_text(json.dumps({"packages": packages}, indent=2), encoding="utf-8")
+    assert lock.stat().st_size > 10 * 2**20
+    ctx = engine.make_context(Settings(root=str(tmp_path)), write=False)
+    started = time.perf_counter()
+    result = engine.process_file(str(lock), ctx)
+    elapsed = time.perf_counter() - started
+    assert [(f.line, f.code) for f in result.findings] == [(300003, "GM406")]
+    print(f"\n{lock.stat().st_size / 2**20:.1f} MiB lock file checked in {elapsed:.2f} s")
+    assert elapsed < 3.0
