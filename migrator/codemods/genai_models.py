@@ -177,6 +177,7 @@ class _Pass:
         self.hoisted: dict[str, cst.BaseExpression] = {}
         # Config variables shared by several calls: assignment id -> (assignment, its users).
         self.config_users: dict[int, tuple[BaseAssignment, list[Unit]]] = {}
+        self.applied: dict[int, cst.CSTNode] = {}
 
     # --- names and types ---------------------------------------------------------------------
 
@@ -526,7 +527,12 @@ class _Pass:
                                                 attr=cst.Name("interactions")))
         new_func = client_func
         new_args = args
-        unit.edit(call, "call", lambda node: node.with_changes(func=new_func, args=new_args))
+        unit.edit(call, "call", lambda node: node.with_changes(
+            func=self.refresh(new_func), args=[self.refresh(a) for a in new_args]))
+
+    def refresh(self, node: Any) -> Any:
+        """`node` (built from original nodes) with the rewrites already made inside them."""
+        return node.visit(_Refresh(self.applied))
 
     def check_error_handling(self, call: cst.Call) -> None:
         """Interactions raises its own error classes, not google.genai.errors.*: a call whose
@@ -585,7 +591,7 @@ class _Pass:
                 else dict_node([(i.key, i.value) for i in parts.generation])
             items.append(Item("generation_config", generation))
         new = layout_dict(items, value) if items else cst.Dict([])
-        unit.edit(value, "config", lambda _n: new)
+        unit.edit(value, "config", lambda _n: self.refresh(new))
         users = self.config_users.setdefault(id(assignment), (assignment, []))[1]
         users.append(unit)
         unit.imports |= parts.imports
@@ -1060,7 +1066,7 @@ class _Pass:
             new = new.with_changes(elements=elements)
         if len(cst.Module([]).code_for_node(new)) > 72:
             new = vertical(new, "")
-        return lambda _node: new
+        return lambda _node: self.refresh(new)
 
     def plan_turn(self, turn: Unit, call: cst.Call, client: cst.BaseExpression, is_async: bool,
                   bindings: dict[Any, list[Unit]], history: list[cst.BaseExpression]) -> None:
@@ -1208,6 +1214,7 @@ class _Pass:
         if not edits and not todos:
             return self.module, findings
         transformer = _Apply(edits, before, after, todos)
+        self.applied = transformer.done
         module = cast(cst.Module, self.module.visit(transformer))
         if self.hoisted:
             module = cast(cst.Module, module.visit(_FillHoisted(self.hoisted)))
@@ -1252,12 +1259,17 @@ class _Apply(cst.CSTTransformer):
         self.before = before
         self.after = after
         self.todos = todos
+        # Original node -> its rewritten form, so that a rewrite built from original nodes
+        # (a call's arguments) picks up the rewrites made inside them (`r.text` in an f-string).
+        self.done: dict[int, cst.CSTNode] = {}
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         key = id(original_node)
         result: Any = updated_node
         for fn in self.edits.get(key, ()):
             result = fn(result)
+        if isinstance(result, cst.CSTNode):
+            self.done[key] = result
         if key in self.todos:
             result = _with_todos(result, self.todos[key])
         if key in self.before or key in self.after:
@@ -1267,6 +1279,17 @@ class _Apply(cst.CSTTransformer):
                 result = result.with_changes(leading_lines=())
             return cst.FlattenSentinel([*head, result, *self.after.get(key, [])])
         return result
+
+
+class _Refresh(cst.CSTTransformer):
+    def __init__(self, done: dict[int, cst.CSTNode]) -> None:
+        self.done = done
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) not in self.done
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        return self.done.get(id(original_node), updated_node)
 
 
 class _FillHoisted(cst.CSTTransformer):
