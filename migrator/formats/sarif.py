@@ -8,8 +8,11 @@ finding is a result pointing at its rule by id and index, with a relative URI re
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from migrator import __version__
 from migrator.codes import RULES
@@ -36,6 +39,14 @@ def _rules() -> list[dict[str, Any]]:
     return out
 
 
+def _artifact(path: str) -> dict[str, str]:
+    """Relative to %SRCROOT% when the file is under the working directory, else a file URI."""
+    rel = relpath(path)
+    if os.path.isabs(rel):
+        return {"uri": Path(rel).as_uri()}
+    return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
+
+
 def _result(item: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": item.code,
@@ -43,7 +54,7 @@ def _result(item: Finding, index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": item.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": relpath(item.path), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": _artifact(item.path),
                 "region": {"startLine": max(1, item.line), "startColumn": max(1, item.column)},
             }
         }],

@@ -436,6 +436,12 @@ class _Checker:
         if previous is None:
             return None
         value = previous.value
+        if isinstance(value, cst.Name):
+            # `prev = first.id` ... `previous_interaction_id=prev`
+            held = self.facts.assigned.get(value.value, [])
+            if len(held) != 1:
+                return None
+            value = held[0]
         if not (isinstance(value, cst.Attribute) and value.attr.value == "id"
                 and isinstance(value.value, cst.Name)):
             return None

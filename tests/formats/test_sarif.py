@@ -103,3 +103,20 @@ def test_info_findings_are_notes_and_data_is_kept() -> None:
     assert result["properties"] == {"fix": "safe", "fixed": True, "data": {"from": "a", "to": "b"}}
     assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 2,
                                                                      "startColumn": 5}
+
+
+def test_paths_outside_the_working_directory_are_file_uris(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside = tmp_path / "work"
+    inside.mkdir()
+    monkeypatch.chdir(inside)
+    log = json.loads(render([
+        finding(str(inside / "a b.py"), (1, 1), "GM301", "x"),
+        finding(str(tmp_path / "elsewhere.py"), (1, 1), "GM301", "x"),
+    ]))
+    assert _errors(log) == []
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"]
+                 for r in log["runs"][0]["results"]]
+    assert locations == [{"uri": "a%20b.py", "uriBaseId": "%SRCROOT%"},
+                         {"uri": (tmp_path / "elsewhere.py").as_uri()}]
