@@ -20,10 +20,12 @@ FOLLOW = "GM105"
 
 
 class Unsupported(Exception):
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str, origin: int = 0) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        # For a call left because a related one is: the line of that one (findings only).
+        self.origin = origin
 
 
 # Qualified-name test supplied by the pass: does `node` name google.genai.types.<name>?

@@ -1161,12 +1161,12 @@ class _Pass:
                 if failed is None:
                     continue
                 error = cast(Unsupported, failed.error)
-                line = self.pos(failed.call)[0]
-                reason = error.reason if "(see line" in error.reason else \
-                    f"{error.reason} (see line {line})"
+                origin = error.origin or self.pos(failed.call)[0]
                 for unit in group:
                     if unit.error is None:
-                        unit.fail(Unsupported(error.code, reason))
+                        # The TODO text stays the reason alone: a line number would change
+                        # when comments are added and the next run would add another TODO.
+                        unit.fail(Unsupported(error.code, error.reason, origin))
                         changed = True
 
     def apply(self) -> tuple[cst.Module, list[Finding]]:
@@ -1209,7 +1209,9 @@ class _Pass:
                 continue
             reported.add((id(stmt), error.code))
             findings.append(finding(self.path, self.pos(unit.call), error.code,
-                                    f"not migrated: {error.reason}"))
+                                    f"not migrated: {error.reason}" + (
+                                        f" (because of line {error.origin})"
+                                        if error.origin else "")))
             todos.setdefault(id(stmt), []).append(f"{TODO_PREFIX}{error.code} {error.reason}")
         if not edits and not todos:
             return self.module, findings
