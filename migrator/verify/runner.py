@@ -74,6 +74,7 @@ class Result:
     detail: str = ""
     seconds: float = 0.0
     requests: int = 0
+    rejected: int = 0  # requests the emulator answered with an error
     exit_code: int | None = None
     stdout: str = ""
     difference: dict[str, Any] | None = None
@@ -86,7 +87,8 @@ class Result:
     def as_dict(self) -> dict[str, Any]:
         out = {"snippet": self.snippet, "status": self.status, "ok": self.ok,
                "detail": self.detail, "seconds": round(self.seconds, 3),
-               "requests": self.requests, "exit_code": self.exit_code,
+               "requests": self.requests, "rejected": self.rejected,
+               "exit_code": self.exit_code,
                "stdout": self.stdout[:4096]}
         if self.original is not None:
             out["original"] = self.original
@@ -433,9 +435,14 @@ def judge(name: str, run: Run, redact: Redactor, timeout: float) -> Result:
         result.status = "failed"
         result.detail = redact(f"exit {run.exit_code}: {_last_error_line(run.stderr)}")
     errors = [r for r in run.requests if r.get("status", 200) >= 400]
+    result.rejected = len(errors)
     if result.status == "failed" and errors:
         result.detail += redact(f" (emulator answered {errors[0]['status']}: "
                                 f"{errors[0].get('error', '')})")
+    elif result.status == "passed" and errors:
+        # the snippet survived (it caught the error), but the service would reject this
+        result.detail = redact(f"{len(errors)} request(s) rejected, first "
+                               f"{errors[0]['status']}: {errors[0].get('error', '')}")
     if run.stdout_truncated:
         note = f"stdout truncated at {OUTPUT_CAP // 1024} KiB"
         result.detail = f"{result.detail}; {note}" if result.detail else note

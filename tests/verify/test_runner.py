@@ -369,3 +369,22 @@ def test_text_github_and_sarif_output(tmp_path: Path, capsys: Any) -> None:
     (result,) = sarif["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         bad.as_posix()
+
+
+def test_rejected_requests_are_reported_even_when_caught(tmp_path: Path, capsys: Any) -> None:
+    snippet = _write(tmp_path, "caught.py", """
+        from google import genai
+        client = genai.Client()
+        try:
+            client.interactions.create(model="gemini-2.5-flash", input="x",
+                                       extra_body={"generation_config": {"top_k": 2}})
+        except Exception as exc:
+            print("caught", type(exc).__name__)
+    """)
+    code, doc = _json_run(capsys, [str(snippet)])
+    row = doc["results"][0]
+    assert code == 0 and row["status"] == "passed"
+    assert row["stdout"] == "caught BadRequestError\n"
+    assert row["rejected"] == 1
+    assert row["detail"].startswith("1 request(s) rejected, first 400: ")
+    assert "top_k" in row["detail"]
