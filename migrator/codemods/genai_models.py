@@ -326,6 +326,8 @@ class _Pass:
                     continue
                 return False
             return True
+        if isinstance(node, cst.Attribute):
+            return self.text_field(node)
         return False
 
     def _text_param(self, assignment: BaseAssignment) -> bool:
@@ -339,8 +341,9 @@ class _Pass:
 
     def schema_class(self, node: cst.BaseExpression) -> str | None:
         """The name of a module-level pydantic model class, else None."""
-        if not isinstance(node, cst.Name):
-            return None
+        return node.value if isinstance(node, cst.Name) and self.pydantic_class(node) else None
+
+    def pydantic_class(self, node: cst.Name) -> cst.ClassDef | None:
         found = self.referents(node)
         if len(found) != 1:
             return None
@@ -350,8 +353,31 @@ class _Pass:
             return None
         for base in cls.bases:
             if {"pydantic.BaseModel", "pydantic.main.BaseModel"} & self.qualified(base.value):
-                return node.value
+                return cls
         return None
+
+    def text_field(self, node: cst.Attribute) -> bool:
+        """`query.text` where `query: Query` and Query is a pydantic model with `text: str`:
+        pydantic has validated it into a str (the FastAPI request-body shape)."""
+        if not isinstance(node.value, cst.Name):
+            return False
+        found = self.referents(node.value)
+        param = getattr(next(iter(found)), "node", None) if len(found) == 1 else None
+        if not isinstance(param, cst.Param) or param.annotation is None or not isinstance(
+                param.annotation.annotation, cst.Name):
+            return False
+        cls = self.pydantic_class(param.annotation.annotation)
+        if cls is None or not isinstance(cls.body, cst.IndentedBlock):
+            return False
+        for stmt in cls.body.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+                        and small.target.value == node.attr.value:
+                    ann = small.annotation.annotation
+                    return isinstance(ann, cst.Name) and ann.value == "str"
+        return False
 
     # --- helpers -----------------------------------------------------------------------------
 
