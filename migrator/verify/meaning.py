@@ -15,7 +15,10 @@ The answer depends on:
   keeps that many space-separated words; the finish is then MAX_TOKENS / status incomplete);
 - response_mime_type application/json (the answer is a JSON object, shaped by the schema when
   one is given);
-- the declared function tools: see `function_call_for`.
+- the declared tools: their names are listed in the answer, and a function is called when
+  the user mentions it (see `function_call_for`); after a function result the answer reports
+  that result;
+- inline data and uploaded files, through a short digest / the file name in the echo.
 
 It never depends on the model id: migrations substitute deprecated model ids, and the answer
 must stay the same across that substitution.
@@ -31,8 +34,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# Config keys whose values the answer depends on, in the Interactions spelling.
-ANSWER_CONFIG_KEYS = ("temperature", "top_p", "max_output_tokens", "stop_sequences", "seed")
 # Keys the Interactions API knows inside `generation_config` (api-mapping.md §3.2).
 INTERACTIONS_CONFIG_KEYS = frozenset(
     {

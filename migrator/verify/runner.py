@@ -3,12 +3,18 @@ live API (`--live`), or differentially (`--differential`: the original and the m
 against a fresh emulator, compared request by request and output by output).
 
 Every snippet runs with:
-- its own subprocess, a timeout (the whole process group is killed), stdin from /dev/null,
-  a temporary working directory, and captured output capped at OUTPUT_CAP bytes per stream;
+- its own process in its own session, a timeout (the whole process group is killed), stdin
+  from /dev/null, a temporary working directory (its own folder stays importable), and
+  captured output capped at OUTPUT_CAP bytes per stream;
 - a scrubbed environment: only PATH, locale and temp variables are inherited, never an API
-  key; `GEMINI_API_KEY` is a fake key (emulator) or the user's key (`--live`);
-- with the emulator, `GOOGLE_GEMINI_BASE_URL` (google-genai) and the `_site/sitecustomize.py`
-  hook (google-generativeai forced onto REST, non-loopback connections refused).
+  key; `GEMINI_API_KEY` is a fake key (emulator) or the user's key (`--live`, redacted from
+  everything the runner prints);
+- with the emulator: a fresh emulator per run, `GOOGLE_GEMINI_BASE_URL` (google-genai) and
+  the `_site/sitecustomize.py` hook (google-generativeai forced onto REST, non-loopback
+  connections refused).
+
+Processes are forked from a fork server that has imported the SDKs once (forkserver.py) when
+a run has three or more snippet executions, else started as fresh interpreters.
 
 Set GEMINI_MIGRATE_VERIFY_LOG_DIR to keep each run's normalised request log (JSON lines).
 """
