@@ -53,8 +53,9 @@ _RULES = [
         "GM004", "legacy-generate-content", "error", "safe",
         "`model.generate_content(...)` becomes `client.interactions.create(...)`.",
         "Per-call `generation_config` / `safety_settings` are merged over the model's, as the "
-        "legacy SDK did. `response.text` becomes `response.output_text` and `usage_metadata` "
-        "fields become `usage` fields (GM008).",
+        "legacy SDK did; JSON mode (`response_mime_type` + a literal `response_schema`) becomes "
+        "the top-level `response_format`. `response.text` becomes `response.output_text` and "
+        "`usage_metadata` fields become `usage` fields (GM008).",
     ),
     Rule(
         "GM005", "legacy-chat-session", "error", "safe",

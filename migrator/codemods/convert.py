@@ -171,6 +171,35 @@ def config_items(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression
     return items
 
 
+def split_response_format(
+    items: list[tuple[str, cst.BaseExpression]],
+) -> tuple[list[tuple[str, cst.BaseExpression]], cst.Dict | None]:
+    """JSON mode moves out of the config: response_mime_type + response_schema become the
+    top-level `response_format={"type": "text", "mime_type": ..., "schema": ...}`."""
+    fields = dict(items)
+    if "response_mime_type" not in fields:
+        if "response_schema" in fields:
+            raise Unsupported("GM010", "response_schema without response_mime_type")
+        return items, None
+    mime = string_value(fields["response_mime_type"])
+    if mime is None:
+        raise Unsupported("GM010", "response_mime_type is not a literal")
+    if mime == "text/x.enum":
+        raise Unsupported("GM014", "enum responses (text/x.enum) are not migrated yet")
+    out: list[tuple[str, cst.BaseExpression]] = [
+        ("type", literal("text")), ("mime_type", fields["response_mime_type"])]
+    schema = fields.get("response_schema")
+    if schema is not None:
+        from migrator.codemods import genai_convert
+
+        try:
+            out.append(("schema", genai_convert.convert_schema(schema, lambda *_: False)))
+        except genai_convert.Unsupported as exc:
+            raise Unsupported("GM014", f"response_schema: {exc}") from exc
+    rest = [(k, v) for k, v in items if k not in ("response_mime_type", "response_schema")]
+    return rest, dict_node(out)
+
+
 def convert_config_items(
     items: list[tuple[str, cst.BaseExpression]],
 ) -> list[tuple[str, cst.BaseExpression]]:

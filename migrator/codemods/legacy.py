@@ -50,6 +50,7 @@ from migrator.codemods.convert import (
     is_text_literal,
     literal,
     model_literal,
+    split_response_format,
     string_value,
     text_block,
 )
@@ -135,6 +136,7 @@ class Site:
     # New arguments: original ones edited in place (None drops one), new ones in front.
     edits: dict[int, cst.Arg | None] = field(default_factory=dict)
     prepend: list[cst.Arg] = field(default_factory=list)
+    append: list[cst.Arg] = field(default_factory=list)
     response_target: cst.BaseExpression | None = None
     hoist: bool = False
     first_turn_history: list[cst.Dict] | None = None
@@ -503,7 +505,12 @@ class Plan:
                     raise Unsupported("GM014", "a non-text system_instruction is not migrated yet")
                 kwargs.append(("system_instruction", arg.value))
             elif name == "generation_config":
-                kwargs.append(("generation_config", self.generation_config(arg.value)))
+                config, response_format = self.generation_config(arg.value)
+                if config is not None:
+                    kwargs.append(("generation_config", config))
+                if response_format is not None:
+                    kwargs.append(("response_format", _vertical(response_format,
+                                                                self.indent_of(arg))))
             elif name == "safety_settings":
                 kwargs.append(("safety_settings", layout(convert_safety(arg.value),
                                                          self.indent_of(arg))))
@@ -558,15 +565,24 @@ class Plan:
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
                 fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
 
-    def generation_config(self, node: cst.BaseExpression) -> cst.BaseExpression:
-        if isinstance(node, cst.Call) and self.is_legacy(node.func, CONFIG_CLASSES):
-            items = convert_config_items(config_items(node))
-            return dict_node(items)
-        if isinstance(node, cst.Dict):
-            items = convert_config_items(config_items(node))
-            return config_dict(items, node)
+    def generation_config(
+        self, node: cst.BaseExpression
+    ) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
+        """(the Interactions generation_config, the top-level response_format) of a legacy
+        config; either may be None."""
+        if isinstance(node, cst.Call) and self.is_legacy(node.func, CONFIG_CLASSES) or (
+            isinstance(node, cst.Dict)
+        ):
+            raw = config_items(node)
+            rest, response_format = split_response_format(raw)
+            items = convert_config_items(rest)
+            if not items:
+                return None, response_format
+            if isinstance(node, cst.Dict) and rest == raw:
+                return config_dict(items, node), response_format
+            return dict_node(items), response_format
         if isinstance(node, cst.Name):
-            return self.config_name(node)
+            return self.config_name(node), None
         raise Unsupported("GM010", "generation config is not a literal")
 
     def config_name(self, name: cst.Name) -> cst.BaseExpression:
@@ -749,7 +765,16 @@ class Plan:
             ):
                 site.edits[index] = None  # the legacy SDK treats None as "not given"
             elif name == "generation_config":
-                per_call_config = self.generation_config(arg.value)
+                per_call_config, response_format = self.generation_config(arg.value)
+                if response_format is not None:
+                    if any(k == "response_format" for c in self.model_constructions(site)
+                           for k, _ in c.kwargs):
+                        raise Unsupported("GM010", "a per-call response schema over the "
+                                          "model's is not migrated")
+                    if per_call_config is None:
+                        site.edits[index] = _rename(arg, "response_format", response_format)
+                        continue
+                    site.append.append(_kwarg("response_format", response_format))
                 config_index = index
             elif name == "safety_settings":
                 if any(k == "safety_settings" for c in self.model_constructions(site)
@@ -1230,7 +1255,10 @@ def _rename(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
 
 
 def rebuild_args(
-    original: Sequence[cst.Arg], edits: dict[int, cst.Arg | None], prepend: Sequence[cst.Arg]
+    original: Sequence[cst.Arg],
+    edits: dict[int, cst.Arg | None],
+    prepend: Sequence[cst.Arg],
+    append: Sequence[cst.Arg] = (),
 ) -> list[cst.Arg]:
     """Apply slot edits and put new arguments first, in the layout the call already had:
     a call written one argument per line stays one argument per line."""
@@ -1252,6 +1280,11 @@ def rebuild_args(
         out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     if args and len(args) < len(original) and original[-1].comma is cst.MaybeSentinel.DEFAULT:
         out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    if append:
+        last = out[-1].comma if out else cst.MaybeSentinel.DEFAULT
+        out = [*out[:-1], out[-1].with_changes(comma=separator)] if out else []
+        out += [a.with_changes(comma=separator) for a in append[:-1]]
+        out.append(append[-1].with_changes(comma=last))
     return out
 
 
@@ -1268,6 +1301,31 @@ def layout(node: cst.BaseExpression, indent: str, width: int = 60) -> cst.BaseEx
     elements = [e.with_changes(comma=cst.Comma(whitespace_after=inner)) for e in node.elements]
     elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=closing))
     return node.with_changes(lbracket=cst.LeftSquareBracket(whitespace_after=inner),
+                             elements=elements)
+
+
+def _vertical(node: cst.BaseExpression, indent: str) -> cst.BaseExpression:
+    """A generated dict holding a multi-line value (a JSON schema): one key per line, and the
+    nested literal shifted to its new depth."""
+    from migrator.codemods.genai_convert import first_indent, shift
+
+    code = cst.Module([]).code_for_node(node)
+    if not isinstance(node, cst.Dict) or "\n" not in code:
+        return node
+    inner = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                        last_line=cst.SimpleWhitespace(indent + "    "))
+    closing = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                          last_line=cst.SimpleWhitespace(indent))
+    elements = []
+    for index, element in enumerate(node.elements):
+        value = element.value
+        current = first_indent(value)
+        if current is not None:
+            value = shift(value, len(indent) + 8 - len(current))
+        last = index == len(node.elements) - 1
+        elements.append(element.with_changes(
+            value=value, comma=cst.Comma(whitespace_after=closing if last else inner)))
+    return node.with_changes(lbrace=cst.LeftCurlyBrace(whitespace_after=inner),
                              elements=elements)
 
 
@@ -1450,17 +1508,23 @@ class Apply(cst.CSTTransformer):
         edits: dict[int, cst.Arg | None] = {}
         prepend: list[cst.Arg] = []
         has_model = False
+        append: list[cst.Arg] = []
         for index, arg in enumerate(node.args):
             name = arg.keyword.value if arg.keyword else ("model_name" if index == 0 else "")
             if name == "model_name":
                 edits[index] = _rename(arg, "model", values["model"])
                 has_model = True
+            elif name == "generation_config" and name not in values:
+                # Only structured output was in it: the slot becomes response_format.
+                edits[index] = _rename(arg, "response_format", values["response_format"])
             elif name in values:
                 edits[index] = arg.with_changes(value=values[name])
+                if name == "generation_config" and "response_format" in values:
+                    append.append(_kwarg("response_format", values["response_format"]))
         if not has_model:
             prepend.append(_kwarg("model", values["model"]))
         return node.with_changes(func=cst.Name("dict"),
-                                 args=rebuild_args(node.args, edits, prepend))
+                                 args=rebuild_args(node.args, edits, prepend, append))
 
     def create_func(self, is_async: bool) -> cst.BaseExpression:
         return _attr(f"{self.client}.aio.interactions.create" if is_async
@@ -1471,7 +1535,7 @@ class Apply(cst.CSTTransformer):
         func = self.create_func(site.is_async)
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
-                                         s.prepend))
+                                         s.prepend, s.append))
         if is_chat:
             self.found(site.call, "GM005", f"{site.method}() becomes "
                        f"{self.client}.interactions.create(**chat, ...) with "
