@@ -175,3 +175,31 @@ def test_legacy_async_is_not_in_process() -> None:
     """Async legacy clients are gRPC-only; the runner serves them from REST (see
     test_runner.test_legacy_forced_onto_rest_without_configure)."""
     assert asyncio.iscoroutinefunction(legacy.GenerativeModel.generate_content_async)
+
+
+def test_inline_data_and_files_mean_the_same_in_both_apis(genai: Any, emulator: Emulator,
+                                                          tmp_path: Any) -> None:
+    import base64
+
+    png = b"\x89PNG\r\n\x1a\n-pixels-"
+    legacy_text = genai.GenerativeModel("gemini-1.5-flash").generate_content(
+        ["Describe this", {"mime_type": "image/png", "data": png}]).text
+    _, _, data = call(emulator, "POST", "/v1/interactions", {
+        "model": "gemini-3-flash-preview", "input": [{"type": "user_input", "content": [
+            {"type": "text", "text": "Describe this"},
+            {"type": "image", "mime_type": "image/png",
+             "data": base64.b64encode(png).decode()}]}]})
+    assert json.loads(data)["steps"][0]["content"][0]["text"] == legacy_text
+    assert "<image/png " in legacy_text
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.4 tiny")
+    uploaded = genai.upload_file(str(path), mime_type="application/pdf")
+    legacy_text = genai.GenerativeModel("gemini-1.5-flash").generate_content(
+        [uploaded, "Summarise"]).text
+    _, _, data = call(emulator, "POST", "/v1/interactions", {
+        "model": "gemini-3-flash-preview", "input": [{"type": "user_input", "content": [
+            {"type": "document", "uri": uploaded.uri, "mime_type": "application/pdf"},
+            {"type": "text", "text": "Summarise"}]}]})
+    assert json.loads(data)["steps"][0]["content"][0]["text"] == legacy_text
+    assert f"<file {uploaded.name}>" in legacy_text
