@@ -240,7 +240,7 @@ def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: 
         run.timed_out = True
         _kill(proc)
         proc.wait()
-    _RUNNING.discard(proc.pid)
+    _end_group(proc.pid)
     for thread in threads:
         thread.join(timeout=5)
     run.seconds = time.monotonic() - start
@@ -384,7 +384,7 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
             with contextlib.suppress(OSError):
                 kill()
         code = server.wait(pid, 10)
-    _RUNNING.discard(pid)
+    _end_group(pid)
     run.exit_code = None if run.timed_out else code
     if code is None and not run.timed_out:
         run.error = "the fork server died while the snippet ran"
@@ -401,6 +401,14 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
 
 # Process groups of the snippets running now (each snippet leads its own session).
 _RUNNING: set[int] = set()
+
+
+def _end_group(pid: int) -> None:
+    """The snippet has exited: stop what it left running in the background (its group)."""
+    _RUNNING.discard(pid)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def kill_running() -> None:

@@ -388,3 +388,22 @@ def test_rejected_requests_are_reported_even_when_caught(tmp_path: Path, capsys:
     assert row["rejected"] == 1
     assert row["detail"].startswith("1 request(s) rejected, first 400: ")
     assert "top_k" in row["detail"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
+def test_background_processes_end_with_the_snippet(tmp_path: Path, capsys: Any,
+                                                   start_mode: str) -> None:
+    pid_file = tmp_path / "bg.pid"
+    snippet = _write(tmp_path, "bg.py", f"""
+        import subprocess
+        child = subprocess.Popen(["sleep", "300"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        print("leaving a child behind")
+    """)
+    code, doc = _json_run(capsys, [str(snippet)])
+    assert code == 0 and doc["results"][0]["seconds"] < 5
+    import time
+
+    time.sleep(0.2)
+    assert _process_state(int(pid_file.read_text())) in ("gone", "Z")
