@@ -588,9 +588,13 @@ def interactions_pass(
 ) -> tuple[cst.Module, list[Finding]]:
     """Model names (GM301/GM302) and Interactions misuse (GM201-GM208)."""
     code = module.code
-    if not any(word in code for word in ("gemini", "bison", "embedding", "aqa", "interactions",
-                                         "outputs", "content.delta", "interaction.complete")):
+    # Metadata resolution is the expensive part: skip it unless there is an Interactions call
+    # to check or a string that really is an outdated model id.
+    if "interactions" not in code and "aqa" not in code and not any(
+        ctx.models.outdated(match.group()) for match in ctx.models.token_pattern.finditer(code)
+    ):
         return module, []
+    # The copy matters: a codemod may have put one node object in two places of the tree.
     wrapper = MetadataWrapper(module)
     checker = _Checker(wrapper, path, ctx)
     checker.run()
