@@ -90,6 +90,14 @@ _RULES = [
         "returns an empty string.",
     ),
     Rule(
+        "GM009", "legacy-count-tokens", "error", "safe",
+        "`model.count_tokens(x)` becomes `client.models.count_tokens(...)`.",
+        "Token counting has no Interactions equivalent; google-genai keeps it on "
+        "`client.models.count_tokens(model=..., contents=...)` with the same `total_tokens`. "
+        "Only migrated when the model has no system instruction or tools (the legacy count "
+        "included them) and only `total_tokens` is read.",
+    ),
+    Rule(
         "GM010", "unsupported-config-key", "warning", "none",
         "A generation config key has no Interactions equivalent; the call is left as it was.",
         "`top_k`, `candidate_count` > 1, `presence_penalty`, `frequency_penalty`, logprobs and "

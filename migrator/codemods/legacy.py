@@ -70,6 +70,7 @@ LEGACY_DEFAULT_MODEL = "gemini-1.5-flash-002"
 
 GENERATE = {"generate_content": False, "generate_content_async": True}
 SEND = {"send_message": False, "send_message_async": True}
+COUNT = {"count_tokens": False, "count_tokens_async": True}
 USAGE_FIELDS = {
     "prompt_token_count": "total_input_tokens",
     "candidates_token_count": "total_output_tokens",
@@ -698,8 +699,11 @@ class Plan:
                 self.pin(holder, "GM012", f"chat.{method} has no one-line Interactions "
                          "equivalent", use)
                 return
-            if holder.kind == "model" and method in ("count_tokens", "count_tokens_async"):
-                self.pin(holder, "GM014", "count_tokens is not migrated yet", use)
+            if holder.kind == "model" and is_call and method in COUNT:
+                assert isinstance(grand, cst.Call)
+                site = Site(grand, method, use, holder, None, COUNT[method])
+                holder.sites.append(site)
+                self.sites.append(site)
                 return
             self.pin(holder, "GM011", f"{self.code(parent)} is not understood", use)
             return
@@ -745,6 +749,9 @@ class Plan:
         site.result = parent if isinstance(parent, cst.Await) else site.call
         if site.is_async and not isinstance(parent, cst.Await):
             raise Unsupported("GM011", "the coroutine is not awaited where it is created")
+        if site.method in COUNT:
+            self.plan_count(site)
+            return
         content_name = "contents" if site.method in GENERATE else "content"
         content_index: int | None = None
         config_index: int | None = None
@@ -822,6 +829,27 @@ class Plan:
                     site.edits[config_index] = site.call.args[config_index].with_changes(
                         value=per_call_config)
                 site.prepend = [cst.Arg(receiver, star="**")]
+        self.plan_result(site)
+
+    def plan_count(self, site: Site) -> None:
+        """`model.count_tokens(x)` -> `client.models.count_tokens(model=model["model"],
+        contents=x)`: no Interactions equivalent, but the same count as long as the model has
+        no system instruction or tools, which the legacy SDK counted too."""
+        for construction in self.model_constructions(site):
+            extra = [k for k, _ in construction.kwargs if k in ("system_instruction", "tools")]
+            if extra:
+                raise Unsupported("GM014", f"count_tokens on a model with {extra[0]}: the "
+                                  "legacy count included it")
+        args = site.call.args
+        if len(args) != 1 or args[0].star or (
+            args[0].keyword is not None and args[0].keyword.value != "contents"
+        ):
+            raise Unsupported("GM014", "count_tokens with options is not migrated yet")
+        self.convert_input(args[0].value)  # text only
+        model = cst.Subscript(_clean(site.receiver), [cst.SubscriptElement(cst.Index(
+            literal("model")))])
+        site.prepend = [_kwarg("model", model)]
+        site.edits[0] = _rename(args[0], "contents", args[0].value)
         self.plan_result(site)
 
     def model_constructions(self, site: Site) -> list[Construction]:
@@ -1027,6 +1055,10 @@ class Plan:
 
     def accessor(self, site: Site, attribute: cst.Attribute) -> None:
         name = attribute.attr.value
+        if site.method in COUNT:
+            if name != "total_tokens":
+                raise Unsupported("GM015", f"count_tokens result .{name} is not migrated")
+            return
         if name == "text":
             site.accessor_edits.append((attribute, lambda a: a.with_changes(
                 attr=cst.Name("output_text"))))
@@ -1150,6 +1182,8 @@ class Plan:
         for site in self.sites:
             is_chat = site.holder is not None and site.holder.kind == "chat"
             code = "GM005" if is_chat else ("GM007" if site.is_async else "GM004")
+            if site.method in COUNT:
+                code = "GM009"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
                     or (site.accessor_edits and not enabled("GM008", self.path))):
                 self.pin(site, "", "disabled", site.call)
@@ -1533,10 +1567,15 @@ class Apply(cst.CSTTransformer):
     def convert_site(self, site: Site) -> None:
         is_chat = site.holder is not None and site.holder.kind == "chat"
         func = self.create_func(site.is_async)
+        if site.method in COUNT:
+            func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.count_tokens")
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
                                          s.prepend, s.append))
-        if is_chat:
+        if site.method in COUNT:
+            self.found(site.call, "GM009", f"{site.method}() becomes "
+                       f"{self.client}.models.count_tokens()")
+        elif is_chat:
             self.found(site.call, "GM005", f"{site.method}() becomes "
                        f"{self.client}.interactions.create(**chat, ...) with "
                        "previous_interaction_id")
