@@ -456,6 +456,11 @@ class _Pass:
             unit = Unit(call, GENERATE)
             self.units.append(unit)
             try:
+                if isinstance(client, cst.Call):
+                    # google-genai closes a client once it is garbage: the temporary's
+                    # interactions request then fails ("client has been closed").
+                    raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
+                                              "interaction is sent; assign the client first")
                 self.rewrite_call(unit, call, None, kind == "stream", None)
                 key = self.bind_result(unit, self.awaited(call, is_async), kind == "stream")
             except Unsupported as error:
