@@ -393,6 +393,9 @@ def _tools(node: cst.BaseExpression, is_types: TypesTest) -> cst.List:
     calling, which Interactions does not have: those are left for a human."""
     if not isinstance(node, (cst.List, cst.Tuple)):
         raise Unsupported(CONFIG, "tools is not a literal list")
+    # google-genai sends built-in tools in order and every function declaration merged into
+    # one tool at the end (_transformers.t_tools): keep that order.
+    builtins: list[cst.Element] = []
     out: list[cst.Element] = []
     for element in node.elements:
         value = element.value
@@ -404,7 +407,7 @@ def _tools(node: cst.BaseExpression, is_types: TypesTest) -> cst.List:
                 if not (isinstance(field_value, cst.Call) and not field_value.args) and not (
                         isinstance(field_value, cst.Dict) and not field_value.elements):
                     raise Unsupported(CONFIG, f"{key} options are not migrated")
-                out.append(cst.Element(dict_node([("type", literal(BUILTIN_TOOLS[key]))])))
+                builtins.append(cst.Element(dict_node([("type", literal(BUILTIN_TOOLS[key]))])))
             elif key == "function_declarations":
                 if not isinstance(field_value, (cst.List, cst.Tuple)):
                     raise Unsupported(CONFIG, "function_declarations is not a literal list")
@@ -413,12 +416,13 @@ def _tools(node: cst.BaseExpression, is_types: TypesTest) -> cst.List:
                                            comma=declaration.comma))
             else:
                 raise Unsupported(CONFIG, f"tool field {key!r} is not migrated")
-    if len(node.elements) == 1 and isinstance(node.elements[0].value, cst.Call) and len(
-            node.elements[0].value.args) == 1 and isinstance(
-            node.elements[0].value.args[0].value, cst.List):
+    if not builtins and len(node.elements) == 1 and isinstance(
+            node.elements[0].value, cst.Call) and len(node.elements[0].value.args) == 1 and \
+            isinstance(node.elements[0].value.args[0].value, cst.List):
         # One Tool of declarations: the declarations list keeps its layout.
         return node.elements[0].value.args[0].value.with_changes(elements=out)
-    return cst.List([e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in out])
+    return cst.List([e.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                     for e in [*builtins, *out]])
 
 
 def _declaration(node: cst.BaseExpression, is_types: TypesTest) -> cst.Dict:
