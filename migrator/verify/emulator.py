@@ -21,10 +21,10 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from migrator.verify import meaning as M
@@ -537,7 +537,7 @@ class _Handler(BaseHTTPRequestHandler):
                 call_names = dict(parent["call_names"])
             else:
                 history, call_names = [], {}
-        meaning = wire.interaction_meaning(body, history, call_names)
+        meaning = _guarded(wire.interaction_meaning, body, history, call_names)
         entry.update(meaning.as_dict())
         answer = M.answer_for(meaning)
         conversation = [dict(t) for t in meaning.conversation]
@@ -609,7 +609,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method in ("generateContent", "streamGenerateContent"):
             stream = method == "streamGenerateContent"
             entry.update({"kind": "generate", "stream": stream})
-            meaning, dropped = wire.legacy_meaning(body)
+            meaning, dropped = _guarded(wire.legacy_meaning, body)
             entry.update(meaning.as_dict())
             if dropped:
                 entry["dropped_config"] = dropped
@@ -627,9 +627,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json_array_stream(chunks)
         if method == "countTokens":
             inner = body.get("generateContentRequest") or body
+            if not isinstance(inner, dict):
+                raise invalid("Invalid value at 'generate_content_request': expected an object")
             if "contents" not in inner:
                 raise invalid("* CountTokensRequest.contents: contents is not specified")
-            meaning, _ = wire.legacy_meaning(inner)
+            meaning, _ = _guarded(wire.legacy_meaning, inner)
             entry.update({"kind": "count_tokens", **meaning.as_dict()})
             total = sum(len(p["text"].split()) for t in meaning.conversation
                         for p in t["parts"] if "text" in p)
@@ -641,22 +643,9 @@ class _Handler(BaseHTTPRequestHandler):
                 raise invalid("* BatchEmbedContentsRequest.requests: requests is not specified")
             items, vectors = [], []
             for req in requests:
-                req = M.snake_keys(req)
-                parts = wire.legacy_parts((req.get("content") or {}).get("parts"), "content")
-                text = " ".join(p.get("text", "") for p in parts)
-                task = req.get("task_type")
-                if isinstance(task, int):
-                    task = ["TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT",
-                            "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING",
-                            "QUESTION_ANSWERING", "FACT_VERIFICATION",
-                            "CODE_RETRIEVAL_QUERY"][task] if 0 <= task <= 8 else str(task)
-                if task in (None, "TASK_TYPE_UNSPECIFIED"):
-                    task = None
-                dims = int(req.get("output_dimensionality") or EMBED_DIMENSIONS)
-                item = {"text": text, "task_type": task, "title": req.get("title"),
-                        "output_dimensionality": req.get("output_dimensionality")}
-                items.append({k: v for k, v in item.items() if v is not None})
-                vectors.append({"values": embedding(text, dims, task)})
+                item, vector = _guarded(_embed_request, req)
+                items.append(item)
+                vectors.append({"values": vector})
             entry.update({"kind": "embed", "contents": items})
             if method == "embedContent":
                 return self._json(200, {"embedding": vectors[0]})
@@ -696,12 +685,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json(200, {}, {"X-Goog-Upload-Status": "active"})
             with emu.lock:
                 del emu.uploads[upload_id]
-            resource = self._store_file(upload["meta"], upload["mime"], upload["data"], entry)
+            resource = _guarded(self._store_file, upload["meta"], upload["mime"],
+                                upload["data"], entry)
             return self._json(200, {"file": resource}, {"X-Goog-Upload-Status": "final"})
         if self.query.get("uploadType") == "multipart":
             meta, mime, data = _parse_multipart(self.headers.get("content-type") or "",
                                                 self.raw)
-            resource = self._store_file(meta.get("file") or {}, mime, data, entry)
+            resource = _guarded(self._store_file, meta.get("file") or {}, mime, data, entry)
             return self._json(200, {"file": resource})
         raise invalid("Upload request without a supported upload protocol")
 
@@ -738,6 +728,44 @@ class _Handler(BaseHTTPRequestHandler):
                       "size": len(data),
                       "display_name": meta.get("display_name")})
         return resource
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(parse: Callable[..., _T], *args: Any) -> _T:
+    """Run a request parser; a field of the wrong JSON type is the client's error (400, as
+    the service answers), not an emulator crash."""
+    try:
+        return parse(*args)
+    except RequestError:
+        raise
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise invalid(f"Invalid JSON payload received: a field has the wrong type or shape "
+                      f"({type(exc).__name__}: {exc})") from None
+
+
+_TASK_TYPES = ("TASK_TYPE_UNSPECIFIED", "RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT",
+               "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING", "QUESTION_ANSWERING",
+               "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY")
+
+
+def _embed_request(req: dict[str, Any]) -> tuple[dict[str, Any], list[float]]:
+    """One embedContent request: its normalised meaning and its vector."""
+    req = M.snake_keys(req)
+    parts = wire.legacy_parts((req.get("content") or {}).get("parts"), "content")
+    text = " ".join(p.get("text", "") for p in parts)
+    task = req.get("task_type")
+    if isinstance(task, int):
+        task = _TASK_TYPES[task] if 0 <= task < len(_TASK_TYPES) else str(task)
+    if task in (None, "TASK_TYPE_UNSPECIFIED"):
+        task = None
+    dims = int(req.get("output_dimensionality") or EMBED_DIMENSIONS)
+    if not 0 < dims <= 4096:
+        raise invalid(f"Invalid value at 'output_dimensionality': {dims}")
+    item = {"text": text, "task_type": task, "title": req.get("title"),
+            "output_dimensionality": req.get("output_dimensionality")}
+    return {k: v for k, v in item.items() if v is not None}, embedding(text, dims, task)
 
 
 def _parse_multipart(content_type: str, raw: bytes) -> tuple[dict[str, Any], str | None, bytes]:
