@@ -152,6 +152,13 @@ _RULES = [
         "with their own codes and marked with `# TODO(gemini-migrate)` comments.",
     ),
     Rule(
+        "GM018", "legacy-model-catalogue", "error", "safe",
+        "`genai.list_models()` / `genai.get_model()` become `client.models.list()` / `get()`.",
+        "The model catalogue has no Interactions equivalent; google-genai keeps it on "
+        "`client.models`. `supported_generation_methods` becomes `supported_actions`; other "
+        "fields keep their names. A field with no google-genai twin leaves the call as it was.",
+    ),
+    Rule(
         "GM020", "vertexai-generative-models", "info", "none",
         "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "

@@ -71,6 +71,14 @@ LEGACY_DEFAULT_MODEL = "gemini-1.5-flash-002"
 GENERATE = {"generate_content": False, "generate_content_async": True}
 SEND = {"send_message": False, "send_message_async": True}
 COUNT = {"count_tokens": False, "count_tokens_async": True}
+# The model catalogue: no Interactions equivalent, google-genai keeps it on client.models.
+MODELS_API = {f"{LEGACY}.list_models": "list", f"{LEGACY}.get_model": "get"}
+MODEL_FIELDS = {
+    "name": "name", "display_name": "display_name", "description": "description",
+    "version": "version", "input_token_limit": "input_token_limit",
+    "output_token_limit": "output_token_limit",
+    "supported_generation_methods": "supported_actions",
+}
 USAGE_FIELDS = {
     "prompt_token_count": "total_input_tokens",
     "candidates_token_count": "total_output_tokens",
@@ -269,6 +277,9 @@ class Plan:
                 self.collect_configure(call)
             elif names & MODEL_CLASSES:
                 self.collect_model(call)
+            elif names & set(MODELS_API):
+                method = next(iter(names & set(MODELS_API)))
+                self.sites.append(Site(call, method, call.func, None, None, False))
         self.collect_uses()
         self.collect_unresolved(calls)
         self.collect_importers()
@@ -752,6 +763,9 @@ class Plan:
         if site.method in COUNT:
             self.plan_count(site)
             return
+        if site.method in MODELS_API:
+            self.plan_models(site)
+            return
         content_name = "contents" if site.method in GENERATE else "content"
         content_index: int | None = None
         config_index: int | None = None
@@ -851,6 +865,59 @@ class Plan:
         site.prepend = [_kwarg("model", model)]
         site.edits[0] = _rename(args[0], "contents", args[0].value)
         self.plan_result(site)
+
+    def plan_models(self, site: Site) -> None:
+        """`genai.list_models()` / `genai.get_model(name)` -> `client.models.list()` /
+        `client.models.get(model=name)`, when every field read has a google-genai twin."""
+        args = site.call.args
+        if site.method.endswith("list_models"):
+            if any(a.keyword is None or a.keyword.value != "page_size" for a in args):
+                raise Unsupported("GM014", "list_models() options other than page_size")
+            if args:
+                site.edits[0] = _rename(args[0], "config", dict_node(
+                    [("page_size", args[0].value)]))
+        else:
+            if len(args) != 1 or args[0].star or (
+                args[0].keyword is not None and args[0].keyword.value != "name"
+            ):
+                raise Unsupported("GM014", "get_model() options are not migrated yet")
+            site.edits[0] = _rename(args[0], "model", args[0].value)
+        parent = self.parent(site.call)
+        items: cst.BaseExpression | None = None
+        if isinstance(parent, cst.Attribute) and parent.value is site.call:
+            self.model_field(site, parent)
+            return
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is site.call:
+            items = parent.target
+        elif isinstance(parent, cst.Assign) and len(parent.targets) == 1 and not (
+            site.method.endswith("list_models")
+        ):
+            items = parent.targets[0].target
+        if not isinstance(items, cst.Name):
+            raise Unsupported("GM014", f"{site.method.rsplit('.', 1)[-1]}() result used where "
+                              "gemini-migrate cannot follow it")
+        scope = self.scopes.get(items)
+        if isinstance(parent, cst.CompFor):
+            scope = self.scopes.get(parent.target)
+        assignments = [a for a in (scope.assignments[items.value] if scope else ())
+                       if isinstance(a, Assignment)]
+        if len(assignments) != 1:
+            raise Unsupported("GM014", f"{items.value!r} is reused for other values")
+        for access in assignments[0].references:
+            node = access.node
+            holder = self.parent(node)
+            if not (isinstance(holder, cst.Attribute) and holder.value is node):
+                raise Unsupported("GM014", f"{items.value!r} is used as a whole")
+            self.model_field(site, holder)
+
+    def model_field(self, site: Site, attribute: cst.Attribute) -> None:
+        new = MODEL_FIELDS.get(attribute.attr.value)
+        if new is None:
+            raise Unsupported("GM014", f"model field {attribute.attr.value!r} has no "
+                              "google-genai equivalent")
+        if new != attribute.attr.value:
+            site.accessor_edits.append((attribute, lambda a, new=new: a.with_changes(
+                attr=cst.Name(new))))
 
     def model_constructions(self, site: Site) -> list[Construction]:
         holder = site.holder
@@ -1184,6 +1251,8 @@ class Plan:
             code = "GM005" if is_chat else ("GM007" if site.is_async else "GM004")
             if site.method in COUNT:
                 code = "GM009"
+            elif site.method in MODELS_API:
+                code = "GM018"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
                     or (site.accessor_edits and not enabled("GM008", self.path))):
                 self.pin(site, "", "disabled", site.call)
@@ -1569,12 +1638,17 @@ class Apply(cst.CSTTransformer):
         func = self.create_func(site.is_async)
         if site.method in COUNT:
             func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.count_tokens")
+        if site.method in MODELS_API:
+            func = _attr(f"{self.client}.models.{MODELS_API[site.method]}")
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
                                          s.prepend, s.append))
         if site.method in COUNT:
             self.found(site.call, "GM009", f"{site.method}() becomes "
                        f"{self.client}.models.count_tokens()")
+        elif site.method in MODELS_API:
+            self.found(site.call, "GM018", f"{site.method.rsplit('.', 1)[-1]}() becomes "
+                       f"{self.client}.models.{MODELS_API[site.method]}()")
         elif is_chat:
             self.found(site.call, "GM005", f"{site.method}() becomes "
                        f"{self.client}.interactions.create(**chat, ...) with "
@@ -1584,9 +1658,13 @@ class Apply(cst.CSTTransformer):
                        f"{site.method}() becomes {self.client}"
                        f"{'.aio' if site.is_async else ''}.interactions.create()")
         for attribute, edit in site.accessor_edits:
-            self.node_edits[attribute] = edit  # type: ignore[assignment]
-            self.found(attribute, "GM008", f".{attribute.attr.value} is read through its "
-                       "Interactions name")
+            self.node_edits[attribute] = edit
+            if site.method in MODELS_API:
+                self.found(attribute, "GM018", f".{attribute.attr.value} is read through its "
+                           "google-genai name")
+            else:
+                self.found(attribute, "GM008", f".{attribute.attr.value} is read through its "
+                           "Interactions name")
         for loop in site.loops:
             self.node_edits[loop] = lambda n, s=site: self.stream_loop(n, s)
             self.found(loop, "GM006", "the stream loop reads step.delta text events")
