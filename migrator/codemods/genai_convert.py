@@ -7,6 +7,7 @@ statically is unsupported, and the call it belongs to is left as it was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -161,9 +162,14 @@ def keyword_items(
             key = string_value(element.key) if isinstance(element, cst.DictElement) else None
             if key is None or not isinstance(element, cst.DictElement):
                 raise Unsupported(CONFIG, f"{what} keys must be string literals")
-            out.append((key, element.value, element))
+            # google-genai's pydantic types accept their camelCase aliases in dicts too.
+            out.append((_snake(key), element.value, element))
         return out
     raise Unsupported(CONFIG, f"{what} is not a literal")
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower() if key[:1].islower() else key
 
 
 def convert_config(
