@@ -113,3 +113,25 @@ def test_real_console_script(project: Path) -> None:
                           cwd=project, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert json.loads(done.stdout)["runs"][0]["results"]
+
+
+def test_lint_path_never_imports_the_sdks(project: Path) -> None:
+    """pre-commit speed and the hook's own virtualenv: checking imports neither SDK."""
+    (project / "app.py").write_text(
+        "from google import genai\n\nclient = genai.Client()\n"
+        'r = client.interactions.create(model="gemini-2.0-flash", input="x")\n',
+        encoding="utf-8")
+    (project / "package.json").write_text('{"dependencies": {"@google/genai": "^1.0.0"}}\n',
+                                          encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from migrator.cli import main\n"
+        "sys.argv = ['gemini-migrate', '--check', '--quiet', '--jobs', '1', '.']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('google.genai', "
+        "'google.generativeai', 'google.ai')))\n"
+        "print(code, loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "1 []", done.stdout + done.stderr
