@@ -159,6 +159,15 @@ _RULES = [
         "fields keep their names. A field with no google-genai twin leaves the call as it was.",
     ),
     Rule(
+        "GM019", "legacy-embed-content", "error", "safe",
+        "`genai.embed_content(...)` becomes `client.models.embed_content(...)`.",
+        "Embeddings have no Interactions equivalent. `content=` becomes `contents=`, "
+        "`task_type` / `title` / `output_dimensionality` move into `config`, and the result, "
+        "a dict before, is read as `result.embeddings[0].values` (one text) or "
+        "`[e.values for e in result.embeddings]` (a list). A retired embedding model is "
+        "substituted and reported: vectors from different models are not comparable.",
+    ),
+    Rule(
         "GM020", "vertexai-generative-models", "info", "none",
         "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "

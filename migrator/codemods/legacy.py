@@ -73,6 +73,11 @@ SEND = {"send_message": False, "send_message_async": True}
 COUNT = {"count_tokens": False, "count_tokens_async": True}
 # The model catalogue: no Interactions equivalent, google-genai keeps it on client.models.
 MODELS_API = {f"{LEGACY}.list_models": "list", f"{LEGACY}.get_model": "get"}
+EMBED = {f"{LEGACY}.embed_content": False, f"{LEGACY}.embed_content_async": True}
+TASK_TYPES = frozenset({
+    "retrieval_query", "retrieval_document", "semantic_similarity", "classification",
+    "clustering", "question_answering", "fact_verification", "code_retrieval_query",
+})
 MODEL_FIELDS = {
     "name": "name", "display_name": "display_name", "description": "description",
     "version": "version", "input_token_limit": "input_token_limit",
@@ -140,7 +145,7 @@ class Site:
     pin: Pin | None = None
     result: cst.BaseExpression | None = None  # the call or the Await around it
     statement: cst.SimpleStatementLine | None = None
-    accessor_edits: list[tuple[cst.Attribute, Callable[..., Any]]] = field(default_factory=list)
+    accessor_edits: list[tuple[Any, Callable[..., Any]]] = field(default_factory=list)
     loops: list[cst.For] = field(default_factory=list)
     # New arguments: original ones edited in place (None drops one), new ones in front.
     edits: dict[int, cst.Arg | None] = field(default_factory=dict)
@@ -277,6 +282,9 @@ class Plan:
                 self.collect_configure(call)
             elif names & MODEL_CLASSES:
                 self.collect_model(call)
+            elif names & set(EMBED):
+                method = next(iter(names & set(EMBED)))
+                self.sites.append(Site(call, method, call.func, None, None, EMBED[method]))
             elif names & set(MODELS_API):
                 method = next(iter(names & set(MODELS_API)))
                 self.sites.append(Site(call, method, call.func, None, None, False))
@@ -766,6 +774,9 @@ class Plan:
         if site.method in MODELS_API:
             self.plan_models(site)
             return
+        if site.method in EMBED:
+            self.plan_embed(site)
+            return
         content_name = "contents" if site.method in GENERATE else "content"
         content_index: int | None = None
         config_index: int | None = None
@@ -909,6 +920,100 @@ class Plan:
             if not (isinstance(holder, cst.Attribute) and holder.value is node):
                 raise Unsupported("GM014", f"{items.value!r} is used as a whole")
             self.model_field(site, holder)
+
+    def plan_embed(self, site: Site) -> None:
+        """`genai.embed_content(model=, content=, task_type=, title=, output_dimensionality=)`
+        -> `client.models.embed_content(model=, contents=, config={...})`; the result was a
+        dict, now an object: `["embedding"]` reads become `.embeddings[0].values` (one text)
+        or `[e.values for e in ....embeddings]` (a list of texts)."""
+        names = ("model", "content", "task_type", "title", "output_dimensionality")
+        fields: dict[str, cst.Arg] = {}
+        for index, arg in enumerate(site.call.args):
+            if arg.star:
+                raise Unsupported("GM014", "embed_content(**kwargs) cannot be followed")
+            name = arg.keyword.value if arg.keyword else (
+                names[index] if index < 2 else "")
+            if name not in names:
+                raise Unsupported("GM014", f"embed_content({name or 'positional'}=...) is not "
+                                  "migrated yet")
+            fields[name] = arg
+        if "model" not in fields or "content" not in fields:
+            raise Unsupported("GM014", "embed_content() without model and content")
+        content = fields["content"].value
+        if is_text_literal(content):
+            batch = False
+        elif isinstance(content, (cst.List, cst.Tuple)) and content.elements and all(
+            is_text_literal(e.value) for e in content.elements
+        ):
+            batch = True
+        else:
+            raise Unsupported("GM014", "embed_content() of a value that may be one text or "
+                              "many: the result shape depends on it")
+        config: list[tuple[str, cst.BaseExpression]] = []
+        task = fields.get("task_type")
+        if task is not None:
+            value = string_value(task.value) or (task.value.attr.value if isinstance(
+                task.value, cst.Attribute) else None)
+            if value is None or value.lower() not in TASK_TYPES:
+                raise Unsupported("GM014", "task_type is not a literal task name")
+            config.append(("task_type", literal(value.upper())))
+        for key in ("title", "output_dimensionality"):
+            if key in fields:
+                config.append((key, fields[key].value))
+        model_arg = fields["model"]
+        model_node, old, new = model_arg.value, None, None
+        info = self.ctx.models.lookup(string_value(model_arg.value) or "")
+        # Deprecated embedding models still answer embed_content: only a retired one moves.
+        if info is not None and info.status == "retired" and info.successor:
+            model_node, old, new = model_literal(model_arg.value, self.ctx.models)
+        if old is not None and new is not None:
+            self.findings.append(finding(
+                self.path, self.pos(model_arg.value), "GM303",
+                f"embedding model {old!r} is retired; substituted {new!r} (vectors from "
+                "different models are not comparable: re-embed stored data)",
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
+        for index, arg in enumerate(site.call.args):
+            name = arg.keyword.value if arg.keyword else names[index]
+            if name == "model":
+                site.edits[index] = _rename(arg, "model", model_node)
+            elif name == "content":
+                site.edits[index] = _rename(arg, "contents", arg.value)
+            else:
+                site.edits[index] = None
+        if config:
+            site.append = [_kwarg("config", dict_node(config))]
+        self.embed_result(site, batch)
+
+    def embed_result(self, site: Site, batch: bool) -> None:
+        result = site.result
+        assert result is not None
+        parent = self.parent(result)
+        reads: list[cst.CSTNode] = []
+        if isinstance(parent, cst.Subscript) and parent.value is result:
+            reads = [parent]
+        elif isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(
+            parent.targets[0].target, cst.Name
+        ):
+            target = parent.targets[0].target
+            scope = self.scopes.get(target)
+            assignments = [a for a in (scope.assignments[target.value] if scope else ())
+                           if isinstance(a, Assignment)]
+            if len(assignments) != 1:
+                raise Unsupported("GM014", f"{target.value!r} is reused for other values")
+            for access in assignments[0].references:
+                read = self.parent(access.node)
+                if not (isinstance(read, cst.Subscript) and read.value is access.node):
+                    raise Unsupported("GM014", "the embedding result is used as a whole")
+                reads.append(read)
+        else:
+            raise Unsupported("GM014", "the embedding result is used where gemini-migrate "
+                              "cannot follow it")
+        for read in reads:
+            assert isinstance(read, cst.Subscript)
+            index = read.slice[0].slice if len(read.slice) == 1 else None
+            if not (isinstance(index, cst.Index) and string_value(index.value) == "embedding"):
+                raise Unsupported("GM014", "only result[\"embedding\"] reads are migrated")
+            site.accessor_edits.append((read, lambda n, b=batch: _embedding_values(n, b)))
 
     def model_field(self, site: Site, attribute: cst.Attribute) -> None:
         new = MODEL_FIELDS.get(attribute.attr.value)
@@ -1253,6 +1358,8 @@ class Plan:
                 code = "GM009"
             elif site.method in MODELS_API:
                 code = "GM018"
+            elif site.method in EMBED:
+                code = "GM019"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
                     or (site.accessor_edits and not enabled("GM008", self.path))):
                 self.pin(site, "", "disabled", site.call)
@@ -1379,15 +1486,15 @@ def rebuild_args(
             break
     new = [a.with_changes(comma=separator) for a in prepend]
     out = new + args
-    if out and not args:
-        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    if args and len(args) < len(original) and original[-1].comma is cst.MaybeSentinel.DEFAULT:
-        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    # The last argument ends the way the call's last argument did (a trailing comma and the
+    # closing parenthesis on its own line, or nothing).
+    ending = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
     if append:
-        last = out[-1].comma if out else cst.MaybeSentinel.DEFAULT
-        out = [*out[:-1], out[-1].with_changes(comma=separator)] if out else []
-        out += [a.with_changes(comma=separator) for a in append[:-1]]
-        out.append(append[-1].with_changes(comma=last))
+        out = [a.with_changes(comma=separator) for a in out]
+        out += [a.with_changes(comma=separator) for a in append]
+    if out:
+        out[-1] = out[-1].with_changes(comma=ending if args or append else
+                                       cst.MaybeSentinel.DEFAULT)
     return out
 
 
@@ -1430,6 +1537,15 @@ def _vertical(node: cst.BaseExpression, indent: str) -> cst.BaseExpression:
             value=value, comma=cst.Comma(whitespace_after=closing if last else inner)))
     return node.with_changes(lbrace=cst.LeftCurlyBrace(whitespace_after=inner),
                              elements=elements)
+
+
+def _embedding_values(node: cst.Subscript, batch: bool) -> cst.BaseExpression:
+    embeddings = cst.Attribute(node.value, cst.Name("embeddings"))
+    if not batch:
+        first = cst.Subscript(embeddings, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
+        return cst.Attribute(first, cst.Name("values"))
+    return cst.parse_expression("[e.values for e in x]").with_changes(
+        for_in=cst.CompFor(target=cst.Name("e"), iter=embeddings))
 
 
 def _carry(
@@ -1640,12 +1756,17 @@ class Apply(cst.CSTTransformer):
             func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.count_tokens")
         if site.method in MODELS_API:
             func = _attr(f"{self.client}.models.{MODELS_API[site.method]}")
+        if site.method in EMBED:
+            func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.embed_content")
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
                                          s.prepend, s.append))
         if site.method in COUNT:
             self.found(site.call, "GM009", f"{site.method}() becomes "
                        f"{self.client}.models.count_tokens()")
+        elif site.method in EMBED:
+            self.found(site.call, "GM019", f"{site.method.rsplit('.', 1)[-1]}() becomes "
+                       f"{self.client}.models.embed_content()")
         elif site.method in MODELS_API:
             self.found(site.call, "GM018", f"{site.method.rsplit('.', 1)[-1]}() becomes "
                        f"{self.client}.models.{MODELS_API[site.method]}()")
@@ -1659,7 +1780,9 @@ class Apply(cst.CSTTransformer):
                        f"{'.aio' if site.is_async else ''}.interactions.create()")
         for attribute, edit in site.accessor_edits:
             self.node_edits[attribute] = edit
-            if site.method in MODELS_API:
+            if site.method in EMBED:
+                self.found(attribute, "GM019", "the embedding is read from .embeddings")
+            elif site.method in MODELS_API:
                 self.found(attribute, "GM018", f".{attribute.attr.value} is read through its "
                            "google-genai name")
             else:
