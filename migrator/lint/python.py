@@ -228,7 +228,8 @@ class _Checker:
         self.check_models(creates)
         if calls:
             self.check_outputs(calls)
-            self.check_events()
+        if calls or self.facts.imports_genai:
+            self.check_events(anywhere=bool(calls))
         by_call = {id(c.call): c for c in creates}
         for create in creates:
             self.check_agent_and_store(create)
@@ -388,12 +389,17 @@ class _Checker:
 
     # GM202 -----------------------------------------------------------------------------------
 
-    def check_events(self) -> None:
+    def check_events(self, anywhere: bool) -> None:
+        """In a module that calls the Interactions API every 1.x event name is one; in a module
+        that only imports google-genai (a handler that receives the stream), only a comparison
+        with an `event_type` attribute is."""
         for node in self.nodes:
             if not isinstance(node, cst.SimpleString):
                 continue
             value = _str(node)
             if value not in EVENT_RENAMES:
+                continue
+            if not anywhere and not self.compared_to_event_type(node):
                 continue
             new = EVENT_RENAMES[value]
             self.add(node, "GM202",
@@ -402,6 +408,15 @@ class _Checker:
                      replacement=node.with_changes(value=node.prefix + node.quote + new
                                                    + node.quote),
                      **{"from": value, "to": new})
+
+    def compared_to_event_type(self, node: cst.SimpleString) -> bool:
+        parent = self.parent(node)
+        comparison = self.parent(parent) if isinstance(parent, cst.ComparisonTarget) else parent
+        if not isinstance(comparison, cst.Comparison):
+            return False
+        operands = [comparison.left, *(t.comparator for t in comparison.comparisons)]
+        return any(isinstance(o, cst.Attribute) and o.attr.value == "event_type"
+                   for o in operands)
 
     # GM203 / GM204 ---------------------------------------------------------------------------
 
@@ -591,6 +606,8 @@ def interactions_pass(
     # Metadata resolution is the expensive part: skip it unless there is an Interactions call
     # to check or a string that really is an outdated model id.
     if "interactions" not in code and "aqa" not in code and not any(
+        name in code for name in EVENT_RENAMES
+    ) and not any(
         ctx.models.outdated(match.group()) for match in ctx.models.token_pattern.finditer(code)
     ):
         return module, []
