@@ -184,6 +184,7 @@ class Edit:
     start: int
     end: int
     text: str
+    finding: int = -1  # index of the finding this edit fixes
 
 
 class Manifest:
@@ -236,6 +237,7 @@ class Manifest:
         report_fix, apply = decide_fix(self.ctx, self.path, code, self.line_at(offset),
                                        fix if edit is not None else FIX_NONE)
         if apply and edit is not None:
+            edit.finding = len(self.findings)
             self.edits.append(edit)
         self.findings.append(finding(self.path, self.position(offset), code, message,
                                      fix=report_fix, fixed=apply, **data))
@@ -666,8 +668,12 @@ class Manifest:
 
     def models(self, kind: str) -> None:
         edits, found = scan_models(self.text, self.path, self.ctx, kind, safety="unsafe")
+        fixed = [index for index, item in enumerate(found, start=len(self.findings))
+                 if item.fixed]
         self.findings.extend(found)
-        self.edits.extend(Edit(s, e, t) for s, e, t in edits)
+        # scan_models returns one edit per fixed finding, in order.
+        pairs = zip(edits, fixed, strict=True)
+        self.edits.extend(Edit(s, e, t, index) for (s, e, t), index in pairs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -871,11 +877,19 @@ def check_manifest(path: str, text: str, ctx: Context) -> tuple[str | None, list
         manifest.lock()
     if not valid or not manifest.edits:
         return None, manifest.findings
-    new = apply_edits(text, [(e.start, e.end, e.text) for e in _disjoint(manifest.edits)])
+    kept = _disjoint(manifest.edits)
+    findings = list(manifest.findings)
+    # Two fixes of one span cannot both be applied; the one left out is reported unfixed.
+    applied = {e.finding for e in kept}
+    for edit in manifest.edits:
+        if edit.finding >= 0 and edit.finding not in applied:
+            findings[edit.finding] = _unfixed(findings[edit.finding], "another fix of the "
+                                              "same text came first")
+    new = apply_edits(text, [(e.start, e.end, e.text) for e in kept])
     if not _still_valid(kind, new):
-        findings = [f if not f.fixed else _unfixed(f) for f in manifest.findings]
-        return None, findings
-    return new, manifest.findings
+        return None, [_unfixed(f, "the result did not parse") if f.fixed else f
+                      for f in findings]
+    return new, findings
 
 
 def _disjoint(edits: list[Edit]) -> list[Edit]:
@@ -900,11 +914,10 @@ def _still_valid(kind: str | None, text: str) -> bool:
     return True
 
 
-def _unfixed(item: Finding) -> Finding:
+def _unfixed(item: Finding, why: str) -> Finding:
     from dataclasses import replace
 
-    return replace(item, fixed=False, message=item.message + " (edit withheld: the result "
-                   "did not parse)")
+    return replace(item, fixed=False, message=f"{item.message} (edit withheld: {why})")
 
 
 def run_manifest(path: str, data: bytes, ctx: Context) -> HandlerOutput:
