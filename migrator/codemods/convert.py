@@ -184,6 +184,9 @@ def split_response_format(
     mime = string_value(fields["response_mime_type"])
     if mime is None:
         raise Unsupported("GM010", "response_mime_type is not a literal")
+    if mime == "text/plain" and "response_schema" not in fields:
+        # The default: nothing to ask for.
+        return [(k, v) for k, v in items if k != "response_mime_type"], None
     if mime == "text/x.enum":
         raise Unsupported("GM014", "enum responses (text/x.enum) are not migrated yet")
     out: list[tuple[str, cst.BaseExpression]] = [
@@ -202,7 +205,10 @@ def split_response_format(
 
 def convert_config_items(
     items: list[tuple[str, cst.BaseExpression]],
+    dropped: list[str] | None = None,
 ) -> list[tuple[str, cst.BaseExpression]]:
+    """Keys with no Interactions equivalent stop the conversion, unless `dropped` is given
+    (--unsafe-fixes): then they are left out and their names appended to it for reporting."""
     out = []
     for key, value in items:
         if key in SAME_CONFIG_KEYS:
@@ -211,7 +217,9 @@ def convert_config_items(
             if not (isinstance(value, cst.Integer) and value.value == "1"):
                 raise Unsupported("GM010", "candidate_count > 1: Interactions returns one answer")
         elif key in NO_EQUIVALENT:
-            raise Unsupported("GM010", NO_EQUIVALENT[key])
+            if dropped is None:
+                raise Unsupported("GM010", NO_EQUIVALENT[key] + " (--unsafe-fixes drops it)")
+            dropped.append(key)
         elif key in LATER:
             raise Unsupported("GM014", LATER[key])
         else:
@@ -223,10 +231,17 @@ def config_dict(
     items: list[tuple[str, cst.BaseExpression]], template: cst.BaseExpression
 ) -> cst.Dict:
     """A dict literal; reuses the formatting of a legacy dict literal when there was one."""
-    keys = [string_value(e.key) for e in getattr(template, "elements", ())
-            if isinstance(e, cst.DictElement)]
-    if isinstance(template, cst.Dict) and keys == [k for k, _ in items]:
-        return template
+    if isinstance(template, cst.Dict):
+        # Keys only left out: the literal keeps its layout and comments.
+        wanted = dict(items)
+        kept = [e for e in template.elements if isinstance(e, cst.DictElement)
+                and wanted.get(string_value(e.key) or "") is e.value]
+        if [string_value(e.key) for e in kept] == [k for k, _ in items]:
+            if len(kept) == len(template.elements):
+                return template
+            if kept:
+                kept[-1] = kept[-1].with_changes(comma=template.elements[-1].comma)
+            return template.with_changes(elements=kept)
     return dict_node(items)
 
 

@@ -55,7 +55,7 @@ from migrator.codemods.convert import (
     text_block,
 )
 from migrator.engine import Context
-from migrator.findings import FIX_SAFE, Finding, finding
+from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 LEGACY = "google.generativeai"
 MODEL_CLASSES = {f"{LEGACY}.GenerativeModel", f"{LEGACY}.generative_models.GenerativeModel"}
@@ -174,6 +174,7 @@ class Plan:
         self.loose_pins: list[Pin] = []  # legacy calls that stay, not tied to a holder
         self.config_defs: dict[cst.Assign, cst.Dict] = {}  # GenerationConfig(...) -> dict
         self.literal_defs: dict[cst.SimpleString, tuple[cst.BaseExpression, str, str]] = {}
+        self.dropped: dict[cst.CSTNode, list[str]] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -595,7 +596,7 @@ class Plan:
         ):
             raw = config_items(node)
             rest, response_format = split_response_format(raw)
-            items = convert_config_items(rest)
+            items = convert_config_items(rest, self.dropping(node))
             if not items:
                 return None, response_format
             if isinstance(node, cst.Dict) and rest == raw:
@@ -604,6 +605,30 @@ class Plan:
         if isinstance(node, cst.Name):
             return self.config_name(node), None
         raise Unsupported("GM010", "generation config is not a literal")
+
+    def dropping(self, node: cst.CSTNode) -> list[str] | None:
+        """With --unsafe-fixes, a list that collects the config keys dropped from `node` (each
+        reported as an applied unsafe GM010 fix); None otherwise."""
+        if not (self.ctx.unsafe_fixes and self.ctx.enabled("GM010", self.path)):
+            return None
+        dropped = self.dropped.setdefault(node, [])
+        return dropped
+
+    def report_dropped(self) -> None:
+        """Only where the config really moves: a pinned call keeps its keys."""
+        roots: list[cst.CSTNode] = [s.call for s in self.sites if s.pin is None]
+        roots += [c.call for c in self.constructions.values()
+                  if c.holder is not None and c.holder.pin is None]
+        roots += list(self.config_defs)
+        moved = {id(n) for root in roots for n in _walk(root)}
+        for node, keys in self.dropped.items():
+            if id(node) not in moved:
+                continue
+            for key in dict.fromkeys(keys):
+                self.findings.append(finding(
+                    self.path, self.pos(node), "GM010",
+                    f"{key} has no Interactions equivalent; dropped (unsafe fix: the answers "
+                    "may change)", fix=FIX_UNSAFE, fixed=True))
 
     def config_name(self, name: cst.Name) -> cst.BaseExpression:
         """A name bound once to a literal config: usable as is, or its definition converted."""
@@ -621,13 +646,20 @@ class Plan:
                     and parent.keyword.value == "generation_config"):
                 raise Unsupported("GM011", f"generation config {name.value!r} is used elsewhere")
         value = assign.value
-        if isinstance(value, cst.Call) and self.is_legacy(value.func, CONFIG_CLASSES):
-            self.config_defs[assign] = dict_node(convert_config_items(config_items(value)))
-            return name
-        if isinstance(value, cst.Dict):
+        if (isinstance(value, cst.Call) and self.is_legacy(value.func, CONFIG_CLASSES)) or (
+            isinstance(value, cst.Dict)
+        ):
             items = config_items(value)
-            if convert_config_items(items) == items:
+            rest, response_format = split_response_format(items)
+            if response_format is not None:
+                raise Unsupported("GM014", "JSON mode in a shared config variable is not "
+                                  "migrated yet")
+            converted = convert_config_items(rest, self.dropping(value))
+            if isinstance(value, cst.Dict) and converted == items:
                 return name
+            self.config_defs[assign] = (config_dict(converted, value)
+                                        if isinstance(value, cst.Dict) else dict_node(converted))
+            return name
         raise Unsupported("GM010", f"generation config {name.value!r} cannot be converted")
 
     def collect_uses(self) -> None:
@@ -2211,6 +2243,7 @@ def _apply(
 ) -> tuple[cst.Module, list[Finding], bool, str, bool, Apply]:
     sdk, add_import = choose(keep_configure)
     plan.findings = [f for f in plan.findings if f.code == "GM303"]
+    plan.report_dropped()
     apply = Apply(plan, sdk, client, keep_configure, client_before, local_mode)
     for statement, needs_client in client_after.items():
         alias = "" if sdk == "genai" else f" as {sdk}"

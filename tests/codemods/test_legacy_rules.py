@@ -68,3 +68,24 @@ def test_second_run_reports_what_is_left_without_new_comments() -> None:
     assert once == twice
     assert once.count("TODO(gemini-migrate)") == 1
     assert [f.code for f in second if not f.fixed] == ["GM014", "GM017"]
+
+
+STUDIO = (Path(__file__).parent.parent / "fixtures" / "legacy" /
+          "ai_studio_export.before.py").read_text()
+
+
+def test_keys_without_equivalent_are_kept_without_unsafe_fixes() -> None:
+    out, findings = _run(STUDIO)
+    assert '"top_k": 64' in out and "genai.GenerativeModel(" in out
+    assert any(f.code == "GM010" and not f.fixed and "--unsafe-fixes" in f.message
+               for f in findings)
+
+
+def test_unsafe_fixes_drop_them_and_say_so() -> None:
+    out, findings = _run(STUDIO, unsafe_fixes=True)
+    assert "top_k" not in out
+    assert '"temperature": 1,\n  "top_p": 0.95,' in out  # the literal keeps its layout
+    assert "response_mime_type" not in out  # text/plain is the default: nothing to ask for
+    dropped = [f for f in findings if f.code == "GM010"]
+    assert len(dropped) == 1 and dropped[0].fixed and dropped[0].fix == "unsafe"
+    assert "client.interactions.create(**chat_session" in out
