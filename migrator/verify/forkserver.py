@@ -40,16 +40,17 @@ PRELOAD = (
 
 def _preload() -> list[str]:
     done = []
+    # Silenced here and restored on exit (the default filters included); warnings ignored
+    # this way are not recorded, so later ones still show in the children. The SDKs'
+    # import-time warnings do not: their modules are imported already (stderr only).
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # each child shows its own warnings when it imports
+        warnings.simplefilter("ignore")
         for name in PRELOAD:
             try:
                 importlib.import_module(name)
                 done.append(name)
             except Exception:  # an absent or broken SDK: children import it themselves
                 pass
-    # A child must see the import-time warnings the SDKs emit, as a plain run would.
-    warnings.resetwarnings()
     return done
 
 

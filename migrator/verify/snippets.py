@@ -6,8 +6,9 @@
 - A Markdown file holds one snippet per fenced ```python (or py / python3 / ipython) block,
   each run on its own.
 
-A file named on the command line is always taken. Under a directory, only files that mention
-a Gemini SDK (`genai` / `generativeai`) are taken, so a library's own modules are not run.
+A file named on the command line is always taken. Under a directory, only files that import
+a Gemini SDK are taken, and never test modules (`test_*.py`, `*_test.py`, `conftest.py`), so
+a project's library code and test suite are not run as snippets.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from pathlib import Path
 SCRIPT_EXT = (".py",)
 NOTEBOOK_EXT = (".ipynb",)
 MARKDOWN_EXT = (".md", ".markdown")
-_MENTION = re.compile(rb"genai|generativeai")
+_IMPORTS_SDK = re.compile(
+    rb"import\s+google\.(?:genai|generativeai)\b"
+    rb"|from\s+google\s+import\s+(?:[\w\s,()]*\b)?(?:genai|generativeai)\b"
+    rb"|from\s+google\.(?:genai|generativeai)\b")
+_TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
 _PY_INFO = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
 _MAX_FILE = 4 * 1024 * 1024
@@ -131,17 +136,18 @@ def find(targets: list[str]) -> list[Snippet]:
         for path in files:
             if not path.endswith(exts) or os.path.realpath(path) in seen:
                 continue
-            if not explicit and not _mentions_sdk(path):
+            if not explicit and (_TEST_MODULE.match(os.path.basename(path))
+                                 or not _imports_sdk(path)):
                 continue
             seen.add(os.path.realpath(path))
             snippets.extend(extract(path))
     return snippets
 
 
-def _mentions_sdk(path: str) -> bool:
+def _imports_sdk(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
-            return bool(_MENTION.search(fh.read(_MAX_FILE)))
+            return bool(_IMPORTS_SDK.search(fh.read(_MAX_FILE)))
     except OSError:
         return True  # let extract() report the problem
 

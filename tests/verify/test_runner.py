@@ -217,11 +217,17 @@ def test_notebook_and_markdown_snippets(tmp_path: Path, capsys: Any) -> None:
 
 def test_directory_search_takes_sdk_files_only(tmp_path: Path) -> None:
     _write(tmp_path, "uses_sdk.py", "from google import genai\n")
+    _write(tmp_path, "legacy.py", "import google.generativeai as genai\n")
+    _write(tmp_path, "both.py", "from google import api_core, genai\n")
     _write(tmp_path, "helper.py", "print('not a snippet')\n")
+    _write(tmp_path, "mentions.py", "# we migrate genai code\nNAME = 'generativeai'\n")
+    _write(tmp_path, "test_client.py", "from google import genai\n")
+    _write(tmp_path, "conftest.py", "from google import genai\n")
     (tmp_path / ".venv").mkdir()
     _write(tmp_path / ".venv", "pyvenv.cfg", "home = /usr\n")
     _write(tmp_path / ".venv", "sdk.py", "import google.generativeai\n")
-    assert [Path(s.path).name for s in find([str(tmp_path)])] == ["uses_sdk.py"]
+    assert sorted(Path(s.path).name for s in find([str(tmp_path)])) == [
+        "both.py", "legacy.py", "uses_sdk.py"]
     assert [Path(s.path).name for s in find([str(tmp_path / "helper.py")])] == ["helper.py"]
 
 
