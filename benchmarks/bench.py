@@ -42,7 +42,8 @@ _TIMER = (
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
     " stderr=subprocess.DEVNULL).returncode\n"
     "wall = time.perf_counter() - start\n"
-    "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(wall, usage.ru_maxrss, code, usage.ru_utime + usage.ru_stime)\n"
 )
 
 
@@ -53,21 +54,25 @@ def cli() -> list[str]:
     return [sys.executable, "-c", "from migrator.cli import main; main()"]
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
-    """(seconds, peak KiB, exit code) of one run."""
+CPU: dict[int, float] = {}  # id of a result tuple -> CPU seconds of that run (median)
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, float]:
+    """(wall seconds, peak KiB, exit code, CPU seconds of all its processes) of one run."""
     out = subprocess.run([sys.executable, "-c", _TIMER, *command], cwd=cwd,
                          capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]), int(out[2])
+    return float(out[0]), int(out[1]), int(out[2]), float(out[3])
 
 
 def median_run(command: list[str], repeat: int, cwd: Path | None = None,
-               before: object = None) -> tuple[float, int, int]:
+               before: object = None) -> tuple[float, int, int, float]:
     runs = []
     for _ in range(repeat):
         if callable(before):
             before()
         runs.append(measure(command, cwd))
-    return (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2])
+    return (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2],
+            statistics.median(r[3] for r in runs))
 
 
 # --- Trees ----------------------------------------------------------------------------------
@@ -299,30 +304,37 @@ def main() -> None:
     cores = os.cpu_count() or 1
     results: dict[str, object] = {"cores": cores, "python": sys.version.split()[0]}
 
-    t, mem, code = median_run([*command, "--check", "--quiet", str(plain)], repeat)
+    results["load_before"] = os.getloadavg()[0]
+    t, mem, code, cpu = median_run([*command, "--check", "--quiet", str(plain)], repeat)
     assert code == 0, f"the plain tree has findings (exit {code})"
     results["plain_check"] = {"files": plain_files, "seconds": t, "files_per_s": plain_files / t,
-                              "peak_mib": mem / 1024}
+                              "peak_mib": mem / 1024, "cpu": cpu}
 
-    t, mem, code = median_run([*command, "--check", "--quiet", str(legacy)], max(1, repeat // 2))
+    t, mem, code, cpu = median_run([*command, "--check", "--quiet", str(legacy)],
+                                   max(1, repeat // 2))
     results["legacy_check"] = {"files": legacy_files, "seconds": t,
-                               "files_per_s": legacy_files / t, "peak_mib": mem / 1024}
+                               "files_per_s": legacy_files / t, "peak_mib": mem / 1024,
+                               "cpu": cpu}
 
-    t, mem, code = median_run([*command, "--quiet", str(work)], max(1, repeat // 2),
-                              before=lambda: fresh_copy(legacy, work))
+    t, mem, code, cpu = median_run([*command, "--quiet", str(work)], max(1, repeat // 2),
+                                   before=lambda: fresh_copy(legacy, work))
     results["legacy_rewrite"] = {"files": legacy_files, "seconds": t,
-                                 "files_per_s": legacy_files / t, "peak_mib": mem / 1024}
+                                 "files_per_s": legacy_files / t, "peak_mib": mem / 1024,
+                                 "cpu": cpu}
 
-    # Baseline 1: a LibCST codemod started once per file, two at a time (2 cores).
+    # Baseline 1: a LibCST codemod started once per file, `cores` at a time; measured on a
+    # sample of the tree (it is slow) and reported per file.
     fresh_copy(legacy, work)
-    files = sorted(str(p) for p in work.rglob("*.py"))
+    files = sorted(str(p) for p in work.rglob("*.py"))[: max(20, legacy_files // 5)]
     baseline = [sys.executable, str(HERE / "baseline_codemod.py")]
     start = time.perf_counter()
+    cpu_before = _children_cpu()
     with ThreadPoolExecutor(max_workers=cores) as pool:
         list(pool.map(lambda f: subprocess.run([*baseline, f], check=True), files))
     t = time.perf_counter() - start
-    results["baseline_per_file"] = {"files": legacy_files, "seconds": t,
-                                    "files_per_s": legacy_files / t}
+    results["baseline_per_file"] = {"files": len(files), "seconds": t,
+                                    "files_per_s": len(files) / t,
+                                    "cpu": _children_cpu() - cpu_before}
 
     # Baseline 2: LibCST's own parallel codemod runner over the tree.
     fresh_copy(legacy, work)
@@ -331,6 +343,7 @@ def main() -> None:
         "modules: []\nrepo_root: '.'\n")
     env = {**os.environ, "PYTHONPATH": str(HERE)}
     start = time.perf_counter()
+    cpu_before = _children_cpu()
     proc = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "-x",
                            "baseline_codemod.RenameLegacyCalls", "--no-format",
                            "--hide-progress", "-j", str(cores), "."],
@@ -338,44 +351,61 @@ def main() -> None:
     t = time.perf_counter() - start
     if proc.returncode == 0:
         results["baseline_libcst_tool"] = {"files": legacy_files, "seconds": t,
-                                           "files_per_s": legacy_files / t}
+                                           "files_per_s": legacy_files / t,
+                                           "cpu": _children_cpu() - cpu_before}
     shutil.rmtree(work)
 
     one_plain = next(plain.rglob("*.py"))
     one_legacy = next(legacy.rglob("*.py"))
     for key, target in (("single_plain", one_plain), ("single_legacy", one_legacy)):
-        t, mem, _ = median_run([*command, "--check", "--quiet", str(target)], repeat * 2)
-        results[key] = {"seconds": t, "peak_mib": mem / 1024}
-    python_alone, _, _ = median_run([sys.executable, "-c", "pass"], repeat * 2)
-    results["python_startup"] = {"seconds": python_alone}
+        t, mem, _, cpu = median_run([*command, "--check", "--quiet", str(target)], repeat * 2)
+        results[key] = {"seconds": t, "peak_mib": mem / 1024, "cpu": cpu}
+    python_alone, _, _, cpu = median_run([sys.executable, "-c", "pass"], repeat * 2)
+    results["python_startup"] = {"seconds": python_alone, "cpu": cpu}
     for key, target in (("imports_plain", one_plain), ("imports_legacy", one_legacy)):
         total, forbidden, heavy = import_profile(target)
         results[key] = {"ms": total, "forbidden": forbidden, "heaviest": heavy}
 
+    results["load_after"] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(render(results))
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def render(r: dict[str, object]) -> str:
     def row(label: str, key: str) -> str:
         item = r.get(key)
         if not isinstance(item, dict):
-            return f"| {label} | n/a | | |"
+            return f"| {label} | n/a | | | | |"
         peak = f"{item['peak_mib']:.0f} MiB" if "peak_mib" in item else ""
-        rate = f"{item['files_per_s']:,.0f}" if "files_per_s" in item else ""
-        return f"| {label} | {item['seconds']:.2f} s | {rate} | {peak} |"
+        rate = f"{item['files_per_s']:,.1f}" if "files_per_s" in item else ""
+        cpu = f"{item['cpu']:.2f} s" if "cpu" in item else ""
+        per_file = (f"{1000 * item['cpu'] / item['files']:.1f} ms"
+                    if "cpu" in item and "files" in item else "")
+        return f"| {label} | {item['seconds']:.2f} s | {rate} | {cpu} | {per_file} | {peak} |"
 
     lines = [
-        f"{r['cores']} cores, Python {r['python']}; median of repeated runs.", "",
-        "| Run | Wall time | Files/s | Peak memory |", "|---|---:|---:|---:|",
+        f"{r['cores']} cores, Python {r['python']}, load average {r['load_before']:.1f} before "
+        f"and {r['load_after']:.1f} after; median of repeated runs. CPU is the user + system "
+        "time of every process of the run (less sensitive than wall time to other load).", "",
+        "| Run | Wall time | Files/s | CPU | CPU per file | Peak memory |",
+        "|---|---:|---:|---:|---:|---:|",
         row(f"`--check`, {r['plain_check']['files']:,} files, no Gemini code",  # type: ignore[index]
             "plain_check"),
         row(f"`--check`, {r['legacy_check']['files']} legacy files",  # type: ignore[index]
             "legacy_check"),
         row("rewrite in place, same legacy files", "legacy_rewrite"),
-        row("baseline: LibCST codemod, one process per file", "baseline_per_file"),
+        row(f"baseline: LibCST codemod, one process per file "
+            f"({r['baseline_per_file']['files']} of the legacy files)",  # type: ignore[index]
+            "baseline_per_file"),
         row("baseline: `python -m libcst.tool codemod` over the tree", "baseline_libcst_tool"),
         row("`--check one_file.py` (no Gemini code)", "single_plain"),
         row("`--check one_file.py` (legacy code)", "single_legacy"),
