@@ -322,7 +322,7 @@ class _Pass:
                 value = self.assigned_value(assignment)
                 if value is not None and self.is_text(value, depth + 1):
                     continue
-                if self._text_param(assignment):
+                if self._text_param(assignment) or self._text_binding(assignment, depth):
                     continue
                 return False
             return True
@@ -330,14 +330,37 @@ class _Pass:
             return self.text_field(node)
         return False
 
-    def _text_param(self, assignment: BaseAssignment) -> bool:
-        param = getattr(assignment, "node", None)
-        if not isinstance(param, cst.Param):
-            return False
-        if param.annotation is not None:
-            ann = param.annotation.annotation
-            return isinstance(ann, cst.Name) and ann.value == "str"
+    def _text_binding(self, assignment: BaseAssignment, depth: int) -> bool:
+        """`x += <text>` keeps a str a str; `for x in ("a", "b")` binds strs."""
+        node = getattr(assignment, "node", None)
+        parent = self.parent(node) if isinstance(node, cst.Name) else None
+        if isinstance(parent, cst.AugAssign) and parent.target is node:
+            return isinstance(parent.operator, cst.AddAssign) and self.is_text(parent.value,
+                                                                                depth + 1)
+        if isinstance(parent, cst.For) and parent.target is node:
+            items = parent.iter
+            return isinstance(items, (cst.List, cst.Tuple, cst.Set)) and bool(items.elements) \
+                and all(not isinstance(e, cst.StarredElement) and self.is_text(e.value, depth + 1)
+                        for e in items.elements)
         return False
+
+    def _text_param(self, assignment: BaseAssignment) -> bool:
+        """A parameter annotated `str` (or `str | None` / `Optional[str]`: None fails the old
+        call and the new one alike)."""
+        param = getattr(assignment, "node", None)
+        if not isinstance(param, cst.Param) or param.annotation is None:
+            return False
+        ann = param.annotation.annotation
+        if isinstance(ann, cst.SimpleString):
+            return ann.evaluated_value in ("str", "str | None", "Optional[str]")
+        if isinstance(ann, cst.BinaryOperation) and isinstance(ann.operator, cst.BitOr):
+            sides = {cst.Module([]).code_for_node(ann.left), cst.Module([]).code_for_node(
+                ann.right)}
+            return sides == {"str", "None"}
+        if isinstance(ann, cst.Subscript) and cst.Module([]).code_for_node(ann) in (
+                "Optional[str]", "typing.Optional[str]"):
+            return True
+        return isinstance(ann, cst.Name) and ann.value == "str"
 
     def schema_class(self, node: cst.BaseExpression) -> str | None:
         """The name of a module-level pydantic model class, else None."""
