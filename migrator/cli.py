@@ -139,7 +139,10 @@ def cli(
 
         bar = ProgressBar(len(files))
     # `kill` (SIGTERM) stops the run like Ctrl-C: between files, never half way through a write.
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        previous = None
     try:
         results = engine.run(files, ctx, jobs=workers, progress=bar)
     except KeyboardInterrupt:
@@ -149,7 +152,8 @@ def cli(
                    "rewritten; run again to finish", err=True)
         sys.exit(130)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     if bar:
         bar.close()
     mode = "check" if check else "diff" if diff else "fix"
