@@ -193,7 +193,10 @@ _RULES = [
         "`Model.model_validate_json(r.output_text)` or `json.loads(r.output_text)`, "
         "`usage_metadata.*` -> `usage.*`. `generate_content_stream` consumed by a plain `for` "
         "loop that reads `chunk.text` becomes `create(..., stream=True)` with the body run for "
-        "`step.delta` text events. Anything else leaves the call as it was (GM103-GM105).",
+        "`step.delta` text events. A config held in a variable becomes a dict of create() "
+        "arguments spread with `**`. Anything else leaves the call as it was (GM103-GM105). "
+        "Note: `output_text` is `\"\"` where `.text` was None, and holds the trailing run of "
+        "text of the last model output.",
     ),
     Rule(
         "GM102", "genai-chats", "warning", "safe",
@@ -221,8 +224,9 @@ _RULES = [
     Rule(
         "GM104", "genai-contents-not-migrated", "warning", "none",
         "`contents` / a chat message whose shape cannot be converted statically.",
-        "Only values that are certainly strings, literal lists of strings / parts and "
-        "`types.Content` turns are converted. A variable of unknown type (an unannotated "
+        "Only values that are certainly strings (literals, f-strings, `str`-annotated "
+        "parameters, `str` fields of pydantic request bodies, ...), literal lists of strings / "
+        "parts and `types.Content` turns are converted. A variable of unknown type (an unannotated "
         "parameter, a list built at run time) could be a list of parts or an image, which the "
         "Interactions API takes in a different shape; the call is left as it was.",
     ),
