@@ -25,7 +25,7 @@ NOTEBOOK_EXT = (".ipynb",)
 MARKDOWN_EXT = (".md", ".markdown")
 _IMPORTS_SDK = re.compile(
     rb"import\s+google\.(?:genai|generativeai)\b"
-    rb"|from\s+google\s+import\s+(?:[\w\s,()]*\b)?(?:genai|generativeai)\b"
+    rb"|from[ \t]+google[ \t]+import[ \t(]+(?:[\w \t,]*[ \t,])?(?:genai|generativeai)\b"
     rb"|from\s+google\.(?:genai|generativeai)\b")
 _TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
