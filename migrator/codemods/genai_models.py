@@ -1087,14 +1087,17 @@ class _Pass:
             raise Unsupported(FOLLOW, "the chat container is used in other ways")
 
     def chat_dict(self, unit: Unit, call: cst.Call) -> Edit:
-        items: list[tuple[str, cst.BaseExpression]] = []
+        """`chats.create(model=, config=)` -> the dict of create() arguments, laid out like
+        the call (and keeping its comments)."""
+        items: list[Item] = []
         spread: cst.Name | None = None
+        inner = indent_of(call.whitespace_before_args)
         for arg in call.args:
             if arg.keyword is None or arg.star:
                 raise Unsupported(FOLLOW, "chats.create with positional or ** arguments")
             key = arg.keyword.value
             if key == "model":
-                items.append(("model", self.model_value(unit, arg.value)))
+                items.append(Item("model", self.model_value(unit, arg.value), arg))
             elif key == "config" and isinstance(arg.value, cst.Name):
                 unit.parsed = self.shared_config(unit, arg.value).parsed
                 spread = arg.value
@@ -1102,23 +1105,30 @@ class _Pass:
                 parts = self.config_parts(arg.value)
                 unit.parsed = parts.parsed
                 for item in parts.top:
-                    items.append((item.key, item.value))
+                    value = reindent(item.value, inner + "    ") if inner is not None \
+                        else item.value
+                    items.append(Item(item.key, value, item.source, item.anchor or arg))
                 if parts.generation:
-                    items.append(("generation_config",
-                                  dict_node([(i.key, i.value) for i in parts.generation])))
+                    config_inner = indent_of(arg.value.whitespace_before_args) if isinstance(
+                        arg.value, cst.Call) else indent_of(arg.value.lbrace.whitespace_after) \
+                        if isinstance(arg.value, cst.Dict) else None
+                    generation = layout_dict(parts.generation, arg.value, inner + "    ") \
+                        if inner is not None and config_inner is not None \
+                        else dict_node([(i.key, i.value) for i in parts.generation])
+                    items.append(Item("generation_config", generation, None, arg))
             elif key == "history":
                 unit.history = history_steps(arg.value, self.is_types, self.is_text)
             else:
                 raise Unsupported(FOLLOW, f"chats.create({key}=...) is not migrated")
-        if not any(k == "model" for k, _ in items):
+        if not any(item.key == "model" for item in items):
             raise Unsupported(FOLLOW, "chats.create without model=")
-        items.append(("previous_interaction_id", cst.Name("None")))
-        new = dict_node(items)
+        items.append(Item("previous_interaction_id", cst.Name("None")))
+        new = layout_dict(items, call)
         if spread is not None:
             elements = list(new.elements)
-            elements.insert(1, cst.StarredDictElement(spread))
+            elements.insert(1, cst.StarredDictElement(spread, comma=elements[0].comma))
             new = new.with_changes(elements=elements)
-        if len(cst.Module([]).code_for_node(new)) > 72:
+        if inner is None and len(cst.Module([]).code_for_node(new)) > 72:
             new = vertical(new, "")
         return lambda _node: self.refresh(new)
 
