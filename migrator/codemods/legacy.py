@@ -172,9 +172,11 @@ class Plan:
         self.sites: list[Site] = []
         self.configures: list[tuple[cst.Call, cst.SimpleStatementLine, Pin | None]] = []
         self.loose_pins: list[Pin] = []  # legacy calls that stay, not tied to a holder
-        self.config_defs: dict[cst.Assign, cst.Dict] = {}  # GenerationConfig(...) -> dict
+        # shared config / safety definitions -> their converted value
+        self.config_defs: dict[cst.Assign, cst.BaseExpression] = {}
         self.literal_defs: dict[cst.SimpleString, tuple[cst.BaseExpression, str, str]] = {}
         self.dropped: dict[cst.CSTNode, list[str]] = {}
+        self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -533,8 +535,8 @@ class Plan:
                     kwargs.append(("response_format", _vertical(response_format,
                                                                 self.indent_of(arg))))
             elif name == "safety_settings":
-                kwargs.append(("safety_settings", layout(convert_safety(arg.value),
-                                                         self.indent_of(arg))))
+                kwargs.append(("safety_settings", self.safety_name(arg.value,
+                                                                   self.indent_of(arg))))
             elif name in ("tools", "tool_config"):
                 raise Unsupported("GM014", f"{name}= (function calling) is not migrated yet")
             else:
@@ -616,11 +618,8 @@ class Plan:
 
     def report_dropped(self) -> None:
         """Only where the config really moves: a pinned call keeps its keys."""
-        roots: list[cst.CSTNode] = [s.call for s in self.sites if s.pin is None]
-        roots += [c.call for c in self.constructions.values()
-                  if c.holder is not None and c.holder.pin is None]
-        roots += list(self.config_defs)
-        moved = {id(n) for root in roots for n in _walk(root)}
+        moved = self.moved_ids()
+        moved |= {id(n) for a in self.movable_defs() for n in _walk(a)}
         for node, keys in self.dropped.items():
             if id(node) not in moved:
                 continue
@@ -630,21 +629,49 @@ class Plan:
                     f"{key} has no Interactions equivalent; dropped (unsafe fix: the answers "
                     "may change)", fix=FIX_UNSAFE, fixed=True))
 
-    def config_name(self, name: cst.Name) -> cst.BaseExpression:
-        """A name bound once to a literal config: usable as is, or its definition converted."""
+    def shared_literal(self, name: cst.Name, keyword: str, what: str) -> cst.Assign:
+        """The one assignment of a name used only as `keyword=` arguments (a shared config);
+        its references are recorded so the definition moves only if every user moves."""
         scope = self.scopes.get(name)
         assignments = list(scope[name.value]) if scope is not None else []
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            raise Unsupported("GM010", f"generation config {name.value!r} cannot be followed")
-        target = assignments[0].node
-        assign = self.parent(self.parent(target))  # Name -> AssignTarget -> Assign
+            raise Unsupported("GM010", f"{what} {name.value!r} cannot be followed")
+        assign = self.parent(self.parent(assignments[0].node))  # Name -> AssignTarget -> Assign
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-            raise Unsupported("GM010", f"generation config {name.value!r} cannot be followed")
+            raise Unsupported("GM010", f"{what} {name.value!r} cannot be followed")
+        refs = []
         for access in assignments[0].references:
             parent = self.parent(access.node)
             if not (isinstance(parent, cst.Arg) and parent.keyword is not None
-                    and parent.keyword.value == "generation_config"):
-                raise Unsupported("GM011", f"generation config {name.value!r} is used elsewhere")
+                    and parent.keyword.value == keyword):
+                raise Unsupported("GM011", f"{what} {name.value!r} is used elsewhere")
+            refs.append(parent)
+        self.def_refs[assign] = refs
+        return assign
+
+    def safety_name(self, node: cst.BaseExpression, indent: str) -> cst.BaseExpression:
+        if not isinstance(node, cst.Name):
+            return layout(convert_safety(node), indent)
+        assign = self.shared_literal(node, "safety_settings", "safety settings")
+        self.config_defs[assign] = layout(convert_safety(assign.value), "")
+        return node
+
+    def movable_defs(self) -> list[cst.Assign]:
+        """Shared definitions all of whose users move."""
+        moved = self.moved_ids()
+        return [a for a in self.config_defs
+                if all(id(ref) in moved for ref in self.def_refs.get(a, []))]
+
+    def moved_ids(self) -> set[int]:
+        """Ids of every node inside code this plan rewrites."""
+        roots: list[cst.CSTNode] = [s.call for s in self.sites if s.pin is None]
+        roots += [c.call for c in self.constructions.values()
+                  if c.holder is not None and c.holder.pin is None]
+        return {id(n) for root in roots for n in _walk(root)}
+
+    def config_name(self, name: cst.Name) -> cst.BaseExpression:
+        """A name bound once to a literal config: usable as is, or its definition converted."""
+        assign = self.shared_literal(name, "generation_config", "generation config")
         value = assign.value
         if (isinstance(value, cst.Call) and self.is_legacy(value.func, CONFIG_CLASSES)) or (
             isinstance(value, cst.Dict)
@@ -846,7 +873,7 @@ class Plan:
                     raise Unsupported("GM010", "per-call safety settings merged over the "
                                       "model's are not migrated")
                 site.edits[index] = arg.with_changes(
-                    value=layout(convert_safety(arg.value), self.indent_of(arg)))
+                    value=self.safety_name(arg.value, self.indent_of(arg)))
             elif name == "request_options":
                 site.edits[index] = _rename(arg, "timeout", self.timeout(arg.value))
             elif name in ("tools", "tool_config"):
@@ -1405,6 +1432,32 @@ class Plan:
             for call, statement, pin in self.configures
         ]
 
+    def pin_shared_users(self) -> bool:
+        """A shared definition moves with all its users or none: when one user stays on the
+        legacy SDK, the others stay too. Returns True when it pinned something."""
+        changed = False
+        moved = self.moved_ids()
+        for assign, refs in self.def_refs.items():
+            if all(id(ref) in moved for ref in refs):
+                continue
+            name = self.code(assign.targets[0].target)
+            for construction in self.constructions.values():
+                inside = {id(n) for n in _walk(construction.call)}
+                holder = construction.holder
+                if holder is not None and holder.pin is None and any(
+                    id(ref) in inside for ref in refs
+                ):
+                    self.pin(holder, "GM011", f"{name} is shared with code that stays on the "
+                             "legacy SDK", construction.call)
+                    changed = True
+            for site in self.sites:
+                inside = {id(n) for n in _walk(site.call)}
+                if site.pin is None and any(id(ref) in inside for ref in refs):
+                    self.pin(site, "GM011", f"{name} is shared with code that stays on the "
+                             "legacy SDK", site.call)
+                    changed = True
+        return changed
+
     def build(self) -> None:
         self.collect()
         self.plan_sites()
@@ -1420,6 +1473,8 @@ class Plan:
                 self.pin(site, pinned.code, "the client configuration could not be migrated",
                          site.call)
         self.propagate()
+        while self.pin_shared_users():
+            self.propagate()
 
 
 _PURE_CALLS = ("getenv", "get", "str", "strip", "environ")
@@ -1711,8 +1766,9 @@ class Apply(cst.CSTTransformer):
                 self.convert_construction(construction)
         for site in migrating_sites:
             self.convert_site(site)
-        for assign, new_dict in plan.config_defs.items():
-            self.node_edits[assign] = lambda n, d=new_dict: n.with_changes(value=d)
+        for assign in plan.movable_defs():
+            new_value = plan.config_defs[assign]
+            self.node_edits[assign] = lambda n, d=new_value: n.with_changes(value=d)
         for old, (new, _, _) in plan.literal_defs.items():
             self.node_edits[old] = lambda n, new=new: new
         for call, statement, configure_pin in plan.configures:
