@@ -86,6 +86,7 @@ class Emulator:
         self.lock = threading.RLock()
         self.interactions: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
+        self.caches: dict[str, tuple[dict[str, Any], Meaning]] = {}
         self.uploads: dict[str, dict[str, Any]] = {}
         self.log: list[dict[str, Any]] = []
         self._seq = 0
@@ -124,6 +125,7 @@ class Emulator:
         with self.lock:
             self.interactions.clear()
             self.files.clear()
+            self.caches.clear()
             self.uploads.clear()
             self.log.clear()
             self._seq = 0
@@ -460,6 +462,9 @@ class _Handler(BaseHTTPRequestHandler):
         m = re.fullmatch(rf"/{_VERSION}/interactions/([^/:]+)(/cancel|:cancel)?", path)
         if m:
             return self._interaction_op(method, m.group(2), bool(m.group(3)), entry)
+        m = re.fullmatch(rf"/{_VERSION}/cachedContents(?:/([^/:]+))?", path)
+        if m:
+            return self._cache_op(method, m.group(2), entry)
         m = re.fullmatch(rf"/{_VERSION}/(?:tunedModels|models)/([^/:]+):(\w+)", path)
         if m and method == "POST":
             return self._model_method(m.group(2), m.group(3), entry)
@@ -538,6 +543,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 history, call_names = [], {}
         meaning = _guarded(wire.interaction_meaning, body, history, call_names)
+        meaning = self._cached(meaning, body.get("cached_content"), entry)
         entry.update(meaning.as_dict())
         answer = M.answer_for(meaning)
         conversation = [dict(t) for t in meaning.conversation]
@@ -610,6 +616,7 @@ class _Handler(BaseHTTPRequestHandler):
             stream = method == "streamGenerateContent"
             entry.update({"kind": "generate", "stream": stream})
             meaning, dropped = _guarded(wire.legacy_meaning, body)
+            meaning = self._cached(meaning, body.get("cachedContent"), entry)
             entry.update(meaning.as_dict())
             if dropped:
                 entry["dropped_config"] = dropped
@@ -651,6 +658,74 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json(200, {"embedding": vectors[0]})
             return self._json(200, {"embeddings": vectors})
         raise _not_found(f"Method {method} on models/{model}")
+
+    # -- explicit caching --
+    def _cached(self, meaning: Meaning, name: Any, entry: dict[str, Any]) -> Meaning:
+        if not name:
+            return meaning
+        name = str(name)
+        if not name.startswith("cachedContents/"):
+            name = f"cachedContents/{name}"
+        with self.emulator.lock:
+            cached = self.emulator.caches.get(name)
+        if cached is None:
+            raise RequestError(403, "PERMISSION_DENIED",
+                               f"CachedContent not found (or permission denied): {name}")
+        entry["cached_content"] = name
+        return wire.with_cache(meaning, cached[1])
+
+    def _cache_op(self, method: str, cid: str | None, entry: dict[str, Any]) -> None:
+        emu = self.emulator
+        if cid is None and method == "POST":
+            body = self._body()
+            model = str(body.get("model") or "").removeprefix("models/")
+            if not model:
+                raise invalid("* CreateCachedContentRequest.cached_content.model: model is "
+                              "required")
+            meaning = _guarded(wire.cache_meaning, body)
+            # named after what it means, so an original and its migration name it alike
+            digest = M.short_hash([substitute(model, emu.model_overrides), meaning.as_dict()])
+            with emu.lock:
+                name, n = f"cachedContents/{digest}", 1
+                while name in emu.caches:
+                    n += 1
+                    name = f"cachedContents/{digest}-{n}"
+                now = _now()
+                tokens = sum(len(p["text"].split()) for t in meaning.conversation
+                             for p in t["parts"] if "text" in p)
+                resource = {"name": name, "model": f"models/{model}", "createTime": now,
+                            "updateTime": now, "expireTime": now,
+                            "usageMetadata": {"totalTokenCount": tokens}}
+                if body.get("displayName") or body.get("display_name"):
+                    resource["displayName"] = body.get("displayName") or body["display_name"]
+                emu.caches[name] = (resource, meaning)
+            entry.update({"kind": "caches.create", "cache": name,
+                          "model": substitute(model, emu.model_overrides), **meaning.as_dict()})
+            return self._json(200, resource)
+        if cid is None and method == "GET":
+            entry["kind"] = "caches.list"
+            with emu.lock:
+                listed = [resource for resource, _ in emu.caches.values()]
+            return self._json(200, {"cachedContents": listed} if listed else {})
+        if cid is None:
+            raise _not_found(f"{method} {self.route}")
+        name = f"cachedContents/{cid}"
+        kinds = {"GET": "caches.get", "PATCH": "caches.update", "DELETE": "caches.delete"}
+        if method not in kinds:
+            raise _not_found(f"{method} {self.route}")
+        entry.update({"kind": kinds[method], "cache": name})
+        with emu.lock:
+            if name not in emu.caches:
+                raise RequestError(403, "PERMISSION_DENIED",
+                                   f"CachedContent not found (or permission denied): {name}")
+            resource, meaning = emu.caches[name]
+            if method == "DELETE":
+                del emu.caches[name]
+                return self._json(200, {})
+            if method == "PATCH":
+                self._body()  # ttl / expireTime: accepted, time does not pass here
+                resource["updateTime"] = _now()
+            return self._json(200, resource)
 
     # -- files --
     def _upload(self, method: str, entry: dict[str, Any]) -> None:

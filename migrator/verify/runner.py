@@ -53,10 +53,12 @@ _INHERIT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "COMSPEC",
 # Request kinds that carry meaning; interactions get/delete/cancel and upload plumbing have no
 # legacy counterpart and are not compared.
 COMPARED_KINDS = frozenset({"generate", "count_tokens", "embed", "files.upload", "files.get",
-                            "files.delete", "files.list", "models.list", "models.get"})
+                            "files.delete", "files.list", "models.list", "models.get",
+                            "caches.create", "caches.get", "caches.list", "caches.update",
+                            "caches.delete"})
 _COMPARED_FIELDS = ("kind", "model", "stream", "conversation", "system_instruction", "config",
                     "tools", "safety_settings", "contents", "file", "mime_type", "size",
-                    "status")
+                    "cache", "status")
 
 
 @dataclass

@@ -167,6 +167,29 @@ def legacy_tools(tools: Any) -> list[dict[str, Any]]:
     return out
 
 
+def cache_meaning(body: dict[str, Any]) -> Meaning:
+    """A cachedContents create body: the contents, system instruction and tools it holds."""
+    contents = body.get("contents")
+    conversation = legacy_contents(contents) if contents else []
+    system = None
+    sys_content = body.get("systemInstruction") or body.get("system_instruction")
+    if sys_content:
+        texts = [p["text"] for p in legacy_parts(sys_content.get("parts"), "system_instruction")
+                 if "text" in p]
+        system = "\n".join(texts)
+    return Meaning(conversation, system, {}, legacy_tools(body.get("tools")))
+
+
+def with_cache(meaning: Meaning, cache: Meaning) -> Meaning:
+    """A request that names cached content means the cached turns first, with the cache's
+    system instruction and tools unless the request sets its own."""
+    conversation = [dict(turn) for turn in cache.conversation]
+    for turn in meaning.conversation:
+        add_turn(conversation, turn["role"], turn["parts"])
+    return Meaning(conversation, meaning.system_instruction or cache.system_instruction,
+                   meaning.config, meaning.tools or cache.tools, meaning.safety_settings)
+
+
 def legacy_meaning(body: dict[str, Any]) -> tuple[Meaning, dict[str, Any]]:
     """A generateContent body (camelCase) to its meaning, plus the legacy-only config values
     the Interactions API cannot express."""

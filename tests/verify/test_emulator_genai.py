@@ -354,3 +354,22 @@ def test_request_log_is_normalised(emulator: Emulator, client: Any) -> None:
     assert entry["system_instruction"] == "S"
     assert entry["config"] == {"top_p": 0.5}
     assert entry["stream"] is False
+
+
+def test_explicit_cache(client: Any) -> None:
+    cache = client.caches.create(model="gemini-2.5-flash", config=types.CreateCachedContentConfig(
+        system_instruction="Use the notes.", contents=["Notes: the code is 42."]))
+    assert cache.name.startswith("cachedContents/")
+    assert client.caches.get(name=cache.name).name == cache.name
+    assert cache.name in [c.name for c in client.caches.list()]
+    with_cache = client.interactions.create(model=MODEL, input="What is the code?",
+                                            cached_content=cache.name)
+    spelled_out = client.interactions.create(
+        model=MODEL, system_instruction="Use the notes.", input=[
+            {"type": "user_input", "content": [{"type": "text", "text": "Notes: the code is 42."},
+                                               {"type": "text", "text": "What is the code?"}]}])
+    assert with_cache.output_text == spelled_out.output_text
+    client.caches.delete(name=cache.name)
+    with pytest.raises(Exception) as info:
+        client.interactions.create(model=MODEL, input="x", cached_content=cache.name)
+    assert info.value.status_code == 403
