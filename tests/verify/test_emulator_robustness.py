@@ -12,10 +12,12 @@ ODD_VALUES: list[Any] = [None, 1, 1.5, True, "x", [], {}, [1], ["x"], [{}], {"a"
                          [{"text": 1}], [{"parts": "x"}],
                          [{"role": "user", "parts": [{"inlineData": {"data": 5}}]}]]
 LEGACY_KEYS = ["contents", "systemInstruction", "generationConfig", "tools", "toolConfig",
-               "safetySettings", "content", "requests", "outputDimensionality"]
+               "safetySettings", "content", "requests", "outputDimensionality",
+               "cachedContent"]
 INTERACTION_KEYS = ["input", "system_instruction", "generation_config", "tools",
                     "response_format", "safety_settings", "previous_interaction_id", "store",
-                    "background", "model", "agent", "response_mime_type", "stream"]
+                    "background", "model", "agent", "response_mime_type", "stream",
+                    "cached_content"]
 
 
 def _check(status: int, data: bytes, what: str) -> None:
@@ -52,6 +54,10 @@ def test_odd_field_values_never_crash(emulator: Emulator) -> None:
             "model": "gemini-2.5-flash", "input": "x",
             "tools": [{"type": "function", "name": "f", "parameters": value}]})
         _check(status, data, f"parameters={value!r}")
+        status, _, data = call(emulator, "POST", "/v1beta/cachedContents",
+                               {"model": "gemini-2.5-flash", "contents": value,
+                                "systemInstruction": value, "tools": value})
+        _check(status, data, f"cachedContents={value!r}")
 
 
 def test_odd_bodies_and_paths(emulator: Emulator) -> None:
