@@ -3,7 +3,6 @@ and the equivalence with the Interactions answers that the differential mode rel
 
 from __future__ import annotations
 
-import asyncio
 import json
 import warnings
 from collections.abc import Iterator
@@ -169,12 +168,6 @@ def test_legacy_and_interactions_agree(emulator: Emulator) -> None:
             assert old[key] == new[key], key
     assert len(new2["conversation"]) == 3
     assert legacy1["dropped_config"] == {"top_k": 3}
-
-
-def test_legacy_async_is_not_in_process() -> None:
-    """Async legacy clients are gRPC-only; the runner serves them from REST (see
-    test_runner.test_legacy_forced_onto_rest_without_configure)."""
-    assert asyncio.iscoroutinefunction(legacy.GenerativeModel.generate_content_async)
 
 
 def test_inline_data_and_files_mean_the_same_in_both_apis(genai: Any, emulator: Emulator,
