@@ -73,9 +73,11 @@ USAGE_FIELDS = {
 }
 FUNCTION_CALL_FIELDS = {"name": "name", "id": "id", "args": "arguments"}
 # Methods whose result is a str whatever their receiver is (a heuristic kept deliberately short).
-TEXT_METHODS = frozenset({
-    "format", "join", "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize",
-    "replace", "read_text", "chat_input", "text_input", "text_area",
+TEXT_METHODS = frozenset({"format", "read_text", "chat_input", "text_input", "text_area"})
+# Methods that return a str when called on a str (and bytes on bytes): the receiver decides.
+STR_METHODS = frozenset({
+    "join", "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "replace",
+    "casefold", "removeprefix", "removesuffix",
 })
 TEXT_FUNCTIONS = frozenset({"str", "input", "repr"})
 LAZY = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.IfExp,
@@ -312,6 +314,8 @@ class _Pass:
             if isinstance(func, cst.Attribute):
                 if func.attr.value == "dumps":
                     return "json.dumps" in self.qualified(func)
+                if func.attr.value in STR_METHODS:
+                    return self.is_text(func.value, depth + 1)
                 return func.attr.value in TEXT_METHODS
             return False
         if isinstance(node, cst.Name):
@@ -327,8 +331,25 @@ class _Pass:
                 return False
             return True
         if isinstance(node, cst.Attribute):
-            return self.text_field(node)
+            return self.response_text(node) or self.text_field(node)
         return False
+
+    def response_text(self, node: cst.Attribute) -> bool:
+        """`response.text` of a generate_content response is a str (the old call fails on
+        None as the new one does): the common "feed one answer into the next prompt"."""
+        if node.attr.value != "text":
+            return False
+        values: list[cst.BaseExpression | None] = [node.value]
+        if isinstance(node.value, cst.Name):
+            found = self.referents(node.value)
+            values = [self.assigned_value(a) for a in found] if found else [None]
+        for value in values:
+            if isinstance(value, cst.Await):
+                value = value.expression
+            found_call = self.target(value) if isinstance(value, cst.Call) else None
+            if found_call is None or found_call[0] != "generate":
+                return False
+        return True
 
     def _text_binding(self, assignment: BaseAssignment, depth: int) -> bool:
         """`x += <text>` keeps a str a str; `for x in ("a", "b")` binds strs."""
