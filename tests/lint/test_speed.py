@@ -54,18 +54,19 @@ def test_check_without_gemini_code_is_fast(tmp_path: Path) -> None:
     _tree(tmp_path, 5000)
     settings = Settings(root=str(tmp_path))
     ctx = engine.make_context(settings, write=False)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     files = discover([str(tmp_path)], settings)
     results = engine.run(files, ctx, jobs=1)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert len(files) >= 5000
     parsed = [r.path for r in results if r.original is not None]
     assert parsed == [], f"{len(parsed)} files passed the prefilter, e.g. {parsed[:3]}"
     assert not any(r.findings for r in results)
-    # Design budget: a 5,000-file repository "well under a second" on one core; the bound is
-    # loose so a busy CI machine does not flake, the measured figure is printed.
-    print(f"\n5,000+ files ({len(files)}) checked in {elapsed:.2f} s on one process")
-    assert elapsed < 3.0
+    # Design budget: a 5,000-file repository "well under a second" on one core. The bound is
+    # on this process's CPU time (other tests share the machine) and loose enough not to
+    # flake; the measured figures are printed.
+    print(f"\n{len(files)} files checked in {elapsed:.2f} s wall, {cpu:.2f} s CPU, one process")
+    assert cpu < 2.0
 
 
 def test_big_lock_file_is_searched_not_skipped(tmp_path: Path) -> None:
@@ -84,9 +85,10 @@ def test_big_lock_file_is_searched_not_skipped(tmp_path: Path) -> None:
     lock.write_text(json.dumps({"packages": packages}, indent=2), encoding="utf-8")
     assert lock.stat().st_size > 10 * 2**20
     ctx = engine.make_context(Settings(root=str(tmp_path)), write=False)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = engine.process_file(str(lock), ctx)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert [(f.line, f.code) for f in result.findings] == [(300003, "GM406")]
-    print(f"\n{lock.stat().st_size / 2**20:.1f} MiB lock file checked in {elapsed:.2f} s")
-    assert elapsed < 3.0
+    print(f"\n{lock.stat().st_size / 2**20:.1f} MiB lock file checked in {elapsed:.2f} s wall, "
+          f"{cpu:.2f} s CPU")
+    assert cpu < 2.0
