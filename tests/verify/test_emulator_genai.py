@@ -118,6 +118,9 @@ def test_chat_chain(client: Any) -> None:
     assert third.output_text == "turn 3: echo Again?"
     fetched = client.interactions.get(second.id)
     assert fetched.output_text == second.output_text
+    with_input = client.interactions.get(second.id, include_input=True)
+    assert [s.type for s in with_input.steps] == ["user_input", "model_output"]
+    assert with_input.steps[0].content[0].text == "What is my name?"
 
 
 def test_history_as_steps_counts_turns(client: Any) -> None:
