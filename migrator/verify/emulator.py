@@ -639,7 +639,10 @@ class _Handler(BaseHTTPRequestHandler):
             if "contents" not in inner:
                 raise invalid("* CountTokensRequest.contents: contents is not specified")
             meaning, _ = _guarded(wire.legacy_meaning, inner)
-            entry.update({"kind": "count_tokens", **meaning.as_dict()})
+            # generation config never changes a token count; the legacy SDK sends the model's
+            # anyway, google-genai does not, so it is not part of the meaning here
+            counted = {k: v for k, v in meaning.as_dict().items() if k != "config"}
+            entry.update({"kind": "count_tokens", **counted})
             total = sum(len(p["text"].split()) for t in meaning.conversation
                         for p in t["parts"] if "text" in p)
             total += len((meaning.system_instruction or "").split())

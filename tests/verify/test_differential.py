@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MARKER = "# gemini-migrate: runnable"
 TIMEOUT = 60.0
 
-CORRECT = ["text", "chat", "stream", "config", "cache"]
+CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens"]
 # wrong migration -> (original, the field of the first difference)
 WRONG = {
     "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
