@@ -455,8 +455,17 @@ class ContentsResult:
     imports: set[str] = field(default_factory=set)
 
 
+# MIME type of an uploaded file expression (`f = client.files.upload(file="a.pdf")`), if known.
+FileTest = Callable[[cst.BaseExpression], "str | None"]
+
+
+def _no_files(node: cst.BaseExpression) -> str | None:
+    return None
+
+
 def convert_contents(
-    node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest, *, steps_ok: bool = True
+    node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest, *, steps_ok: bool = True,
+    file_mime: FileTest = _no_files,
 ) -> ContentsResult:
     """google-genai `contents` / chat `message` -> Interactions `input`."""
     imports: set[str] = set()
@@ -467,18 +476,18 @@ def convert_contents(
         if any(isinstance(e, cst.StarredElement) for e in node.elements):
             raise Unsupported(CONTENTS, "contents built with * cannot be converted")
         if steps_ok and all(_is_content(v, is_types) for v in values):
-            steps = [e.with_changes(value=_step(e.value, is_types, is_text, imports))
+            steps = [e.with_changes(value=_step(e.value, is_types, is_text, imports, file_mime))
                      for e in node.elements]
             return ContentsResult(_as_list(node, steps), imports)
-        blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports))
-                  for e in node.elements]
+        blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports,
+                                                  file_mime)) for e in node.elements]
         return ContentsResult(cst.List([cst.Element(user_input(_as_list(node, blocks)))]),
                               imports)
     if steps_ok and _is_content(node, is_types):
-        return ContentsResult(cst.List([cst.Element(_step(node, is_types, is_text, imports))]),
-                              imports)
-    if _is_part(node, is_types):
-        block = part_block(node, is_types, is_text, imports)
+        return ContentsResult(cst.List([cst.Element(_step(node, is_types, is_text, imports,
+                                                          file_mime))]), imports)
+    if _is_part(node, is_types) or file_mime(node) is not None:
+        block = part_block(node, is_types, is_text, imports, file_mime)
         return ContentsResult(cst.List([cst.Element(user_input(cst.List([cst.Element(block)])))]),
                               imports)
     raise Unsupported(CONTENTS, "contents is not a string or a literal list of parts")
@@ -532,7 +541,7 @@ def _is_content(node: cst.BaseExpression, is_types: TypesTest) -> bool:
 
 
 def _step(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
-          imports: set[str]) -> cst.Dict:
+          imports: set[str], file_mime: FileTest = _no_files) -> cst.Dict:
     fields: dict[str, cst.BaseExpression] = {}
     for key, value, _ in keyword_items(node, is_types, "Content", "content"):
         fields[key] = value
@@ -542,14 +551,14 @@ def _step(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
     parts = fields["parts"]
     if not isinstance(parts, (cst.List, cst.Tuple)):
         raise Unsupported(CONTENTS, "content parts are not a literal list")
-    blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports))
+    blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports, file_mime))
               for e in parts.elements]
     kind = "user_input" if role == "user" else "model_output"
     return dict_node([("type", literal(kind)), ("content", _as_list(parts, blocks))])
 
 
 def part_block(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
-               imports: set[str]) -> cst.BaseExpression:
+               imports: set[str], file_mime: FileTest = _no_files) -> cst.BaseExpression:
     if is_text(node):
         return text_block(node)
     if isinstance(node, cst.Dict):
@@ -558,8 +567,17 @@ def part_block(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
                 and string_value(elements[0].key) == "text"):
             return text_block(elements[0].value)
         raise Unsupported(CONTENTS, "a part dict other than {'text': ...}")
+    mime = file_mime(node)
+    if mime is not None:
+        if mime.startswith("text/"):
+            raise Unsupported(CONTENTS, f"an uploaded {mime} file: text documents are not an "
+                                        "Interactions document type")
+        return dict_node([("type", literal(block_kind(mime))),
+                          ("uri", cst.Attribute(node, cst.Name("uri"))),
+                          ("mime_type", cst.Attribute(node, cst.Name("mime_type")))])
     if not isinstance(node, cst.Call) or not _is_part(node, is_types):
-        raise Unsupported(CONTENTS, "a part that is not text or a types.Part helper")
+        raise Unsupported(CONTENTS, "a part that is not text, a types.Part helper or an "
+                                    "uploaded file of known type")
     func = node.func
     method = func.attr.value if isinstance(func, cst.Attribute) and not is_types(func, "Part") \
         else ""
@@ -717,6 +735,17 @@ def shift(node: cst.BaseExpression, delta: int) -> cst.BaseExpression:
     if delta == 0:
         return node
     return cast(cst.BaseExpression, node.visit(_Shift(delta)))
+
+
+def vertical_list(node: cst.List, base: str) -> cst.List:
+    """One element per line at `base` + 4 spaces, the closing bracket at `base`."""
+    inner = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(base + "    "))
+    closing = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(base))
+    last = len(node.elements) - 1
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=closing if i == last else inner))
+                for i, e in enumerate(node.elements)]
+    return node.with_changes(elements=elements,
+                             lbracket=cst.LeftSquareBracket(whitespace_after=inner))
 
 
 def vertical(node: cst.Dict, base: str) -> cst.Dict:

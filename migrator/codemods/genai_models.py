@@ -14,6 +14,7 @@ finding and a `# TODO(gemini-migrate): GMxxx reason` comment above its statement
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -42,6 +43,7 @@ from migrator.codemods.genai_convert import (
     convert_config,
     convert_contents,
     dict_node,
+    first_indent,
     history_steps,
     indent_of,
     layout_dict,
@@ -52,6 +54,7 @@ from migrator.codemods.genai_convert import (
     text_block,
     user_input,
     vertical,
+    vertical_list,
 )
 from migrator.engine import Context
 from migrator.findings import FIX_SAFE, Finding, finding
@@ -334,6 +337,36 @@ class _Pass:
             return self.response_text(node) or self.text_field(node)
         return False
 
+    def file_mime(self, node: cst.BaseExpression) -> str | None:
+        """The MIME type of `f` in `f = client.files.upload(file="x.pdf"[, config=...])`:
+        the `mime_type` given in a literal config, else guessed from a literal file name."""
+        if not isinstance(node, cst.Name):
+            return None
+        found = self.referents(node)
+        if len(found) != 1:
+            return None
+        value = self.assigned_value(next(iter(found)))
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "upload"
+                and isinstance(value.func.value, cst.Attribute)
+                and value.func.value.attr.value == "files"
+                and self.is_client(value.func.value.value)):
+            return None
+        mime: str | None = None
+        for arg in value.args:
+            keyword = arg.keyword.value if arg.keyword else None
+            if keyword == "file":
+                name = string_value(arg.value)
+                if name is not None:
+                    mime = mime or mimetypes.guess_type(name)[0]
+            elif keyword == "config" and isinstance(arg.value, cst.Dict):
+                for element in arg.value.elements:
+                    if isinstance(element, cst.DictElement) and string_value(
+                            element.key) in ("mime_type", "mimeType"):
+                        mime = string_value(element.value)
+                        break
+        return mime
+
     def response_text(self, node: cst.Attribute) -> bool:
         """`response.text` of a generate_content response is a str (the old call fails on
         None as the new one does): the common "feed one answer into the next prompt"."""
@@ -553,9 +586,15 @@ class _Pass:
             if key == "model" and chat is None:
                 args.append(arg.with_changes(value=self.model_value(unit, arg.value)))
             elif key in ("contents", "message"):
-                converted = convert_contents(arg.value, self.is_types, self.is_text)
+                converted = convert_contents(arg.value, self.is_types, self.is_text,
+                                             file_mime=self.file_mime)
                 unit.imports |= converted.imports
                 value = converted.value
+                if not history and len(cst.Module([]).code_for_node(value)) > 72:
+                    previous = call.args[index - 1].comma if index else None
+                    base = indent_of(previous.whitespace_after) if isinstance(
+                        previous, cst.Comma) else None
+                    value = _unfold_content(value, base or "")
                 if history:
                     if isinstance(value, cst.List):
                         turn = [e.value for e in value.elements]
@@ -1395,6 +1434,24 @@ def _with_todos(node: Any, lines: list[str]) -> Any:
     if not new:
         return node
     return node.with_changes(leading_lines=[*node.leading_lines, *new])
+
+
+def _unfold_content(value: cst.BaseExpression, base: str) -> cst.BaseExpression:
+    """`[{"type": "user_input", "content": [a, b]}]` written on one line gets one block per
+    line; anything already laid out by hand is left as it is."""
+    if not (isinstance(value, cst.List) and len(value.elements) == 1
+            and isinstance(value.elements[0].value, cst.Dict)):
+        return value
+    step = value.elements[0].value
+    content = next((e.value for e in step.elements if isinstance(e, cst.DictElement)
+                    and string_value(e.key) == "content"), None)
+    if not isinstance(content, cst.List) or not content.elements or first_indent(
+            content) is not None:
+        return value
+    unfolded = vertical_list(content, base)
+    return value.with_changes(elements=[value.elements[0].with_changes(value=step.with_changes(
+        elements=[e.with_changes(value=unfolded) if e.value is content else e
+                  for e in step.elements]))])
 
 
 def _stacked(items: list[cst.BaseExpression]) -> cst.List:
