@@ -60,8 +60,6 @@ class _Facts:
     imports_genai: bool = False
     imports_legacy: bool = False
     client_spellings: set[str] = field(default_factory=set)
-    # name -> values assigned to it anywhere in the module (one level of constant following)
-    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
     binary_files: set[str] = field(default_factory=set)  # `with open(p, "rb") as f`
 
 
@@ -124,10 +122,35 @@ class _Checker:
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)
 
+    def scoped(self, name: cst.Name) -> tuple[list[cst.BaseExpression], bool]:
+        """The values assigned to `name` in the scope it is read from (LibCST scopes, so a
+        `result` in another function is another variable), and whether that is all of them:
+        a parameter, loop target or import binding is a value nobody can read here."""
+        scope = self.scopes.get(name)
+        if scope is None or name.value not in scope:
+            return [], False
+        values: list[cst.BaseExpression] = []
+        complete = True
+        for assignment in scope[name.value]:
+            target = getattr(assignment, "node", None)
+            holder = self.parent(target) if isinstance(target, cst.CSTNode) else None
+            if isinstance(holder, cst.AssignTarget):
+                statement = self.parent(holder)
+                if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                    values.append(_unwrap_await(statement.value))
+                    continue
+            elif isinstance(holder, cst.AnnAssign) and holder.value is not None:
+                values.append(_unwrap_await(holder.value))
+                continue
+            complete = False
+        return values, complete and bool(values)
+
     def values_of(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
-        """The node itself, or what a plain name was assigned in this module."""
-        if isinstance(node, cst.Name) and node.value in self.facts.assigned:
-            return self.facts.assigned[node.value]
+        """The node itself, or the values a plain name was assigned in its scope."""
+        if isinstance(node, cst.Name):
+            values, _ = self.scoped(node)
+            if values:
+                return values
         return [node]
 
     # -- facts -------------------------------------------------------------------------------
@@ -144,15 +167,10 @@ class _Checker:
             elif isinstance(node, cst.Assign) and len(node.targets) == 1:
                 target = node.targets[0].target
                 value = _unwrap_await(node.value)
-                if isinstance(target, cst.Name):
-                    facts.assigned.setdefault(target.value, []).append(value)
                 if isinstance(value, cst.Call) and self.qualified(value.func) & GENAI_CLIENTS:
                     spelled = _dotted(target)
                     if spelled:
                         facts.client_spellings.add(spelled)
-            elif isinstance(node, cst.AnnAssign) and node.value is not None:
-                if isinstance(node.target, cst.Name):
-                    facts.assigned.setdefault(node.target.value, []).append(node.value)
             elif isinstance(node, cst.WithItem) and node.asname is not None:
                 item = node.item
                 target = node.asname.name
@@ -254,11 +272,6 @@ class _Checker:
     def check_models(self, creates: list[_CreateCall]) -> None:
         models = self.ctx.models
         model_args = {id(c.kwargs["model"].value) for c in creates if "model" in c.kwargs}
-        model_names = {
-            c.kwargs["model"].value.value
-            for c in creates
-            if "model" in c.kwargs and isinstance(c.kwargs["model"].value, cst.Name)
-        }
         for node in self.nodes:
             if not isinstance(node, cst.SimpleString):
                 continue
@@ -273,7 +286,7 @@ class _Checker:
                 continue
             if self.names_a_model(node):
                 continue
-            safety = self.model_fix_safety(node, model_args, model_names)
+            safety = self.model_fix_safety(node, model_args)
             code = model_code(info)
             new = successor_id(token, info)
             if not self.ctx.enabled(code, self.path):
@@ -312,19 +325,15 @@ class _Checker:
             return parent.keyword.value
         return None
 
-    def model_fix_safety(
-        self, node: cst.SimpleString, model_args: set[int], model_names: set[str]
-    ) -> str:
+    def model_fix_safety(self, node: cst.SimpleString, model_args: set[int]) -> str:
         """Safe where the Interactions API would refuse the old id; never inside legacy code."""
         if id(node) in model_args:
             return FIX_SAFE
         parent = self.parent(node)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             target = parent.targets[0].target
-            if isinstance(target, cst.Name) and target.value in model_names:
-                uses = self.facts.assigned.get(target.value, [])
-                if all(isinstance(v, cst.SimpleString) for v in uses):
-                    return FIX_SAFE
+            if isinstance(target, cst.Name) and self.only_model_argument(target, model_args):
+                return FIX_SAFE
         # Inside a call into the legacy SDK: the legacy codemod owns that code.
         current: cst.CSTNode | None = parent
         for _ in range(4):
@@ -339,17 +348,29 @@ class _Checker:
             return FIX_NONE
         return FIX_UNSAFE
 
+    def only_model_argument(self, target: cst.Name, model_args: set[int]) -> bool:
+        """`MODEL = "..."` whose every read is the `model=` of an Interactions create call,
+        and which is assigned nowhere else in its scope."""
+        scope = self.scopes.get(target)
+        if scope is None:
+            return False
+        assignments = list(scope.assignments[target.value])
+        if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
+            return False
+        reads = [access.node for access in assignments[0].references]
+        return bool(reads) and all(id(read) in model_args for read in reads)
+
     # GM201 -----------------------------------------------------------------------------------
 
     def interaction_valued(self, node: cst.BaseExpression, calls: list[_CreateCall]) -> bool:
         call_ids = {id(c.call) for c in calls}
         if isinstance(node, cst.Attribute) and node.attr.value == "interaction":
             return True  # stream events carry the interaction: `event.interaction.outputs`
-        for value in self.values_of(node):
-            value = _unwrap_await(value)
-            if id(value) in call_ids:
-                return True
-        return False
+        if isinstance(node, cst.Name):
+            # Every value the name can hold must be an interaction: the fix rewrites the read.
+            values, complete = self.scoped(node)
+            return complete and all(id(v) in call_ids for v in values)
+        return id(_unwrap_await(node)) in call_ids
 
     def check_outputs(self, calls: list[_CreateCall]) -> None:
         for node in self.nodes:
@@ -453,20 +474,18 @@ class _Checker:
         value = previous.value
         if isinstance(value, cst.Name):
             # `prev = first.id` ... `previous_interaction_id=prev`
-            held = self.facts.assigned.get(value.value, [])
-            if len(held) != 1:
+            held, complete = self.scoped(value)
+            if not complete or len(held) != 1:
                 return None
             value = held[0]
         if not (isinstance(value, cst.Attribute) and value.attr.value == "id"
                 and isinstance(value.value, cst.Name)):
             return None
-        candidates = [
-            by_call[id(_unwrap_await(v))]
-            for v in self.facts.assigned.get(value.value.value, [])
-            if id(_unwrap_await(v)) in by_call
-        ]
+        held, complete = self.scoped(value.value)
         # Several assignments (a loop, branches): the chain's root cannot be told statically.
-        return candidates[0] if len(candidates) == 1 else None
+        if not complete or len(held) != 1 or id(held[0]) not in by_call:
+            return None
+        return by_call[id(held[0])]
 
     def check_chain(self, create: _CreateCall, by_call: dict[int, _CreateCall]) -> None:
         if create.splat or "previous_interaction_id" not in create.kwargs:
