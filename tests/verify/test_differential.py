@@ -16,11 +16,12 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MARKER = "# gemini-migrate: runnable"
 TIMEOUT = 60.0
 
-CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens"]
+CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens", "function_call"]
 # wrong migration -> (original, the field of the first difference)
 WRONG = {
     "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
     "config_drops_system": ("config", "system_instruction"),
+    "function_call_drops_tools": ("function_call", "tools (length 1 vs 0)"),
 }
 
 
