@@ -15,6 +15,7 @@ finding and a `# TODO(gemini-migrate): GMxxx reason` comment above its statement
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -66,6 +67,7 @@ MODEL_SUBSTITUTED = "GM303"
 CLIENT_NAMES = frozenset({"google.genai.Client", "google.genai.client.Client"})
 VERTEX_KEYWORDS = frozenset({"vertexai", "project", "location", "credentials"})
 TODO_PREFIX = "# TODO(gemini-migrate): "
+_MOCK_TRANSPORT = re.compile(r"\b(?:async_)?client_args\b|\bhttpx_(?:async_)?client\b")
 USAGE_FIELDS = {
     "prompt_token_count": "total_input_tokens",
     "candidates_token_count": "total_output_tokens",
@@ -232,6 +234,8 @@ class _Pass:
                 and isinstance(arg.value, cst.Name) and arg.value.value == "False"
                 for arg in node.args):
             return False  # the file switches clients to Vertex AI through the environment
+        if _MOCK_TRANSPORT.search(cst.Module([]).code_for_node(node)):
+            return False  # a custom HTTP transport usually mocks generateContent: leave it
         for arg in node.args:
             if arg.star:
                 return False
