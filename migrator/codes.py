@@ -177,7 +177,8 @@ _RULES = [
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",
         "`client.models.generate_content[_stream]` becomes `client.interactions.create`.",
-        "On a `google.genai` client (not a Vertex AI one), `generate_content(model=, "
+        "On a `google.genai` client (not a Vertex AI one, nor one with a custom HTTP transport, "
+        "which usually mocks the old endpoint), `generate_content(model=, "
         "contents=, config=)` becomes `interactions.create(model=, input=, ...)` and the "
         "`client.aio` form `await client.aio.interactions.create(...)`. `contents` given as a "
         "string, a list of strings / parts (`types.Part.from_text|from_bytes|from_uri`, bytes "

@@ -607,6 +607,10 @@ class _Pass:
                     value = _stacked([*history, *turn])
                 args.append(arg.with_changes(keyword=cst.Name("input"), value=value,
                                              equal=_EQUAL))
+            elif key == "config" and chat is None and isinstance(arg.value, cst.Name) \
+                    and arg.value.value == "None":
+                if args and index == len(call.args) - 1:
+                    args[-1] = args[-1].with_changes(comma=arg.comma)  # keep the layout
             elif key == "config" and chat is None and isinstance(arg.value, cst.Name):
                 unit.parsed = self.shared_config(unit, arg.value).parsed
                 args.append(cst.Arg(arg.value, star="**", comma=arg.comma,
