@@ -209,6 +209,14 @@ class Plan:
     def is_legacy(self, node: cst.CSTNode, names: set[str]) -> bool:
         return bool(self.qualified(node) & names)
 
+    def assignment_pos(self, assignment: object) -> tuple[int, int]:
+        node = getattr(assignment, "node", None)
+        return self.pos(node) if node is not None and node in self.positions else (0, 0)
+
+    def refs(self, assignment: Assignment) -> list[Access]:
+        """An assignment's references in source order (LibCST keeps them in a set)."""
+        return sorted(assignment.references, key=self.assignment_pos)
+
     def binding_scope(self, name: cst.Name) -> Scope | None:
         scope = self.scopes.get(name)
         if scope is None:
@@ -292,6 +300,7 @@ class Plan:
                 method = next(iter(names & set(MODELS_API)))
                 self.sites.append(Site(call, method, call.func, None, None, False))
         self.collect_uses()
+        self.sites.sort(key=lambda site: self.pos(site.call))
         self.collect_unresolved(calls)
         self.collect_importers()
 
@@ -640,7 +649,7 @@ class Plan:
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
             raise Unsupported("GM010", f"{what} {name.value!r} cannot be followed")
         refs = []
-        for access in assignments[0].references:
+        for access in self.refs(assignments[0]):
             parent = self.parent(access.node)
             if not (isinstance(parent, cst.Arg) and parent.keyword is not None
                     and parent.keyword.value == keyword):
@@ -715,7 +724,7 @@ class Plan:
                 key = self.holder_key(node)
                 if key in name_holders:
                     name_holders[key].uses.append(node)
-            for assignment in scope.assignments:
+            for assignment in sorted(scope.assignments, key=self.assignment_pos):
                 if not isinstance(assignment, Assignment):
                     continue
                 key = f"name:{id(assignment.scope)}:{assignment.name}"
@@ -738,6 +747,8 @@ class Plan:
                     else:
                         holder.uses.append(expr)
         for holder in holders.values():
+            # Scopes hand out accesses from sets: sort, so every run pins the same way.
+            holder.uses.sort(key=self.pos)
             for use in holder.uses:
                 self.classify_use(holder, use)
 
@@ -973,7 +984,7 @@ class Plan:
                        if isinstance(a, Assignment)]
         if len(assignments) != 1:
             raise Unsupported("GM014", f"{items.value!r} is reused for other values")
-        for access in assignments[0].references:
+        for access in self.refs(assignments[0]):
             node = access.node
             holder = self.parent(node)
             if not (isinstance(holder, cst.Attribute) and holder.value is node):
@@ -1059,7 +1070,7 @@ class Plan:
                            if isinstance(a, Assignment)]
             if len(assignments) != 1:
                 raise Unsupported("GM014", f"{target.value!r} is reused for other values")
-            for access in assignments[0].references:
+            for access in self.refs(assignments[0]):
                 read = self.parent(access.node)
                 if not (isinstance(read, cst.Subscript) and read.value is access.node):
                     raise Unsupported("GM014", "the embedding result is used as a whole")
@@ -1165,7 +1176,7 @@ class Plan:
         scope = self.scopes.get(name)
         if scope is None:
             return
-        for assignment in scope[name.value]:
+        for assignment in sorted(scope[name.value], key=self.assignment_pos):
             if not isinstance(assignment, Assignment):
                 continue
             parent = self.parent(assignment.node)
@@ -1254,7 +1265,8 @@ class Plan:
         scope = self.scopes.get(target)
         if scope is None:
             raise Unsupported("GM011", "cannot resolve the response variable")
-        assignments = [a for a in scope.assignments[target.value] if isinstance(a, Assignment)]
+        assignments = sorted((a for a in scope.assignments[target.value]
+                              if isinstance(a, Assignment)), key=self.assignment_pos)
         accesses: list[Access] = []
         for assignment in assignments:
             parent = self.parent(self.parent(assignment.node))
@@ -1263,9 +1275,10 @@ class Plan:
                 value = value.expression
             if not (isinstance(value, cst.Call) and any(s.call is value for s in self.sites)):
                 raise Unsupported("GM011", f"{target.value!r} also holds other values")
-            accesses.extend(assignment.references)
+            accesses.extend(self.refs(assignment))
         loops = 0
-        for access in {id(a.node): a for a in accesses}.values():
+        for access in sorted({id(a.node): a for a in accesses}.values(),
+                             key=self.assignment_pos):
             node = access.node
             parent = self.parent(node)
             if isinstance(parent, cst.Attribute) and parent.value is node:
@@ -1320,12 +1333,13 @@ class Plan:
             raise Unsupported("GM013", "the stream loop target is not a simple name")
         scope = self.scopes.get(target)
         reads: list[Access] = []
-        for assignment in (scope.assignments[target.value] if scope else ()):
+        for assignment in sorted(scope.assignments[target.value] if scope else (),
+                                 key=self.assignment_pos):
             if not isinstance(assignment, Assignment) or assignment.node is not target:
                 if isinstance(assignment, Assignment):
                     raise Unsupported("GM013", f"{target.value!r} is reused outside the loop")
                 continue
-            reads.extend(assignment.references)
+            reads.extend(self.refs(assignment))
         for access in reads:
             node = access.node
             parent = self.parent(node)
