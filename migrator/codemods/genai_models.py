@@ -3,8 +3,10 @@
 Only calls on real `google.genai` clients are touched: a receiver is a client when it is a
 `genai.Client(...)` call, a name every assignment of which in its scope is such a call (or a
 parameter annotated `genai.Client`), or `<obj>.<attr>` where every assignment to `.<attr>` in
-the module is such a call. Vertex AI clients (`vertexai=`, `project=`, `location=`,
-`credentials=`) are left alone: the Interactions API is not available there.
+the module (for `self.<attr>`: in its class) is such a call. Vertex AI clients (`vertexai=`,
+`project=`, `location=`, `credentials=`, or a file that sets GOOGLE_GENAI_USE_VERTEXAI) are
+left alone: the Interactions API is not available there; so are clients with a custom HTTP
+transport (mocks of the old endpoint).
 
 The pass plans every rewrite as a unit of edits. Units that share a variable (two calls assigned
 to the same `response`, every turn of one chat) are grouped, and a group is rewritten only if all
