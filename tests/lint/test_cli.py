@@ -135,3 +135,22 @@ def test_lint_path_never_imports_the_sdks(project: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True,
                           text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "1 []", done.stdout + done.stderr
+
+
+def test_one_run_migrates_the_code_then_the_pin(tmp_path: Path) -> None:
+    """Manifests run after the code (phase 1): the legacy pin goes in the same run that
+    migrates its last import, and a --check before that run says the pin is waiting."""
+    (tmp_path / "app.py").write_text(
+        "import google.generativeai as genai\n\n"
+        'genai.configure(api_key="KEY")\n'
+        'model = genai.GenerativeModel("gemini-2.5-flash")\n'
+        'print(model.generate_content("Hello").text)\n', encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("google-generativeai==0.8.3\nrequests\n",
+                                               encoding="utf-8")
+    code, out, _ = _invoke(tmp_path, "--check", "--quiet", "--select", "GM4", ".")
+    assert code == 1
+    assert "requirements.txt:1:1: GM401" in out and "still do, e.g. app.py" in out
+    code, _, _ = _invoke(tmp_path, "--quiet", ".")
+    assert "google.generativeai" not in (tmp_path / "app.py").read_text(encoding="utf-8")
+    assert (tmp_path / "requirements.txt").read_text(encoding="utf-8") == (
+        "google-genai>=2.26.0\nrequests\n")
