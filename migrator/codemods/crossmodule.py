@@ -99,3 +99,62 @@ def imported_elsewhere(path: str, names: set[str]) -> dict[str, str]:
                     if alias + b"." + name.encode() in data:
                         found.setdefault(name, other)
     return found
+
+
+_CONFIGURE = re.compile(rb"configure\(\s*(?:api_key\s*=\s*([^,)\n]+(?:\([^)]*\))?[^,)\n]*))?")
+# A key google-genai's Client() finds by itself: the environment variables it reads.
+_ENV_KEY = re.compile(
+    rb"""^os\.(?:environ\s*\[\s*|environ\.get\(\s*|getenv\(\s*)["'](?:GOOGLE|GEMINI)_API_KEY["']"""
+)
+
+
+@lru_cache(maxsize=4)
+def _configures(root: str) -> tuple[tuple[str, bytes], ...]:
+    """(path, api_key expression) of every legacy configure() call in the repository."""
+    out: list[tuple[str, bytes]] = []
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+                   and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            seen += 1
+            if seen > MAX_FILES:
+                return tuple(out)
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(2_000_000)
+            except OSError:
+                continue
+            if b"generativeai" not in data or b"configure(" not in data:
+                continue
+            if _is_test(os.path.relpath(path, root)):
+                continue  # tests configure fake keys; they do not configure the application
+            for match in _CONFIGURE.finditer(data):
+                out.append((path, (match.group(1) or b"").strip()))
+    return tuple(out)
+
+
+def _is_test(rel: str) -> bool:
+    parts = Path(rel).parts
+    name = parts[-1] if parts else ""
+    return (any(p in ("tests", "test", "testing") for p in parts[:-1])
+            or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
+
+
+def foreign_key_configure(path: str) -> tuple[str, str] | None:
+    """Another file's configure() whose API key google-genai's Client() would not find by
+    itself: (that file, the key expression). None when every configure elsewhere reads
+    GOOGLE_API_KEY / GEMINI_API_KEY from the environment or passes no key."""
+    if not os.path.exists(path):
+        return None
+    root = repository_root(path)
+    me = os.path.realpath(path)
+    for other, key in _configures(root):
+        if os.path.realpath(other) == me or not key:
+            continue
+        if not _ENV_KEY.match(key):
+            return other, key.decode(errors="replace")
+    return None

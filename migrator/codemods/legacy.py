@@ -2274,9 +2274,25 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
                     existing_client is None)
 
     # Without configure() the legacy SDK read GOOGLE_API_KEY at the first call, so the client is
-    # created just before the first statement that needs it (after any load_dotenv()).
-    migrated = [s for s in plan.sites if s.pin is None]
+    # created just before the first statement that needs it (after any load_dotenv()). Unless
+    # another module configured a key Client() cannot find by itself: then nothing moves.
     configured = any(p is None for _, _, p in plan.configures)
+    if not plan.configures and existing_client is None and any(
+        s.pin is None for s in plan.sites
+    ):
+        from migrator.codemods.crossmodule import foreign_key_configure
+
+        elsewhere = foreign_key_configure(path)
+        if elsewhere is not None:
+            reason = (f"the API key is configured in {os.path.basename(elsewhere[0])} "
+                      f"({elsewhere[1]}); genai.Client() here would not see it")
+            for holder in plan.holders.values():
+                plan.pin(holder, "GM016", reason, holder.constructions[0].call
+                         if holder.constructions else plan.module)
+            for site in plan.sites:
+                plan.pin(site, "GM016", reason, site.call)
+            plan.propagate()
+    migrated = [s for s in plan.sites if s.pin is None]
     client_before: cst.CSTNode | None = None
     if migrated and existing_client is None and not configured and not local_mode:
         targets = {id(s.call) for s in migrated} | {

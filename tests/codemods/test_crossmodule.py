@@ -52,3 +52,40 @@ def test_unrelated_import_does_not_pin(tmp_path: Path) -> None:
     out = _migrate(app)
     assert "TODO" not in out
     assert 'model = dict(model="gemini-2.5-flash")' in out
+
+
+CHAT = '''import google.generativeai as genai
+
+model = genai.GenerativeModel("gemini-2.5-flash")
+print(model.generate_content("hi").text)
+'''
+
+
+def _two_files(tmp_path: Path, config: str) -> Path:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "config.py").write_text(config)
+    chat = tmp_path / "chat.py"
+    chat.write_text(CHAT)
+    return chat
+
+
+def _fresh(path: Path) -> str:
+    from migrator.codemods.crossmodule import _configures
+
+    _configures.cache_clear()
+    return _migrate(path)
+
+
+def test_key_configured_elsewhere_keeps_the_file(tmp_path: Path) -> None:
+    config = "import google.generativeai as genai\ngenai.configure(api_key=settings.KEY)\n"
+    out = _fresh(_two_files(tmp_path, config))
+    assert "GM016 the API key is configured in config.py (settings.KEY)" in out
+    assert "model.generate_content(" in out
+
+
+def test_environment_key_elsewhere_is_what_client_reads(tmp_path: Path) -> None:
+    config = ('import os\nimport google.generativeai as genai\n'
+              'genai.configure(api_key=os.environ["GOOGLE_API_KEY"])\n')
+    out = _fresh(_two_files(tmp_path, config))
+    assert "client = genai.Client()" in out
+    assert "TODO" not in out

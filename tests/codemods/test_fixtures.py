@@ -21,7 +21,9 @@ def _cases(kind: str) -> list[Path]:
 
 def _rewrite(path: Path) -> str:
     source = path.read_text(encoding="utf-8")
-    return transform_source(source, str(path), CTX)[0]
+    # A name outside any repository: each fixture is a program of its own, not a module of
+    # one project with the others (repository scans are tested in test_crossmodule.py).
+    return transform_source(source, f"<fixture>/{path.parent.name}/{path.name}", CTX)[0]
 
 
 @pytest.mark.parametrize("before", _cases("before"), ids=lambda p: f"{p.parent.name}/{p.name}")
