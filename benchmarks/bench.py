@@ -240,6 +240,11 @@ def make_legacy(path: Path, files: int) -> None:
         template = LEGACY_TEMPLATES[n % len(LEGACY_TEMPLATES)]
         (folder / f"module_{n:03d}.py").write_text(template.replace("{n}", str(n))
                                                    .replace("{{", "{").replace("}}", "}"))
+    # Its own repository, like the plain tree: the rewrite's cross-module scan looks at the
+    # repository a file belongs to, which must not be this project's checkout.
+    _git(path, "init", "-q")
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "tree")
 
 
 def _git(path: Path, *args: str) -> None:

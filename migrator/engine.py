@@ -336,7 +336,14 @@ def _run_phase(
             if progress:
                 progress(1)
         return
-    _run_pool(work, results, ctx, jobs, progress)
+    # The first file is done here: it imports the handler's modules and fills its caches
+    # (the repository scan of the Python rewrite), which forked workers then inherit
+    # instead of each paying for them again.
+    index, loaded = work[0]
+    results[index] = _process(loaded, ctx)
+    if progress:
+        progress(1)
+    _run_pool(work[1:], results, ctx, jobs, progress)
 
 
 def _run_pool(
