@@ -29,6 +29,10 @@ TRIGGERS = (
     b"bison",
     b"embedding-",
     b"generative_models",
+    b"google-genai",
+    b"google_genai",
+    b"content.delta",
+    b"interaction.complete",
 )
 
 
@@ -79,6 +83,21 @@ def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Fi
     return new_module.code, findings
 
 
+def remap_lines(findings: list[Finding], before: str, after: str) -> list[Finding]:
+    """Move the lines of unfixed findings (reported against `after`) back to `before`."""
+    import difflib
+    from dataclasses import replace
+
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
+                                      autojunk=False)
+    back: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for offset in range(j2 - j1):
+            # Lines of a replaced block map to the block's start in the original.
+            back[j1 + offset + 1] = (i1 + offset + 1) if tag == "equal" else min(i1 + 1, i2 or 1)
+    return [f if f.fixed else replace(f, line=back.get(f.line, f.line)) for f in findings]
+
+
 def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     if b"\0" in data:
         return HandlerOutput(None, [finding(path, (1, 1), "GM902", "binary file; skipped")])
@@ -96,6 +115,10 @@ def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     if new_module.deep_equals(module):
         return HandlerOutput(None, findings)
     updated = new_module.bytes
+    if not ctx.write:
+        # Nothing is written: what is left must point at the file as it is on disk, not at
+        # the rewritten text (inserted TODO lines shift everything below them).
+        findings = remap_lines(findings, module.code, new_module.code)
     try:
         compile(updated, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
