@@ -19,7 +19,15 @@ def summarize(text: str) -> str:
     return response.text
 
 
+SAMPLE = (
+    "The lighthouse keeper wrote the same line in the logbook every night for forty years: "
+    "'Light lit, sea calm, no ships.' On the last night before the light was automated, he "
+    "wrote something different: 'Light lit. Sea calm. Thank you for the company.'"
+)
+
 if __name__ == "__main__":
-    source = sys.argv[1] if len(sys.argv) > 1 else __file__
-    with open(source, encoding="utf-8") as fh:
-        print(summarize(fh.read()))
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as fh:
+            print(summarize(fh.read()))
+    else:
+        print(summarize(SAMPLE))
