@@ -15,17 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from migrator.codemods import transform_source
 from migrator.config import Settings
-from migrator.engine import TEMP_PREFIX, make_context
+from migrator.engine import TEMP_PREFIX, make_context, run
 
+# Every template configures its own key: what a file without one becomes depends on other files
+# of the repository, which is not what this test is about.
 TEMPLATES = [
     'import google.generativeai as genai\n\ngenai.configure(api_key="KEY")\n'
     'model = genai.GenerativeModel("gemini-2.5-flash")\n'
     'print(model.generate_content("Question {n}").text)\n',
-    'import google.generativeai as genai\n\nmodel = genai.GenerativeModel("gemini-2.5-flash")\n'
+    'import google.generativeai as genai\n\ngenai.configure(api_key="KEY")\n'
+    'model = genai.GenerativeModel("gemini-2.5-flash")\n'
     'chat = model.start_chat()\nprint(chat.send_message("Hello {n}").text)\n',
-    'import google.generativeai as gg\n\n\ndef ask(prompt):\n'
+    'import google.generativeai as gg\n\ngg.configure(api_key="KEY")\n\n\ndef ask(prompt):\n'
     '    model = gg.GenerativeModel("gemini-2.5-flash", system_instruction="Answer {n}")\n'
     "    return model.generate_content(prompt).text\n",
 ]
@@ -36,22 +38,22 @@ COMMAND = [sys.executable, "-c", "from migrator.cli import main; main()"]
 
 
 def _tree(root: Path) -> dict[Path, tuple[str, str]]:
-    ctx = make_context(Settings(), write=True)
-    # Files differ only in a string literal, so each template is rewritten once here.
-    rewritten = []
-    for template in TEMPLATES:
-        source = template.replace("{n}", "NUMBER")
-        migrated = transform_source(source, "template.py", ctx)[0]
-        assert migrated != source
-        rewritten.append((source, migrated))
+    """Write the tree under root/repo; expected results come from an uninterrupted run of the
+    same engine on an identical copy (what a file becomes can depend on its neighbours)."""
     expected: dict[Path, tuple[str, str]] = {}
-    for number in range(FILES):
-        source, migrated = rewritten[number % len(TEMPLATES)]
-        path = root / f"pkg{number % 7}" / f"module_{number}.py"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(source.replace("NUMBER", str(number)), encoding="utf-8")
-        expected[path] = (source.replace("NUMBER", str(number)),
-                          migrated.replace("NUMBER", str(number)))
+    for name in ("repo", "reference"):
+        for number in range(FILES):
+            path = root / name / f"pkg{number % 7}" / f"module_{number}.py"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(TEMPLATES[number % len(TEMPLATES)].replace("{n}", str(number)),
+                            encoding="utf-8")
+    reference = sorted(str(p) for p in (root / "reference").rglob("*.py"))
+    run(reference, make_context(Settings(), write=True), jobs=2)
+    for ref in map(Path, reference):
+        path = root / "repo" / ref.relative_to(root / "reference")
+        before, after = path.read_text(encoding="utf-8"), ref.read_text(encoding="utf-8")
+        assert before != after, f"{ref.name} is not rewritten at all"
+        expected[path] = (before, after)
     return expected
 
 
@@ -78,6 +80,7 @@ def test_interrupted_run_loses_nothing_and_a_rerun_finishes(
     tmp_path: Path, signum: int, jobs: str, whole_group: bool
 ) -> None:
     expected = _tree(tmp_path)
+    tmp_path = tmp_path / "repo"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [*COMMAND, "--quiet", "--jobs", jobs, str(tmp_path)], cwd=tmp_path, env=env,
