@@ -188,7 +188,10 @@ def _skip(result: FileResult, code: str, message: str) -> FileResult:
     return result
 
 
-_NOQA = re.compile(r"noqa(?::\s*(?P<codes>GM\d{3}(?:\s*,\s*GM\d{3})*))?", re.IGNORECASE)
+# `noqa` alone suppresses everything on the line; `noqa: A, B` only the codes listed, which may
+# belong to other linters (`noqa: E501` must not hide a GM finding).
+_NOQA = re.compile(r"noqa(?:\s*:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*))?",
+                   re.IGNORECASE)
 
 
 def _select(findings: Iterable[Finding], data: bytes, path: str, ctx: Context) -> list[Finding]:
@@ -221,7 +224,7 @@ def _unused_noqa(path: str, data: bytes, used: set[tuple[int, str]]) -> Iterator
             if not codes:
                 continue  # a bare noqa may belong to another linter
             for code in re.split(r"\s*,\s*", codes.upper()):
-                if (number, code) not in used:
+                if code.startswith("GM") and (number, code) not in used:
                     yield finding(
                         path, (number, match.start() + 1), "GM904",
                         f"`noqa: {code}` suppresses nothing on this line", fix="safe",
