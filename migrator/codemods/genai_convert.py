@@ -14,6 +14,8 @@ from typing import cast
 
 import libcst as cst
 
+from migrator.codemods.convert import dict_node, literal, string_value, text_block
+
 # Codes (see migrator/codes.py).
 CONFIG = "GM103"
 CONTENTS = "GM104"
@@ -90,24 +92,6 @@ SCHEMA_KEYS = {
 SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 
 
-def string_value(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def literal(text: str) -> cst.SimpleString:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return cst.SimpleString(f'"{escaped}"')
-
-
-def dict_node(items: list[tuple[str, cst.BaseExpression]]) -> cst.Dict:
-    return cst.Dict([cst.DictElement(literal(k), v) for k, v in items])
-
-
-def text_block(node: cst.BaseExpression) -> cst.Dict:
-    return dict_node([("type", literal("text")), ("text", node)])
 
 
 def block_kind(mime: str) -> str:
