@@ -116,6 +116,23 @@ def _safety_key(node: cst.BaseExpression, table: dict[str, str], what: str) -> s
     return table[key]
 
 
+def literal_fields(
+    node: cst.BaseExpression, keys: set[str], code: str, what: str
+) -> dict[str, cst.BaseExpression]:
+    """The values of a dict literal that has exactly `keys` as string-literal keys."""
+    if not isinstance(node, cst.Dict):
+        raise Unsupported(code, f"each {what} must be a dict literal")
+    fields: dict[str, cst.BaseExpression] = {}
+    for element in node.elements:
+        key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+        if key is None or not isinstance(element, cst.DictElement):
+            raise Unsupported(code, f"{what} keys must be string literals")
+        fields[key] = element.value
+    if set(fields) != keys:
+        raise Unsupported(code, f"a {what} needs exactly {' and '.join(sorted(keys))}")
+    return fields
+
+
 def convert_safety(node: cst.BaseExpression) -> cst.List:
     """Legacy dict `{category: threshold}` or list of `{"category", "threshold"}` -> list."""
     pairs: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
@@ -126,17 +143,8 @@ def convert_safety(node: cst.BaseExpression) -> cst.List:
             pairs.append((element.key, element.value))
     elif isinstance(node, (cst.List, cst.Tuple)):
         for item in node.elements:
-            entry = item.value
-            if not isinstance(entry, cst.Dict):
-                raise Unsupported("GM010", "safety setting entries must be dict literals")
-            fields: dict[str, cst.BaseExpression] = {}
-            for element in entry.elements:
-                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
-                if key is None or not isinstance(element, cst.DictElement):
-                    raise Unsupported("GM010", "safety setting keys must be string literals")
-                fields[key] = element.value
-            if set(fields) != {"category", "threshold"}:
-                raise Unsupported("GM010", "safety settings need exactly category and threshold")
+            fields = literal_fields(item.value, {"category", "threshold"}, "GM010",
+                                    "safety setting")
             pairs.append((fields["category"], fields["threshold"]))
     else:
         raise Unsupported("GM010", "safety settings are not a literal dict or list")
@@ -281,17 +289,7 @@ def history_to_steps(node: cst.BaseExpression) -> list[cst.Dict]:
         raise Unsupported("GM012", "history is not a literal list")
     steps = []
     for item in node.elements:
-        turn = item.value
-        if not isinstance(turn, cst.Dict):
-            raise Unsupported("GM012", "history entries must be dict literals")
-        fields: dict[str, cst.BaseExpression] = {}
-        for element in turn.elements:
-            key = string_value(element.key) if isinstance(element, cst.DictElement) else None
-            if key is None or not isinstance(element, cst.DictElement):
-                raise Unsupported("GM012", "history keys must be string literals")
-            fields[key] = element.value
-        if set(fields) != {"role", "parts"}:
-            raise Unsupported("GM012", "history entries need exactly role and parts")
+        fields = literal_fields(item.value, {"role", "parts"}, "GM012", "history entry")
         role = string_value(fields["role"])
         if role not in ("user", "model"):
             raise Unsupported("GM012", f"history role {role!r} is neither user nor model")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,10 +34,8 @@ def repository_root(path: str) -> str:
     return str(folder)
 
 
-@lru_cache(maxsize=4)
-def _consumers(root: str) -> tuple[tuple[str, bytes], ...]:
-    """(path, text) of files that call model/chat methods; the only ones that can break."""
-    out: list[tuple[str, bytes]] = []
+def _python_files(root: str) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of the repository's Python files, skipping environments and builds."""
     seen = 0
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")
@@ -46,16 +45,20 @@ def _consumers(root: str) -> tuple[tuple[str, bytes], ...]:
                 continue
             seen += 1
             if seen > MAX_FILES:
-                return tuple(out)
+                return
             path = os.path.join(folder, name)
             try:
                 with open(path, "rb") as fh:
-                    data = fh.read(2_000_000)
+                    yield path, fh.read(2_000_000)
             except OSError:
                 continue
-            if any(use in data for use in _USES):
-                out.append((path, data))
-    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _consumers(root: str) -> tuple[tuple[str, bytes], ...]:
+    """(path, text) of files that call model/chat methods; the only ones that can break."""
+    return tuple((path, data) for path, data in _python_files(root)
+                 if any(use in data for use in _USES))
 
 
 def _module_names(path: str, root: str) -> set[str]:
@@ -112,28 +115,13 @@ _ENV_KEY = re.compile(
 def _configures(root: str) -> tuple[tuple[str, bytes], ...]:
     """(path, api_key expression) of every legacy configure() call in the repository."""
     out: list[tuple[str, bytes]] = []
-    seen = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")
-                   and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
-        for name in files:
-            if not name.endswith(".py"):
-                continue
-            seen += 1
-            if seen > MAX_FILES:
-                return tuple(out)
-            path = os.path.join(folder, name)
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read(2_000_000)
-            except OSError:
-                continue
-            if b"generativeai" not in data or b"configure(" not in data:
-                continue
-            if _is_test(os.path.relpath(path, root)):
-                continue  # tests configure fake keys; they do not configure the application
-            for match in _CONFIGURE.finditer(data):
-                out.append((path, (match.group(1) or b"").strip()))
+    for path, data in _python_files(root):
+        if b"generativeai" not in data or b"configure(" not in data:
+            continue
+        if _is_test(os.path.relpath(path, root)):
+            continue  # tests configure fake keys; they do not configure the application
+        for match in _CONFIGURE.finditer(data):
+            out.append((path, (match.group(1) or b"").strip()))
     return tuple(out)
 
 
