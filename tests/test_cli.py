@@ -318,3 +318,23 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_runs() -> None:
     bar.advance(10)
     bar.close()
     assert quick.getvalue() == ""
+
+
+def test_check_and_rewrite_never_import_the_sdks(tmp_path: Path) -> None:
+    """Pre-commit runs without google-genai installed: the check/rewrite path must not need it."""
+    (tmp_path / "legacy.py").write_text(LEGACY)
+    (tmp_path / "README.md").write_text(f"```python\n{LEGACY}```\n")
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                     "outputs": [], "source": LEGACY}], "metadata": {}, "nbformat": 4,
+          "nbformat_minor": 5}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
+    program = (
+        "import sys\nfrom migrator.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+        "    pass\nprint(sorted(m for m in sys.modules\n"
+        "             if m.startswith(('google.genai', 'google.generativeai'))))\n"
+    )
+    for mode in (["--check"], ["--diff"], []):
+        proc = subprocess.run([sys.executable, "-c", program, *mode, "--quiet", str(tmp_path)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.stdout.splitlines()[-1] == "[]", (mode, proc.stdout[-500:], proc.stderr)
+    assert (tmp_path / "legacy.py").read_text() == MIGRATED
