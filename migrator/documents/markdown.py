@@ -123,8 +123,8 @@ def run_markdown(path: str, data: bytes, ctx: Context) -> HandlerOutput:
         if new is not None:
             replacements[block.first] = (block.end, new)
     # Install lines keep the legacy package while a Python block still imports it.
-    remaining = "".join(replacements[b.first][1] if b.first in replacements
-                        else "".join(lines[b.first:b.end]) for b in python_blocks)
+    remaining = "\n".join(replacements[b.first][1] if b.first in replacements
+                          else "".join(lines[b.first:b.end]) for b in python_blocks)
     keep_legacy = bool(LEGACY_IMPORT.search(remaining))
     for block in blocks:
         if block.lang in _SHELL_LANGS and not rst:

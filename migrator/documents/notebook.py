@@ -191,9 +191,10 @@ def _mask(source: str, nonce: str, first_line_magic: bool) -> _Masked:
         line_map.append(i)
         i += 1
     text = "".join(out)
-    added = bool(text) and not text.endswith("\n")
-    if added:
+    if text and not text.endswith("\n"):
         text += "\n"
+    # Put back without the newline the program needed, if the cell had none at its end.
+    added = bool(source) and not source.endswith("\n")
     return _Masked(text, magics, magic_lines, line_map, added)
 
 
@@ -347,8 +348,8 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
             _rewrite_file_cell(path, cell, ctx, findings)
 
     # Install lines keep the legacy package while code that imports it remains.
-    final_code = "".join(c.new_source if c.new_source is not None else c.source for c in cells
-                         if c.kind in ("python", "file"))
+    final_code = "\n".join(c.new_source if c.new_source is not None else c.source
+                           for c in cells if c.kind in ("python", "file"))
     keep_legacy = bool(LEGACY_IMPORT.search(final_code))
     for cell in cells:
         _restore(path, cell, nonce, keep_legacy, findings)

@@ -177,6 +177,28 @@ def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path)
     assert got[5] == continued and not [f for f in result.findings if f.code == "GM906"]
 
 
+def test_cells_ending_in_ipython_lines_keep_their_missing_newline(tmp_path: Path) -> None:
+    nb = notebook(code(lines("%pip install -q -U google-generativeai")),
+                  code(lines('import google.generativeai as genai\n!ls')),
+                  code(lines('genai.configure(api_key="K")\n%time x = 1')))
+    path = write(tmp_path, nb)
+    run(path)
+    assert sources(path) == [f'%pip install -q -U "{FLOOR}"', "from google import genai\n!ls",
+                             'client = genai.Client(api_key="K")\n%time x = 1']
+
+
+def test_install_line_sees_a_legacy_import_right_after_a_cell_without_newline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(migrator.codemods, "transform_source",
+                        lambda source, path, ctx: (source, []))
+    nb = notebook(code(lines("%pip install google-generativeai")),
+                  code(lines("import google.generativeai as genai")))
+    path = write(tmp_path, nb)
+    run(path)
+    assert sources(path)[0] == f'%pip install google-generativeai "{FLOOR}"'
+
+
 def test_writefile_cell_is_a_python_file_of_its_own(tmp_path: Path) -> None:
     script = ('%%writefile app.py\nimport google.generativeai as genai\n'
               'genai.configure(api_key="K")\n')
