@@ -45,6 +45,19 @@ class InstallRewrite:
     new_line: str
     old_token: str
     new_token: str
+    kept_legacy: bool = False
+
+    @property
+    def result(self) -> str:
+        """What stands where the legacy requirement stood."""
+        return f"{self.old_token} {self.new_token}" if self.kept_legacy else self.new_token
+
+    @property
+    def message(self) -> str:
+        if self.kept_legacy:
+            return (f"install line adds {self.new_token} next to {self.old_token} (code that "
+                    "uses the legacy SDK remains)")
+        return f"install line moves from {self.old_token} to {self.new_token}"
 
 
 def shell_commands(lines: list[str]) -> list[tuple[int, str]]:
@@ -100,4 +113,4 @@ def rewrite_install_line(line: str, *, keep_legacy: bool) -> InstallRewrite | No
         while start > 0 and line[start - 1] in " \t":
             start -= 1
     new_line = line[:start] + replacement + line[match.end():]
-    return InstallRewrite(new_line, old_token, new_token)
+    return InstallRewrite(new_line, old_token, new_token, keep_legacy)

@@ -208,8 +208,8 @@ def _shell_block(
         out.append(change.new_line)
         findings.append(finding(
             path, (number + 1, 1), "GM401",
-            f"install line moves from {change.old_token} to {change.new_token}",
-            fix="safe", fixed=True, **{"from": change.old_token, "to": change.new_token},
+            change.message,
+            fix="safe", fixed=True, **{"from": change.old_token, "to": change.result},
         ))
     return "".join(out) if changed else None
 

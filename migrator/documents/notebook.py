@@ -569,9 +569,9 @@ def _install(path: str, cell: _Cell, line_number: int, line: str, keep_legacy: b
         return line
     cell.findings.append(finding(
         path, (cell.file_line(line_number), 1), "GM401",
-        f"install line moves from {change.old_token} to {change.new_token} "
+        f"{change.message} "
         f"(cell {cell.index + 1}, line {line_number + 1})",
-        fix="safe", fixed=True, **{"from": change.old_token, "to": change.new_token},
+        fix="safe", fixed=True, **{"from": change.old_token, "to": change.result},
     ))
     return change.new_line
 
