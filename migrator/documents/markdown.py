@@ -11,11 +11,13 @@ shell blocks (```bash, ```sh, ```console, ```shell) move to google-genai.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line, shell_commands
+from migrator.documents.notebook import mask_ipython, unmask_ipython
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 
@@ -161,11 +163,16 @@ def _python_block(
     if code is None:
         return None
     newline = "\r\n" if original.endswith("\r\n") else "\n"
+    # A block copied from Colab may hold `!pip install ...` lines: masked like a notebook cell.
+    nonce = hashlib.sha256(code.encode()).hexdigest()[:12]
+    masked = mask_ipython(code, nonce, False)
     try:
-        compile(code, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
-        new_code, found = transform_source(code, path, ctx)
+        compile(masked.text, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
+        new_masked, found = transform_source(masked.text, path, ctx)
     except (SyntaxError, ValueError, ParserSyntaxError) as exc:
         line = getattr(exc, "lineno", None) or getattr(exc, "raw_line", None) or 1
+        line = masked.line_map[min(line, len(masked.line_map)) - 1] + 1 if masked.line_map \
+            else line
         reason = getattr(exc, "msg", None) or getattr(exc, "message", None) or str(exc)
         reason = str(reason).splitlines()[0] if str(reason).strip() else type(exc).__name__
         findings.append(finding(
@@ -174,15 +181,33 @@ def _python_block(
         ))
         return None
     for item in found:
-        line = min(max(item.line, 1), block.end - block.first)
+        line = masked.line_map[min(max(item.line, 1), len(masked.line_map)) - 1] + 1
         findings.append(finding(
             path, (block.first + line, item.column + len(block.indent)), item.code,
             item.message, fix=item.fix, fixed=item.fixed, **dict(item.data),
         ))
+    keep_legacy = bool(LEGACY_IMPORT.search(new_masked))
+    installs = []
+    for number, magic in zip(masked.magic_lines, masked.magics, strict=True):
+        change = rewrite_install_line(magic, keep_legacy=keep_legacy)
+        if change is None:
+            installs.append(magic)
+            continue
+        installs.append(change.new_line)
+        findings.append(finding(
+            path, (block.first + number + 1, len(block.indent) + 1), "GM401", change.message,
+            fix="safe", fixed=True, **{"from": change.old_token, "to": change.result},
+        ))
+    new_code = unmask_ipython(new_masked, masked, nonce, installs)
+    if new_code is None:
+        findings.append(finding(path, (block.first + 1, 1), "GM901",
+                                "the rewrite of this code block lost an IPython line; the "
+                                "block was left as it was"))
+        return None
     if new_code == code:
         return None
     try:
-        compile(new_code, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
+        compile(new_masked, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         findings.append(finding(path, (block.first + 1, 1), "GM903",
                                 f"the rewrite of this code block did not compile ({exc}); "

@@ -219,6 +219,11 @@ def _unmask(text: str, masked: _Masked, nonce: str, installs: list[str]) -> str 
     return restored
 
 
+# Markdown code blocks copied from Colab carry the same syntax (`!pip install ...`).
+mask_ipython = _mask
+unmask_ipython = _unmask
+
+
 # --- The handler --------------------------------------------------------------------------------
 
 

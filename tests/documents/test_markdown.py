@@ -123,3 +123,16 @@ def test_invalid_utf8_document_is_skipped(tmp_path: Path) -> None:
     result = run(path)
     assert result.skipped and [f.code for f in result.findings] == ["GM902"]
     assert path.read_bytes().endswith(b"\xff\xfe\n")
+
+
+def test_colab_style_block_with_shell_lines(tmp_path: Path) -> None:
+    block = "!pip install -q google-generativeai\n" + LEGACY
+    doc = f"Copied from Colab:\n\n```python\n{block}```\n"
+    path = tmp_path / "README.md"
+    path.write_text(doc, encoding="utf-8")
+    result = run(path, write=False)
+    assert [(f.code, f.line) for f in result.findings if f.code in ("GM401", "GM001")] == \
+        [("GM401", 4), ("GM001", 5)]
+    run(path)
+    assert path.read_text(encoding="utf-8") == doc.replace(
+        block, f'!pip install -q "{FLOOR}"\n' + MIGRATED)
