@@ -4,8 +4,10 @@ Each fenced ```python / ```py block (and each reST `.. code-block:: python`) is 
 own snippet; prose, other blocks and the fences themselves are kept byte for byte, and so is
 the indentation of a block nested in a list. Findings carry the line in the document. A block
 that mentions the legacy SDK but does not parse (an excerpt with `...`, a console session) is
-left as it was with a GM901 finding; the other blocks still migrate. `pip install` lines in
-shell blocks (```bash, ```sh, ```console, ```shell) move to google-genai.
+left as it was with a GM901 finding; the other blocks still migrate. IPython lines in a Python
+block copied from Colab (`!pip install ...`) are handled as in a notebook cell, and `pip
+install` lines there and in shell blocks (```bash, ```sh, ```console, ```shell) move to
+google-genai.
 """
 
 from __future__ import annotations
