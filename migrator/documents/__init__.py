@@ -10,19 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Trigger bytes of the Python rewrite; `generativeai` also covers install lines. Kept here (not
-# imported from migrator.codemods) so deciding to skip a document never imports LibCST.
-TRIGGERS = (
-    b"generativeai",
-    b"generate_content",
-    b"start_chat",
-    b"send_message",
-    b"interactions",
-    b"gemini",
-    b"bison",
-    b"embedding-",
-    b"generative_models",
-)
+# The Python rewrite's trigger bytes (`generativeai` also covers install lines); importing them
+# costs nothing, migrator.codemods imports LibCST only once a file passes the prefilter.
+from migrator.codemods import TRIGGERS as TRIGGERS
 
 _PIP = re.compile(r"\bpip3?\s+install\b|\buv\s+(?:pip\s+install|add)\b", re.IGNORECASE)
 # One requirement token of the legacy package: optional quotes, extras and version specifier.
