@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import (
     Access,
     Assignment,
@@ -511,7 +510,7 @@ class Plan:
                 else:
                     construction.history = steps or None
             elif name == "enable_automatic_function_calling":
-                if not m.matches(arg.value, m.Name("False")):
+                if not _is_name(arg.value, "False"):
                     pinned = Pin("GM014", "automatic function calling is not migrated yet", call)
             else:
                 pinned = Pin("GM011", f"start_chat() argument {name!r} is not understood", call)
@@ -858,12 +857,12 @@ class Plan:
             if name == content_name:
                 content_index = index
             elif name == "stream":
-                if m.matches(arg.value, m.Name("True")):
+                if _is_name(arg.value, "True"):
                     site.stream = True
-                elif not m.matches(arg.value, m.Name("False")):
+                elif not _is_name(arg.value, "False"):
                     raise Unsupported("GM013", "stream= is not a literal True or False")
-            elif name in ("generation_config", "safety_settings") and m.matches(
-                arg.value, m.Name("None")
+            elif name in ("generation_config", "safety_settings") and _is_name(
+                arg.value, "None"
             ):
                 site.edits[index] = None  # the legacy SDK treats None as "not given"
             elif name == "generation_config":
@@ -1508,6 +1507,26 @@ def _pure(node: cst.BaseExpression) -> bool:
     return True
 
 
+def _is_name(node: cst.CSTNode, value: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == value
+
+
+def _client_assignment(statement: cst.CSTNode, sdk: str) -> str | None:
+    """`X = <sdk>.Client(...)` as a whole statement: X. (libcst.matchers costs 0.17 s to import
+    on the pre-commit path; these shapes are simple enough to test by hand.)"""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    assign = statement.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    value = assign.value
+    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            and _is_name(value.func.value, sdk) and value.func.attr.value == "Client"):
+        return assign.targets[0].target.value
+    return None
+
+
 def _qualified(qnames: object, node: cst.CSTNode) -> set[str]:
     value = qnames.get(node)  # type: ignore[attr-defined]
     if value is None:
@@ -1524,8 +1543,8 @@ def _is_truth_test(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
         return True
     if isinstance(parent, cst.Comparison) and len(parent.comparisons) == 1:
         target = parent.comparisons[0]
-        return isinstance(target.operator, (cst.Is, cst.IsNot)) and m.matches(
-            target.comparator, m.Name("None")) or m.matches(parent.left, m.Name("None"))
+        return isinstance(target.operator, (cst.Is, cst.IsNot)) and _is_name(
+            target.comparator, "None") or _is_name(parent.left, "None")
     return False
 
 
@@ -1986,9 +2005,7 @@ class Apply(cst.CSTTransformer):
         if statement not in body or body.index(statement) + 1 >= len(body):
             return False
         following = body[body.index(statement) + 1]
-        return m.matches(following, m.SimpleStatementLine(body=[m.Assign(
-            targets=[m.AssignTarget(target=m.Name(self.client))],
-            value=m.Call(func=m.Attribute(value=m.Name(self.sdk), attr=m.Name("Client"))))]))
+        return _client_assignment(following, self.sdk) == self.client
 
     def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         current = self.plan.parent(node)
@@ -2046,7 +2063,7 @@ class _ChunkText(cst.CSTTransformer):
     def leave_Attribute(
         self, original: cst.Attribute, updated: cst.Attribute
     ) -> cst.BaseExpression:
-        if m.matches(updated, m.Attribute(value=m.Name(self.chunk), attr=m.Name("text"))):
+        if _is_name(updated.value, self.chunk) and updated.attr.value == "text":
             return updated.with_changes(value=cst.Attribute(cst.Name(self.chunk),
                                                             cst.Name("delta")))
         return updated
@@ -2058,14 +2075,18 @@ def _add_global(node: cst.CSTNode, name: str) -> cst.CSTNode:
     if not isinstance(body, cst.IndentedBlock):
         return node
     for statement in body.body:
-        if m.matches(statement, m.SimpleStatementLine(body=[m.Global()])):
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and (
+            isinstance(statement.body[0], cst.Global)
+        ):
             names = {n.name.value for n in statement.body[0].names}  # type: ignore[attr-defined]
             if name in names:
                 return node
     statements = list(body.body)
     index = 0
-    if statements and m.matches(statements[0], m.SimpleStatementLine(
-            body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())])):
+    first = statements[0] if statements else None
+    if (isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1
+            and isinstance(first.body[0], cst.Expr)
+            and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString))):
         index = 1  # after the docstring
     statements.insert(index, _statement(f"global {name}\n"))
     return node.with_changes(body=body.with_changes(body=statements))
@@ -2122,10 +2143,8 @@ def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:
     client = None
     if sdk is not None:
         for statement in module.body:
-            if m.matches(statement, m.SimpleStatementLine(body=[m.Assign(
-                targets=[m.AssignTarget(target=m.Name())],
-                value=m.Call(func=m.Attribute(value=m.Name(sdk), attr=m.Name("Client"))))])):
-                client = statement.body[0].targets[0].target.value  # type: ignore
+            client = _client_assignment(statement, sdk)
+            if client is not None:
                 break
     return sdk, client
 
