@@ -15,10 +15,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-_SKIP_DIRS = {
-    ".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "site-packages",
-    "dist-packages", "__pycache__", "build", "dist", ".tox", ".nox", ".mypy_cache",
-}
 _USES = (b"generate_content", b"send_message", b"start_chat", b"count_tokens")
 _FROM = re.compile(rb"^\s*from\s+([\w.]+)\s+import\s+\(?([^)#\n]*(?:\n[^)#]*)*?)\)?\s*(?:#.*)?$",
                    re.MULTILINE)
@@ -35,23 +31,20 @@ def repository_root(path: str) -> str:
 
 
 def _python_files(root: str) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of the repository's Python files, skipping environments and builds."""
-    seen = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")
-                   and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
-        for name in files:
-            if not name.endswith(".py"):
-                continue
-            seen += 1
-            if seen > MAX_FILES:
-                return
-            path = os.path.join(folder, name)
-            try:
-                with open(path, "rb") as fh:
-                    yield path, fh.read(2_000_000)
-            except OSError:
-                continue
+    """(path, bytes) of the repository's Python files, as a run would discover them: git's
+    tracked and unignored files, never virtual environments or build folders."""
+    from migrator.config import Settings
+    from migrator.discover import discover
+
+    for seen, path in enumerate(p for p in discover([root], Settings(root=root))
+                                if p.endswith(".py")):
+        if seen >= MAX_FILES:
+            return
+        try:
+            with open(path, "rb") as fh:
+                yield path, fh.read(2_000_000)
+        except OSError:
+            continue
 
 
 @lru_cache(maxsize=4)
@@ -104,7 +97,10 @@ def imported_elsewhere(path: str, names: set[str]) -> dict[str, str]:
     return found
 
 
-_CONFIGURE = re.compile(rb"configure\(\s*(?:api_key\s*=\s*([^,)\n]+(?:\([^)]*\))?[^,)\n]*))?")
+# A legacy configure() call, or the Client(...) a migration (this run's or an earlier one) made
+# of it: the scan must not depend on which file of the run was rewritten first.
+_CONFIGURE = re.compile(
+    rb"(?:configure|Client)\(\s*(?:api_key\s*=\s*([^,)\n]+(?:\([^)]*\))?[^,)\n]*))?")
 # A key google-genai's Client() finds by itself: the environment variables it reads.
 _ENV_KEY = re.compile(
     rb"""^os\.(?:environ\s*\[\s*|environ\.get\(\s*|getenv\(\s*)["'](?:GOOGLE|GEMINI)_API_KEY["']"""
@@ -116,7 +112,8 @@ def _configures(root: str) -> tuple[tuple[str, bytes], ...]:
     """(path, api_key expression) of every legacy configure() call in the repository."""
     out: list[tuple[str, bytes]] = []
     for path, data in _python_files(root):
-        if b"generativeai" not in data or b"configure(" not in data:
+        if not ((b"generativeai" in data and b"configure(" in data)
+                or (b"genai" in data and b"Client(" in data)):
             continue
         if _is_test(os.path.relpath(path, root)):
             continue  # tests configure fake keys; they do not configure the application

@@ -89,3 +89,9 @@ def test_environment_key_elsewhere_is_what_client_reads(tmp_path: Path) -> None:
     out = _fresh(_two_files(tmp_path, config))
     assert "client = genai.Client()" in out
     assert "TODO" not in out
+
+
+def test_key_configured_elsewhere_after_that_file_was_migrated(tmp_path: Path) -> None:
+    config = "from google import genai\nclient = genai.Client(api_key=settings.KEY)\n"
+    out = _fresh(_two_files(tmp_path, config))
+    assert "GM016 the API key is configured in config.py (settings.KEY)" in out
