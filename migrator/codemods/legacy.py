@@ -1275,9 +1275,15 @@ class Plan:
             if not (isinstance(value, cst.Call) and any(s.call is value for s in self.sites)):
                 raise Unsupported("GM011", f"{target.value!r} also holds other values")
             accesses.extend(self.refs(assignment))
+        accesses = sorted({id(a.node): a for a in accesses}.values(), key=self.assignment_pos)
+        owners = self.straight_line_owners(assignments, accesses)
+        if owners is not None:
+            # `response = ...` reused down a script or notebook: each read belongs to the
+            # assignment just above it, so each call is judged by its own reads.
+            mine = next(a for a in assignments if a.node is target)
+            accesses = [a for a in accesses if owners[id(a.node)] is mine]
         loops = 0
-        for access in sorted({id(a.node): a for a in accesses}.values(),
-                             key=self.assignment_pos):
+        for access in accesses:
             node = access.node
             parent = self.parent(node)
             if isinstance(parent, cst.Attribute) and parent.value is node:
@@ -1295,6 +1301,32 @@ class Plan:
                                   "gemini-migrate cannot follow it")
         if site.stream and loops != 1:
             raise Unsupported("GM013", "a stream must be read by exactly one for loop")
+
+    def straight_line_owners(
+        self, assignments: list[Assignment], accesses: list[Access]
+    ) -> dict[int, Assignment] | None:
+        """When every assignment and read of a name are statements of one block (no loop or
+        branch between them), the assignment each read sees: the last one above it."""
+        if len(assignments) < 2:
+            return None
+        blocks = set()
+        for node in [a.node for a in assignments] + [a.node for a in accesses]:
+            statement = self.statement_of(node)
+            block = self.parent(statement)
+            if isinstance(block, (cst.IndentedBlock, cst.Module)):
+                blocks.add(id(block))
+            else:
+                return None
+        if len(blocks) != 1:
+            return None
+        owners: dict[int, Assignment] = {}
+        for access in accesses:
+            where = self.pos(access.node)
+            before = [a for a in assignments if self.assignment_pos(a) < where]
+            if not before:
+                return None
+            owners[id(access.node)] = before[-1]
+        return owners
 
     def accessor(self, site: Site, attribute: cst.Attribute) -> None:
         name = attribute.attr.value
