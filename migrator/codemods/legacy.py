@@ -152,7 +152,6 @@ class Site:
     append: list[cst.Arg] = field(default_factory=list)
     response_target: cst.BaseExpression | None = None
     hoist: bool = False
-    first_turn_history: list[cst.Dict] | None = None
 
 
 class Plan:
@@ -517,10 +516,6 @@ class Plan:
         self.attach(construction, "chat", pinned)
         if isinstance(source, Holder):
             source.chats.append(construction)
-        if construction.holder is None and pinned is None and not any(
-            p.node is call for p in self.loose_pins
-        ):
-            pass
 
     def model_kwargs(self, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
         kwargs: list[tuple[str, cst.BaseExpression]] = []
@@ -1160,7 +1155,7 @@ class Plan:
             ):
                 return cst.List([cst.Element(text_block(e.value)) for e in node.elements])
             if node.elements and all(isinstance(e.value, cst.Dict) for e in node.elements):
-                return cst.List([cst.Element(s) for s in _history_input(node)])
+                return cst.List([cst.Element(s) for s in history_to_steps(node)])
             raise Unsupported("GM014", "multimodal or non-text contents are not migrated yet")
         if isinstance(node, cst.Dict):
             raise Unsupported("GM014", "contents given as a dict are not migrated yet")
@@ -1234,7 +1229,8 @@ class Plan:
             elif self.canonical(target) is None:
                 raise Unsupported("GM011", "the response is stored where it cannot be followed")
             else:
-                self.response_escapes_ok(site, target)
+                raise Unsupported("GM011", f"the response is stored in {self.code(target)}; "
+                                  "its reads cannot be followed")
             site.response_target = target
         elif isinstance(parent, cst.Attribute) and parent.value is result:
             self.accessor(site, parent)
@@ -1255,10 +1251,6 @@ class Plan:
                               "gemini-migrate cannot follow it")
         if is_chat and site.statement is None and not site.hoist:
             raise Unsupported("GM011", "cannot place the chat-state update after this call")
-
-    def response_escapes_ok(self, site: Site, target: cst.BaseExpression) -> None:
-        raise Unsupported("GM011", f"the response is stored in {self.code(target)}; "
-                          "its reads cannot be followed")
 
     def follow_response(self, site: Site, target: cst.Name) -> None:
         scope = self.scopes.get(target)
@@ -1718,11 +1710,6 @@ def _as_blocks(node: cst.BaseExpression) -> cst.List:
     return cst.List([cst.Element(text_block(node))])
 
 
-def _history_input(node: cst.List | cst.Tuple) -> list[cst.Dict]:
-    steps = history_to_steps(node)
-    return steps
-
-
 # --------------------------------------------------------------------------------------------
 # Apply
 # --------------------------------------------------------------------------------------------
@@ -1750,7 +1737,7 @@ def _attr(dotted: str) -> cst.BaseExpression:
     return node
 
 
-def _statement(code: str, like: cst.CSTNode | None = None) -> cst.SimpleStatementLine:
+def _statement(code: str) -> cst.SimpleStatementLine:
     stmt = cst.parse_statement(code)
     assert isinstance(stmt, cst.SimpleStatementLine)
     return stmt
@@ -1952,7 +1939,7 @@ class Apply(cst.CSTTransformer):
         statement = site.statement
         assert statement is not None
         if site.hoist:
-            name = self.fresh_name(statement, "response")
+            name = self.fresh_name("response")
             result = site.result
             assert result is not None
             self.hoisted[result] = (name, statement, state)
@@ -1966,7 +1953,7 @@ class Apply(cst.CSTTransformer):
             self.node_edits[expr] = lambda n, st=state: cst.Assign(
                 [cst.AssignTarget(st)], cst.Attribute(n.value, cst.Name("id")))  # type: ignore
 
-    def fresh_name(self, statement: cst.CSTNode, base: str) -> str:
+    def fresh_name(self, base: str) -> str:
         used = self.plan_names
         name, n = base, 1
         while name in used:
@@ -2013,7 +2000,7 @@ class Apply(cst.CSTTransformer):
                 if key is not None and not _pure(key.value):
                     # Both SDKs need the key while legacy uses remain; a key read by a call
                     # with side effects (getpass, input) is read once, into a variable.
-                    name = self.fresh_name(statement, "api_key")
+                    name = self.fresh_name("api_key")
                     self.before.setdefault(statement, []).append(cst.SimpleStatementLine(
                         [cst.Assign([cst.AssignTarget(cst.Name(name))], key.value)]))
                     self.node_edits[key] = lambda n, v=name: n.with_changes(value=cst.Name(v))
@@ -2181,36 +2168,27 @@ def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:
     return sdk, client
 
 
-def _remaining_legacy(module: cst.Module) -> list[tuple[cst.CSTNode, str, tuple[int, int]]]:
-    out: list[tuple[cst.CSTNode, str, tuple[int, int]]] = []
+def _legacy_remains(module: cst.Module) -> bool:
+    """Whether the rewritten module still uses the legacy SDK outside its imports."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     qnames = wrapper.resolve(QualifiedNameProvider)
     parents = wrapper.resolve(ParentNodeProvider)
-    positions = wrapper.resolve(PositionProvider)
     for node in _walk(module):
         if not isinstance(node, (cst.Name, cst.Attribute)):
             continue
-        names = _qualified(qnames, node)
         # `<sdk>.Client` is the client this pass just wrote while the old import still binds
         # the name; the legacy SDK has no Client.
-        legacy = sorted(q for q in names if (q == LEGACY or q.startswith(LEGACY + "."))
-                        and q != f"{LEGACY}.Client")
-        if not legacy or not isinstance(node, (cst.Name, cst.Attribute)):
+        if not any((q == LEGACY or q.startswith(LEGACY + ".")) and q != f"{LEGACY}.Client"
+                   for q in _qualified(qnames, node)):
             continue
-        parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            continue  # the longest dotted form is reported
-        current = parent
-        in_import = False
-        while current is not None:
-            if isinstance(current, (cst.Import, cst.ImportFrom)):
-                in_import = True
-                break
+        current = parents.get(node)
+        if isinstance(current, cst.Attribute) and current.value is node:
+            continue  # `genai` of `genai.x`: the dotted form decides (`<sdk>.Client` is ours)
+        while current is not None and not isinstance(current, (cst.Import, cst.ImportFrom)):
             current = parents.get(current)
-        if not in_import:
-            start = positions[node].start
-            out.append((node, legacy[0], (start.line, start.column + 1)))
-    return out
+        if current is None:
+            return True
+    return False
 
 
 class FixImports(cst.CSTTransformer):
@@ -2391,9 +2369,9 @@ def _apply(
             inserted.append(_statement(f"{client} = {sdk}.Client()\n"))
         apply.after.setdefault(statement, [])[:0] = inserted
     result = source.visit(apply)
-    left = _remaining_legacy(result)
+    left = _legacy_remains(result)
     findings = [*plan.findings, *apply.fixed]
-    return result, findings, bool(left), sdk, add_import, apply
+    return result, findings, left, sdk, add_import, apply
 
 
 def _todo_text(node: cst.CSTNode) -> str:
