@@ -227,7 +227,7 @@ def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: 
     except OSError as exc:
         run.error = f"cannot start Python: {exc}"
         return
-    _RUNNING.add(proc.pid)
+    _track(proc.pid)
     out: list[bytes] = []
     err: list[bytes] = []
     out_flags = {"truncated": False}
@@ -378,7 +378,7 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
         for path in fifos.values():
             _release_fifo(path)
         return
-    _RUNNING.add(pid)
+    _track(pid)
     code = server.wait(pid, timeout)
     if code is None and not server.dead:
         run.timed_out = True
@@ -403,6 +403,16 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
 
 # Process groups of the snippets running now (each snippet leads its own session).
 _RUNNING: set[int] = set()
+# Set on Ctrl-C. A snippet can start (and be seen running) before its worker thread records
+# its pid: such a late arrival is stopped as soon as it is recorded.
+_INTERRUPTED = threading.Event()
+
+
+def _track(pid: int) -> None:
+    _RUNNING.add(pid)
+    if _INTERRUPTED.is_set():
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def _end_group(pid: int) -> None:
@@ -415,6 +425,7 @@ def _end_group(pid: int) -> None:
 
 def kill_running() -> None:
     """Stop every snippet still running (Ctrl-C)."""
+    _INTERRUPTED.set()  # before the snapshot: a pid recorded after it sees the flag
     for pid in list(_RUNNING):
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)

@@ -136,3 +136,19 @@ def test_ctrl_c_stops_running_snippets(tmp_path: Path) -> None:
     except OSError:
         state = "State: gone"
     assert "State:\tS" not in state and "State:\tR" not in state
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals and process groups")
+def test_snippet_recorded_after_ctrl_c_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snippet can be running before its worker records its pid; if Ctrl-C came in
+    between, recording it must stop it (else the exit waits for it to time out)."""
+    import threading
+
+    from migrator.verify import runner
+
+    monkeypatch.setattr(runner, "_INTERRUPTED", threading.Event())
+    monkeypatch.setattr(runner, "_RUNNING", set())
+    late = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    runner.kill_running()  # Ctrl-C: nothing recorded yet
+    runner._track(late.pid)
+    assert late.wait(timeout=5) == -9
