@@ -173,6 +173,10 @@ class Plan:
         # shared config / safety definitions -> their converted value
         self.config_defs: dict[cst.Assign, cst.BaseExpression] = {}
         self.literal_defs: dict[cst.SimpleString, tuple[cst.BaseExpression, str, str]] = {}
+        # model-id substitutions: (a node inside the code that must move for it to happen,
+        # its GM303 finding); a pinned construction keeps its id and reports nothing here
+        self.substitutions: list[tuple[cst.CSTNode, Finding]] = []
+        self.literal_users: dict[cst.SimpleString, list[cst.CSTNode]] = {}
         self.dropped: dict[cst.CSTNode, list[str]] = {}
         self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
 
@@ -416,6 +420,10 @@ class Plan:
         )
         if not expr_stmt:
             pin = Pin("GM016", "configure() is used inside an expression", call)
+        elif self.conditional(statement):
+            pin = Pin("GM016", "configure() runs only on some paths (under if/loop/except): "
+                      "a Client made there would not exist on the others, where the legacy "
+                      "SDK fell back to GOOGLE_API_KEY", call)
         for arg in call.args:
             name = arg.keyword.value if arg.keyword else None
             if name in ("credentials", "client_options", "default_metadata") or arg.star:
@@ -427,6 +435,23 @@ class Plan:
         assert statement is None or isinstance(statement, (cst.SimpleStatementLine,
                                                            cst.BaseCompoundStatement))
         self.configures.append((call, statement, pin))  # type: ignore[arg-type]
+
+    def conditional(self, statement: cst.CSTNode | None) -> bool:
+        """Whether the statement may be skipped while code after its function or module body
+        still runs: under if/else, a loop, an except or a match case. The `__main__` guard
+        is not: it is the program's entry point."""
+        current = self.parent(statement)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module,
+                                                                cst.ClassDef, cst.Lambda)):
+            if isinstance(current, cst.If) and not _is_main_guard(current):
+                return True
+            try_else = isinstance(current, cst.Else) and isinstance(self.parent(current),
+                                                                      cst.Try)
+            if isinstance(current, (cst.Else, cst.For, cst.While, cst.ExceptHandler,
+                                    cst.ExceptStarHandler, cst.MatchCase)) and not try_else:
+                return True
+            current = self.parent(current)
+        return False
 
     def collect_model(self, call: cst.Call) -> None:
         construction = Construction(call)
@@ -550,18 +575,18 @@ class Plan:
     def model_name(self, node: cst.BaseExpression | None, call: cst.Call) -> cst.BaseExpression:
         if node is None:
             new_id, info = self.ctx.models.interactions_name(LEGACY_DEFAULT_MODEL)
-            self.findings.append(finding(
+            self.substitutions.append((call, finding(
                 self.path, self.pos(call), "GM303",
                 f"GenerativeModel() used the legacy default {LEGACY_DEFAULT_MODEL}; wrote "
                 f"{new_id!r}", fix=FIX_SAFE, fixed=True, **{"from": LEGACY_DEFAULT_MODEL,
-                                                            "to": new_id}))
+                                                            "to": new_id})))
             return literal(new_id)
         new_node, old, new = model_literal(node, self.ctx.models)
         if old is not None and new is not None:
-            self.findings.append(finding(
+            self.substitutions.append((node, finding(
                 self.path, self.pos(node), "GM303",
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
-                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
             return new_node
         if isinstance(node, cst.Name):
             self.substitute_constant(node)
@@ -581,15 +606,19 @@ class Plan:
         if not (isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign)):
             return
         value = assign.value
-        if not isinstance(value, cst.SimpleString) or value in self.literal_defs:
+        if not isinstance(value, cst.SimpleString):
+            return
+        if value in self.literal_defs:
+            self.literal_users[value].append(name)
             return
         new_node, old, new = model_literal(value, self.ctx.models)
         if old is not None and new is not None:
             self.literal_defs[value] = (new_node, old, new)
-            self.findings.append(finding(
+            self.literal_users[value] = [name]
+            self.substitutions.append((name, finding(
                 self.path, self.pos(value), "GM303",
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
-                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
 
     def generation_config(
         self, node: cst.BaseExpression
@@ -1031,11 +1060,11 @@ class Plan:
         if info is not None and info.status == "retired" and info.successor:
             model_node, old, new = model_literal(model_arg.value, self.ctx.models)
         if old is not None and new is not None:
-            self.findings.append(finding(
+            self.substitutions.append((model_arg.value, finding(
                 self.path, self.pos(model_arg.value), "GM303",
                 f"embedding model {old!r} is retired; substituted {new!r} (vectors from "
                 "different models are not comparable: re-embed stored data)",
-                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new}))
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
         for index, arg in enumerate(site.call.args):
             name = arg.keyword.value if arg.keyword else names[index]
             if name == "model":
@@ -1531,6 +1560,14 @@ def _pure(node: cst.BaseExpression) -> bool:
     return True
 
 
+def _is_main_guard(node: cst.If) -> bool:
+    test = node.test
+    return (isinstance(test, cst.Comparison) and _is_name(test.left, "__name__")
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)
+            and string_value(test.comparisons[0].comparator) == "__main__")
+
+
 def _is_name(node: cst.CSTNode, value: str) -> bool:
     return isinstance(node, cst.Name) and node.value == value
 
@@ -1821,8 +1858,11 @@ class Apply(cst.CSTTransformer):
         for assign in plan.movable_defs():
             new_value = plan.config_defs[assign]
             self.node_edits[assign] = lambda n, d=new_value: n.with_changes(value=d)
+        moved = plan.moved_ids()
         for old, (new, _, _) in plan.literal_defs.items():
-            self.node_edits[old] = lambda n, new=new: new
+            # a constant only changes once something that uses it has moved off legacy
+            if any(id(user) in moved for user in plan.literal_users[old]):
+                self.node_edits[old] = lambda n, new=new: new
         for call, statement, configure_pin in plan.configures:
             if configure_pin is not None:
                 self.todo(configure_pin)
@@ -2013,7 +2053,8 @@ class Apply(cst.CSTTransformer):
         else:
             assert isinstance(statement, cst.SimpleStatementLine)
             self.node_edits[statement] = lambda n, a=assign: a.with_changes(
-                leading_lines=n.leading_lines)  # type: ignore[attr-defined]
+                leading_lines=n.leading_lines,  # type: ignore[attr-defined]
+                trailing_whitespace=n.trailing_whitespace)  # type: ignore[attr-defined]
         self.found(call, "GM002", f"genai.configure() becomes {self.client} = "
                    f"{self.sdk}.Client(...)")
 
@@ -2357,7 +2398,8 @@ def _apply(
     client_after: dict[cst.CSTNode, bool], local_mode: bool,
 ) -> tuple[cst.Module, list[Finding], bool, str, bool, Apply]:
     sdk, add_import = choose(keep_configure)
-    plan.findings = [f for f in plan.findings if f.code == "GM303"]
+    moved = plan.moved_ids()
+    plan.findings = [f for node, f in plan.substitutions if id(node) in moved]
     plan.report_dropped()
     apply = Apply(plan, sdk, client, keep_configure, client_before, local_mode)
     for statement, needs_client in client_after.items():

@@ -89,3 +89,45 @@ def test_unsafe_fixes_drop_them_and_say_so() -> None:
     dropped = [f for f in findings if f.code == "GM010"]
     assert len(dropped) == 1 and dropped[0].fixed and dropped[0].fix == "unsafe"
     assert "client.interactions.create(**chat_session" in out
+
+
+def test_pinned_model_keeps_its_id_and_reports_no_substitution() -> None:
+    """A substitution is reported only where it happens: a pinned model keeps its id, and a
+    second run must not find a 'fixable' GM303 that no run will ever fix."""
+    source = '''import google.generativeai as genai
+
+genai.configure(api_key="k")
+MODEL = "gemini-pro"
+model = genai.GenerativeModel(MODEL)
+chat = model.start_chat()
+for m in chat.history:
+    print(m.role)
+other = genai.GenerativeModel("gemini-pro")
+chat2 = other.start_chat()
+print(chat2.history)
+'''
+    out, findings = _run(source)
+    assert not [f for f in findings if f.code == "GM303"]
+    assert 'MODEL = "gemini-pro"' in out and 'GenerativeModel("gemini-pro")' in out
+    again, second = _run(out)
+    assert again == out and not [f for f in second if f.code == "GM303"]
+
+
+def test_conditional_configure_pins_the_file() -> None:
+    """A client made under `if key:` would not exist when the key is missing; the legacy SDK
+    then read GOOGLE_API_KEY at the first call. The `__main__` guard is not such a branch."""
+    source = '''import os
+import google.generativeai as genai
+
+if os.getenv("MY_KEY"):
+    genai.configure(api_key=os.getenv("MY_KEY"))  # from the vault
+model = genai.GenerativeModel("gemini-2.5-flash")
+print(model.generate_content("hi").text)
+'''
+    out, findings = _run(source)
+    assert "GM016 configure() runs only on some paths" in out
+    assert "genai.configure(api_key" in out and "interactions" not in out
+    guarded = source.replace('if os.getenv("MY_KEY"):', 'if __name__ == "__main__":')
+    out, _ = _run(guarded)
+    assert 'client = genai.Client(api_key=os.getenv("MY_KEY"))  # from the vault' in out
+    assert "client.interactions.create" in out
