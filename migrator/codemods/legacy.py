@@ -176,6 +176,7 @@ class Plan:
         # model-id substitutions: (a node inside the code that must move for it to happen,
         # its GM303 finding); a pinned construction keeps its id and reports nothing here
         self.substitutions: list[tuple[cst.CSTNode, Finding]] = []
+        self.all_calls: list[cst.Call] | None = None
         self.literal_users: dict[cst.SimpleString, list[cst.CSTNode]] = {}
         self.dropped: dict[cst.CSTNode, list[str]] = {}
         self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
@@ -552,8 +553,10 @@ class Plan:
             if name == "model_name":
                 model_node = arg.value
             elif name == "system_instruction":
-                if isinstance(arg.value, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
-                    raise Unsupported("GM014", "a non-text system_instruction is not migrated yet")
+                why = self.non_text(arg.value)
+                if why is not None:
+                    raise Unsupported("GM014", f"a non-text system_instruction ({why}): the "
+                                      "Interactions API takes one string")
                 kwargs.append(("system_instruction", arg.value))
             elif name == "generation_config":
                 config, response_format = self.generation_config(arg.value)
@@ -571,6 +574,95 @@ class Plan:
                 raise Unsupported("GM011", f"GenerativeModel argument {name!r} is not understood")
         kwargs.insert(0, ("model", self.model_name(model_node, call)))
         return kwargs
+
+    def non_text(self, node: cst.BaseExpression, depth: int = 0) -> str | None:
+        """Why a value the legacy SDK took as text-or-parts may not be text: a list, dict,
+        parts object, or a name / parameter bound to one somewhere in this file. None when
+        every binding the file shows is text or opaque (an attribute, a call's result)."""
+        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp,
+                             cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return "a list or dict of parts"
+        if isinstance(node, cst.Call) and (
+            any(q.startswith((LEGACY, "PIL.")) for q in self.qualified(node.func))
+            or self.code(node.func).endswith(("Image.open", "read_bytes"))
+        ):
+            return f"{self.code(node.func)}(...)"
+        if not isinstance(node, cst.Name) or depth > 2:
+            return None
+        scope = self.scopes.get(node)
+        if scope is None:
+            return None
+        for assignment in scope[node.value]:
+            if not isinstance(assignment, Assignment):
+                continue
+            bound = assignment.node
+            parent = self.parent(bound)
+            if isinstance(bound, cst.Param):
+                why = self.non_text_param(bound, depth)
+                if why is not None:
+                    return f"{node.value!r}: {why}"
+            elif isinstance(parent, (cst.AssignTarget, cst.AnnAssign)):
+                holder = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
+                value = getattr(holder, "value", None)
+                why = self.non_text(value, depth + 1) if value is not None else None
+            else:
+                why = None
+            if why is not None:
+                return f"{node.value!r} may hold {why}" if not why.startswith("'") else why
+        return None
+
+    def non_text_param(self, param: cst.Param, depth: int) -> str | None:
+        """An unannotated parameter is judged by its default and by what this file passes."""
+        if param.annotation is not None:
+            annotation = self.code(param.annotation.annotation).replace(" ", "")
+            if annotation in ("str", "Optional[str]", "str|None", "None|str",
+                              "typing.Optional[str]"):
+                return None
+            return f"a {annotation} parameter"
+        if param.default is not None and self.non_text(param.default, depth + 1):
+            return "a non-text default"
+        params = self.parent(param)
+        function = self.parent(params)
+        if not (isinstance(params, cst.Parameters) and isinstance(function, cst.FunctionDef)):
+            return None
+        positional = [*params.posonly_params, *params.params]
+        index = positional.index(param) if param in positional else None
+        # `obj.method(a)` fills the parameter after self; a bare `method(a)` is another function
+        is_method = isinstance(self.parent(self.parent(function)), cst.ClassDef) and not any(
+            _is_name(d.decorator, "staticmethod") for d in function.decorators)
+        shift = 1 if is_method else 0
+        for call in self.calls_of(function.name.value):
+            if is_method and isinstance(call.func, cst.Name):
+                continue
+            for position, arg in enumerate(call.args):
+                if arg.star:
+                    break  # later positions are unknown
+                if arg.keyword is not None:
+                    matches = arg.keyword.value == param.name.value
+                else:
+                    matches = index is not None and position + shift == index
+                if matches:
+                    why = self.non_text(arg.value, depth + 1)
+                    if why is not None:
+                        return f"{function.name.value}() is passed {why}"
+        return None
+
+    def non_text_param_name(self, name: cst.Name) -> str | None:
+        """`def ask(contents): model.generate_content(contents)`, called with a list."""
+        scope = self.scopes.get(name)
+        for assignment in scope[name.value] if scope is not None else ():
+            if isinstance(assignment, Assignment) and isinstance(assignment.node, cst.Param):
+                why = self.non_text_param(assignment.node, 0)
+                if why is not None:
+                    return f"{name.value!r}: {why}"
+        return None
+
+    def calls_of(self, name: str) -> list[cst.Call]:
+        if self.all_calls is None:
+            self.all_calls = [n for n in _walk(self.module) if isinstance(n, cst.Call)]
+        return [n for n in self.all_calls if (
+            _is_name(n.func, name) or (isinstance(n.func, cst.Attribute)
+                                       and n.func.attr.value == name))]
 
     def model_name(self, node: cst.BaseExpression | None, call: cst.Call) -> cst.BaseExpression:
         if node is None:
@@ -1190,6 +1282,9 @@ class Plan:
             raise Unsupported("GM014", "contents given as a dict are not migrated yet")
         if isinstance(node, cst.Name):
             self.check_input_name(node)
+            why = self.non_text_param_name(node)
+            if why is not None:
+                raise Unsupported("GM014", f"{why}: the contents are not always text")
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
             raise Unsupported("GM014", "contents built by a comprehension are not migrated yet")
         return node

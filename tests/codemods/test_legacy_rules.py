@@ -131,3 +131,51 @@ print(model.generate_content("hi").text)
     out, _ = _run(guarded)
     assert 'client = genai.Client(api_key=os.getenv("MY_KEY"))  # from the vault' in out
     assert "client.interactions.create" in out
+
+
+@pytest.mark.parametrize("source", [
+    # a name bound to a list
+    'SYSTEM = ["Be brief.", "Be kind."]\n'
+    'model = genai.GenerativeModel("gemini-2.5-flash", system_instruction=SYSTEM)\n'
+    'print(model.generate_content("q").text)\n',
+    # a parameter this file passes a list
+    'def ask(system, q):\n'
+    '    model = genai.GenerativeModel("gemini-2.5-flash", system_instruction=system)\n'
+    '    return model.generate_content(q).text\n'
+    'print(ask(["Be brief.", "Be kind."], "q"))\n',
+    # contents: a parameter passed a list somewhere, by keyword
+    'model = genai.GenerativeModel("gemini-2.5-flash")\n'
+    'def ask(contents):\n'
+    '    return model.generate_content(contents).text\n'
+    'print(ask("q"))\nprint(ask(contents=["a", "b"]))\n',
+    # a method's parameter, called through the instance
+    'class Bot:\n'
+    '    def __init__(self):\n'
+    '        self.model = genai.GenerativeModel("gemini-2.5-flash")\n'
+    '    def ask(self, contents):\n'
+    '        return self.model.generate_content(contents).text\n'
+    'print(Bot().ask(["a", "b"]))\n',
+    # an annotated parameter that is not text
+    'model = genai.GenerativeModel("gemini-2.5-flash")\n'
+    'def ask(contents: list):\n'
+    '    return model.generate_content(contents).text\n',
+])
+def test_values_that_may_not_be_text_are_not_passed_as_text(source: str) -> None:
+    """The Interactions API takes a string where the legacy SDK took text or parts: a value
+    this file shows may be a list stays on the legacy SDK."""
+    out, findings = _run('import google.generativeai as genai\n\n'
+                         'genai.configure(api_key="k")\n' + source)
+    assert "interactions.create" not in out
+    assert any(f.code == "GM014" for f in findings), [f.message for f in findings]
+
+
+def test_text_parameters_still_migrate() -> None:
+    out, _ = _run('import google.generativeai as genai\n\n'
+                  'genai.configure(api_key="k")\n'
+                  'model = genai.GenerativeModel("gemini-2.5-flash")\n'
+                  'def ask(contents, system: str = "Be brief."):\n'
+                  '    m = genai.GenerativeModel("gemini-2.5-flash", system_instruction=system)\n'
+                  '    a = m.generate_content(contents).text\n'
+                  '    return a + model.generate_content(contents).text\n'
+                  'print(ask("q"))\nprint(ask(f"q {1}", system="x"))\n')
+    assert "google.generativeai" not in out and out.count("interactions.create") == 2
