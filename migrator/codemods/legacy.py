@@ -2477,6 +2477,12 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
                                 "the legacy import stays: some uses were left for a human"))
     if not apply.fixed:
         # Nothing migrated: the file only gains the TODO comments of what was left.
+        if not any(f.code not in ("GM303", "GM010") for f in findings):
+            # e.g. the module kept in an attribute (`self._genai = genai`) or only imported:
+            # a check must not pass silently on a file still on the deprecated SDK
+            findings.append(finding(path, plan.pos(imports[0]), "GM017",
+                                    "the legacy SDK is imported here, but none of its uses "
+                                    "is one gemini-migrate can follow: migrate by hand"))
         return result, findings
     result = result.visit(FixImports(sdk, add_import and not (local_mode and legacy_left),
                                      legacy_left, every=local_mode))

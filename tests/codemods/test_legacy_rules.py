@@ -179,3 +179,18 @@ def test_text_parameters_still_migrate() -> None:
                   '    return a + model.generate_content(contents).text\n'
                   'print(ask("q"))\nprint(ask(f"q {1}", system="x"))\n')
     assert "google.generativeai" not in out and out.count("interactions.create") == 2
+
+
+@pytest.mark.parametrize("source", [
+    "import google.generativeai as genai\n",
+    "class P:\n"
+    "    def run(self, key, text):\n"
+    "        import google.generativeai as genai\n"
+    "        self._genai = genai\n"
+    "        self._genai.configure(api_key=key)\n"
+    "        return self._genai.GenerativeModel('gemini-2.5-flash').generate_content(text).text\n",
+])
+def test_a_file_left_on_the_legacy_sdk_is_never_silent(source: str) -> None:
+    out, findings = _run(source)
+    assert out == source
+    assert [f.code for f in findings] == ["GM017"]
