@@ -188,7 +188,8 @@ def test_text_parameters_still_migrate() -> None:
     "        import google.generativeai as genai\n"
     "        self._genai = genai\n"
     "        self._genai.configure(api_key=key)\n"
-    "        return self._genai.GenerativeModel('gemini-2.5-flash').generate_content(text).text\n",
+    "        model = self._genai.GenerativeModel('gemini-2.5-flash')\n"
+    "        return model.generate_content(text).text\n",
 ])
 def test_a_file_left_on_the_legacy_sdk_is_never_silent(source: str) -> None:
     out, findings = _run(source)
