@@ -1745,15 +1745,23 @@ def rebuild_args(
     edits: dict[int, cst.Arg | None],
     prepend: Sequence[cst.Arg],
     append: Sequence[cst.Arg] = (),
+    opening: cst.BaseParenthesizableWhitespace | None = None,
 ) -> list[cst.Arg]:
     """Apply slot edits and put new arguments first, in the layout the call already had:
-    a call written one argument per line stays one argument per line."""
+    a call written one argument per line stays one argument per line. `opening` is the
+    whitespace after the call's `(`: the indentation of the first argument."""
     kept = [edits.get(i, arg) for i, arg in enumerate(original)]
     args = [a for a in kept if a is not None]
     separator: cst.Comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    for arg in original:
-        if isinstance(arg.comma, cst.Comma):
-            after = arg.comma.whitespace_after
+    # The comma after the last argument is followed by the `)`'s indentation, not an
+    # argument's: the opening parenthesis tells how arguments are indented instead.
+    commas = [a.comma for a in original[:-1]]
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        commas.append(cst.Comma(whitespace_after=opening))
+    commas += [a.comma for a in original[-1:]]
+    for comma in commas:
+        if isinstance(comma, cst.Comma):
+            after = comma.whitespace_after
             if isinstance(after, cst.ParenthesizedWhitespace):
                 # the layout of the next line, without the comment that ends this one
                 after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
@@ -1769,6 +1777,15 @@ def rebuild_args(
         out = [a.with_changes(comma=separator) for a in out]
         out += [a.with_changes(comma=separator) for a in append]
     if out:
+        # the line break before `)` (after a last argument written without a comma) goes
+        # with whatever argument is last now
+        closing = next((a.whitespace_after_arg for a in out[:-1]
+                        if isinstance(a.whitespace_after_arg, cst.ParenthesizedWhitespace)),
+                       None)
+        if closing is not None:
+            out = [a.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
+                   if a.whitespace_after_arg is closing else a for a in out]
+            out[-1] = out[-1].with_changes(whitespace_after_arg=closing)
         out[-1] = out[-1].with_changes(comma=ending if args or append else
                                        cst.MaybeSentinel.DEFAULT)
     return out
@@ -2018,7 +2035,8 @@ class Apply(cst.CSTTransformer):
         if not has_model:
             prepend.append(_kwarg("model", values["model"]))
         return node.with_changes(func=cst.Name("dict"),
-                                 args=rebuild_args(node.args, edits, prepend, append))
+                                 args=rebuild_args(node.args, edits, prepend, append,
+                                                   node.whitespace_before_args))
 
     def create_func(self, is_async: bool) -> cst.BaseExpression:
         return _attr(f"{self.client}.aio.interactions.create" if is_async
@@ -2035,7 +2053,7 @@ class Apply(cst.CSTTransformer):
             func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.embed_content")
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
-                                         s.prepend, s.append))
+                                         s.prepend, s.append, n.whitespace_before_args))
         if site.method in COUNT:
             self.found(site.call, "GM009", f"{site.method}() becomes "
                        f"{self.client}.models.count_tokens()")
@@ -2198,6 +2216,10 @@ class Apply(cst.CSTTransformer):
             before = [*self.before.get(original_node, []),
                       *self.hoisted_values.get(original_node, [])]
             after = self.after.get(original_node, [])
+            if isinstance(original_node, cst.SimpleStatementLine) and isinstance(
+                result, cst.SimpleStatementLine
+            ):
+                result = _keep_comments(original_node, result, [*before, *after])
             if before or after:
                 if before and isinstance(result, (cst.SimpleStatementLine,
                                                   cst.BaseCompoundStatement)):
@@ -2208,6 +2230,28 @@ class Apply(cst.CSTTransformer):
         if isinstance(original_node, cst.FunctionDef) and original_node in self.global_in:
             result = _add_global(result, self.client)
         return result
+
+
+def _comments(node: cst.CSTNode) -> list[str]:
+    return [n.value for n in _walk(node) if isinstance(n, cst.Comment)
+            and not n.value.startswith(TODO_PREFIX)]
+
+
+def _keep_comments(original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine,
+                   around: Sequence[cst.CSTNode]) -> cst.SimpleStatementLine:
+    """Comments inside a rewritten statement (in a GenerationConfig(...) call, a safety or
+    history list) that the new code has no place for go above it: never dropped."""
+    left = [c for node in (updated, *around) for c in _comments(node)]
+    lost = []
+    for comment in _comments(original):
+        if comment in left:
+            left.remove(comment)
+        else:
+            lost.append(comment)
+    if not lost:
+        return updated
+    return updated.with_changes(leading_lines=[
+        *updated.leading_lines, *(cst.EmptyLine(comment=cst.Comment(c)) for c in lost)])
 
 
 class _ChunkText(cst.CSTTransformer):

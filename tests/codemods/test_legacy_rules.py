@@ -195,3 +195,39 @@ def test_a_file_left_on_the_legacy_sdk_is_never_silent(source: str) -> None:
     out, findings = _run(source)
     assert out == source
     assert [f.code for f in findings] == ["GM017"]
+
+
+def test_comments_inside_rewritten_values_are_kept_and_layout_holds() -> None:
+    source = '''import google.generativeai as genai
+
+genai.configure(api_key="k")
+config = genai.types.GenerationConfig(
+    # candidate_count=1, # Default is 1
+    max_output_tokens=10, # Small buffer for YES/NO
+    temperature=0.1 # Low temperature
+)
+safety = [
+    # allow medical terms
+    {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "threshold": "BLOCK_NONE"},
+]
+model = genai.GenerativeModel("gemini-2.5-flash", generation_config=config,
+                              safety_settings=safety)
+response = model.generate_content(
+    "Does X beat Y?",  # the question
+)
+other = model.generate_content(
+    contents="Give JSON",
+    generation_config=genai.GenerationConfig(
+        response_mime_type="application/json"
+    )
+)
+print(response.text, other.text)
+'''
+    out, _ = _run(source)
+    for comment in ("# candidate_count=1, # Default is 1", "# Small buffer for YES/NO",
+                    "# Low temperature", "# allow medical terms", "# the question"):
+        assert out.count(comment) == 1, comment
+    assert '    **model,\n    input="Does X beat Y?",  # the question\n)' in out
+    assert ('    input="Give JSON",\n'
+            '    response_format={"type": "text", "mime_type": "application/json"}\n)') in out
+    assert _run(out)[0] == out
