@@ -173,6 +173,20 @@ _RULES = [
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
         "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
     ),
+    Rule(
+        "GM030", "response-schema-not-migrated", "warning", "none",
+        "A `response_schema` whose request schema cannot be reproduced is left as it was.",
+        "google-generativeai derived the schema it sent from a Python type through pydantic "
+        "and post-processed it (titles and `required` dropped, `$defs` inlined, `Optional` as "
+        "`nullable`). gemini-migrate writes that same schema as a JSON Schema literal in "
+        "`response_format`, so it must see the type's definition: a TypedDict, dataclass, "
+        "pydantic model or string enum defined in the same file, `list[...]` of one, "
+        "`str`/`int`/`float`/`bool`, a literal dict or `protos.Schema(...)`. A class imported "
+        "from elsewhere, a schema held in a variable, defaults, aliases, validators, unions "
+        "other than `Optional[X]`, and shapes the legacy SDK itself rejected stay on the "
+        "legacy SDK; write the JSON Schema by hand (`Model.model_json_schema()` adds "
+        "`required` and `$defs`, which changes the request).",
+    ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",

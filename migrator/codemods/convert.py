@@ -6,6 +6,8 @@ human has to see. Converters never guess: a value they cannot read statically is
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from migrator.knowledge import ModelTable
@@ -181,9 +183,12 @@ def config_items(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression
 
 def split_response_format(
     items: list[tuple[str, cst.BaseExpression]],
+    convert_schema: Callable[[cst.BaseExpression], cst.BaseExpression] | None = None,
 ) -> tuple[list[tuple[str, cst.BaseExpression]], cst.Dict | None]:
     """JSON mode moves out of the config: response_mime_type + response_schema become the
-    top-level `response_format={"type": "text", "mime_type": ..., "schema": ...}`."""
+    top-level `response_format={"type": "text", "mime_type": ..., "schema": ...}`.
+    `convert_schema` turns a legacy response_schema into JSON Schema (schema.LegacySchema,
+    which can see the module's classes); without it only literal dict schemas convert."""
     fields = dict(items)
     if "response_mime_type" not in fields:
         if "response_schema" in fields:
@@ -195,18 +200,21 @@ def split_response_format(
     if mime == "text/plain" and "response_schema" not in fields:
         # The default: nothing to ask for.
         return [(k, v) for k, v in items if k != "response_mime_type"], None
-    if mime == "text/x.enum":
-        raise Unsupported("GM014", "enum responses (text/x.enum) are not migrated yet")
+    if mime == "text/x.enum" and "response_schema" not in fields:
+        raise Unsupported("GM030", "text/x.enum without a response_schema")
     out: list[tuple[str, cst.BaseExpression]] = [
         ("type", literal("text")), ("mime_type", fields["response_mime_type"])]
     schema = fields.get("response_schema")
     if schema is not None:
-        from migrator.codemods import genai_convert
+        if convert_schema is not None:
+            out.append(("schema", convert_schema(schema)))
+        else:
+            from migrator.codemods import genai_convert
 
-        try:
-            out.append(("schema", genai_convert.convert_schema(schema, lambda *_: False)))
-        except genai_convert.Unsupported as exc:
-            raise Unsupported("GM014", f"response_schema: {exc}") from exc
+            try:
+                out.append(("schema", genai_convert.convert_schema(schema, lambda *_: False)))
+            except genai_convert.Unsupported as exc:
+                raise Unsupported("GM030", f"response_schema: {exc}") from exc
     rest = [(k, v) for k, v in items if k not in ("response_mime_type", "response_schema")]
     return rest, dict_node(out)
 

@@ -53,6 +53,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.schema import LegacySchema
 from migrator.engine import Context
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
@@ -600,7 +601,8 @@ class Plan:
             isinstance(node, cst.Dict)
         ):
             raw = config_items(node)
-            rest, response_format = split_response_format(raw)
+            rest, response_format = split_response_format(
+                raw, LegacySchema(self.qualified, self.scopes))
             items = convert_config_items(rest, self.dropping(node))
             if not items:
                 return None, response_format
@@ -863,6 +865,7 @@ class Plan:
             elif name == "generation_config":
                 per_call_config, response_format = self.generation_config(arg.value)
                 if response_format is not None:
+                    response_format = _vertical(response_format, self.indent_of(arg))
                     if any(k == "response_format" for c in self.model_constructions(site)
                            for k, _ in c.kwargs):
                         raise Unsupported("GM010", "a per-call response schema over the "
