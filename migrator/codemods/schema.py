@@ -467,8 +467,12 @@ def to_json_schema(schema: Schema) -> Schema:
 
 def render(value: Any, width: int = 72) -> cst.BaseExpression:
     """A generated schema as a readable literal: what fits stays on one line, the rest one
-    entry per line (as a formatter would lay it out)."""
-    return cst.parse_expression(_format(value, 0, width))
+    entry per line (as a formatter would lay it out). The schema sits behind
+    `response_format={"type": "text", "mime_type": ..., "schema": `, so only a short one
+    stays on that line."""
+    if len(_flat(value)) <= 40:
+        return cst.parse_expression(_flat(value))
+    return cst.parse_expression(_format(value, 0, width, top=True))
 
 
 def _flat(value: Any) -> str:
@@ -481,9 +485,10 @@ def _flat(value: Any) -> str:
     return repr(value)
 
 
-def _format(value: Any, indent: int, width: int) -> str:
+def _format(value: Any, indent: int, width: int, top: bool = False) -> str:
     flat = _flat(value)
-    if indent + len(flat) <= width or not isinstance(value, (dict, list)) or not value:
+    if (not top and indent + len(flat) <= width) or not isinstance(value, (dict, list)) or (
+            not value):
         return flat
     pad = " " * (indent + 4)
     if isinstance(value, dict):
