@@ -1,6 +1,5 @@
 import enum
 import json
-from typing import Optional
 
 import google.generativeai as genai
 from typing_extensions import TypedDict
@@ -14,7 +13,7 @@ class Genre(enum.Enum):
 
 class Book(TypedDict):
     title: str
-    year: Optional[int]
+    year: int | None
     genre: Genre
 
 

@@ -1,6 +1,5 @@
 import enum
 import json
-from typing import Optional
 
 from google import genai
 from typing_extensions import TypedDict
@@ -14,12 +13,12 @@ class Genre(enum.Enum):
 
 class Book(TypedDict):
     title: str
-    year: Optional[int]
+    year: int | None
     genre: Genre
 
 
 client = genai.Client()
-model = dict(model="gemini-3-flash-preview")
+model = {"model": "gemini-3-flash-preview"}
 books = client.interactions.create(
     **model,
     input="Suggest two books.",
