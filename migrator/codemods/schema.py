@@ -159,6 +159,9 @@ class LegacySchema:
             return self.type_schema(node, "property", ())
         if isinstance(node, cst.Name) and (names & _SCALARS.keys() or self.class_of(node)):
             return self.type_schema(node, "property", ())
+        if isinstance(node, cst.Name) and self.imported(node):
+            raise Unsupported(CODE, f"response_schema class {node.value!r} is defined in "
+                              "another module: its schema cannot be derived here")
         raise Unsupported(CODE, "response_schema is not a literal schema or a class defined "
                           "in this file")
 
@@ -252,6 +255,12 @@ class LegacySchema:
         node = found[0].node
         return node if isinstance(node, cst.ClassDef) else None
 
+    def imported(self, name: cst.Name) -> bool:
+        scope = self.scopes.get(name)
+        found = list(scope[name.value]) if scope is not None else []
+        return len(found) == 1 and isinstance(
+            getattr(found[0], "node", None), (cst.Import, cst.ImportFrom))
+
     def class_schema(self, cls: cst.ClassDef, seen: tuple[str, ...]) -> Schema:
         kind = self.class_kind(cls)
         body = list(cls.body.body) if isinstance(cls.body, cst.IndentedBlock) else []
@@ -290,8 +299,8 @@ class LegacySchema:
             if value is not None:
                 if kind != "model" or not (isinstance(value, cst.Call)
                                            and self.qualified(value.func) & _FIELD):
-                    raise Unsupported(CODE, f"field {name!r} has a default: "
-                                      "google-generativeai sent no schema for it")
+                    raise Unsupported(CODE, f"{cls.name.value}.{name} has a default: "
+                                      "google-generativeai 0.8.6 rejected that schema")
                 if _refers_to_class(schema, annotation, self):
                     raise Unsupported(CODE, "a field description on a class-typed field "
                                       "was lost by google-generativeai")
