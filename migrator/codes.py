@@ -53,8 +53,12 @@ _RULES = [
         "GM004", "legacy-generate-content", "error", "safe",
         "`model.generate_content(...)` becomes `client.interactions.create(...)`.",
         "Per-call `generation_config` / `safety_settings` are merged over the model's, as the "
-        "legacy SDK did; JSON mode (`response_mime_type` + a literal `response_schema`) becomes "
-        "the top-level `response_format`. `response.text` becomes `response.output_text` and "
+        "legacy SDK did; JSON mode (`response_mime_type` + `response_schema`) becomes the "
+        "top-level `response_format` with the JSON Schema the legacy SDK sent: a literal "
+        "schema, `protos.Schema(...)`, or a TypedDict / dataclass / pydantic model / enum "
+        "defined in the same file, converted as google-generativeai did (no `required`, "
+        "`$defs` inlined, `Optional` as null, docstrings as descriptions; see GM030). "
+        "`response.text` becomes `response.output_text` and "
         "`usage_metadata` fields become `usage` fields (GM008).",
     ),
     Rule(

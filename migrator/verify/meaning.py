@@ -14,7 +14,7 @@ The answer depends on:
 - stop_sequences (the answer is cut before the first one) and max_output_tokens (the answer
   keeps that many space-separated words; the finish is then MAX_TOKENS / status incomplete);
 - response_mime_type application/json (the answer is a JSON object, shaped by the schema when
-  one is given);
+  one is given) and text/x.enum (the answer is the schema's first enum value);
 - the declared tools: their names are listed in the answer, and a function is called when
   the user mentions it (see `function_call_for`); after a function result the answer reports
   that result;
