@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
 from libcst.metadata import Assignment
@@ -481,7 +481,17 @@ def render(value: Any, width: int = 72) -> cst.BaseExpression:
     stays on that line."""
     if len(_flat(value)) <= 40:
         return cst.parse_expression(_flat(value))
-    return cst.parse_expression(_format(value, 0, width, top=True))
+    parsed = cst.parse_expression(_format(value, 0, width, top=True))
+    # Its line breaks carry absolute indentation (the callers shift it to where it lands), not
+    # indentation relative to the enclosing block.
+    return cast(cst.BaseExpression, parsed.visit(_AbsoluteIndent()))
+
+
+class _AbsoluteIndent(cst.CSTTransformer):
+    def leave_ParenthesizedWhitespace(
+        self, original: cst.ParenthesizedWhitespace, updated: cst.ParenthesizedWhitespace
+    ) -> cst.ParenthesizedWhitespace:
+        return updated.with_changes(indent=False)
 
 
 def _flat(value: Any) -> str:
