@@ -682,7 +682,8 @@ class Plan:
             isinstance(value, cst.Dict)
         ):
             items = config_items(value)
-            rest, response_format = split_response_format(items)
+            rest, response_format = split_response_format(
+                items, LegacySchema(self.qualified, self.scopes))
             if response_format is not None:
                 raise Unsupported("GM014", "JSON mode in a shared config variable is not "
                                   "migrated yet")

@@ -50,9 +50,10 @@ _DATACLASS_OPTIONS = frozenset({"init", "repr", "eq", "order", "unsafe_hash", "f
                                 "match_args", "kw_only", "slots", "weakref_slot"})
 _ENUM_BASES = {"enum.Enum", "enum.StrEnum", "builtins.str"}
 _METHOD_DECORATORS = {"builtins.property", "builtins.staticmethod", "builtins.classmethod"}
-_PROTO_SCHEMA = {"google.generativeai.protos.Schema", "google.generativeai.types.Schema",
-                 "google.ai.generativelanguage.Schema"}
-_PROTO_TYPE_PREFIXES = ("google.generativeai.protos.Type.", "google.ai.generativelanguage.Type.")
+# genai.protos.Schema, and the generated classes it re-exports (AI Studio's code export spells
+# them `from google.ai.generativelanguage_v1beta.types import content`; `content.Schema`).
+_PROTO_MODULES = ("google.generativeai.protos.", "google.ai.generativelanguage.",
+                  "google.ai.generativelanguage_v1beta.", "google.ai.generativelanguage_v1.")
 _PROTO_TYPES = {"STRING": "string", "NUMBER": "number", "INTEGER": "integer",
                 "BOOLEAN": "boolean", "ARRAY": "array", "OBJECT": "object"}
 # What protos.Schema accepts from a dict (after google-generativeai renamed type/format).
@@ -88,10 +89,11 @@ class LegacySchema:
     # -- literal schemas (dict / protos.Schema) ----------------------------------------------
 
     def is_proto_schema(self, node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Call) and bool(self.qualified(node.func) & _PROTO_SCHEMA)
+        return isinstance(node, cst.Call) and self.is_proto_class(node.func, "Schema")
 
     def is_proto_class(self, func: cst.BaseExpression, name: str) -> bool:
-        return name == "Schema" and bool(self.qualified(func) & _PROTO_SCHEMA)
+        return name == "Schema" and any(
+            q.startswith(_PROTO_MODULES) and q.endswith(".Schema") for q in self.qualified(func))
 
     def literal(self, node: cst.BaseExpression) -> Schema:
         """What google-generativeai sent for a dict or protos.Schema: the proto's fields only."""
@@ -139,7 +141,7 @@ class LegacySchema:
         if text is None:
             names = self.qualified(node)
             text = next((n.rsplit(".", 1)[1] for n in names
-                         if n.startswith(_PROTO_TYPE_PREFIXES)), None)
+                         if n.startswith(_PROTO_MODULES) and n.split(".")[-2] == "Type"), None)
         kind = _PROTO_TYPES.get((text or "").upper())
         if kind is None:
             raise Unsupported(CODE, "schema type is not a literal type name")

@@ -235,3 +235,15 @@ def test_class_layout_is_readable() -> None:
                 "size": {"type": "string", "enum": ["s", "m"]},
             },
         }""")
+
+
+def test_ai_studio_export_spelling_converts() -> None:
+    """AI Studio's legacy code export writes `content.Schema(type = content.Type.OBJECT, ...)`."""
+    source = "from google.ai.generativelanguage_v1beta.types import content\n"
+    expression = ("content.Schema(type = content.Type.OBJECT, required = ['a'], properties = {"
+                  "'a': content.Schema(type = content.Type.STRING, nullable = True), "
+                  "'b': content.Schema(type = content.Type.ARRAY, "
+                  "items = content.Schema(type = content.Type.NUMBER))})")
+    ours = _ours(source, expression)
+    assert norm_schema(ours) == norm_schema(_legacy(source, expression, "application/json"))
+    assert ours["properties"]["a"] == {"anyOf": [{"type": "string"}, {"type": "null"}]}
