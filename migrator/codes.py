@@ -189,7 +189,10 @@ _RULES = [
         "from elsewhere, a schema held in a variable, defaults, aliases, validators, unions "
         "other than `Optional[X]`, and shapes the legacy SDK itself rejected stay on the "
         "legacy SDK; write the JSON Schema by hand (`Model.model_json_schema()` adds "
-        "`required` and `$defs`, which changes the request).",
+        "`required` and `$defs`, which changes the request). Enum mode (`text/x.enum`) has no "
+        "Interactions equivalent: the text format takes `application/json` or `text/plain`, "
+        "and the JSON spelling answers `\"VALUE\"` instead of `VALUE`, so the reads change "
+        "too.",
     ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(

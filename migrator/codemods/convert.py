@@ -200,8 +200,13 @@ def split_response_format(
     if mime == "text/plain" and "response_schema" not in fields:
         # The default: nothing to ask for.
         return [(k, v) for k, v in items if k != "response_mime_type"], None
-    if mime == "text/x.enum" and "response_schema" not in fields:
-        raise Unsupported("GM030", "text/x.enum without a response_schema")
+    if mime == "text/x.enum":
+        # Interactions' text response_format knows application/json and text/plain only, and
+        # applies a schema to JSON; the JSON equivalent answers '"VALUE"' where the legacy
+        # answer was VALUE, so every read of the text would have to change.
+        raise Unsupported("GM030", "text/x.enum has no Interactions equivalent: ask for "
+                          "application/json with the same enum schema and json.loads() the "
+                          "answer")
     out: list[tuple[str, cst.BaseExpression]] = [
         ("type", literal("text")), ("mime_type", fields["response_mime_type"])]
     schema = fields.get("response_schema")
