@@ -207,9 +207,12 @@ def split_response_format(
         raise Unsupported("GM030", "text/x.enum has no Interactions equivalent: ask for "
                           "application/json with the same enum schema and json.loads() the "
                           "answer")
+    schema = fields.get("response_schema")
+    if schema is not None and mime != "application/json":
+        raise Unsupported("GM030", f"a response_schema with {mime}: Interactions applies a "
+                          "schema to application/json only")
     out: list[tuple[str, cst.BaseExpression]] = [
         ("type", literal("text")), ("mime_type", fields["response_mime_type"])]
-    schema = fields.get("response_schema")
     if schema is not None:
         if convert_schema is not None:
             out.append(("schema", convert_schema(schema)))

@@ -13,7 +13,14 @@ The migration writes that same schema as a JSON Schema literal. A runtime expres
 means something else: it adds `required` for every field, keeps `$defs`/`$ref` and titles.
 So only classes defined in the file being migrated are converted (their definition is what the
 schema is derived from); anything whose schema cannot be derived statically and faithfully
-raises `Unsupported("GM030", ...)`, which pins the call.
+raises `Unsupported("GM030", ...)`, which pins the call. Some of those pins are conservative
+(a subclass of a model, a `model_config`): the legacy SDK sent something, but reproducing it
+would mean reimplementing more of pydantic than can be checked here.
+
+Properties are listed in declaration order. The legacy request had none (a proto map, answered
+in alphabetical key order according to the API docs), so the parsed answer is the same object
+but its key order may differ. tests/codemods/test_schema.py runs the legacy SDK's own
+conversion on every supported form and compares.
 """
 
 from __future__ import annotations
