@@ -432,6 +432,10 @@ def _mentions_nullable(node: cst.CSTNode) -> bool:
             nonlocal found
             found = found or string_value(element.key) == "nullable"
 
+        def visit_Arg(self, arg: cst.Arg) -> None:  # a nested protos.Schema(nullable=...)
+            nonlocal found
+            found = found or (arg.keyword is not None and arg.keyword.value == "nullable")
+
     node.visit(Finder())
     return found
 
