@@ -306,8 +306,13 @@ class LegacySchema:
                                   "schema field")
             schema = self.type_schema(annotation, "property", seen)
             if value is not None:
-                if kind != "model" or not (isinstance(value, cst.Call)
-                                           and self.qualified(value.func) & _FIELD):
+                if isinstance(value, cst.Call) and not (
+                        kind == "model" and self.qualified(value.func) & _FIELD):
+                    # dataclasses.field(...) and the like: a default_factory adds nothing to
+                    # the schema, a default does; not worth telling apart.
+                    raise Unsupported(CODE, f"{cls.name.value}.{name} is declared with "
+                                      f"{cst.Module([]).code_for_node(value.func)}(...)")
+                if not isinstance(value, cst.Call):
                     raise Unsupported(CODE, f"{cls.name.value}.{name} has a default: "
                                       "google-generativeai 0.8.6 rejected that schema")
                 if _refers_to_class(schema, annotation, self):

@@ -119,6 +119,7 @@ PINNED = {
     "Nested": "nested this deep",
     "Maybe": "nested this deep",
     "WithDefault": "has a default",
+    "Factory": "declared with dataclasses.field(...)",
     "Described": "class-typed field",
     "Either": "unions other than Optional",
     "Numbered": "not string literals",
@@ -142,6 +143,11 @@ class Maybe(TypedDict):
 
 class WithDefault(BaseModel):
     n: int = 3
+
+
+@dataclasses.dataclass
+class Factory:
+    tags: list[str] = dataclasses.field(default_factory=list)
 
 
 class Described(BaseModel):
