@@ -53,8 +53,12 @@ _RULES = [
         "GM004", "legacy-generate-content", "error", "safe",
         "`model.generate_content(...)` becomes `client.interactions.create(...)`.",
         "Per-call `generation_config` / `safety_settings` are merged over the model's, as the "
-        "legacy SDK did; JSON mode (`response_mime_type` + a literal `response_schema`) becomes "
-        "the top-level `response_format`. `response.text` becomes `response.output_text` and "
+        "legacy SDK did; JSON mode (`response_mime_type` + `response_schema`) becomes the "
+        "top-level `response_format` with the JSON Schema the legacy SDK sent: a literal "
+        "schema, `protos.Schema(...)`, or a TypedDict / dataclass / pydantic model / enum "
+        "defined in the same file, converted as google-generativeai did (no `required`, "
+        "`$defs` inlined, `Optional` as null, docstrings as descriptions; see GM030). "
+        "`response.text` becomes `response.output_text` and "
         "`usage_metadata` fields become `usage` fields (GM008).",
     ),
     Rule(
@@ -172,6 +176,23 @@ _RULES = [
         "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
         "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
+    ),
+    Rule(
+        "GM030", "response-schema-not-migrated", "warning", "none",
+        "A `response_schema` whose request schema cannot be reproduced is left as it was.",
+        "google-generativeai derived the schema it sent from a Python type through pydantic "
+        "and post-processed it (titles and `required` dropped, `$defs` inlined, `Optional` as "
+        "`nullable`). gemini-migrate writes that same schema as a JSON Schema literal in "
+        "`response_format`, so it must see the type's definition: a TypedDict, dataclass, "
+        "pydantic model or string enum defined in the same file, `list[...]` of one, "
+        "`str`/`int`/`float`/`bool`, a literal dict or `protos.Schema(...)`. A class imported "
+        "from elsewhere, a schema held in a variable, defaults, aliases, validators, unions "
+        "other than `Optional[X]`, and shapes the legacy SDK itself rejected stay on the "
+        "legacy SDK; write the JSON Schema by hand (`Model.model_json_schema()` adds "
+        "`required` and `$defs`, which changes the request). Enum mode (`text/x.enum`) has no "
+        "Interactions equivalent: the text format takes `application/json` or `text/plain`, "
+        "and the JSON spelling answers `\"VALUE\"` instead of `VALUE`, so the reads change "
+        "too.",
     ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(

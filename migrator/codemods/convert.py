@@ -6,6 +6,8 @@ human has to see. Converters never guess: a value they cannot read statically is
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from migrator.knowledge import ModelTable
@@ -181,9 +183,12 @@ def config_items(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression
 
 def split_response_format(
     items: list[tuple[str, cst.BaseExpression]],
+    convert_schema: Callable[[cst.BaseExpression], cst.BaseExpression] | None = None,
 ) -> tuple[list[tuple[str, cst.BaseExpression]], cst.Dict | None]:
     """JSON mode moves out of the config: response_mime_type + response_schema become the
-    top-level `response_format={"type": "text", "mime_type": ..., "schema": ...}`."""
+    top-level `response_format={"type": "text", "mime_type": ..., "schema": ...}`.
+    `convert_schema` turns a legacy response_schema into JSON Schema (schema.LegacySchema,
+    which can see the module's classes); without it only literal dict schemas convert."""
     fields = dict(items)
     if "response_mime_type" not in fields:
         if "response_schema" in fields:
@@ -196,17 +201,28 @@ def split_response_format(
         # The default: nothing to ask for.
         return [(k, v) for k, v in items if k != "response_mime_type"], None
     if mime == "text/x.enum":
-        raise Unsupported("GM014", "enum responses (text/x.enum) are not migrated yet")
+        # Interactions' text response_format knows application/json and text/plain only, and
+        # applies a schema to JSON; the JSON equivalent answers '"VALUE"' where the legacy
+        # answer was VALUE, so every read of the text would have to change.
+        raise Unsupported("GM030", "text/x.enum has no Interactions equivalent: ask for "
+                          "application/json with the same enum schema and json.loads() the "
+                          "answer")
+    schema = fields.get("response_schema")
+    if schema is not None and mime != "application/json":
+        raise Unsupported("GM030", f"a response_schema with {mime}: Interactions applies a "
+                          "schema to application/json only")
     out: list[tuple[str, cst.BaseExpression]] = [
         ("type", literal("text")), ("mime_type", fields["response_mime_type"])]
-    schema = fields.get("response_schema")
     if schema is not None:
-        from migrator.codemods import genai_convert
+        if convert_schema is not None:
+            out.append(("schema", convert_schema(schema)))
+        else:
+            from migrator.codemods import genai_convert
 
-        try:
-            out.append(("schema", genai_convert.convert_schema(schema, lambda *_: False)))
-        except genai_convert.Unsupported as exc:
-            raise Unsupported("GM014", f"response_schema: {exc}") from exc
+            try:
+                out.append(("schema", genai_convert.convert_schema(schema, lambda *_: False)))
+            except genai_convert.Unsupported as exc:
+                raise Unsupported("GM030", f"response_schema: {exc}") from exc
     rest = [(k, v) for k, v in items if k not in ("response_mime_type", "response_schema")]
     return rest, dict_node(out)
 

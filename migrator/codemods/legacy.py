@@ -53,6 +53,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.schema import LegacySchema
 from migrator.engine import Context
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
@@ -721,7 +722,8 @@ class Plan:
             isinstance(node, cst.Dict)
         ):
             raw = config_items(node)
-            rest, response_format = split_response_format(raw)
+            rest, response_format = split_response_format(
+                raw, LegacySchema(self.qualified, self.scopes))
             items = convert_config_items(rest, self.dropping(node))
             if not items:
                 return None, response_format
@@ -801,7 +803,8 @@ class Plan:
             isinstance(value, cst.Dict)
         ):
             items = config_items(value)
-            rest, response_format = split_response_format(items)
+            rest, response_format = split_response_format(
+                items, LegacySchema(self.qualified, self.scopes))
             if response_format is not None:
                 raise Unsupported("GM014", "JSON mode in a shared config variable is not "
                                   "migrated yet")
@@ -984,6 +987,7 @@ class Plan:
             elif name == "generation_config":
                 per_call_config, response_format = self.generation_config(arg.value)
                 if response_format is not None:
+                    response_format = _vertical(response_format, self.indent_of(arg))
                     if any(k == "response_format" for c in self.model_constructions(site)
                            for k, _ in c.kwargs):
                         raise Unsupported("GM010", "a per-call response schema over the "

@@ -14,7 +14,7 @@ The answer depends on:
 - stop_sequences (the answer is cut before the first one) and max_output_tokens (the answer
   keeps that many space-separated words; the finish is then MAX_TOKENS / status incomplete);
 - response_mime_type application/json (the answer is a JSON object, shaped by the schema when
-  one is given);
+  one is given) and text/x.enum (the answer is the schema's first enum value);
 - the declared tools: their names are listed in the answer, and a function is called when
   the user mentions it (see `function_call_for`); after a function result the answer reports
   that result;
@@ -149,10 +149,28 @@ def norm_schema(schema: Any) -> Any:
             value = {name: norm_schema(sub) for name, sub in value.items()}
         elif key in ("items", "any_of"):
             value = norm_schema(value)
+        elif key in ("min_items", "max_items"):
+            value = norm_number(value)
         elif (key == "nullable" and value is False) or key in ("property_ordering", "title"):
             continue  # spellings of "nothing" that differ between the schema dialects
         out[key] = value
-    return out
+    return _nullable(out)
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema's `anyOf: [X, {"type": "null"}]` and `"type": [X, "null"]` are the legacy
+    `nullable: true` on X: one spelling, so both dialects compare equal."""
+    options = schema.get("any_of")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        other = options[1] if options[0] == {"type": "null"} else options[0]
+        if isinstance(other, dict) and not set(other) & (set(schema) - {"any_of"}):
+            rest = {k: v for k, v in schema.items() if k != "any_of"}
+            return {**rest, **other, "nullable": True}
+    kind = schema.get("type")
+    if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
+        other_kind = kind[1] if kind[0] == "null" else kind[0]
+        return {**schema, "type": other_kind, "nullable": True}
+    return schema
 
 
 def _snake(name: str) -> str:
@@ -380,6 +398,10 @@ def answer_for(meaning: Meaning) -> Answer:
         schema = meaning.config.get("response_schema") or {}
         text = json.dumps(_json_instance(schema, echo, turn), ensure_ascii=False)
         return Answer(text=text, input_tokens=input_tokens)
+
+    enum = (meaning.config.get("response_schema") or {}).get("enum")
+    if meaning.config.get("response_mime_type") == "text/x.enum" and enum:
+        return Answer(text=str(enum[0]), input_tokens=input_tokens)  # the first allowed value
 
     text = " ".join([f"turn {turn}:", core, *tags])
     truncated = False

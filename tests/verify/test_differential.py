@@ -16,12 +16,21 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MARKER = "# gemini-migrate: runnable"
 TIMEOUT = 60.0
 
-CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens", "function_call"]
+CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens", "function_call",
+           "schema"]
 # wrong migration -> (original, the field of the first difference)
 WRONG = {
     "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
     "config_drops_system": ("config", "system_instruction"),
     "function_call_drops_tools": ("function_call", "tools (length 1 vs 0)"),
+    # A response schema that means something else is a different request.
+    "schema_drops_property": ("schema", "config.response_schema.items.properties.title"),
+    "schema_wrong_type": ("schema", "config.response_schema.properties.born.type"),
+    "schema_loses_enum_value": (
+        "schema", "config.response_schema.items.properties.genre.enum (length 3 vs 2)"),
+    "schema_loses_required": ("schema", "config.response_schema.required (length 2 vs 1)"),
+    "schema_loses_nullable": (
+        "schema", "config.response_schema.items.properties.year.nullable"),
 }
 
 
