@@ -141,6 +141,10 @@ def norm_schema(schema: Any) -> Any:
     for key, value in schema.items():
         key = _snake(key)
         if key == "type":
+            if isinstance(value, list) and len(value) == 2 and "null" in value:
+                # JSON Schema's ["integer", "null"] is the legacy {"type": ..., "nullable": true}
+                out["nullable"] = True
+                value = next(v for v in value if v != "null")
             if isinstance(value, int):
                 value = _PROTO_TYPES.get(value, str(value))
             elif isinstance(value, str):
@@ -153,6 +157,12 @@ def norm_schema(schema: Any) -> Any:
             continue  # spellings of "nothing" that differ between the schema dialects
         out[key] = value
     return out
+
+
+def norm_description(text: Any) -> str:
+    """A function description without its indentation: the legacy SDK sent `f.__doc__` as
+    is, which Python 3.13 dedents itself; a migration writes the dedented text."""
+    return "\n".join(line.strip() for line in str(text or "").strip().splitlines())
 
 
 def _snake(name: str) -> str:
