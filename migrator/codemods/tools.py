@@ -403,7 +403,7 @@ class Tools:
         if calling is None or len(fields) != 1:
             raise Unsupported(CHOICE, "tool_config other than function_calling_config")
         mode_node: cst.BaseExpression | None = calling
-        names: cst.BaseExpression | None = None
+        names: cst.List | None = None
         if isinstance(calling, cst.Call) and self.legacy_class(calling.func,
                                                                "FunctionCallingConfig"):
             config = _keywords(calling, "FunctionCallingConfig")
@@ -664,7 +664,8 @@ class ToolPlan(Tools):
         scope = self.plan.scopes.get(site.call)
         for name in functions[0]:
             seen = list(scope[name]) if scope is not None else []
-            if len(seen) != 1 or not isinstance(seen[0].node, cst.FunctionDef):
+            if len(seen) != 1 or not isinstance(seen[0], Assignment) or not isinstance(
+                    seen[0].node, cst.FunctionDef):
                 raise Unsupported(AFC, f"{name!r} means something else where the chat sends")
         self.afc_sites[id(site)] = functions[0]
 
