@@ -175,7 +175,7 @@ class Plan:
         self.config_defs: dict[cst.Assign, cst.BaseExpression] = {}
         self.literal_defs: dict[cst.SimpleString, tuple[cst.BaseExpression, str, str]] = {}
         self.dropped: dict[cst.CSTNode, list[str]] = {}
-        self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
+        self.def_refs: dict[cst.Assign, list[cst.CSTNode]] = {}
         self.tools = ToolPlan(self)  # function calling: tools.py
 
     # -- helpers ------------------------------------------------------------------------------
@@ -653,7 +653,7 @@ class Plan:
         assign = self.parent(self.parent(assignments[0].node))  # Name -> AssignTarget -> Assign
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
             raise Unsupported("GM010", f"{what} {name.value!r} cannot be followed")
-        refs = []
+        refs: list[cst.CSTNode] = []
         for access in self.refs(assignments[0]):
             parent = self.parent(access.node)
             if not (isinstance(parent, cst.Arg) and parent.keyword is not None
@@ -1651,6 +1651,9 @@ def rebuild_args(
     if out:
         out[-1] = out[-1].with_changes(comma=ending if args or append else
                                        cst.MaybeSentinel.DEFAULT)
+        if original and edits.get(len(original) - 1, original[-1]) is None:
+            # The dropped last argument held the line break before ")".
+            out[-1] = out[-1].with_changes(whitespace_after_arg=original[-1].whitespace_after_arg)
     return out
 
 

@@ -27,7 +27,7 @@ from libcst.metadata import Assignment, GlobalScope
 
 from migrator.codemods import genai_convert
 from migrator.codemods.convert import Unsupported, dict_node, literal, string_value
-from migrator.findings import FIX_SAFE, Finding, finding
+from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Construction, Plan, Site
@@ -56,7 +56,8 @@ _MODES = {"auto": "auto", "any": "any", "none": "none", "mode_auto": "auto", "mo
 class ToolSet:
     """The Interactions tools of one `tools=` value."""
 
-    tools: list[cst.BaseExpression] = field(default_factory=list)
+    # Tool dicts; a name of a converted shared definition; `*name` for a list of them.
+    tools: list[cst.BaseExpression | cst.StarredElement] = field(default_factory=list)
     # Python functions declared as tools, by name: what automatic function calling runs.
     functions: list[str] = field(default_factory=list)
     # Function declarations with no Python function behind them.
@@ -85,7 +86,13 @@ class Tools:
 
     # -- tools= ------------------------------------------------------------------------------
 
+    def enabled(self, code: str) -> None:
+        """A disabled rule keeps its code on the legacy SDK, silently (legacy.Plan.disable)."""
+        if not self.plan.ctx.enabled(code, self.plan.path):
+            raise Unsupported("", "disabled")
+
     def convert(self, node: cst.BaseExpression) -> ToolSet:
+        self.enabled(TOOL)
         out = ToolSet()
         value = string_value(node)
         if value is not None:
@@ -97,7 +104,7 @@ class Tools:
                 self.tool(element.value, out)
         else:
             self.tool(node, out)
-        names = [self.function_name(t) for t in out.tools]
+        names = [self.function_name(t) for t in out.tools if isinstance(t, cst.Dict)]
         seen = [n for n in names if n is not None]
         if len(seen) != len(set(seen)):
             raise Unsupported(TOOL, "two function tools share a name")
@@ -128,8 +135,7 @@ class Tools:
             self.builtin_string(value, out)
             return
         if isinstance(node, cst.Name):
-            out.tools.append(self.python_function(node))
-            out.functions.append(node.value)
+            self.named(node, out, declaration=False)
             return
         if isinstance(node, (cst.List, cst.Tuple)):
             for element in node.elements:  # a list of declarations is one Tool
@@ -168,11 +174,63 @@ class Tools:
 
     def declaration_or_function(self, node: cst.BaseExpression, out: ToolSet) -> None:
         if isinstance(node, cst.Name):
-            out.tools.append(self.python_function(node))
-            out.functions.append(node.value)
+            self.named(node, out, declaration=True)
         else:
             out.tools.append(self.declaration(node))
             out.declarations += 1
+
+    def named(self, name: cst.Name, out: ToolSet, *, declaration: bool) -> None:
+        """A name in a tools list: a function of the module, or a variable bound once to a
+        literal declaration / tool, whose definition is converted where it is (it moves only
+        if every use of it moves, like a shared config)."""
+        scope = self.plan.scopes.get(name)
+        assignments = list(scope[name.value]) if scope is not None else []
+        node = assignments[0].node if len(assignments) == 1 and isinstance(
+            assignments[0], Assignment) else None
+        if isinstance(node, cst.FunctionDef):
+            out.tools.append(self.python_function(name))
+            out.functions.append(name.value)
+            return
+        target = self.plan.parent(node) if node is not None else None
+        assign = self.plan.parent(target) if isinstance(target, cst.AssignTarget) else None
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            raise Unsupported(TOOL, f"tool {name.value!r} is neither a function of this module "
+                              "nor a variable bound once to a literal tool")
+        refs: list[cst.CSTNode] = []
+        for access in self.plan.refs(assignments[0]):  # type: ignore[arg-type]
+            parent = self.plan.parent(access.node)
+            if not isinstance(parent, (cst.Element, cst.Arg)):
+                raise Unsupported(TOOL, f"{name.value!r} is used for more than a tool")
+            refs.append(access.node)
+        inner = ToolSet()
+        value = assign.value
+        single = isinstance(value, cst.Call) and self.legacy_class(
+            value.func, "FunctionDeclaration") is not None or isinstance(value, cst.Dict) and (
+            not {"function_declarations", "code_execution", "google_search_retrieval",
+                 "google_search"} & {k for k, _ in _dict_fields(value, "tool")})
+        if single:
+            inner.tools.append(self.declaration(value))
+            inner.declarations += 1
+        elif declaration:
+            raise Unsupported(TOOL, f"{name.value!r} is not a function declaration")
+        else:
+            self.tool(value, inner)
+        if any(not isinstance(t, cst.BaseExpression) for t in inner.tools):
+            raise Unsupported(TOOL, f"{name.value!r} is built from other shared tools")
+        indent = self.plan.indent_of(assign)
+        column = len(indent) + len(name.value) + 3
+        if single:
+            converted = pretty(inner.tools[0], indent, column)  # type: ignore[arg-type]
+            out.tools.append(name)
+        else:
+            converted = pretty(cst.List([cst.Element(t) for t in inner.tools  # type: ignore
+                                         ]), indent, column)
+            out.tools.append(cst.StarredElement(name))
+        self.plan.config_defs[assign] = converted
+        self.plan.def_refs[assign] = refs
+        out.functions.extend(inner.functions)
+        out.declarations += inner.declarations
+        out.notes.extend(inner.notes)
 
     def tool_fields(self, fields: list[tuple[str, cst.BaseExpression]], out: ToolSet) -> None:
         for key, value in fields:
@@ -209,9 +267,14 @@ class Tools:
         configured = not _empty(node) and not (isinstance(node, cst.Call) and not node.args)
         out.tools.append(_builtin("google_search"))
         if configured:
+            if not (self.plan.ctx.unsafe_fixes and self.plan.ctx.enabled(SEARCH, self.plan.path)):
+                raise Unsupported(SEARCH, "google_search_retrieval's dynamic retrieval config "
+                                  "has no Interactions equivalent (--unsafe-fixes drops it and "
+                                  "uses google_search)")
             out.notes.append("google_search_retrieval becomes google_search; its dynamic "
                              "retrieval config (mode / threshold) has no Interactions "
-                             "equivalent and is dropped: the model now decides when to search")
+                             "equivalent and is dropped (unsafe fix: the model now decides "
+                             "when to search)")
 
     # -- declarations ------------------------------------------------------------------------
 
@@ -393,6 +456,7 @@ class Tools:
     def tool_choice(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """tool_config -> the value of generation_config["tool_choice"]; None for "auto"
         without names (the default)."""
+        self.enabled(CHOICE)
         if isinstance(node, cst.Call) and self.legacy_class(node.func, "ToolConfig"):
             fields = _keywords(node, "ToolConfig")
         elif isinstance(node, cst.Dict):
@@ -567,8 +631,8 @@ class ToolPlan(Tools):
             out.append(finding(plan.path, plan.pos(call), TOOL, "tools= become Interactions "
                                "tool declarations (JSON Schema parameters)", fix=FIX_SAFE,
                                fixed=True))
-            out.extend(finding(plan.path, plan.pos(call), SEARCH, note)
-                       for note in toolset.notes)
+            out.extend(finding(plan.path, plan.pos(call), SEARCH, note, fix=FIX_UNSAFE,
+                               fixed=True) for note in toolset.notes)
         if call in self.choices:
             out.append(finding(plan.path, plan.pos(call), CHOICE, "tool_config becomes "
                                "generation_config[\"tool_choice\"]", fix=FIX_SAFE, fixed=True))
@@ -577,8 +641,7 @@ class ToolPlan(Tools):
     def model_tools(self, call: cst.Call, arg: cst.Arg) -> cst.BaseExpression:
         toolset = self.convert(arg.value)
         self.by_call[call] = toolset
-        return pretty(cst.List([cst.Element(t) for t in toolset.tools]),
-                      self.plan.indent_of(arg), len(self.plan.indent_of(arg)) + 6)
+        return tool_list(toolset, arg, self.plan.indent_of(arg))
 
     def add_tool_choice(
         self, call: cst.Call, kwargs: list[tuple[str, cst.BaseExpression]],
@@ -587,6 +650,7 @@ class ToolPlan(Tools):
         """tool_config joins the model's generation_config as tool_choice."""
         choice = self.tool_choice(node)
         self.choices.add(call)
+        indent = self.plan.indent_of(node)
         if choice is None:
             return kwargs
         out = []
@@ -596,11 +660,14 @@ class ToolPlan(Tools):
                 if not isinstance(value, cst.Dict):
                     raise Unsupported(CHOICE, "tool_config next to a generation config that "
                                       "is not a literal")
-                value = _add_element(value, "tool_choice", choice)
+                inner = genai_convert.first_indent(value)
+                value = _add_element(value, "tool_choice", pretty(
+                    choice, inner or indent, len(inner or indent) + 15))
                 merged = True
             out.append((key, value))
         if not merged:
-            out.append(("generation_config", dict_node([("tool_choice", choice)])))
+            out.append(("generation_config", pretty(dict_node([("tool_choice", choice)]),
+                                                    indent, len(indent) + 18)))
         return out
 
     def per_call(self, site: Site, arg: cst.Arg, name: str) -> cst.Arg | None:
@@ -620,9 +687,7 @@ class ToolPlan(Tools):
                     c.call in self.afc_chats for c in site.holder.constructions):
                 raise Unsupported(AFC, "per-call tools= in an automatic function calling chat")
             toolset = self.convert(arg.value)
-            value = pretty(cst.List([cst.Element(t) for t in toolset.tools]),
-                           plan.indent_of(arg), len(plan.indent_of(arg)) + 6)
-            return _rename(arg, "tools", value)
+            return _rename(arg, "tools", tool_list(toolset, arg, plan.indent_of(arg)))
         choice = self.tool_choice(arg.value)
         if any(k == "generation_config" for c in constructions for k, _ in c.kwargs) or any(
             a.keyword is not None and a.keyword.value == "generation_config"
@@ -643,6 +708,7 @@ class ToolPlan(Tools):
             c.call in self.afc_chats for c in holder.constructions
         ):
             return
+        self.enabled(AFC)
         if site.stream:
             raise Unsupported(AFC, "automatic function calling with stream=True raised in the "
                               "legacy SDK; left as it was")
@@ -670,6 +736,16 @@ class ToolPlan(Tools):
         self.afc_sites[id(site)] = functions[0]
 
 
+def tool_list(toolset: ToolSet, arg: cst.Arg, indent: str) -> cst.BaseExpression:
+    """The new `tools=` value: a shared list by its name, else a list literal."""
+    tools = toolset.tools
+    if len(tools) == 1 and isinstance(tools[0], cst.StarredElement) and isinstance(
+            arg.value, cst.Name):
+        return arg.value
+    elements = [t if isinstance(t, cst.StarredElement) else cst.Element(t) for t in tools]
+    return pretty(cst.List(elements), indent, len(indent) + 6)
+
+
 def _add_element(node: cst.Dict, key: str, value: cst.BaseExpression) -> cst.Dict:
     """A new last entry in a dict literal, in the layout the dict already has."""
     elements = list(node.elements)
@@ -694,9 +770,14 @@ def pretty(node: cst.BaseExpression, indent: str, column: int) -> cst.BaseExpres
     """A generated literal laid out for reading: kept on one line when it fits, else one
     element per line, recursively."""
     code = cst.Module([]).code_for_node(node)
-    if column + len(code) <= WIDTH or not isinstance(node, (cst.Dict, cst.List)) or not (
-        node.elements
-    ):
+    opening = node.lbrace.whitespace_after if isinstance(node, cst.Dict) else (
+        node.lbracket.whitespace_after if isinstance(node, cst.List) else None)
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        # A literal the user laid out (a declaration kept with its comments): only moved.
+        return genai_convert.reindent(node, indent + "    ")
+    # (one column kept for the comma or bracket that follows)
+    if "\n" not in code and column + len(code) < WIDTH or not isinstance(
+            node, (cst.Dict, cst.List)) or not node.elements:
         return node
     inner = indent + "    "
     if isinstance(node, cst.Dict):
@@ -707,5 +788,6 @@ def pretty(node: cst.BaseExpression, indent: str, column: int) -> cst.BaseExpres
             elements.append(element.with_changes(
                 value=pretty(element.value, inner, len(inner) + len(key) + 2)))
         return genai_convert.vertical(node.with_changes(elements=elements), indent)
-    items = [e.with_changes(value=pretty(e.value, inner, len(inner))) for e in node.elements]
+    items = [e.with_changes(value=pretty(e.value, inner, len(inner)))  # type: ignore[arg-type]
+             if isinstance(e, cst.Element) else e for e in node.elements]
     return genai_convert.vertical_list(node.with_changes(elements=items), indent)

@@ -22,6 +22,11 @@ WRONG = {
     "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
     "config_drops_system": ("config", "system_instruction"),
     "function_call_drops_tools": ("function_call", "tools (length 1 vs 0)"),
+    "function_call_wrong_schema": ("function_call", "tools[0].parameters.properties.city.type"),
+    "function_call_wrong_result": ("function_call",
+                                   "conversation[2].parts[0].function_result.result"),
+    "function_call_drops_result": ("function_call",
+                                   "conversation[2].parts[0].function_result"),
 }
 
 
