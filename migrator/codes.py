@@ -128,7 +128,7 @@ _RULES = [
     Rule(
         "GM014", "legacy-api-not-migrated", "warning", "none",
         "A legacy SDK feature outside the migrated surface is left as it was.",
-        "Tools, files, embeddings, token counting, caching, model listing, tuning and other "
+        "Files, multimodal parts, caching, tuning and other "
         "legacy APIs are not rewritten yet. The call keeps working on `google-generativeai`; "
         "migrate it by hand or with a later version of gemini-migrate.",
     ),
