@@ -1159,6 +1159,7 @@ class Plan:
         raise Unsupported("GM014", "request_options other than a literal timeout")
 
     def convert_input(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        self.tools.round_trip.check_input(node)
         if is_text_literal(node):
             return node
         if isinstance(node, (cst.List, cst.Tuple)):
@@ -1356,6 +1357,7 @@ class Plan:
                 return
             raise Unsupported("GM015", "usage_metadata read as a whole")
         if name in RESPONSE_ONLY:
+            self.tools.round_trip.check_read(site, name)
             raise Unsupported("GM015", f"response.{name} has no faithful Interactions "
                               "equivalent yet")
         if name == "id" and site.holder is not None:

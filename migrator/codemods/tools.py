@@ -620,6 +620,7 @@ class ToolPlan(Tools):
         self.afc_chats: set[cst.Call] = set()  # start_chat calls with AFC on
         self.afc_sites: dict[int, list[str]] = {}  # id(site) -> functions its loop runs
         self.choices: set[cst.Call] = set()  # GenerativeModel calls whose tool_config moved
+        self.round_trip = RoundTrip(self)
 
     def construction_findings(self, construction: Construction) -> list[Finding]:
         """What moved with a GenerativeModel(...): its tools, its tool_config."""
@@ -791,3 +792,50 @@ def pretty(node: cst.BaseExpression, indent: str, column: int) -> cst.BaseExpres
     items = [e.with_changes(value=pretty(e.value, inner, len(inner)))  # type: ignore[arg-type]
              if isinstance(e, cst.Element) else e for e in node.elements]
     return genai_convert.vertical_list(node.with_changes(elements=items), indent)
+
+
+class RoundTrip:
+    """Function calls read or answered by hand: Interactions needs the call id threaded from
+    the function_call step to its function_result, which legacy parts never carried. These
+    are reported (GM028) and left as they were."""
+
+    def __init__(self, tools: ToolPlan) -> None:
+        self.tools = tools
+
+    def check_input(self, node: cst.BaseExpression) -> None:
+        """contents holding function_response parts (protos or dicts)."""
+        plan = self.tools.plan
+        values: list[cst.CSTNode] = [node]
+        if isinstance(node, cst.Name):
+            scope = plan.scopes.get(node)
+            for assignment in scope[node.value] if scope is not None else ():
+                if isinstance(assignment, Assignment):
+                    target = plan.parent(assignment.node)
+                    assign = plan.parent(target) if isinstance(target, cst.AssignTarget) \
+                        else None
+                    if isinstance(assign, cst.Assign):
+                        values.append(assign.value)
+        from migrator.codemods.legacy import _walk
+
+        for value in values:
+            for child in _walk(value):
+                if isinstance(child, (cst.Name, cst.Attribute)) and self.tools.legacy_class(
+                        child, "FunctionResponse") or isinstance(child, cst.Arg) and (
+                        child.keyword is not None
+                        and child.keyword.value == "function_response") or isinstance(
+                        child, cst.DictElement) and string_value(child.key) == "function_response":
+                    raise Unsupported(ROUND_TRIP, "a function result sent back by hand: "
+                                      "Interactions needs {\"type\": \"function_result\", "
+                                      "\"call_id\": <the function_call step's id>, ...}, and "
+                                      "legacy function_response parts carry no call id")
+
+    def check_read(self, site: Site, name: str) -> None:
+        """response.candidates / .parts on a model with function tools."""
+        if name not in ("candidates", "parts"):
+            return
+        sets = [self.tools.by_call.get(c.call) for c in self.tools.plan.model_constructions(site)]
+        if any(s is not None and (s.functions or s.declarations) for s in sets):
+            raise Unsupported(ROUND_TRIP, f"function calls read from response.{name}: "
+                              "Interactions returns them as function_call steps (step.name, "
+                              "step.arguments, step.id), answered by function_result steps "
+                              "with that id")

@@ -152,3 +152,13 @@ print(model.generate_content("hi").text)
 ''', ignore=("GM025",))
     assert 'tools="code_execution"' in out
     assert not any(f.code == "GM025" for f in findings)
+
+
+def test_a_function_result_sent_by_hand_is_left_with_its_reason() -> None:
+    _pinned('''model = genai.GenerativeModel("gemini-2.5-flash", tools=[{"name": "f"}])
+chat = model.start_chat()
+reply = chat.send_message(
+    {"role": "user", "parts": [{"function_response": {"name": "f", "response": {"x": 1}}}]}
+)
+print(reply.text)
+''', "GM028", "carry no call id")
