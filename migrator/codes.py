@@ -213,13 +213,23 @@ _RULES = [
     ),
     Rule(
         "GM028", "legacy-function-call-round-trip", "warning", "none",
-        "Function calls read from `candidates` / `parts`, or results sent back by hand, are "
-        "left as they were.",
+        "A function call read from `candidates` / `parts`, or a result sent back by hand, "
+        "whose call id cannot be threaded.",
         "In Interactions a function call is a `function_call` step (`step.name`, "
         "`step.arguments`, `step.id`) and a result must name the call it answers "
         "(`{\"type\": \"function_result\", \"call_id\": step.id, ...}`); legacy "
-        "`function_response` parts carried no call id. The call is left on the legacy SDK "
-        "for a human to thread the ids (or use `enable_automatic_function_calling`, GM027).",
+        "`function_response` parts carried no call id. One shape is migrated: on a chat, "
+        "`fc = response.candidates[0].content.parts[0].function_call` (or "
+        "`response.parts[0].function_call`) read only for `.name` / `.args` becomes `fc = "
+        "next(step for step in response.steps if step.type == \"function_call\")` "
+        "(`.args` -> `.arguments`), and the next send of "
+        "`protos.Content(parts=[protos.Part(function_response=protos.FunctionResponse("
+        "name=fc.name, response=R))])` becomes `input=[{\"type\": \"function_result\", "
+        "\"call_id\": fc.id, \"name\": fc.name, \"result\": R}]`. Note that `next()` "
+        "raises when the reply holds no function call, where the legacy read gave an empty "
+        "call. Everything else (loops over `parts`, a result whose call cannot be told, "
+        "`generate_content` with a hand-built history) is left on the legacy SDK with this "
+        "code.",
     ),
     Rule(
         "GM029", "google-search-retrieval-threshold", "warning", "unsafe",

@@ -899,7 +899,8 @@ class Plan:
         if content_index is None:
             raise Unsupported("GM011", f"{site.method}() without {content_name}")
         content_arg = site.call.args[content_index]
-        new_input = self.convert_input(content_arg.value)
+        new_input = self.tools.round_trip.function_result(site, content_arg.value) or (
+            self.convert_input(content_arg.value))
         if site.holder is not None and site.holder.kind == "chat":
             history = self.first_turn_history(site)
             if history:
@@ -1357,6 +1358,8 @@ class Plan:
                 return
             raise Unsupported("GM015", "usage_metadata read as a whole")
         if name in RESPONSE_ONLY:
+            if self.tools.round_trip.read(site, attribute):
+                return
             self.tools.round_trip.check_read(site, name)
             raise Unsupported("GM015", f"response.{name} has no faithful Interactions "
                               "equivalent yet")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
@@ -801,6 +801,7 @@ class RoundTrip:
 
     def __init__(self, tools: ToolPlan) -> None:
         self.tools = tools
+        self.calls: dict[int, Site] = {}  # id(fc name binding) -> the send it was read from
 
     def check_input(self, node: cst.BaseExpression) -> None:
         """contents holding function_response parts (protos or dicts)."""
@@ -829,6 +830,126 @@ class RoundTrip:
                                       "\"call_id\": <the function_call step's id>, ...}, and "
                                       "legacy function_response parts carry no call id")
 
+    # -- the one shape that threads: a chat's call read, then answered on the next send ------
+
+    def read(self, site: Site, attribute: cst.Attribute) -> bool:
+        """`fc = response.candidates[0].content.parts[0].function_call` (or
+        `response.parts[0].function_call`) after a chat send -> `fc = next(step for step in
+        response.steps if step.type == "function_call")`, when `fc` is only read for `.name`
+        and `.args` (-> `.arguments`) and is answered on the chat's next send (function_result
+        below). Returns False when the read is not that shape."""
+        plan = self.tools.plan
+        holder = site.holder
+        if holder is None or holder.kind != "chat" or site.stream or not isinstance(
+                attribute.value, cst.Name) or any(
+                c.call in self.tools.afc_chats for c in holder.constructions):
+            return False
+        chain = ["[0]", "content", "parts", "[0]", "function_call"] if (
+            attribute.attr.value == "candidates") else ["[0]", "function_call"]
+        if attribute.attr.value not in ("candidates", "parts"):
+            return False
+        node: cst.BaseExpression = attribute
+        for step in chain:
+            parent = plan.parent(node)
+            if step == "[0]":
+                if not (isinstance(parent, cst.Subscript) and parent.value is node
+                        and len(parent.slice) == 1 and isinstance(parent.slice[0].slice,
+                                                                  cst.Index)
+                        and isinstance(parent.slice[0].slice.value, cst.Integer)
+                        and parent.slice[0].slice.value.value == "0"):
+                    return False
+            elif not (isinstance(parent, cst.Attribute) and parent.value is node
+                      and parent.attr.value == step):
+                return False
+            node = parent  # type: ignore[assignment]
+        assign = plan.parent(node)
+        target = assign.targets[0].target if isinstance(assign, cst.Assign) and len(
+            assign.targets) == 1 else None
+        if not isinstance(target, cst.Name):
+            return False
+        scope = plan.scopes.get(target)
+        assignments = list(scope.assignments[target.value]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return False
+        edits = []
+        for access in plan.refs(assignments[0]):
+            parent = plan.parent(access.node)
+            if not (isinstance(parent, cst.Attribute) and parent.value is access.node
+                    and parent.attr.value in ("name", "args")):
+                return False
+            if parent.attr.value == "args":
+                edits.append(parent)
+        response = attribute.value.value
+        steps = cst.parse_expression(
+            f'next(step for step in {response}.steps if step.type == "function_call")')
+        site.accessor_edits.append((node, lambda _, new=steps: new))
+        for args in edits:
+            site.accessor_edits.append((args, lambda a: a.with_changes(
+                attr=cst.Name("arguments"))))
+        self.calls[id(assignments[0].node)] = site
+        return True
+
+    def function_result(self, site: Site, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """A chat send answering the call read above: `protos.Content(parts=[protos.Part(
+        function_response=protos.FunctionResponse(name=fc.name, response=R))])` (or the Part,
+        or a list of it) -> `[{"type": "function_result", "call_id": fc.id, "name": fc.name,
+        "result": R}]`. None when the input holds no function response."""
+        try:
+            self.check_input(node)
+        except Unsupported as exc:
+            reason = exc
+        else:
+            return None
+        plan = self.tools.plan
+        holder = site.holder
+        response = self.function_response(node)
+        if response is None or holder is None or holder.kind != "chat":
+            raise reason
+        name, value = response
+        fc = name.value if isinstance(name, cst.Attribute) and name.attr.value == "name" else None
+        scope = plan.scopes.get(fc) if isinstance(fc, cst.Name) else None
+        assignments = list(scope[fc.value]) if scope is not None and isinstance(
+            fc, cst.Name) else []
+        read = self.calls.get(id(assignments[0].node)) if len(assignments) == 1 and isinstance(
+            assignments[0], Assignment) else None
+        if read is None or read.holder is not holder or holder.sites.index(site) != (
+                holder.sites.index(read) + 1):
+            raise Unsupported(ROUND_TRIP, "a function result sent back by hand whose call "
+                              "cannot be tied to the function_call read from the chat's "
+                              "previous reply (its id is needed)")
+        assert isinstance(fc, cst.Name)
+        # The new input is built from the original value: its own `fc.args` reads are
+        # renamed here, as the edits of the original nodes do not reach a rebuilt argument.
+        value = cast(cst.BaseExpression, value.visit(_Arguments(fc.value)))
+        result = dict_node([
+            ("type", literal("function_result")),
+            ("call_id", cst.Attribute(fc, cst.Name("id"))),
+            ("name", name),
+            ("result", value),
+        ])
+        indent = plan.indent_of(node)
+        return pretty(cst.List([cst.Element(result)]), indent, len(indent) + 10)
+
+    def function_response(
+        self, node: cst.BaseExpression,
+    ) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+        """(name, response) of the one FunctionResponse in the shapes above."""
+        tools = self.tools
+        if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == 1:
+            return self.function_response(node.elements[0].value)
+        if not isinstance(node, cst.Call) or any(a.keyword is None for a in node.args):
+            return None
+        fields = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        kind = tools.legacy_class(node.func, "Content", "Part", "FunctionResponse")
+        if kind == "Content" and set(fields) <= {"parts", "role"} and string_value(
+                fields.get("role", literal("user"))) == "user" and "parts" in fields:
+            return self.function_response(fields["parts"])
+        if kind == "Part" and set(fields) == {"function_response"}:
+            return self.function_response(fields["function_response"])
+        if kind == "FunctionResponse" and set(fields) == {"name", "response"}:
+            return fields["name"], fields["response"]
+        return None
+
     def check_read(self, site: Site, name: str) -> None:
         """response.candidates / .parts on a model with function tools."""
         if name not in ("candidates", "parts"):
@@ -839,3 +960,17 @@ class RoundTrip:
                               "Interactions returns them as function_call steps (step.name, "
                               "step.arguments, step.id), answered by function_result steps "
                               "with that id")
+
+
+class _Arguments(cst.CSTTransformer):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        if isinstance(updated.value, cst.Name) and updated.value.value == self.name and (
+                updated.attr.value == "args"):
+            return updated.with_changes(attr=cst.Name("arguments"))
+        return updated

@@ -162,3 +162,32 @@ reply = chat.send_message(
 )
 print(reply.text)
 ''', "GM028", "carry no call id")
+
+
+MANUAL = '''def get_weather(city: str) -> str:
+    """Weather."""
+    return "sun"
+
+
+model = genai.GenerativeModel("gemini-2.5-flash", tools=[get_weather])
+chat = model.start_chat()
+response = chat.send_message("Weather in Lisbon?")
+fc = response.parts[0].function_call
+{between}response = chat.send_message(
+    genai.protos.Part(function_response=genai.protos.FunctionResponse(
+        name=fc.name, response={{"result": get_weather(**fc.args)}}))
+)
+print(response.text)
+'''
+
+
+def test_a_manual_round_trip_threads_the_call_id() -> None:
+    out, _ = _run(MANUAL.format(between=""))
+    assert 'fc = next(step for step in response.steps if step.type == "function_call")' in out
+    assert '"call_id": fc.id' in out and "get_weather(**fc.arguments)" in out
+    assert "protos" not in out
+
+
+def test_a_manual_round_trip_after_another_send_is_left() -> None:
+    _pinned(MANUAL.format(between='chat.send_message("Hold on.")\n'), "GM028",
+            "cannot be tied")
