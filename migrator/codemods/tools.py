@@ -80,6 +80,13 @@ class Tools:
                 return q.rsplit(".", 1)[-1]
         return None
 
+    def indent(self, node: cst.CSTNode) -> str:
+        """The indentation of node's line relative to its block: what generated line breaks
+        (ParenthesizedWhitespace with indent=True) take."""
+        statement = self.plan.statement_of(node)
+        base = self.plan.indent_of(statement) if statement is not None else ""
+        return self.plan.indent_of(node)[len(base):]
+
     def is_types(self, node: cst.BaseExpression, name: str) -> bool:
         """genai_convert's test for schema classes, answered for the legacy SDK."""
         return self.legacy_class(node, name) is not None
@@ -217,7 +224,7 @@ class Tools:
             self.tool(value, inner)
         if any(not isinstance(t, cst.BaseExpression) for t in inner.tools):
             raise Unsupported(TOOL, f"{name.value!r} is built from other shared tools")
-        indent = self.plan.indent_of(assign)
+        indent = self.indent(assign)
         column = len(indent) + len(name.value) + 3
         if single:
             converted = pretty(inner.tools[0], indent, column)  # type: ignore[arg-type]
@@ -642,7 +649,7 @@ class ToolPlan(Tools):
     def model_tools(self, call: cst.Call, arg: cst.Arg) -> cst.BaseExpression:
         toolset = self.convert(arg.value)
         self.by_call[call] = toolset
-        return tool_list(toolset, arg, self.plan.indent_of(arg))
+        return tool_list(toolset, arg, self.indent(arg))
 
     def add_tool_choice(
         self, call: cst.Call, kwargs: list[tuple[str, cst.BaseExpression]],
@@ -651,7 +658,7 @@ class ToolPlan(Tools):
         """tool_config joins the model's generation_config as tool_choice."""
         choice = self.tool_choice(node)
         self.choices.add(call)
-        indent = self.plan.indent_of(node)
+        indent = self.indent(node)
         if choice is None:
             return kwargs
         out = []
@@ -688,7 +695,7 @@ class ToolPlan(Tools):
                     c.call in self.afc_chats for c in site.holder.constructions):
                 raise Unsupported(AFC, "per-call tools= in an automatic function calling chat")
             toolset = self.convert(arg.value)
-            return _rename(arg, "tools", tool_list(toolset, arg, plan.indent_of(arg)))
+            return _rename(arg, "tools", tool_list(toolset, arg, self.indent(arg)))
         choice = self.tool_choice(arg.value)
         if any(k == "generation_config" for c in constructions for k, _ in c.kwargs) or any(
             a.keyword is not None and a.keyword.value == "generation_config"
@@ -927,7 +934,7 @@ class RoundTrip:
             ("name", name),
             ("result", value),
         ])
-        indent = plan.indent_of(node)
+        indent = self.tools.indent(node)
         return pretty(cst.List([cst.Element(result)]), indent, len(indent) + 10)
 
     def function_response(
