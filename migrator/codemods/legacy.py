@@ -1515,6 +1515,7 @@ class Plan:
     def build(self) -> None:
         self.collect()
         self.plan_sites()
+        self.tools.round_trip.finish()
         self.collect_leftovers()
         self.disable()
         pinned = next((p for _, _, p in self.configures if p is not None), None)

@@ -809,6 +809,19 @@ class RoundTrip:
     def __init__(self, tools: ToolPlan) -> None:
         self.tools = tools
         self.calls: dict[int, Site] = {}  # id(fc name binding) -> the send it was read from
+        self.answered: set[int] = set()  # id(site) of the sends whose call was answered
+
+    def finish(self) -> None:
+        """A call read but not answered on the chat's next send keeps its chat on the legacy
+        SDK: without the answer, next() would raise where the legacy read gave an empty
+        call."""
+        for site in self.calls.values():
+            holder = site.holder
+            if holder is not None and any(s.pin is not None for s in holder.sites):
+                continue  # the chat stays anyway, for the reason already given
+            if id(site) not in self.answered:
+                self.tools.plan.pin(site, ROUND_TRIP, "a function call read from the reply is "
+                                    "not answered on the chat's next send", site.call)
 
     def check_input(self, node: cst.BaseExpression) -> None:
         """contents holding function_response parts (protos or dicts)."""
@@ -854,6 +867,9 @@ class RoundTrip:
         chain = ["[0]", "content", "parts", "[0]", "function_call"] if (
             attribute.attr.value == "candidates") else ["[0]", "function_call"]
         if attribute.attr.value not in ("candidates", "parts"):
+            return False
+        sets = [self.tools.by_call.get(c.call) for c in plan.model_constructions(site)]
+        if not sets or not all(s is not None and (s.functions or s.declarations) for s in sets):
             return False
         node: cst.BaseExpression = attribute
         for step in chain:
@@ -925,6 +941,7 @@ class RoundTrip:
                               "cannot be tied to the function_call read from the chat's "
                               "previous reply (its id is needed)")
         assert isinstance(fc, cst.Name)
+        self.answered.add(id(read))
         # The new input is built from the original value: its own `fc.args` reads are
         # renamed here, as the edits of the original nodes do not reach a rebuilt argument.
         value = cast(cst.BaseExpression, value.visit(_Arguments(fc.value)))

@@ -191,3 +191,9 @@ def test_a_manual_round_trip_threads_the_call_id() -> None:
 def test_a_manual_round_trip_after_another_send_is_left() -> None:
     _pinned(MANUAL.format(between='chat.send_message("Hold on.")\n'), "GM028",
             "cannot be tied")
+
+
+def test_a_call_read_but_not_answered_is_left() -> None:
+    _pinned(MANUAL.replace("{between}response = chat.send_message(", "if fc.name:\n    reply = ("
+                           ).replace("print(response.text)", "print(reply)").replace(
+        "{{", "{").replace("}}", "}"), "GM028", "not answered")
