@@ -205,8 +205,7 @@ class Tools:
                               "nor a variable bound once to a literal tool")
         refs: list[cst.CSTNode] = []
         for access in self.plan.refs(assignments[0]):  # type: ignore[arg-type]
-            parent = self.plan.parent(access.node)
-            if not isinstance(parent, (cst.Element, cst.Arg)):
+            if not self.tool_position(access.node):
                 raise Unsupported(TOOL, f"{name.value!r} is used for more than a tool")
             refs.append(access.node)
         inner = ToolSet()
@@ -239,7 +238,20 @@ class Tools:
         out.declarations += inner.declarations
         out.notes.extend(inner.notes)
 
+    def tool_position(self, node: cst.CSTNode) -> bool:
+        """`tools=name`, or an element of a `tools=` / `function_declarations` list."""
+        parent = self.plan.parent(node)
+        if isinstance(parent, cst.Element):
+            parent = self.plan.parent(self.plan.parent(parent))
+        if isinstance(parent, cst.Arg):
+            return parent.keyword is not None and parent.keyword.value in (
+                "tools", "function_declarations")
+        return isinstance(parent, cst.DictElement) and string_value(parent.key) in (
+            "tools", "function_declarations")
+
     def tool_fields(self, fields: list[tuple[str, cst.BaseExpression]], out: ToolSet) -> None:
+        # The legacy SDK sent a Tool's function declarations before its built-ins.
+        fields = sorted(fields, key=lambda item: item[0] != "function_declarations")
         for key, value in fields:
             if key == "function_declarations":
                 if not isinstance(value, (cst.List, cst.Tuple)):

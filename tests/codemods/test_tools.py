@@ -197,3 +197,10 @@ def test_a_call_read_but_not_answered_is_left() -> None:
     _pinned(MANUAL.replace("{between}response = chat.send_message(", "if fc.name:\n    reply = ("
                            ).replace("print(response.text)", "print(reply)").replace(
         "{{", "{").replace("}}", "}"), "GM028", "not answered")
+
+
+def test_a_shared_declaration_used_for_something_else_is_left() -> None:
+    _pinned('''weather = {"name": "get_weather", "description": "Weather."}
+model = genai.GenerativeModel("gemini-2.5-flash", tools=[weather])
+print(model.generate_content(str(weather)).text)
+''', "GM025", "used for more than a tool")
