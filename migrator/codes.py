@@ -132,7 +132,7 @@ _RULES = [
     Rule(
         "GM014", "legacy-api-not-migrated", "warning", "none",
         "A legacy SDK feature outside the migrated surface is left as it was.",
-        "Tools, files, embeddings, token counting, caching, model listing, tuning and other "
+        "Files, multimodal parts, caching, tuning and other "
         "legacy APIs are not rewritten yet. The call keeps working on `google-generativeai`; "
         "migrate it by hand or with a later version of gemini-migrate.",
     ),
@@ -176,6 +176,72 @@ _RULES = [
         "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
         "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
+    ),
+    Rule(
+        "GM025", "legacy-function-tools", "error", "safe",
+        "`tools=` (functions, declarations, built-ins) become Interactions tool dicts.",
+        "Interactions takes tools as dicts only (Python callables are rejected): "
+        "`{\"type\": \"function\", \"name\", \"description\", \"parameters\": <JSON "
+        "Schema>}`. A function of the module becomes the declaration google-generativeai built "
+        "from it: its name, its docstring as the description, and the schema of its type hints "
+        "(`str`, `int`, `float`, `bool`, `list[...]`, `dict`, `Optional[...]` as "
+        "`[\"<type>\", \"null\"]`, `Literal` of strings and string `Enum`s as `enum`), "
+        "required = the parameters without a default. `FunctionDeclaration` / `protos.Tool` / "
+        "dict declarations get JSON Schema with lower-case types; `\"code_execution\"` becomes "
+        "`{\"type\": \"code_execution\"}` and `google_search_retrieval` / `google_search` "
+        "`{\"type\": \"google_search\"}` (GM029). A function whose signature cannot be "
+        "converted faithfully (no type hint, `Any`, unions, models, decorators) or a tool that "
+        "is not a literal leaves the model as it was, with this code.",
+    ),
+    Rule(
+        "GM026", "legacy-tool-config", "error", "safe",
+        "`tool_config` becomes `generation_config[\"tool_choice\"]`.",
+        "`{\"function_calling_config\": {\"mode\": \"ANY\", \"allowed_function_names\": "
+        "[...]}}` (dict, `protos.ToolConfig` or a bare mode) becomes `\"any\"` / `\"none\"` "
+        "or `{\"allowed_tools\": {\"mode\": \"any\", \"tools\": [...]}}` inside "
+        "`generation_config`; `AUTO` without names is the default and is dropped. A per-call "
+        "`tool_config` next to a generation config is left as it was.",
+    ),
+    Rule(
+        "GM027", "legacy-automatic-function-calling", "error", "safe",
+        "`start_chat(enable_automatic_function_calling=True)` becomes an explicit function "
+        "loop after each send.",
+        "Interactions has no automatic function calling. After each send, a loop runs while "
+        "the interaction's status is `requires_action`: each `function_call` step's function "
+        "(from a name -> function mapping of the model's tools) is called with its arguments, "
+        "a non-dict return value is wrapped as `{\"result\": value}` as the legacy SDK did, "
+        "and all results go back as `function_result` steps chained on the chat "
+        "(`previous_interaction_id`). Left as it was: streaming sends (the legacy SDK raised), "
+        "tools that are not all functions of the module, a reply that is not stored in a name "
+        "or read inline.",
+    ),
+    Rule(
+        "GM028", "legacy-function-call-round-trip", "warning", "none",
+        "A function call read from `candidates` / `parts`, or a result sent back by hand, "
+        "whose call id cannot be threaded.",
+        "In Interactions a function call is a `function_call` step (`step.name`, "
+        "`step.arguments`, `step.id`) and a result must name the call it answers "
+        "(`{\"type\": \"function_result\", \"call_id\": step.id, ...}`); legacy "
+        "`function_response` parts carried no call id. One shape is migrated: on a chat, "
+        "`fc = response.candidates[0].content.parts[0].function_call` (or "
+        "`response.parts[0].function_call`) read only for `.name` / `.args` becomes `fc = "
+        "next(step for step in response.steps if step.type == \"function_call\")` "
+        "(`.args` -> `.arguments`), and the next send of "
+        "`protos.Content(parts=[protos.Part(function_response=protos.FunctionResponse("
+        "name=fc.name, response=R))])` becomes `input=[{\"type\": \"function_result\", "
+        "\"call_id\": fc.id, \"name\": fc.name, \"result\": R}]`. Note that `next()` "
+        "raises when the reply holds no function call, where the legacy read gave an empty "
+        "call. Everything else (loops over `parts`, a result whose call cannot be told, "
+        "`generate_content` with a hand-built history) is left on the legacy SDK with this "
+        "code.",
+    ),
+    Rule(
+        "GM029", "google-search-retrieval-threshold", "warning", "unsafe",
+        "`google_search_retrieval`'s dynamic retrieval config has no Interactions equivalent.",
+        "`google_search_retrieval` becomes the `google_search` tool. Its "
+        "`dynamic_retrieval_config` (mode, `dynamic_threshold`) has no equivalent: a model "
+        "with one is left as it was, and with `--unsafe-fixes` the config is dropped (the "
+        "model then decides by itself when to search) and the change is reported.",
     ),
     Rule(
         "GM030", "response-schema-not-migrated", "warning", "none",

@@ -88,6 +88,8 @@ SCHEMA_KEYS = {
     "minProperties": "minProperties", "max_properties": "maxProperties",
     "maxProperties": "maxProperties", "property_ordering": "propertyOrdering",
     "propertyOrdering": "propertyOrdering",
+    # google-generativeai's protos.Schema spells these with a trailing underscore.
+    "type_": "type", "format_": "format",
 }
 SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 

@@ -54,6 +54,7 @@ from migrator.codemods.convert import (
     text_block,
 )
 from migrator.codemods.schema import LegacySchema
+from migrator.codemods.tools import ToolPlan, afc_loop
 from migrator.engine import Context
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
@@ -180,7 +181,8 @@ class Plan:
         self.all_calls: list[cst.Call] | None = None
         self.literal_users: dict[cst.SimpleString, list[cst.CSTNode]] = {}
         self.dropped: dict[cst.CSTNode, list[str]] = {}
-        self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
+        self.def_refs: dict[cst.Assign, list[cst.CSTNode]] = {}
+        self.tools = ToolPlan(self)  # function calling: tools.py
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -536,8 +538,11 @@ class Plan:
                 else:
                     construction.history = steps or None
             elif name == "enable_automatic_function_calling":
-                if not _is_name(arg.value, "False"):
-                    pinned = Pin("GM014", "automatic function calling is not migrated yet", call)
+                if _is_name(arg.value, "True"):
+                    self.tools.afc_chats.add(call)  # each send gets the loop (tools.py)
+                elif not _is_name(arg.value, "False"):
+                    pinned = Pin("GM027", "enable_automatic_function_calling is not a literal "
+                                 "True or False", call)
             else:
                 pinned = Pin("GM011", f"start_chat() argument {name!r} is not understood", call)
         self.attach(construction, "chat", pinned)
@@ -547,6 +552,7 @@ class Plan:
     def model_kwargs(self, call: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
         kwargs: list[tuple[str, cst.BaseExpression]] = []
         model_node: cst.BaseExpression | None = None
+        tool_config: cst.BaseExpression | None = None
         for index, arg in enumerate(call.args):
             if arg.star:
                 raise Unsupported("GM011", "GenerativeModel(**kwargs) cannot be followed")
@@ -569,10 +575,15 @@ class Plan:
             elif name == "safety_settings":
                 kwargs.append(("safety_settings", self.safety_name(arg.value,
                                                                    self.indent_of(arg))))
-            elif name in ("tools", "tool_config"):
-                raise Unsupported("GM014", f"{name}= (function calling) is not migrated yet")
+            elif name == "tools":
+                if not _is_name(arg.value, "None"):
+                    kwargs.append(("tools", self.tools.model_tools(call, arg)))
+            elif name == "tool_config":
+                tool_config = None if _is_name(arg.value, "None") else arg.value
             else:
                 raise Unsupported("GM011", f"GenerativeModel argument {name!r} is not understood")
+        if tool_config is not None:
+            kwargs = self.tools.add_tool_choice(call, kwargs, tool_config)
         kwargs.insert(0, ("model", self.model_name(model_node, call)))
         return kwargs
 
@@ -765,7 +776,7 @@ class Plan:
         assign = self.parent(self.parent(assignments[0].node))  # Name -> AssignTarget -> Assign
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
             raise Unsupported("GM010", f"{what} {name.value!r} cannot be followed")
-        refs = []
+        refs: list[cst.CSTNode] = []
         for access in self.refs(assignments[0]):
             parent = self.parent(access.node)
             if not (isinstance(parent, cst.Arg) and parent.keyword is not None
@@ -1007,13 +1018,14 @@ class Plan:
             elif name == "request_options":
                 site.edits[index] = _rename(arg, "timeout", self.timeout(arg.value))
             elif name in ("tools", "tool_config"):
-                raise Unsupported("GM014", f"{name}= (function calling) is not migrated yet")
+                site.edits[index] = self.tools.per_call(site, arg, name)
             else:
                 raise Unsupported("GM011", f"argument {name!r} is not understood")
         if content_index is None:
             raise Unsupported("GM011", f"{site.method}() without {content_name}")
         content_arg = site.call.args[content_index]
-        new_input = self.convert_input(content_arg.value)
+        new_input = self.tools.round_trip.function_result(site, content_arg.value) or (
+            self.convert_input(content_arg.value))
         if site.holder is not None and site.holder.kind == "chat":
             history = self.first_turn_history(site)
             if history:
@@ -1044,6 +1056,7 @@ class Plan:
                         value=per_call_config)
                 site.prepend = [cst.Arg(receiver, star="**")]
         self.plan_result(site)
+        self.tools.plan_afc(site)
 
     def plan_count(self, site: Site) -> None:
         """`model.count_tokens(x)` -> `client.models.count_tokens(model=model["model"],
@@ -1272,6 +1285,7 @@ class Plan:
         raise Unsupported("GM014", "request_options other than a literal timeout")
 
     def convert_input(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        self.tools.round_trip.check_input(node)
         if is_text_literal(node):
             return node
         if isinstance(node, (cst.List, cst.Tuple)):
@@ -1472,6 +1486,9 @@ class Plan:
                 return
             raise Unsupported("GM015", "usage_metadata read as a whole")
         if name in RESPONSE_ONLY:
+            if self.tools.round_trip.read(site, attribute):
+                return
+            self.tools.round_trip.check_read(site, name)
             raise Unsupported("GM015", f"response.{name} has no faithful Interactions "
                               "equivalent yet")
         if name == "id" and site.holder is not None:
@@ -1626,6 +1643,7 @@ class Plan:
     def build(self) -> None:
         self.collect()
         self.plan_sites()
+        self.tools.round_trip.finish()
         self.collect_leftovers()
         self.disable()
         pinned = next((p for _, _, p in self.configures if p is not None), None)
@@ -1792,6 +1810,9 @@ def rebuild_args(
             out[-1] = out[-1].with_changes(whitespace_after_arg=closing)
         out[-1] = out[-1].with_changes(comma=ending if args or append else
                                        cst.MaybeSentinel.DEFAULT)
+        if original and edits.get(len(original) - 1, original[-1]) is None:
+            # The dropped last argument held the line break before ")".
+            out[-1] = out[-1].with_changes(whitespace_after_arg=original[-1].whitespace_after_arg)
     return out
 
 
@@ -1926,6 +1947,8 @@ class Apply(cst.CSTTransformer):
         # result node -> (new variable, its statement, the chat-state subscript to update)
         self.hoisted: dict[cst.CSTNode, tuple[str, cst.CSTNode, cst.BaseExpression]] = {}
         self.hoisted_values: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        self.loops_after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}  # function loops
+        self.loop_names: list[str] = []
         self.plan_names = _names_in(plan.module)
         self.prepare()
         if client_before is not None:
@@ -1997,6 +2020,7 @@ class Apply(cst.CSTTransformer):
             self.node_edits[call] = lambda n, c=construction: self.model_dict(n, c)
             self.found(call, "GM003", "GenerativeModel(...) becomes a dict of "
                        "interactions.create() arguments")
+            self.fixed.extend(self.plan.tools.construction_findings(construction))
             return
         source = construction.model_source
         if isinstance(source, Construction):
@@ -2024,9 +2048,12 @@ class Apply(cst.CSTTransformer):
         prepend: list[cst.Arg] = []
         has_model = False
         append: list[cst.Arg] = []
+        placed = {arg.keyword.value for arg in node.args if arg.keyword is not None}
         for index, arg in enumerate(node.args):
             name = arg.keyword.value if arg.keyword else ("model_name" if index == 0 else "")
-            if name == "model_name":
+            if name in ("tools", "tool_config") and name not in values:
+                edits[index] = None  # tool_config is now generation_config["tool_choice"]
+            elif name == "model_name":
                 edits[index] = _rename(arg, "model", values["model"])
                 has_model = True
             elif name == "generation_config" and name not in values:
@@ -2038,6 +2065,8 @@ class Apply(cst.CSTTransformer):
                     append.append(_kwarg("response_format", values["response_format"]))
         if not has_model:
             prepend.append(_kwarg("model", values["model"]))
+        if "generation_config" in values and "generation_config" not in placed:
+            append.append(_kwarg("generation_config", values["generation_config"]))
         return node.with_changes(func=cst.Name("dict"),
                                  args=rebuild_args(node.args, edits, prepend, append,
                                                    node.whitespace_before_args))
@@ -2109,6 +2138,27 @@ class Apply(cst.CSTTransformer):
             assert isinstance(expr, cst.Expr)
             self.node_edits[expr] = lambda n, st=state: cst.Assign(
                 [cst.AssignTarget(st)], cst.Attribute(n.value, cst.Name("id")))  # type: ignore
+        if id(site) in self.plan.tools.afc_sites:
+            self.function_loop(site, name if site.hoist else self.plan.code(
+                _clean(site.response_target)))  # type: ignore[arg-type]
+
+    def function_loop(self, site: Site, response: str) -> None:
+        """Automatic function calling, spelled out after the send (tools.afc_loop)."""
+        if not self.loop_names:
+            self.loop_names = [self.fresh_name(n) for n in ("results", "call", "output",
+                                                             "function")]
+        names = iter(self.loop_names)
+        loop = afc_loop(response, self.plan.code(_clean(site.receiver)),
+                        self.create_func(site.is_async), self.plan.tools.afc_sites[id(site)],
+                        lambda _: next(names), site.is_async)
+        if site.hoist:
+            assert site.result is not None
+            self.loops_after.setdefault(site.result, []).append(loop)
+        else:
+            assert site.statement is not None
+            self.after.setdefault(site.statement, []).append(loop)
+        self.found(site.call, "GM027", "automatic function calling becomes an explicit loop "
+                   "that runs the requested functions and sends their results back")
 
     def fresh_name(self, base: str) -> str:
         used = self.plan_names
@@ -2211,6 +2261,7 @@ class Apply(cst.CSTTransformer):
                 cst.SimpleStatementLine([cst.Assign(
                     [cst.AssignTarget(state)],  # type: ignore[arg-type]
                     cst.Attribute(cst.Name(name), cst.Name("id")))]),
+                *self.loops_after.get(original_node, []),
             ])
             result = cst.Name(name)
         if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):

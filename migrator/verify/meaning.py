@@ -141,6 +141,10 @@ def norm_schema(schema: Any) -> Any:
     for key, value in schema.items():
         key = _snake(key)
         if key == "type":
+            if isinstance(value, list) and len(value) == 2 and "null" in value:
+                # JSON Schema's ["integer", "null"] is the legacy {"type": ..., "nullable": true}
+                out["nullable"] = True
+                value = next(v for v in value if v != "null")
             if isinstance(value, int):
                 value = _PROTO_TYPES.get(value, str(value))
             elif isinstance(value, str):
@@ -171,6 +175,12 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
         other_kind = kind[1] if kind[0] == "null" else kind[0]
         return {**schema, "type": other_kind, "nullable": True}
     return schema
+
+
+def norm_description(text: Any) -> str:
+    """A function description without its indentation: the legacy SDK sent `f.__doc__` as
+    is, which Python 3.13 dedents itself; a migration writes the dedented text."""
+    return "\n".join(line.strip() for line in str(text or "").strip().splitlines())
 
 
 def _snake(name: str) -> str:

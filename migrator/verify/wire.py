@@ -14,6 +14,7 @@ from migrator.verify.meaning import (
     file_name_from_uri,
     inline_part,
     invalid,
+    norm_description,
     norm_number,
     norm_schema,
     norm_value,
@@ -157,7 +158,7 @@ def legacy_tools(tools: Any) -> list[dict[str, Any]]:
         for decl in tool.get("function_declarations") or []:
             params = decl.get("parameters_json_schema") or decl.get("parameters") or {}
             out.append({"type": "function", "name": decl.get("name"),
-                        "description": (decl.get("description") or "").strip(),
+                        "description": norm_description(decl.get("description")),
                         "parameters": norm_schema(params)})
         for key in ("code_execution", "url_context", "google_maps"):
             if key in tool:
@@ -324,7 +325,7 @@ def interaction_tools(tools: Any) -> list[dict[str, Any]]:
                 raise invalid(f"Invalid value at 'tools[{i}].name': a function tool needs a "
                               f"name")
             out.append({"type": "function", "name": tool["name"],
-                        "description": (tool.get("description") or "").strip(),
+                        "description": norm_description(tool.get("description")),
                         "parameters": norm_schema(tool.get("parameters") or {})})
         elif kind in BUILTIN_TOOLS:
             out.append({"type": kind})

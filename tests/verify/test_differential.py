@@ -31,6 +31,11 @@ WRONG = {
     "schema_loses_required": ("schema", "config.response_schema.required (length 2 vs 1)"),
     "schema_loses_nullable": (
         "schema", "config.response_schema.items.properties.year.nullable"),
+    "function_call_wrong_schema": ("function_call", "tools[0].parameters.properties.city.type"),
+    "function_call_wrong_result": ("function_call",
+                                   "conversation[2].parts[0].function_result.result"),
+    "function_call_drops_result": ("function_call",
+                                   "conversation[2].parts[0].function_result"),
 }
 
 
