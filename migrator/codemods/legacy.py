@@ -181,6 +181,7 @@ class Plan:
         # chat.last / chat.rewind() rewrites and except-clause notes (responses.py)
         self.state_edits: list[tuple[Holder, cst.CSTNode, Callable[..., Any], str]] = []
         self.handler_notes: list[tuple[Site, cst.CSTNode, str, str]] = []
+        self.explained: list[cst.CSTNode] = []  # legacy references those account for
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -357,7 +358,7 @@ class Plan:
         roots: list[cst.CSTNode] = [c.call for c in self.constructions.values()]
         roots += [call for call, _, _ in self.configures]
         roots += [site.call for site in self.sites]
-        roots += [node for site in self.sites for node, *_ in site.read_edits]
+        roots += self.explained
         roots += list(self.config_defs)
         for construction in self.constructions.values():
             parent = self.parent(construction.call)
@@ -1602,6 +1603,13 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         stack.extend(reversed(current.children))
 
 
+def _awaited(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`(await x).id`: without parentheses `.id` would be read from the coroutine."""
+    if isinstance(node, cst.Await) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
 def _clean(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
 
@@ -1972,7 +1980,7 @@ class Apply(cst.CSTTransformer):
             expr = statement.body[0]
             assert isinstance(expr, cst.Expr)
             self.node_edits[expr] = lambda n, st=state: cst.Assign(
-                [cst.AssignTarget(st)], cst.Attribute(n.value, cst.Name("id")))  # type: ignore
+                [cst.AssignTarget(st)], cst.Attribute(_awaited(n.value), cst.Name("id")))  # type: ignore
 
     def fresh_name(self, base: str) -> str:
         used = self.plan_names

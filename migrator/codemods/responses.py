@@ -235,6 +235,7 @@ def _finish_reason(plan: Plan, site: Site, node: cst.Attribute) -> None:
 
     site.read_edits.append((parent, edit, PARTS, "finish_reason MAX_TOKENS is read as "
                             "status \"incomplete\""))
+    plan.explained.append(parent)
 
 
 def _reason(plan: Plan, node: cst.CSTNode, by_name: bool) -> str | None:
@@ -417,6 +418,7 @@ def check_handlers(plan: Plan) -> None:
                     plan.pin(site, HANDLER, f"except {short} does not catch what {new} "
                              f"raises: {raises}", site.call)
                 elif name.startswith(LEGACY_ERRORS):
+                    plan.explained.append(handler_type)  # stays with the pinned call
                     short = name.rsplit(".", 1)[-1]
                     plan.pin(site, HANDLER, f"except {short}: {new} never raises it; a "
                              "blocked or stopped answer is reported through "
@@ -429,7 +431,7 @@ def check_handlers(plan: Plan) -> None:
                     plan.handler_notes.append((site, node, HANDLER, "output_text does not raise "
                                                "on a blocked or empty answer: the except "
                                                "ValueError no longer runs for it; test "
-                                               "`not response.output_text` instead"))
+                                               "the text for emptiness instead"))
                     break
 
 
