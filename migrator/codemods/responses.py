@@ -135,7 +135,9 @@ def _resolve(plan: Plan, site: Site, attribute: cst.Attribute) -> None:
     if any(not _blank(empty) for empty in line.leading_lines) or _has_comment(line):
         raise Unsupported(NO_EQUIVALENT, "response.resolve() carries a comment")
     site.read_edits.append((line, lambda n: cst.RemoveFromParent(), PARTS,
-                            "response.resolve() is dropped: the stream is consumed by its loop"))
+                            "response.resolve() is dropped: the stream is consumed by its loop"
+                            if site.stream else "response.resolve() is dropped: an interaction "
+                            "is complete when create() returns"))
 
 
 def _parts(plan: Plan, site: Site, node: cst.Attribute, depth: int) -> None:
@@ -215,6 +217,8 @@ def _finish_reason(plan: Plan, site: Site, node: cst.Attribute) -> None:
         raise Unsupported(NO_EQUIVALENT, "finish_reason compared other than with == / !=")
     other = target.comparator if parent.left is subject else parent.left
     reason = _reason(plan, other, by_name=subject is not node)
+    if reason is not None and subject is node:
+        plan.explained.append(other)  # the enum goes (or stays) with the comparison
     if reason != "MAX_TOKENS":
         raise Unsupported(NO_EQUIVALENT, f"finish_reason compared with {plan.code(other)}: "
                           "only MAX_TOKENS has an Interactions status (incomplete)")
