@@ -460,12 +460,34 @@ def _handlers(plan: Plan, node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
         child, current = current, plan.parent(current)
 
 
-def _handled(plan: Plan, node: cst.BaseExpression) -> set[str]:
-    names = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
-    out: set[str] = set()
+def _handled(plan: Plan, node: cst.BaseExpression, depth: int = 0) -> list[str]:
+    """Qualified names of the classes an except clause names, in source order, through
+    `ERRORS = (A, B)`."""
+    names = [e.value for e in node.elements] if isinstance(node, (cst.Tuple, cst.List)) \
+        else [node]
+    out: list[str] = []
     for name in names:
-        out |= plan.qualified(name)
+        value = _tuple_value(plan, name) if depth < 3 else None
+        out += _handled(plan, value, depth + 1) if value is not None \
+            else sorted(plan.qualified(name))
     return out
+
+
+def _tuple_value(plan: Plan, name: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The tuple a plain name is bound to once (`ERRORS = (NotFound, ResourceExhausted)`)."""
+    if not isinstance(name, cst.Name):
+        return None
+    scope = plan.scopes.get(name)
+    if scope is None:
+        return None
+    assignments = list(scope[name.value])
+    if len(assignments) != 1:
+        return None
+    target = getattr(assignments[0], "node", None)
+    holder = plan.parent(target) if target is not None else None
+    assign = plan.parent(holder) if isinstance(holder, cst.AssignTarget) else None
+    value = getattr(assign, "value", None)
+    return value if isinstance(value, (cst.Tuple, cst.List)) else None
 
 
 # --------------------------------------------------------------------------------------------
