@@ -134,6 +134,10 @@ def _resolve(plan: Plan, site: Site, attribute: cst.Attribute) -> None:
         raise Unsupported("GM013", "response.resolve() before the stream loop")
     if any(not _blank(empty) for empty in line.leading_lines) or _has_comment(line):
         raise Unsupported(NO_EQUIVALENT, "response.resolve() carries a comment")
+    block = plan.parent(line)
+    if len(getattr(block, "body", ())) < 2:
+        raise Unsupported(NO_EQUIVALENT, "response.resolve() is the only statement of its "
+                          "block")
     site.read_edits.append((line, lambda n: cst.RemoveFromParent(), PARTS,
                             "response.resolve() is dropped: the stream is consumed by its loop"
                             if site.stream else "response.resolve() is dropped: an interaction "
@@ -160,25 +164,27 @@ def _parts(plan: Plan, site: Site, node: cst.Attribute, depth: int) -> None:
         raise Unsupported(NO_EQUIVALENT, "response parts used as Part objects: Interactions "
                           "content blocks are not Part objects")
 
+    quote = _quote(plan, node)
+
     def edit(updated: cst.CSTNode, depth: int = depth) -> cst.CSTNode:
         response: cst.CSTNode = updated
         for _ in range(depth):
             response = response.value  # type: ignore[attr-defined]
-        return _blocks(response)
+        return _blocks(response, quote)
 
     site.read_edits.append((node, edit, PARTS, "the response parts are read from the "
                             "model_output steps"))
 
 
-def _blocks(response: cst.CSTNode) -> cst.BaseExpression:
+def _blocks(response: cst.CSTNode, quote: str) -> cst.BaseExpression:
     """`[block for step in R.steps or [] if step.type == "model_output" for block in
     step.content]`: the legacy parts of a plain answer, in order."""
     taken = {n.value for n in _walk(response) if isinstance(n, cst.Name)}
     step = next(n for n in ("step", "step_", "s") if n not in taken)
     block = next(n for n in ("block", "block_", "b") if n not in taken)
     template = cst.parse_expression(
-        f'[{block} for {step} in RESPONSE.steps or [] if {step}.type == "model_output" '
-        f'for {block} in {step}.content]')
+        f'[{block} for {step} in RESPONSE.steps or [] if {step}.type == '
+        f'{quote}model_output{quote} for {block} in {step}.content]')
     return template.visit(_Put(response))  # type: ignore[return-value]
 
 
@@ -223,6 +229,7 @@ def _finish_reason(plan: Plan, site: Site, node: cst.Attribute) -> None:
         raise Unsupported(NO_EQUIVALENT, f"finish_reason compared with {plan.code(other)}: "
                           "only MAX_TOKENS has an Interactions status (incomplete)")
     left_side = parent.left is subject
+    quote = _quote(plan, parent)
     depth = 3 if subject is node else 4
 
     def edit(updated: cst.CSTNode) -> cst.CSTNode:
@@ -232,7 +239,7 @@ def _finish_reason(plan: Plan, site: Site, node: cst.Attribute) -> None:
         for _ in range(depth):
             response = response.value  # type: ignore[attr-defined]
         status = cst.Attribute(response, cst.Name("status"))  # type: ignore[arg-type]
-        incomplete = cst.SimpleString('"incomplete"')
+        incomplete = cst.SimpleString(f"{quote}incomplete{quote}")
         first, second = (status, incomplete) if left_side else (incomplete, status)
         return updated.with_changes(left=first, comparisons=[
             updated.comparisons[0].with_changes(comparator=second)])
@@ -506,6 +513,17 @@ class _Put(cst.CSTTransformer):
         if updated.value in ("RESPONSE", "CHAT"):
             return self.value  # type: ignore[return-value]
         return updated
+
+
+def _quote(plan: Plan, node: cst.CSTNode) -> str:
+    """The quote a new string literal needs: inside an f-string (before Python 3.12), not
+    the f-string's own."""
+    current = plan.parent(node)
+    while current is not None and not isinstance(current, cst.BaseStatement):
+        if isinstance(current, cst.FormattedString):
+            return "'" if '"' in current.start else '"'
+        current = plan.parent(current)
+    return '"'
 
 
 def _index_value(node: cst.Subscript) -> int | None:
