@@ -180,7 +180,7 @@ class Plan:
         self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
         # chat.last / chat.rewind() rewrites and except-clause notes (responses.py)
         self.state_edits: list[tuple[Holder, cst.CSTNode, Callable[..., Any], str]] = []
-        self.handler_notes: list[tuple[Site, cst.CSTNode, str, str]] = []
+        self.handler_notes: list[tuple[Site | Holder, cst.CSTNode, str, str]] = []
         self.explained: list[cst.CSTNode] = []  # legacy references those account for
 
     # -- helpers ------------------------------------------------------------------------------
@@ -1841,8 +1841,8 @@ class Apply(cst.CSTTransformer):
             if holder.pin is None:
                 self.node_edits[node] = lambda n, e=edit: e(n, self.client)
                 self.found(node, responses.CHAT_STATE, message)
-        for site, node, code, message in plan.handler_notes:
-            if site.pin is None:
+        for noted, node, code, message in plan.handler_notes:
+            if noted.pin is None:
                 self.todo(Pin(code, message, node))
         for assign in plan.movable_defs():
             new_value = plan.config_defs[assign]

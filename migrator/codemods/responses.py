@@ -426,24 +426,31 @@ def check_handlers(plan: Plan) -> None:
                               "(google.genai._interactions, absent in 2.9-2.33)") \
                         if status else ("google.genai.errors.APIError" if models_api else
                                         "google-genai's own interactions errors")
-                    plan.pin(site, HANDLER, f"except {short} does not catch what {new} "
-                             f"raises: {raises}", site.call)
+                    plan.pin(site, HANDLER, f"{short} does not match what {new} raises: "
+                             f"{raises}", site.call)
                 elif name.startswith(LEGACY_ERRORS):
                     plan.explained.append(handler_type)  # stays with the pinned call
                     short = name.rsplit(".", 1)[-1]
-                    plan.pin(site, HANDLER, f"except {short}: {new} never raises it; a "
+                    plan.pin(site, HANDLER, f"{short} is caught, but {new} never raises it; a "
                              "blocked or stopped answer is reported through "
                              "interaction.status", site.call)
-        for node, _ in site.accessor_edits:
-            if not (isinstance(node, cst.Attribute) and node.attr.value == "text"):
-                continue
-            for handler_type in _handlers(plan, node):
-                if "builtins.ValueError" in _handled(plan, handler_type):
-                    plan.handler_notes.append((site, node, HANDLER, "output_text does not raise "
-                                               "on a blocked or empty answer: the except "
-                                               "ValueError no longer runs for it; test "
-                                               "the text for emptiness instead"))
-                    break
+        _note_text_reads(plan, site, [node for node, _ in site.accessor_edits])
+    for holder in plan.holders.values():
+        _note_text_reads(plan, holder, [n for h, n, _, _ in plan.state_edits if h is holder])
+
+
+def _note_text_reads(plan: Plan, owner: Site | Holder, nodes: list[cst.CSTNode]) -> None:
+    """`.text` raised ValueError on a blocked answer; `output_text` is "" instead."""
+    for node in nodes:
+        if not (isinstance(node, cst.Attribute) and node.attr.value == "text"):
+            continue
+        for handler_type in _handlers(plan, node):
+            if "builtins.ValueError" in _handled(plan, handler_type):
+                plan.handler_notes.append((owner, node, HANDLER, "output_text does not raise "
+                                           "on a blocked or empty answer: the except "
+                                           "ValueError no longer runs for it; test the text "
+                                           "for emptiness instead"))
+                break
 
 
 def _handlers(plan: Plan, node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
