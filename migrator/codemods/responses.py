@@ -363,7 +363,8 @@ def _get_last(plan: Plan, use: cst.BaseExpression, chat: cst.BaseExpression,
     function = plan.enclosing_function(use)
     is_async = function is not None and function.asynchronous is not None
     get = f"await {client}.aio.interactions.get" if is_async else f"{client}.interactions.get"
-    template = cst.parse_expression(f'{get}(CHAT["previous_interaction_id"])')
+    quote = _quote(plan, use)
+    template = cst.parse_expression(f'{get}(CHAT[{quote}previous_interaction_id{quote}])')
     return template.visit(_Put(chat))  # type: ignore[return-value]
 
 
