@@ -118,9 +118,9 @@ _RULES = [
     Rule(
         "GM012", "chat-history-not-migrated", "warning", "none",
         "Chat history that cannot be converted safely is left as it was.",
-        "History that is not a literal list of text turns, `chat.history`, `chat.rewind()` and "
-        "`chat.last` have no faithful one-line equivalent: Interactions keeps the history on "
-        "the server. The chat is left on the legacy SDK for a human to migrate.",
+        "History that is not a literal list of text turns cannot be replayed as steps on the "
+        "first turn. The chat is left on the legacy SDK for a human to migrate. (Reads of "
+        "`chat.history`, `chat.last` and `chat.rewind()` are GM035 / GM036.)",
     ),
     Rule(
         "GM013", "stream-not-migrated", "warning", "none",
@@ -139,9 +139,10 @@ _RULES = [
     Rule(
         "GM015", "response-accessor-not-migrated", "warning", "none",
         "A response attribute with no faithful Interactions equivalent.",
-        "`candidates`, `parts`, `prompt_feedback`, `safety_ratings`, `to_dict()` and similar "
-        "have no one-to-one equivalent on an Interaction. The call that produced the response "
-        "is left as it was.",
+        "An attribute the legacy pass does not know (or a `usage_metadata` field / the whole "
+        "`usage_metadata` with no `usage` twin) is not guessed at. The call that produced the "
+        "response is left as it was. Known details with no counterpart (`safety_ratings`, "
+        "`prompt_feedback`, `to_dict()`, ...) are GM034.",
     ),
     Rule(
         "GM016", "configure-option-not-migrated", "warning", "none",
@@ -259,6 +260,69 @@ _RULES = [
         "Interactions equivalent: the text format takes `application/json` or `text/plain`, "
         "and the JSON spelling answers `\"VALUE\"` instead of `VALUE`, so the reads change "
         "too.",
+    ),
+    Rule(
+        "GM033", "legacy-response-parts", "error", "safe",
+        "Response parts, `finish_reason == MAX_TOKENS` and `resolve()` read the Interactions way.",
+        "`response.parts` and `response.candidates[0].content.parts` become the content blocks "
+        "of the interaction's `model_output` steps, `[block for step in response.steps or [] "
+        "if step.type == \"model_output\" for block in step.content]`, when every part is read "
+        "through `.text` (by index, in a loop or a comprehension) or counted with `len()`, and "
+        "the model has no tools and no non-text output (function calls are separate steps, "
+        "media blocks have no `.text`). `candidates[0].finish_reason == / != MAX_TOKENS` "
+        "(the enum or `.name`) becomes `response.status == / != \"incomplete\"`. "
+        "`stream.resolve()` after the loop that consumed the stream, or on a response that was "
+        "not streamed, is dropped. Other finish reasons have no status twin: `STOP` is not "
+        "documented to be exactly `completed` (SAFETY / RECITATION stops), so such comparisons "
+        "are left (GM034).",
+    ),
+    Rule(
+        "GM034", "response-detail-no-equivalent", "warning", "none",
+        "A response detail with no Interactions counterpart; the call is left as it was.",
+        "`candidates[0].safety_ratings`, `citation_metadata`, `grounding_metadata`, "
+        "`avg_logprobs`, `logprobs_result`, `token_count`, several candidates "
+        "(`len(response.candidates)`, `candidates[1]`), `response.prompt_feedback`, "
+        "`response.to_dict()` (an Interaction's `model_dump()` has another shape), "
+        "`model_version`, a finish reason other than MAX_TOKENS or read as a value, and parts "
+        "used as `Part` objects (Interactions blocks are not) cannot be rewritten faithfully. "
+        "The finding names the detail; the model (or chat) stays on the legacy SDK.",
+    ),
+    Rule(
+        "GM035", "legacy-chat-state", "error", "safe",
+        "`chat.last.<read>` and `chat.rewind()` work on the interaction chain.",
+        "The chat keeps only `previous_interaction_id`, so `chat.last.text` becomes "
+        "`client.interactions.get(chat[\"previous_interaction_id\"]).output_text` (also "
+        "`usage_metadata.*` -> `usage.*`; `client.aio` and `await` inside `async def`), and a "
+        "`chat.rewind()` statement becomes `chat[\"previous_interaction_id\"] = "
+        "client.interactions.get(chat[\"previous_interaction_id\"]).previous_interaction_id`: "
+        "the next turn continues from the interaction before the last one, as the legacy chat "
+        "dropped its last request/answer pair. Each costs one extra request.",
+    ),
+    Rule(
+        "GM036", "chat-state-not-migrated", "warning", "none",
+        "`chat.history`, or `chat.last` / `chat.rewind()` used in a way with no faithful twin.",
+        "The server keeps an Interactions conversation and cannot list it in one call, so "
+        "`chat.history` (printed, counted, saved) is left for a human: keep your own list of "
+        "turns. `chat.rewind()` is left when its returned contents are used or the chat started "
+        "with a `history=` (the history travels in the first interaction and would be rewound "
+        "with it); `chat.last` when used whole or together with `rewind()` (the legacy chat "
+        "forgets its last answer on rewind). The chat stays on the legacy SDK.",
+    ),
+    Rule(
+        "GM037", "legacy-error-handler", "warning", "none",
+        "An `except` clause that would stop matching what the migrated call raises.",
+        "Interactions calls raise google-genai's own error classes (`NotFoundError`, "
+        "`RateLimitError`, `BadRequestError`, ... with a `status_code`), whose only import path "
+        "is private and version-dependent (`google.genai._interactions`, absent in 2.9-2.33); "
+        "`client.models` calls raise `google.genai.errors.APIError`. None of them is a "
+        "`google.api_core.exceptions` class, and the legacy `BlockedPromptException` / "
+        "`StopCandidateException` / `IncompleteIterationError` are never raised (a blocked "
+        "answer is reported through `interaction.status`). A call whose errors are caught as "
+        "those stays on the legacy SDK with this finding (catch `Exception` and test "
+        "`getattr(e, \"status_code\", None)` when migrating by hand). An `except ValueError` "
+        "around a `.text` read that becomes `output_text` is reported: `output_text` returns "
+        "`\"\"` on a blocked or empty answer instead of raising, so the handler no longer runs "
+        "for it.",
     ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(

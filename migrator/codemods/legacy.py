@@ -38,6 +38,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
+from migrator.codemods import responses
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -154,6 +155,8 @@ class Site:
     append: list[cst.Arg] = field(default_factory=list)
     response_target: cst.BaseExpression | None = None
     hoist: bool = False
+    # response-detail rewrites (responses.py): (node, edit, code, message)
+    read_edits: list[tuple[Any, Callable[..., Any], str, str]] = field(default_factory=list)
 
 
 class Plan:
@@ -183,6 +186,10 @@ class Plan:
         self.dropped: dict[cst.CSTNode, list[str]] = {}
         self.def_refs: dict[cst.Assign, list[cst.CSTNode]] = {}
         self.tools = ToolPlan(self)  # function calling: tools.py
+        # chat.last / chat.rewind() rewrites and except-clause notes (responses.py)
+        self.state_edits: list[tuple[Holder, cst.CSTNode, Callable[..., Any], str]] = []
+        self.handler_notes: list[tuple[Site | Holder, cst.CSTNode, str, str]] = []
+        self.explained: list[cst.CSTNode] = []  # legacy references those account for
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -359,6 +366,7 @@ class Plan:
         roots: list[cst.CSTNode] = [c.call for c in self.constructions.values()]
         roots += [call for call, _, _ in self.configures]
         roots += [site.call for site in self.sites]
+        roots += self.explained
         roots += list(self.config_defs)
         for construction in self.constructions.values():
             parent = self.parent(construction.call)
@@ -914,8 +922,7 @@ class Plan:
                 self.sites.append(site)
                 return
             if holder.kind == "chat" and method in ("history", "rewind", "last"):
-                self.pin(holder, "GM012", f"chat.{method} has no one-line Interactions "
-                         "equivalent", use)
+                responses.chat_state_use(self, holder, use, parent)
                 return
             if holder.kind == "model" and is_call and method in COUNT:
                 assert isinstance(grand, cst.Call)
@@ -1422,6 +1429,8 @@ class Plan:
             parent = self.parent(node)
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 if site.stream:
+                    if responses.stream_read(self, site, parent):
+                        continue
                     raise Unsupported("GM013", f"{self.code(parent)} on a stream is not "
                                       "migrated")
                 self.accessor(site, parent)
@@ -1489,8 +1498,8 @@ class Plan:
             if self.tools.round_trip.read(site, attribute):
                 return
             self.tools.round_trip.check_read(site, name)
-            raise Unsupported("GM015", f"response.{name} has no faithful Interactions "
-                              "equivalent yet")
+            responses.response_read(self, site, attribute)
+            return
         if name == "id" and site.holder is not None:
             return
         raise Unsupported("GM015", f"response.{name} is not understood")
@@ -1602,7 +1611,8 @@ class Plan:
             elif site.method in EMBED:
                 code = "GM019"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
-                    or (site.accessor_edits and not enabled("GM008", self.path))):
+                    or (site.accessor_edits and not enabled("GM008", self.path))
+                    or (site.read_edits and not enabled("GM033", self.path))):
                 self.pin(site, "", "disabled", site.call)
         for holder in self.holders.values():
             if not enabled("GM003" if holder.kind == "model" else "GM005", self.path):
@@ -1644,6 +1654,8 @@ class Plan:
         self.collect()
         self.plan_sites()
         self.tools.round_trip.finish()
+        responses.check_handlers(self)
+        responses.check_chat_state(self)
         self.collect_leftovers()
         self.disable()
         pinned = next((p for _, _, p in self.configures if p is not None), None)
@@ -1743,6 +1755,13 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
+
+
+def _awaited(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`(await x).id`: without parentheses `.id` would be read from the coroutine."""
+    if isinstance(node, cst.Await) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
 
 
 def _clean(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -1994,6 +2013,13 @@ class Apply(cst.CSTTransformer):
                 self.convert_construction(construction)
         for site in migrating_sites:
             self.convert_site(site)
+        for holder, node, edit, message in plan.state_edits:
+            if holder.pin is None:
+                self.node_edits[node] = lambda n, e=edit: e(n, self.client)
+                self.found(node, responses.CHAT_STATE, message)
+        for noted, node, code, message in plan.handler_notes:
+            if noted.pin is None:
+                self.todo(Pin(code, message, node))
         for assign in plan.movable_defs():
             new_value = plan.config_defs[assign]
             self.node_edits[assign] = lambda n, d=new_value: n.with_changes(value=d)
@@ -2114,6 +2140,9 @@ class Apply(cst.CSTTransformer):
             else:
                 self.found(attribute, "GM008", f".{attribute.attr.value} is read through its "
                            "Interactions name")
+        for node, edit, code, message in site.read_edits:
+            self.node_edits[node] = edit
+            self.found(node, code, message)
         for loop in site.loops:
             self.node_edits[loop] = lambda n, s=site: self.stream_loop(n, s)
             self.found(loop, "GM006", "the stream loop reads step.delta text events")
@@ -2137,7 +2166,7 @@ class Apply(cst.CSTTransformer):
             expr = statement.body[0]
             assert isinstance(expr, cst.Expr)
             self.node_edits[expr] = lambda n, st=state: cst.Assign(
-                [cst.AssignTarget(st)], cst.Attribute(n.value, cst.Name("id")))  # type: ignore
+                [cst.AssignTarget(st)], cst.Attribute(_awaited(n.value), cst.Name("id")))  # type: ignore
         if id(site) in self.plan.tools.afc_sites:
             self.function_loop(site, name if site.hoist else self.plan.code(
                 _clean(site.response_target)))  # type: ignore[arg-type]
