@@ -38,6 +38,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
+from migrator.codemods import media
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -175,6 +176,7 @@ class Plan:
         self.literal_defs: dict[cst.SimpleString, tuple[cst.BaseExpression, str, str]] = {}
         self.dropped: dict[cst.CSTNode, list[str]] = {}
         self.def_refs: dict[cst.Assign, list[cst.Arg]] = {}
+        self.media = media.Media(self)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -296,6 +298,9 @@ class Plan:
                 self.sites.append(Site(call, method, call.func, None, None, EMBED[method]))
             elif names & set(MODELS_API):
                 method = next(iter(names & set(MODELS_API)))
+                self.sites.append(Site(call, method, call.func, None, None, False))
+            elif names & set(media.FILES):
+                method = next(iter(names & set(media.FILES)))
                 self.sites.append(Site(call, method, call.func, None, None, False))
         self.collect_uses()
         self.sites.sort(key=lambda site: self.pos(site.call))
@@ -841,6 +846,9 @@ class Plan:
         if site.method in EMBED:
             self.plan_embed(site)
             return
+        if site.method in media.FILES:
+            self.media.plan_files(site)
+            return
         content_name = "contents" if site.method in GENERATE else "content"
         content_index: int | None = None
         config_index: int | None = None
@@ -888,7 +896,7 @@ class Plan:
         if content_index is None:
             raise Unsupported("GM011", f"{site.method}() without {content_name}")
         content_arg = site.call.args[content_index]
-        new_input = self.convert_input(content_arg.value)
+        new_input = self.convert_input(content_arg.value, site)
         if site.holder is not None and site.holder.kind == "chat":
             history = self.first_turn_history(site)
             if history:
@@ -1146,7 +1154,11 @@ class Plan:
                 return element.value
         raise Unsupported("GM014", "request_options other than a literal timeout")
 
-    def convert_input(self, node: cst.BaseExpression) -> cst.BaseExpression:
+    def convert_input(self, node: cst.BaseExpression, site: Site | None = None
+                      ) -> cst.BaseExpression:
+        blocks = self.media.convert(node, site) if site is not None else None
+        if blocks is not None:
+            return blocks  # images, blobs, uploaded files (media.py)
         if is_text_literal(node):
             return node
         if isinstance(node, (cst.List, cst.Tuple)):
@@ -1414,6 +1426,7 @@ class Plan:
                 if holder is not None and holder.pin is not None and site.pin is None:
                     site.pin = Pin(holder.pin.code, holder.pin.reason, site.call)
                     changed = True
+            changed |= self.media.propagate()
             for holder in self.holders.values():
                 if holder.kind != "chat":
                     continue
@@ -1456,6 +1469,8 @@ class Plan:
                 code = "GM018"
             elif site.method in EMBED:
                 code = "GM019"
+            elif site.method in media.FILES:
+                code = "GM022"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
                     or (site.accessor_edits and not enabled("GM008", self.path))):
                 self.pin(site, "", "disabled", site.call)
@@ -1898,6 +1913,9 @@ class Apply(cst.CSTTransformer):
             func = _attr(f"{self.client}.models.{MODELS_API[site.method]}")
         if site.method in EMBED:
             func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.embed_content")
+        if site.method in media.FILES:
+            func = _attr(f"{self.client}.files.{media.FILES[site.method]}")
+        self.plan.media.apply(self, site)
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
                                          s.prepend, s.append))
@@ -1910,6 +1928,9 @@ class Apply(cst.CSTTransformer):
         elif site.method in MODELS_API:
             self.found(site.call, "GM018", f"{site.method.rsplit('.', 1)[-1]}() becomes "
                        f"{self.client}.models.{MODELS_API[site.method]}()")
+        elif site.method in media.FILES:
+            self.found(site.call, "GM022", f"{site.method.rsplit('.', 1)[-1]}() becomes "
+                       f"{self.client}.files.{media.FILES[site.method]}()")
         elif is_chat:
             self.found(site.call, "GM005", f"{site.method}() becomes "
                        f"{self.client}.interactions.create(**chat, ...) with "
@@ -2344,6 +2365,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         return result, findings
     result = result.visit(FixImports(sdk, add_import and not (local_mode and legacy_left),
                                      legacy_left, every=local_mode))
+    result = plan.media.add_imports(result)
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
                                 "the google.generativeai import becomes `from google import "
