@@ -16,12 +16,20 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MARKER = "# gemini-migrate: runnable"
 TIMEOUT = 60.0
 
-CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens", "function_call"]
+CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens", "function_call",
+           "media", "files"]
 # wrong migration -> (original, the field of the first difference)
 WRONG = {
     "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
     "config_drops_system": ("config", "system_instruction"),
     "function_call_drops_tools": ("function_call", "tools (length 1 vs 0)"),
+    "media_wrong_mime": ("media", "conversation[0].parts[1].inline.mime_type"),
+    "media_lossy": ("media", "conversation[0].parts[1].inline.sha256"),
+    "files_no_display_name": ("files", "display_name"),
+}
+# wrong migration -> (original, what the emulator's rejection says)
+REJECTED = {
+    "files_wrong_kind": ("files", "'application/pdf' does not go in a 'image' block"),
 }
 
 
@@ -44,7 +52,8 @@ def _job(key: str) -> tuple[str, Result]:
     if kind == "pair":
         before, after = PAIRS / f"{name}.before.py", PAIRS / f"{name}.after.py"
     elif kind == "wrong":
-        before, after = PAIRS / f"{WRONG[name][0]}.before.py", PAIRS / f"{name}.wrong.py"
+        original = (WRONG.get(name) or REJECTED[name])[0]
+        before, after = PAIRS / f"{original}.before.py", PAIRS / f"{name}.wrong.py"
     else:
         before = FIXTURES / name
         after = before.with_name(before.name.replace(".before.py", ".after.py"))
@@ -58,7 +67,7 @@ def _job(key: str) -> tuple[str, Result]:
 def results() -> dict[str, Result]:
     """Every differential run of this module at once: snippets are subprocesses, so running
     them side by side is what keeps this module fast."""
-    keys = [f"pair:{n}" for n in CORRECT] + [f"wrong:{n}" for n in WRONG] + [
+    keys = [f"pair:{n}" for n in CORRECT] + [f"wrong:{n}" for n in [*WRONG, *REJECTED]] + [
         f"fixture:{b.relative_to(FIXTURES).as_posix()}" for b, _ in FIXTURE_PAIRS]
     with ThreadPoolExecutor(max_workers=4) as pool:  # children mostly wait on I/O
         return dict(pool.map(_job, keys))
@@ -80,6 +89,15 @@ def test_wrong_migration_is_caught(results: dict[str, Result], name: str) -> Non
     assert result.difference["field"] == WRONG[name][1]
     assert result.difference["original"] is not None
     assert result.difference["migrated"] is not None
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_wrong_content_block_is_rejected(results: dict[str, Result], name: str) -> None:
+    """A block whose type does not follow its MIME type (an image block holding a PDF) is
+    refused by the emulator, so the migrated snippet fails where the original ran."""
+    result = results[f"wrong:{name}"]
+    assert result.status == "failed", result.detail
+    assert REJECTED[name][1] in result.detail
 
 
 @pytest.mark.parametrize(
