@@ -3,8 +3,8 @@
 Contents: a list mixing text with images, inline blobs and uploaded files becomes a list of
 Interactions content blocks (api-mapping.md §4.3):
 - text                                  -> `{"type": "text", "text": ...}`
-- `{"mime_type": m, "data": bytes}`,
-  `protos.Blob`, `protos.Part(inline_data=...)` -> `{"type": kind(m), "data": <base64 str>, "mime_type": m}`
+- `{"mime_type": m, "data": bytes}`, `protos.Blob`, `protos.Part(inline_data=...)`
+                                        -> `{"type": kind(m), "data": <base64>, "mime_type": m}`
 - a PIL image opened from a path        -> the file's own bytes and `img.get_format_mimetype()`
 - any other PIL image                   -> a lossless WebP, encoded just before the call
 - an uploaded File                      -> `{"type": kind, "uri": f.uri, "mime_type": f.mime_type}`
@@ -51,7 +51,8 @@ FILES = {
 }
 # File fields that read the same on google-genai's File (`state` only as `.state.name`).
 FILE_FIELDS = frozenset({"name", "display_name", "mime_type", "uri", "size_bytes"})
-PROTOS = (f"{LEGACY}.protos.", "google.ai.generativelanguage.", "google.ai.generativelanguage_v1beta.")
+PROTOS = (f"{LEGACY}.protos.", "google.ai.generativelanguage.",
+          "google.ai.generativelanguage_v1beta.")
 # PIL calls that make an image not backed by a file (the legacy SDK sent those as WebP).
 PIL_FACTORIES = frozenset({"PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.frombytes",
                            "PIL.Image.frombuffer", "PIL.Image.merge"})
@@ -359,7 +360,8 @@ class Media:
             annotation = value.annotation
             return annotation is not None and isinstance(annotation.annotation, cst.Name) and (
                 annotation.annotation.value == "str")
-        if is_text_literal(value) and not self.is_bytes(value):
+        if isinstance(value, cst.BaseExpression) and is_text_literal(value) and not (
+                self.is_bytes(value)):
             return True
         if isinstance(value, cst.BinaryOperation):
             return self.is_text_value(value.left) or self.is_text_value(value.right)
@@ -708,7 +710,7 @@ def add_stdlib_imports(module: cst.Module, names: set[str]) -> cst.Module:
             body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine()])
         body[at:at] = lines
         return module.with_changes(body=body)
-    for name, line in reversed(list(zip(missing, lines))):
+    for name, line in reversed(list(zip(missing, lines, strict=True))):
         at = next((i for i in stdlib if _sorts_after(body[i], name)), stdlib[-1] + 1)
         if at == stdlib[0]:
             line = line.with_changes(leading_lines=body[at].leading_lines)
