@@ -106,6 +106,8 @@ class Media:
         """The value a name is bound to: `x = v`, `with v as x`, `for x in v` (the loop)."""
         plan = self.plan
         node = assignment.node
+        if isinstance(node, cst.Param):
+            return node
         parent = plan.parent(node)
         if isinstance(parent, cst.AssignTarget):
             assign = plan.parent(parent)
@@ -117,8 +119,6 @@ class Media:
             item = plan.parent(parent)
             return item.item if isinstance(item, cst.WithItem) else None
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is node:
-            return parent
-        if isinstance(parent, cst.Param):
             return parent
         return None
 
