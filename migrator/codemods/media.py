@@ -487,7 +487,7 @@ class Media:
             sites.append(site)
         return sites or None
 
-    def file_kind(self, name: cst.Name, site: Site | None) -> str | None:
+    def file_kind(self, name: cst.Name, site: Site | None, depth: int = 0) -> str | None:
         """The content block type of an uploaded File variable; None when the name is not
         one; Unsupported when it is but the type is not known statically. With a site, the
         file's calls are linked to it."""
@@ -500,7 +500,12 @@ class Media:
         kinds = set()
         for file_site in sites:
             method = FILES[file_site.method]
-            if method == "get" and _refetch_of(file_site.call, name.value):
+            source = _fetched_from(file_site.call)
+            if method == "get" and source is not None and source.value == name.value:
+                continue  # the same file again (a wait-until-ACTIVE loop)
+            if method == "get" and source is not None and depth < 3:
+                # `genai.get_file(other.name)`: the type of that upload
+                kinds.add(self.file_kind(source, site, depth + 1) or "")
                 continue
             mime = upload_mime(file_site.call) if method == "upload" else None
             if mime is None:
@@ -508,6 +513,9 @@ class Media:
                                   "known statically (give upload_file a literal mime_type= or "
                                   "path)")
             kinds.add(checked_kind(mime))
+        if "" in kinds:
+            raise Unsupported(PART, f"the type of the file {name.value!r} is not known "
+                              "statically")
         if len(kinds) != 1:
             raise Unsupported(PART, f"{name.value!r} holds files of different types")
         return kinds.pop()
@@ -630,13 +638,19 @@ class Media:
             return
         if _is_truth_test(node, parent):
             return
+        current = parent
+        while current is not None and not isinstance(current, cst.BaseStatement):
+            user = self.site_of(current)
+            if user is not None:
+                # a call this pass plans: it moves with the File, its conversion decides
+                self.link([*sites, user])
+                break
+            current = plan.parent(current)
         arg = parent
         if isinstance(arg, cst.Element):
             arg = plan.parent(plan.parent(arg))  # Element -> List -> Arg
         call = plan.parent(arg) if isinstance(arg, cst.Arg) else None
-        user = self.site_of(call)
-        if user is not None:
-            self.link([*sites, user])  # a call this pass plans: its conversion decides
+        if call is not None and self.site_of(call) is not None:
             return
         raise Unsupported(FILE_OBJECT, f"the File {plan.code(node)!r} is used where "
                           "gemini-migrate cannot follow it")
@@ -758,13 +772,16 @@ def upload_mime(call: cst.Call) -> str | None:
     return mimetypes.guess_type(text)[0] if text else None
 
 
-def _refetch_of(call: cst.Call, name: str) -> bool:
-    """`genai.get_file(f.name)`: the same file again (a wait-until-ACTIVE loop)."""
+def _fetched_from(call: cst.Call) -> cst.Name | None:
+    """`f` of `genai.get_file(f.name)`."""
     if len(call.args) != 1:
-        return False
+        return None
     value = call.args[0].value
-    return isinstance(value, cst.Attribute) and value.attr.value == "name" and isinstance(
-        value.value, cst.Name) and value.value.value == name
+    if isinstance(value, cst.Attribute) and value.attr.value == "name" and isinstance(
+        value.value, cst.Name
+    ):
+        return value.value
+    return None
 
 
 def _subscript(name: cst.Name, key: str) -> cst.BaseExpression:

@@ -94,3 +94,21 @@ print(model.count_tokens(["Describe", picture]).total_tokens)
 '''
     out, _ = _run(source)
     assert "model.count_tokens(" in out
+
+
+def test_a_file_fetched_from_an_upload_has_its_type() -> None:
+    source = UPLOAD.replace('report = genai.upload_file("report.pdf")',
+                            'upload = genai.upload_file("report.pdf")\n'
+                            'report = genai.get_file(name=upload.name)')
+    out, _ = _run(source)
+    assert "report = client.files.get(name=upload.name)" in out
+    assert '{"type": "document", "uri": report.uri' in out
+
+
+def test_a_file_inside_an_expression_keeps_its_call_with_it() -> None:
+    """`[..., f] + more` cannot be converted: the call and the upload both stay."""
+    source = UPLOAD.replace('["Summarise.", report]', '["Summarise.", report] + more')
+    source = source.replace("model = ", "more = []\nmodel = ")
+    out, findings = _run(source)
+    assert 'genai.upload_file("report.pdf")' in out and "model.generate_content(" in out
+    assert any(f.code == "GM024" for f in findings)
