@@ -79,6 +79,7 @@ class SiteMedia:
     before: list[cst.BaseStatement] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     statement: cst.CSTNode | None = None
+    multimodal: bool = False  # not only text blocks
 
 
 class Media:
@@ -175,10 +176,11 @@ class Media:
             values = [node]
         else:
             return None
-        if not self.plan.ctx.enabled(MULTIMODAL, self.plan.path):
-            raise Unsupported("", "disabled")
         media = self.per_site.setdefault(id(site), SiteMedia())
         blocks = [self.block(v, site, media) for v in values]
+        media.multimodal = any(string_value(b.elements[0].value) != "text" for b in blocks)
+        if media.multimodal and not self.plan.ctx.enabled(MULTIMODAL, self.plan.path):
+            raise Unsupported("", "disabled")
         return cst.List([cst.Element(b) for b in blocks])
 
     def is_part(self, node: cst.BaseExpression) -> bool:
@@ -674,8 +676,9 @@ class Media:
             return
         if media.statement is not None:
             apply.before.setdefault(media.statement, []).extend(media.before)
-        apply.found(site.call, MULTIMODAL, "images, inline data and uploaded files become "
-                    "Interactions content blocks")
+        if media.multimodal:
+            apply.found(site.call, MULTIMODAL, "images, inline data and uploaded files become "
+                        "Interactions content blocks")
 
     def add_imports(self, module: cst.Module) -> cst.Module:
         """The standard-library imports the migrated calls need (base64, io, pathlib)."""
