@@ -325,8 +325,13 @@ class Media:
             return self.is_bytes(node.left) and self.is_bytes(node.right)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
-            if method in ("read_bytes", "getvalue"):
+            if method == "read_bytes":
                 return True
+            if method == "getvalue":  # of a BytesIO, not a StringIO
+                buffer = node.func.value
+                made = self.single_value(buffer) if isinstance(buffer, cst.Name) else buffer
+                return isinstance(made, cst.Call) and "io.BytesIO" in self.plan.qualified(
+                    made.func)
             if method == "read":
                 return self.binary_file(node.func.value)
         if isinstance(node, cst.Name) and depth < 3:
@@ -349,13 +354,13 @@ class Media:
             return opener == "open" and text is not None and "b" in text
         return False
 
-    def is_text_name(self, name: cst.Name) -> bool:
+    def is_text_name(self, name: cst.Name, depth: int = 0) -> bool:
         found = self.assignments(name)
-        if not found:
+        if not found or depth > 3:
             return False
-        return all(self.is_text_value(self.bound_value(a)) for a in found)
+        return all(self.is_text_value(self.bound_value(a), depth) for a in found)
 
-    def is_text_value(self, value: cst.CSTNode | None) -> bool:
+    def is_text_value(self, value: cst.CSTNode | None, depth: int = 0) -> bool:
         if value is None:
             return False
         if isinstance(value, cst.Param):
@@ -365,14 +370,18 @@ class Media:
         if isinstance(value, cst.BaseExpression) and is_text_literal(value) and not (
                 self.is_bytes(value)):
             return True
+        if isinstance(value, cst.Name):
+            return self.is_text_name(value, depth + 1)
         if isinstance(value, cst.BinaryOperation):
-            return self.is_text_value(value.left) or self.is_text_value(value.right)
+            return self.is_text_value(value.left, depth) or self.is_text_value(value.right, depth)
         if isinstance(value, cst.Call):
             func = value.func
             if isinstance(func, cst.Name):
                 return func.value in ("input", "str")
+            if isinstance(func, cst.Attribute) and func.attr.value in ("format", "read_text"):
+                return True  # bytes has no format(); read_text() reads str
             if isinstance(func, cst.Attribute) and func.attr.value in TEXT_METHODS:
-                return func.attr.value != "join" or is_text_literal(func.value)
+                return self.is_text_value(func.value, depth)  # str.strip() but bytes.strip()
         return False
 
     # -- PIL images -------------------------------------------------------------------------
@@ -567,9 +576,12 @@ class Media:
                 site.edits[index] = None
                 if key != "resumable":  # google-genai always uploads resumably
                     config.append((key, arg.value))
-        if "display_name" not in args:
+        if "display_name" not in args and not self.is_file_object(path):
             # The legacy SDK named an upload from a path after the file; google-genai does not.
             text = string_value(path)
+            if text is None and isinstance(path, cst.Name):
+                bound = self.single_value(path)
+                text = string_value(bound) if isinstance(bound, cst.BaseExpression) else None
             if text is not None:
                 config.append(("display_name", literal(os.path.basename(text))))
             elif "mime_type" not in args or self.is_path(path):
@@ -585,6 +597,17 @@ class Media:
                                   "file object")
         if config:
             site.append = [_kwarg("config", dict_node(config))]
+
+    def is_file_object(self, node: cst.BaseExpression) -> bool:
+        """`open(...)` / `io.BytesIO(...)`, or a name bound once to one (no display name)."""
+        value: cst.CSTNode | None = node
+        if isinstance(node, cst.Name):
+            value = self.single_value(node)
+        if not isinstance(value, cst.Call):
+            return False
+        names = self.plan.qualified(value.func)
+        return bool(names & {"io.BytesIO", "io.open", "builtins.open", "open"}) or (
+            isinstance(value.func, cst.Name) and value.func.value == "open")
 
     def is_name_string(self, node: cst.BaseExpression) -> bool:
         if is_text_literal(node):

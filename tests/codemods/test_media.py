@@ -112,3 +112,31 @@ def test_a_file_inside_an_expression_keeps_its_call_with_it() -> None:
     out, findings = _run(source)
     assert 'genai.upload_file("report.pdf")' in out and "model.generate_content(" in out
     assert any(f.code == "GM024" for f in findings)
+
+
+@pytest.mark.parametrize("data, migrates", [
+    ("io.BytesIO(b'x').getvalue()", True),
+    ("buffer.getvalue()", True),
+    ("text_buffer.getvalue()", False),  # a StringIO's value is a str, which was base64
+    ("b'x'.strip()", False),
+])
+def test_inline_data_must_be_provably_bytes(data: str, migrates: bool) -> None:
+    source = f'''import io
+
+import google.generativeai as genai
+
+model = genai.GenerativeModel("gemini-2.5-flash")
+buffer = io.BytesIO(b"png")
+text_buffer = io.StringIO("cG5n")
+print(model.generate_content(["Describe.", {{"mime_type": "image/png", "data": {data}}}]).text)
+'''
+    out, _ = _run(source)
+    assert ("client.interactions.create(" in out) == migrates
+
+
+def test_upload_of_a_file_object_gets_no_display_name() -> None:
+    source = UPLOAD.replace('genai.upload_file("report.pdf")',
+                            'genai.upload_file(handle, mime_type="application/pdf")')
+    source = source.replace("report = ", 'handle = open("report.pdf", "rb")\nreport = ')
+    out, _ = _run(source)
+    assert 'client.files.upload(file=handle, config={"mime_type": "application/pdf"})' in out
