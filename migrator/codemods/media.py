@@ -181,6 +181,11 @@ class Media:
         media.multimodal = any(string_value(b.elements[0].value) != "text" for b in blocks)
         if media.multimodal and not self.plan.ctx.enabled(MULTIMODAL, self.plan.path):
             raise Unsupported("", "disabled")
+        if len(blocks) > 1:
+            # one block per line (legacy.layout); a long block one key per line below that
+            indent = self.plan.indent_of(node) + "    "
+            blocks = [_spread(b, indent) if len(_code(b)) > 100 - len(indent) - 1 else b
+                      for b in blocks]
         return cst.List([cst.Element(b) for b in blocks])
 
     def is_part(self, node: cst.BaseExpression) -> bool:
@@ -869,6 +874,23 @@ def _repeatable(node: cst.BaseExpression) -> bool:
     """Evaluating it twice reads the same value with no side effect."""
     return isinstance(node, (cst.Name, cst.Attribute)) and all(
         isinstance(n, (cst.Name, cst.Attribute, cst.Dot)) for n in _walk(node))
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _spread(block: cst.Dict, indent: str) -> cst.Dict:
+    """`{` and `}` at `indent`, one key per line one level deeper, with a trailing comma."""
+    def newline(depth: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                           last_line=cst.SimpleWhitespace(depth))
+
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=newline(indent + "    ")))
+                for e in block.elements]
+    elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=newline(indent)))
+    return block.with_changes(lbrace=cst.LeftCurlyBrace(whitespace_after=newline(
+        indent + "    ")), elements=elements)
 
 
 def _b64(data: cst.BaseExpression) -> cst.BaseExpression:
