@@ -577,6 +577,9 @@ class Media:
             key = arg.keyword.value if arg.keyword else "path"
             if key == "path":
                 site.edits[index] = _named(arg, "file", path)
+            elif any(isinstance(n, cst.Comment) for n in _walk(arg)):
+                raise Unsupported(FILE_OBJECT, f"the comment on {key}= would be lost when the "
+                                  "options move into config")
             else:
                 site.edits[index] = None
                 if key != "resumable":  # google-genai always uploads resumably
@@ -600,8 +603,30 @@ class Media:
                 raise Unsupported(FILE_OBJECT, f"cannot tell whether {self.plan.code(path)!r} "
                                   "is a path (the legacy SDK named the upload after it) or a "
                                   "file object")
-        if config:
-            site.append = [_kwarg("config", dict_node(config))]
+        if not config:
+            return
+        value = dict_node(config)
+        # config takes the slot of the first argument it replaces (its comma keeps the
+        # layout and the comment after it), else it goes last
+        slot = next((i for i, a in enumerate(site.call.args) if a.keyword is not None
+                     and a.keyword.value != "path"), None)
+        start = self.plan.positions[site.call].start
+        anchor = site.call.args[slot] if slot is not None else site.call
+        where = self.plan.positions[anchor].start
+        if where.line != start.line:  # the argument has a line of its own
+            too_long = where.column + len(f"config={_code(value)},") > 100
+        else:
+            too_long = start.column + len(
+                f"client.files.upload(file={_code(path)}, config={_code(value)})") > 100
+        if too_long:
+            value = _spread(value, self.plan.indent_of(anchor))
+        if slot is None:
+            if any(isinstance(n, cst.Comment) for a in site.call.args for n in _walk(a)):
+                raise Unsupported(FILE_OBJECT, "the comment on the path would be lost when "
+                                  "config is added")
+            site.append = [_kwarg("config", value)]
+        else:
+            site.edits[slot] = _named(site.call.args[slot], "config", value)
 
     def is_file_object(self, node: cst.BaseExpression) -> bool:
         """`open(...)` / `io.BytesIO(...)`, or a name bound once to one (no display name)."""

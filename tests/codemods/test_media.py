@@ -140,3 +140,24 @@ def test_upload_of_a_file_object_gets_no_display_name() -> None:
     source = source.replace("report = ", 'handle = open("report.pdf", "rb")\nreport = ')
     out, _ = _run(source)
     assert 'client.files.upload(file=handle, config={"mime_type": "application/pdf"})' in out
+
+
+def test_upload_options_move_into_config_in_the_slot_they_had() -> None:
+    source = '''import google.generativeai as genai
+
+f = genai.upload_file(
+    path="recordings/meeting-2024-03-01.mp3",  # the recording
+    mime_type="audio/mpeg",
+    display_name="Recording of the meeting",
+    resumable=True,
+)
+print(f.uri)
+'''
+    out, _ = _run(source)
+    assert '''f = client.files.upload(
+    file="recordings/meeting-2024-03-01.mp3",  # the recording
+    config={"mime_type": "audio/mpeg", "display_name": "Recording of the meeting"},
+)''' in out
+    pinned, findings = _run(source.replace('"audio/mpeg",', '"audio/mpeg",  # mp3'))
+    assert "genai.upload_file(" in pinned
+    assert any(f.code == "GM024" and "comment" in f.message for f in findings)
