@@ -176,6 +176,9 @@ class Media:
             values = [node]
         else:
             return None
+        if any(isinstance(n, cst.Comment) for n in _walk(node)):
+            raise Unsupported(PART, "a comment inside the contents would be lost when they "
+                              "become content blocks")
         media = self.per_site.setdefault(id(site), SiteMedia())
         blocks = [self.block(v, site, media) for v in values]
         media.multimodal = any(string_value(b.elements[0].value) != "text" for b in blocks)

@@ -161,3 +161,19 @@ print(f.uri)
     pinned, findings = _run(source.replace('"audio/mpeg",', '"audio/mpeg",  # mp3'))
     assert "genai.upload_file(" in pinned
     assert any(f.code == "GM024" and "comment" in f.message for f in findings)
+
+
+def test_a_comment_inside_multimodal_contents_is_not_lost() -> None:
+    source = '''import google.generativeai as genai
+import PIL.Image
+
+model = genai.GenerativeModel("gemini-2.5-flash")
+picture = PIL.Image.new("RGB", (2, 2))
+print(model.generate_content([
+    "Describe",  # the instruction
+    picture,
+]).text)
+'''
+    out, findings = _run(source)
+    assert "# the instruction" in out and "model.generate_content([" in out
+    assert any(f.code == "GM023" and "comment" in f.message for f in findings)
