@@ -431,7 +431,7 @@ class Media:
                               ("mime_type", mime)])
         statement = self.placement(site)
         media.imports.add("io")
-        buffer = self.fresh("buffer")
+        buffer = self.fresh(f"{name.value}_webp")
         media.statement = statement
         media.before.append(_line(f"{buffer} = io.BytesIO()\n"))
         media.before.append(_line(f'{name.value}.save({buffer}, format="webp", lossless=True)\n'))

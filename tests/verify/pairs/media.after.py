@@ -7,11 +7,11 @@ from google import genai
 client = genai.Client(api_key="fake-key")
 
 picture = PIL.Image.new("RGB", (8, 8), color=(20, 120, 220))
-buffer = io.BytesIO()
-picture.save(buffer, format="webp", lossless=True)
+picture_webp = io.BytesIO()
+picture.save(picture_webp, format="webp", lossless=True)
 image = {
     "type": "image",
-    "data": base64.b64encode(buffer.getvalue()).decode(),
+    "data": base64.b64encode(picture_webp.getvalue()).decode(),
     "mime_type": "image/webp",
 }
 response = client.interactions.create(
