@@ -179,6 +179,52 @@ _RULES = [
         "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
     ),
     Rule(
+        "GM021", "legacy-multimodal-input", "error", "safe",
+        "Images, inline data and uploaded files in contents become Interactions content blocks.",
+        "A contents list mixing text with `{\"mime_type\": m, \"data\": bytes}` dicts, "
+        "`protos.Blob` / `protos.Part` values, PIL images or uploaded files becomes a list of "
+        "content blocks: `{\"type\": \"text\", ...}`, `{\"type\": kind, \"data\": "
+        "base64.b64encode(data).decode(), \"mime_type\": m}` (the Interactions API takes base64 "
+        "text, not bytes) and `{\"type\": kind, \"uri\": f.uri, \"mime_type\": f.mime_type}`, "
+        "where kind is image, audio, video or document by MIME type. A PIL image is sent as the "
+        "legacy SDK sent it: one opened from a path as that file's bytes with "
+        "`img.get_format_mimetype()`, any other as a lossless WebP encoded into an "
+        "`io.BytesIO()` just before the call. What cannot be proven statically is left as it "
+        "was (GM023).",
+    ),
+    Rule(
+        "GM022", "legacy-files-api", "error", "safe",
+        "`genai.upload_file/get_file/delete_file/list_files` become `client.files.*`.",
+        "`upload_file(path, mime_type=, name=, display_name=)` becomes "
+        "`client.files.upload(file=path, config={...})` (`resumable` is dropped: google-genai "
+        "always uploads resumably; the display name the legacy SDK derived from the path is "
+        "kept explicitly), `get_file(name)` -> `client.files.get(name=name)`, "
+        "`delete_file(f)` -> `client.files.delete(name=f.name)` and "
+        "`list_files(page_size=n)` -> `client.files.list(config={\"page_size\": n})`. "
+        "`f.state.name` polling loops keep working: both SDKs' states have the same member "
+        "names. A File and every call that assigns or reads it move together (GM024).",
+    ),
+    Rule(
+        "GM023", "multimodal-part-not-migrated", "warning", "none",
+        "A contents part whose type or bytes cannot be proven statically is left as it was.",
+        "The Interactions block type (image, audio, video, document) must be known when the "
+        "code is written, and inline data must be provably bytes (the legacy SDK read a str as "
+        "base64). A MIME type that is not a literal, an upload whose type is neither a literal "
+        "`mime_type=` nor a literal path's extension, a name that may be text or an image, a "
+        "PIL image opened from something that may be a file object, or a `text/*` document "
+        "(not an Interactions document type) keep the call on the legacy SDK.",
+    ),
+    Rule(
+        "GM024", "file-object-not-migrated", "warning", "none",
+        "A legacy File object is used where its google-genai twin would differ.",
+        "google-genai's File has the same `name`, `display_name`, `mime_type`, `uri`, "
+        "`size_bytes` and `state.name`; other fields (`create_time`, `sha256_hash`, "
+        "`video_metadata`, ...) and methods (`f.delete()`) differ in type or do not exist. A File "
+        "read that way, passed where it cannot be followed, or uploaded from something that "
+        "may be a file object keeps its upload, its fetches and the calls that use it on the "
+        "legacy SDK.",
+    ),
+    Rule(
         "GM025", "legacy-function-tools", "error", "safe",
         "`tools=` (functions, declarations, built-ins) become Interactions tool dicts.",
         "Interactions takes tools as dicts only (Python callables are rejected): "

@@ -38,7 +38,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods import responses
+from migrator.codemods import media, responses
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -190,6 +190,7 @@ class Plan:
         self.state_edits: list[tuple[Holder, cst.CSTNode, Callable[..., Any], str]] = []
         self.handler_notes: list[tuple[Site | Holder, cst.CSTNode, str, str]] = []
         self.explained: list[cst.CSTNode] = []  # legacy references those account for
+        self.media = media.Media(self)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -311,6 +312,9 @@ class Plan:
                 self.sites.append(Site(call, method, call.func, None, None, EMBED[method]))
             elif names & set(MODELS_API):
                 method = next(iter(names & set(MODELS_API)))
+                self.sites.append(Site(call, method, call.func, None, None, False))
+            elif names & set(media.FILES):
+                method = next(iter(names & set(media.FILES)))
                 self.sites.append(Site(call, method, call.func, None, None, False))
         self.collect_uses()
         self.sites.sort(key=lambda site: self.pos(site.call))
@@ -983,6 +987,9 @@ class Plan:
         if site.method in EMBED:
             self.plan_embed(site)
             return
+        if site.method in media.FILES:
+            self.media.plan_files(site)
+            return
         content_name = "contents" if site.method in GENERATE else "content"
         content_index: int | None = None
         config_index: int | None = None
@@ -1032,7 +1039,7 @@ class Plan:
             raise Unsupported("GM011", f"{site.method}() without {content_name}")
         content_arg = site.call.args[content_index]
         new_input = self.tools.round_trip.function_result(site, content_arg.value) or (
-            self.convert_input(content_arg.value))
+            self.convert_input(content_arg.value, site))
         if site.holder is not None and site.holder.kind == "chat":
             history = self.first_turn_history(site)
             if history:
@@ -1291,8 +1298,12 @@ class Plan:
                 return element.value
         raise Unsupported("GM014", "request_options other than a literal timeout")
 
-    def convert_input(self, node: cst.BaseExpression) -> cst.BaseExpression:
+    def convert_input(self, node: cst.BaseExpression, site: Site | None = None
+                      ) -> cst.BaseExpression:
         self.tools.round_trip.check_input(node)
+        blocks = self.media.convert(node, site) if site is not None else None
+        if blocks is not None:
+            return blocks  # images, blobs, uploaded files (media.py)
         if is_text_literal(node):
             return node
         if isinstance(node, (cst.List, cst.Tuple)):
@@ -1568,6 +1579,7 @@ class Plan:
                 if holder is not None and holder.pin is not None and site.pin is None:
                     site.pin = Pin(holder.pin.code, holder.pin.reason, site.call)
                     changed = True
+            changed |= self.media.propagate()
             for holder in self.holders.values():
                 if holder.kind != "chat":
                     continue
@@ -1610,6 +1622,8 @@ class Plan:
                 code = "GM018"
             elif site.method in EMBED:
                 code = "GM019"
+            elif site.method in media.FILES:
+                code = "GM022"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
                     or (site.accessor_edits and not enabled("GM008", self.path))
                     or (site.read_edits and not enabled("GM033", self.path))):
@@ -2110,6 +2124,9 @@ class Apply(cst.CSTTransformer):
             func = _attr(f"{self.client}.models.{MODELS_API[site.method]}")
         if site.method in EMBED:
             func = _attr(f"{self.client}{'.aio' if site.is_async else ''}.models.embed_content")
+        if site.method in media.FILES:
+            func = _attr(f"{self.client}.files.{media.FILES[site.method]}")
+        self.plan.media.apply(self, site)
         self.node_edits[site.call] = lambda n, s=site: n.with_changes(
             func=func, args=rebuild_args(n.args, _carry(s.call.args, n.args, s.edits),
                                          s.prepend, s.append, n.whitespace_before_args))
@@ -2122,6 +2139,9 @@ class Apply(cst.CSTTransformer):
         elif site.method in MODELS_API:
             self.found(site.call, "GM018", f"{site.method.rsplit('.', 1)[-1]}() becomes "
                        f"{self.client}.models.{MODELS_API[site.method]}()")
+        elif site.method in media.FILES:
+            self.found(site.call, "GM022", f"{site.method.rsplit('.', 1)[-1]}() becomes "
+                       f"{self.client}.files.{media.FILES[site.method]}()")
         elif is_chat:
             self.found(site.call, "GM005", f"{site.method}() becomes "
                        f"{self.client}.interactions.create(**chat, ...) with "
@@ -2614,6 +2634,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         return result, findings
     result = result.visit(FixImports(sdk, add_import and not (local_mode and legacy_left),
                                      legacy_left, every=local_mode))
+    result = plan.media.add_imports(result)
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",
                                 "the google.generativeai import becomes `from google import "

@@ -747,7 +747,7 @@ class _Handler(BaseHTTPRequestHandler):
             upload_id = emu.next_id("upload")
             with emu.lock:
                 emu.uploads[upload_id] = {"meta": meta, "mime": mime, "size": size,
-                                          "data": b""}
+                                          "data": b"", "legacy": command != "start"}
             url = f"{emu.url}/upload/v1beta/files?upload_id={upload_id}"
             if command == "start":
                 url += "&upload_protocol=resumable"
@@ -765,11 +765,14 @@ class _Handler(BaseHTTPRequestHandler):
                 del emu.uploads[upload_id]
             resource = _guarded(self._store_file, upload["meta"], upload["mime"],
                                 upload["data"], entry)
+            if upload["legacy"]:
+                entry["sdk"] = M.LEGACY_SDK
             return self._json(200, {"file": resource}, {"X-Goog-Upload-Status": "final"})
         if self.query.get("uploadType") == "multipart":
             meta, mime, data = _parse_multipart(self.headers.get("content-type") or "",
                                                 self.raw)
             resource = _guarded(self._store_file, meta.get("file") or {}, mime, data, entry)
+            entry["sdk"] = M.LEGACY_SDK
             return self._json(200, {"file": resource})
         raise invalid("Upload request without a supported upload protocol")
 

@@ -64,6 +64,11 @@ class RequestError(Exception):
         return {"error": {"code": self.code, "message": self.message, "status": self.status}}
 
 
+# Marks uploads made by googleapiclient (google-generativeai's upload_file), which then reads
+# the new file back: that files.get is plumbing, not the program's (see runner.comparable).
+LEGACY_SDK = "google-generativeai"
+
+
 def invalid(message: str) -> RequestError:
     return RequestError(400, "INVALID_ARGUMENT", message)
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrator.verify.meaning import LEGACY_SDK
 from migrator.verify.snippets import Snippet, extract, find, git_original
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -58,7 +59,7 @@ COMPARED_KINDS = frozenset({"generate", "count_tokens", "embed", "files.upload",
                             "caches.delete"})
 _COMPARED_FIELDS = ("kind", "model", "stream", "conversation", "system_instruction", "config",
                     "tools", "safety_settings", "contents", "file", "mime_type", "size",
-                    "cache", "status")
+                    "display_name", "cache", "status")
 
 
 @dataclass
@@ -480,9 +481,16 @@ def judge(name: str, run: Run, redact: Redactor, timeout: float) -> Result:
 
 def comparable(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
+    refetch: Any = None
     for request in requests:
-        if request.get("kind") not in COMPARED_KINDS:
+        kind = request.get("kind")
+        if kind not in COMPARED_KINDS:
             continue
+        if kind == "files.get" and refetch is not None and request.get("file") == refetch:
+            refetch = None
+            continue  # google-generativeai's upload_file() reads the file it created back
+        refetch = request.get("file") if kind == "files.upload" and request.get(
+            "sdk") == LEGACY_SDK else None
         out.append({k: request[k] for k in _COMPARED_FIELDS if k in request})
     return out
 

@@ -240,6 +240,13 @@ def _block_part(block: dict[str, Any], where: str) -> dict[str, Any]:
     if kind == "text":
         return {"text": str(block.get("text", ""))}
     if kind in CONTENT_TYPES:
+        mime = str(block.get("mime_type", ""))
+        major = mime.split("/", 1)[0].lower()
+        # the block type follows the MIME type (api-mapping.md §4.3)
+        expected = major if major in ("image", "audio", "video") else "document"
+        if mime and kind != expected:
+            raise invalid(f"Invalid value at '{where}.mime_type': {mime!r} does not go in a "
+                          f"{kind!r} block (a {expected!r} block takes it)")
         if "uri" in block:
             return {"file": {"name": file_name_from_uri(str(block["uri"])),
                              "mime_type": str(block.get("mime_type", ""))}}

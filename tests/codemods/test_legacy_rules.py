@@ -62,7 +62,7 @@ def test_ignoring_chats_keeps_the_model_for_them() -> None:
 
 
 def test_second_run_reports_what_is_left_without_new_comments() -> None:
-    source = CHAT + "notes = genai.upload_file('notes.txt')\nprint(notes.uri)\n"
+    source = CHAT + "for tuned in genai.list_tuned_models():\n    print(tuned.name)\n"
     once, first = _run(source)
     twice, second = _run(once)
     assert once == twice

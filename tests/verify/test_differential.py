@@ -17,7 +17,7 @@ MARKER = "# gemini-migrate: runnable"
 TIMEOUT = 60.0
 
 CORRECT = ["text", "chat", "stream", "config", "cache", "count_tokens", "function_call",
-           "schema"]
+           "schema", "media", "files"]
 # wrong migration -> (original, the field of the first difference)
 WRONG = {
     "chat_forgets_chain": ("chat", "conversation[0].parts[0].text"),
@@ -36,6 +36,13 @@ WRONG = {
                                    "conversation[2].parts[0].function_result.result"),
     "function_call_drops_result": ("function_call",
                                    "conversation[2].parts[0].function_result"),
+    "media_wrong_mime": ("media", "conversation[0].parts[1].inline.mime_type"),
+    "media_lossy": ("media", "conversation[0].parts[1].inline.sha256"),
+    "files_no_display_name": ("files", "display_name"),
+}
+# wrong migration -> (original, what the emulator's rejection says)
+REJECTED = {
+    "files_wrong_kind": ("files", "'application/pdf' does not go in a 'image' block"),
 }
 
 
@@ -58,7 +65,8 @@ def _job(key: str) -> tuple[str, Result]:
     if kind == "pair":
         before, after = PAIRS / f"{name}.before.py", PAIRS / f"{name}.after.py"
     elif kind == "wrong":
-        before, after = PAIRS / f"{WRONG[name][0]}.before.py", PAIRS / f"{name}.wrong.py"
+        original = (WRONG.get(name) or REJECTED[name])[0]
+        before, after = PAIRS / f"{original}.before.py", PAIRS / f"{name}.wrong.py"
     else:
         before = FIXTURES / name
         after = before.with_name(before.name.replace(".before.py", ".after.py"))
@@ -72,7 +80,7 @@ def _job(key: str) -> tuple[str, Result]:
 def results() -> dict[str, Result]:
     """Every differential run of this module at once: snippets are subprocesses, so running
     them side by side is what keeps this module fast."""
-    keys = [f"pair:{n}" for n in CORRECT] + [f"wrong:{n}" for n in WRONG] + [
+    keys = [f"pair:{n}" for n in CORRECT] + [f"wrong:{n}" for n in [*WRONG, *REJECTED]] + [
         f"fixture:{b.relative_to(FIXTURES).as_posix()}" for b, _ in FIXTURE_PAIRS]
     with ThreadPoolExecutor(max_workers=4) as pool:  # children mostly wait on I/O
         return dict(pool.map(_job, keys))
@@ -94,6 +102,15 @@ def test_wrong_migration_is_caught(results: dict[str, Result], name: str) -> Non
     assert result.difference["field"] == WRONG[name][1]
     assert result.difference["original"] is not None
     assert result.difference["migrated"] is not None
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_wrong_content_block_is_rejected(results: dict[str, Result], name: str) -> None:
+    """A block whose type does not follow its MIME type (an image block holding a PDF) is
+    refused by the emulator, so the migrated snippet fails where the original ran."""
+    result = results[f"wrong:{name}"]
+    assert result.status == "failed", result.detail
+    assert REJECTED[name][1] in result.detail
 
 
 @pytest.mark.parametrize(
