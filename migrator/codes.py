@@ -173,6 +173,36 @@ _RULES = [
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
         "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
     ),
+    Rule(
+        "GM038", "legacy-cached-content", "error", "safe",
+        "`caching.CachedContent.*` becomes `client.caches.*`; a model built from a cache calls "
+        "`client.models.generate_content` with `cached_content`.",
+        "Explicit caches have no Interactions equivalent (`cached_content` is deprecated there "
+        "and missing in google-genai 2.12-2.24), so google-genai keeps them on `client.caches`: "
+        "`CachedContent.create(model, display_name=, system_instruction=, contents=, ttl=)` -> "
+        "`client.caches.create(model=, config={...})` with `ttl` as a duration string "
+        "(`timedelta(minutes=5)` -> `\"300s\"`, computed at run time when not literal); "
+        "`CachedContent.get(name)` / `.list()` -> `client.caches.get(name=)` / "
+        "`client.caches.list()`; `cache.update(ttl=)` -> `cache = client.caches.update(name="
+        "cache.name, config={\"ttl\": ...})` (the legacy method updated the object in place); "
+        "`cache.delete()` -> `client.caches.delete(name=cache.name)`. "
+        "`model = GenerativeModel.from_cached_content(cache)` becomes `model = cache.model` and "
+        "`model.generate_content(x)` becomes `client.models.generate_content(model=model, "
+        "contents=x, config={\"cached_content\": cache.name})`, whose response keeps `.text` and "
+        "`.usage_metadata`; the google-genai pass then flags it (GM103) for a human to choose "
+        "between keeping the explicit cache and implicit caching on Interactions.",
+    ),
+    Rule(
+        "GM039", "cached-content-not-migrated", "warning", "none",
+        "A use of a legacy cache, or of a model built from one, is left as it was.",
+        "`expire_time=`, `tools=`, a `ttl` whose type cannot be seen, non-text contents, a "
+        "cache passed to other code, a model built from a cache name or from a variable that "
+        "may hold different caches, chats, streaming or per-call options on a cached model, "
+        "and `display_name` reads of caches not created here with one (google-genai reads "
+        "None where the legacy SDK read \"\") stay on the legacy SDK. The cache object and "
+        "the model built from it move independently: both SDKs read the same `name` and "
+        "`model`.",
+    ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",
