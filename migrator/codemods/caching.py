@@ -126,6 +126,12 @@ def _named(plan: Plan, holder: Holder) -> bool:
         if s.holder is holder)
 
 
+def known_holder(plan: Plan, receiver: cst.BaseExpression) -> bool:
+    """The receiver is a cache or a model built from one (its other calls pin it here)."""
+    holder = plan.holders.get(plan.holder_key(receiver) or "")
+    return holder is not None and holder.kind in HOLDER_KINDS
+
+
 def produced(plan: Plan, value: object, target: cst.CSTNode) -> bool:
     """Whether an assignment of a holder's name is one of the calls this module planned."""
     sites = {id(s.call) for s in plan.sites if s.method in METHODS}

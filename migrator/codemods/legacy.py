@@ -817,6 +817,8 @@ class Plan:
                 continue
             if self.foreign(func.value):
                 continue  # a receiver whose origin is known and foreign (e.g. vertexai)
+            if caching.known_holder(self, func.value):
+                continue  # a model built from a cache: that module reports it
             kind = "chat" if method in SEND else "model"
             self.loose_pins.append(Pin("GM011", f"cannot tell which {kind} "
                                        f"{self.code(func.value)!r} is", call))
