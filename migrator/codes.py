@@ -203,6 +203,28 @@ _RULES = [
         "the model built from it move independently: both SDKs read the same `name` and "
         "`model`.",
     ),
+    Rule(
+        "GM040", "legacy-sdk-mock", "warning", "none",
+        "A test patches a google-generativeai name the migrated code no longer calls.",
+        "`mock.patch(\"google.generativeai.GenerativeModel\")`, `mocker.patch(...)`, "
+        "`monkeypatch.setattr(\"google.generativeai.configure\", ...)`, "
+        "`monkeypatch.setattr(genai, \"GenerativeModel\", ...)` / `mock.patch.object(genai, "
+        "...)` and `mock.patch(\"app.genai.GenerativeModel\")` (a name only the legacy SDK has, "
+        "seen from the module under test) replace something that migrated code never touches: "
+        "it builds a `google.genai.Client` and calls `client.interactions.create` (or "
+        "`client.models.*`, `client.files.*`, `client.caches.*`). The test then reaches the "
+        "network, fails, or passes without testing anything. The message names what to patch "
+        "instead. Not rewritten: the fake must change shape too (an Interaction with "
+        "`output_text`, not a response with `.text`; an embedding object, not a dict).",
+    ),
+    Rule(
+        "GM041", "legacy-sdk-module-stub", "warning", "none",
+        "A test stubs `google.generativeai` in `sys.modules`.",
+        "`sys.modules[\"google.generativeai\"] = stub`, `monkeypatch.setitem(sys.modules, ...)` "
+        "and `mock.patch.dict(sys.modules, {...})` replace the legacy package; the migrated "
+        "code imports `google.genai` (`from google import genai`), which the stub does not "
+        "cover, so the real SDK runs. Stub `google.genai` and its `Client` instead.",
+    ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",
