@@ -165,7 +165,8 @@ class _Checker:
     def patch_message(self, target: str, parts: list[str]) -> str:
         return (f"mock target {target!r} is in google-generativeai: once the code under test is "
                 f"migrated it is never called, so the mock intercepts nothing (the test may "
-                f"reach the network or pass vacuously); the migrated code calls "
+                f"reach the network or pass vacuously; without the package it fails to "
+                f"import); the migrated code calls "
                 f"{instead(parts)}: patch that, with a fake of the google-genai shape")
 
     def is_sys_modules(self, node: cst.BaseExpression) -> bool:
