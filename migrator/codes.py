@@ -168,10 +168,23 @@ _RULES = [
         "substituted and reported: vectors from different models are not comparable.",
     ),
     Rule(
-        "GM020", "vertexai-generative-models", "info", "none",
+        "GM020", "vertexai-generative-models", "info", "unsafe",
         "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
-        "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
+        "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`; "
+        "each file using it is reported. With `--unsafe-fixes`, a file whose every Vertex AI "
+        "use has a common shape moves to google-genai on Vertex AI: a module-level "
+        "`vertexai.init(project=, location=)` becomes `client = genai.Client(vertexai=True, "
+        "project=, location=)`, `GenerativeModel(name, system_instruction=, generation_config="
+        "GenerationConfig(...), safety_settings=[SafetySetting(...)])` becomes `dict(model=name, "
+        "config={...})`, `model.generate_content(text)` becomes "
+        "`client.models.generate_content(**model, contents=text)` and `model.start_chat()` "
+        "becomes `client.chats.create(**model)` (`send_message` keeps its name); responses are "
+        "read through `.text` / `.usage_metadata`. Unsafe because google-genai chats do not "
+        "validate answers as Vertex AI's `ChatSession` did, an empty answer's `.text` is None, "
+        "and credentials and project discovery differ. Any other Vertex AI use (parts, images, "
+        "tools, streaming, `init()` inside a function, ...) leaves the whole file as it is, "
+        "with the reason in the message.",
     ),
     Rule(
         "GM038", "legacy-cached-content", "error", "safe",
