@@ -271,6 +271,11 @@ def _plan_update(plan: Plan, site: Site) -> None:
     ttl_value(plan, args["ttl"].value)
     if not isinstance(plan.parent(site.call), cst.Expr):
         raise Unsupported(CODE, "the result of cache.update() (None) is used")
+    receiver = site.receiver
+    if not isinstance(receiver, cst.Name) or plan.scopes.get(receiver) is not \
+            plan.binding_scope(receiver):
+        # `cache = client.caches.update(...)` would make a global cache local to a function.
+        raise Unsupported(CODE, "cache.update() on a cache bound in another scope")
 
 
 def _plan_delete(plan: Plan, site: Site) -> None:

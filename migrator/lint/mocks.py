@@ -14,6 +14,7 @@ code calls instead (GM040 patches, GM041 `sys.modules` stubs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import libcst as cst
@@ -29,6 +30,8 @@ from migrator.engine import Context
 from migrator.findings import Finding, finding
 
 LEGACY = "google.generativeai"
+# Only files that mock anything pay for the metadata ("dispatch" is not a patch).
+_MOCKING = re.compile(r"\bpatch\b|\b(?:setattr|delattr|setitem|delitem)\s*\(|\bsys\.modules\b")
 # Calls whose first argument names what is replaced: unittest.mock / mock / pytest-mock's
 # `patch`, `patch.object`, and pytest's `monkeypatch.setattr` / `delattr`.
 PATCHERS = frozenset({"patch", "object", "setattr", "delattr"})
@@ -219,7 +222,7 @@ def mocks_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module,
     code = module.code
     if "generativeai" not in code and ".genai." not in code:
         return module, []
-    if not any(word in code for word in ("patch", "setattr", "delattr", "modules", "setitem")):
+    if _MOCKING.search(code) is None:
         return module, []
     checker = _Checker(MetadataWrapper(module), path)
     checker.run()
