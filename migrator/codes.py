@@ -211,8 +211,9 @@ _RULES = [
         "`expire_time=`, `tools=`, a `ttl` whose type cannot be seen, non-text contents, a "
         "cache passed to other code, a model built from a cache name or from a variable that "
         "may hold different caches, chats, streaming or per-call options on a cached model, "
-        "and `display_name` reads of caches not created here with one (google-genai reads "
-        "None where the legacy SDK read \"\") stay on the legacy SDK. The cache object and "
+        "`usage_metadata` read as a whole, and `display_name` reads of caches not created here "
+        "with one (google-genai reads None where the legacy SDK read \"\") stay on the legacy "
+        "SDK. The cache object and "
         "the model built from it move independently: both SDKs read the same `name` and "
         "`model`.",
     ),

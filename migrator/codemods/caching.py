@@ -50,6 +50,8 @@ CACHE_FIELDS = frozenset({"name", "model", "display_name", "usage_metadata", "cr
                           "update_time", "expire_time"})
 # Response fields of a google-genai GenerateContentResponse read like the legacy ones.
 RESPONSE_FIELDS = frozenset({"text", "usage_metadata"})
+USAGE_FIELDS = frozenset({"prompt_token_count", "candidates_token_count", "total_token_count",
+                          "cached_content_token_count"})
 CREATE_CONFIG = ("display_name", "system_instruction", "contents", "ttl")
 CODE = "GM039"
 
@@ -309,6 +311,8 @@ def _cache_of(plan: Plan, model: Holder) -> cst.Name:
     value = args["cached_content"].value if "cached_content" in args else None
     cache = plan.holders.get(plan.holder_key(value) or "") if isinstance(
         value, cst.Name) else None
+    if cache is None and isinstance(value, cst.Name) and _migrated_cache(plan, value):
+        return value
     if cache is None or cache.kind != "cache":
         raise Unsupported(CODE, "from_cached_content() of a value that is not a cache created "
                           "or fetched in this file")
@@ -317,6 +321,25 @@ def _cache_of(plan: Plan, model: Holder) -> cst.Name:
     if len(producers) != 1 or producers[0].method == "cache.list":
         raise Unsupported(CODE, f"{value.value!r} may stand for different caches")
     return value
+
+
+def _migrated_cache(plan: Plan, name: cst.Name) -> bool:
+    """A name an earlier round already bound to `client.caches.create|get(...)` (and maybe
+    rebound by `client.caches.update`): one cache resource, read the same way."""
+    scope = plan.scopes.get(name)
+    assignments = [a for a in (scope.assignments[name.value] if scope else ())
+                   if isinstance(a, Assignment)]
+    methods = []
+    for assignment in assignments:
+        target = plan.parent(assignment.node)
+        assign = plan.parent(target) if isinstance(target, cst.AssignTarget) else None
+        value = getattr(assign, "value", None)
+        func = value.func if isinstance(value, cst.Call) else None
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute)
+                and func.value.attr.value == "caches"):
+            return False
+        methods.append(func.attr.value)
+    return sorted(m for m in methods if m != "update") in (["create"], ["get"])
 
 
 def _plan_model(plan: Plan, site: Site) -> None:
@@ -354,6 +377,13 @@ def _plan_generate(plan: Plan, site: Site) -> None:
 
 
 def _response_field(plan: Plan, read: cst.Attribute) -> None:
+    outer = plan.parent(read)
+    if read.attr.value == "usage_metadata" and not (
+        isinstance(outer, cst.Attribute) and outer.value is read
+        and outer.attr.value in USAGE_FIELDS
+    ):
+        raise Unsupported(CODE, "usage_metadata read as a whole prints differently in "
+                          "google-genai; only its token counts are migrated")
     if read.attr.value not in RESPONSE_FIELDS:
         raise Unsupported(CODE, f"response.{read.attr.value} is not migrated for a model "
                           "built from a cache")
@@ -428,5 +458,6 @@ def convert_site(apply: Apply, site: Site) -> None:
 
 
 def pinned_todo(apply: Apply, site: Site) -> bool:
-    """Every pinned call of a cache or cached model gets its own TODO line."""
-    return site.pin is not None and site.method in METHODS
+    """Where a pinned cache or cached model comes from gets a TODO line (its holder's pin
+    marks the use that pinned it), as a pinned model's constructor does."""
+    return site.pin is not None and site.method in (*PRODUCERS.values(), "cache.model")
