@@ -173,10 +173,23 @@ _RULES = [
         "substituted and reported: vectors from different models are not comparable.",
     ),
     Rule(
-        "GM020", "vertexai-generative-models", "info", "none",
+        "GM020", "vertexai-generative-models", "info", "unsafe",
         "`vertexai.generative_models` is a different SDK and is not rewritten to Interactions.",
         "The Interactions API is not available on Vertex AI through the Python SDK. Code using "
-        "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`.",
+        "`vertexai.generative_models` is never rewritten as if it were `google-generativeai`; "
+        "each file using it is reported. With `--unsafe-fixes`, a file whose every Vertex AI "
+        "use has a common shape moves to google-genai on Vertex AI: a module-level "
+        "`vertexai.init(project=, location=)` becomes `client = genai.Client(vertexai=True, "
+        "project=, location=)`, `GenerativeModel(name, system_instruction=, generation_config="
+        "GenerationConfig(...), safety_settings=[SafetySetting(...)])` becomes `dict(model=name, "
+        "config={...})`, `model.generate_content(text)` becomes "
+        "`client.models.generate_content(**model, contents=text)` and `model.start_chat()` "
+        "becomes `client.chats.create(**model)` (`send_message` keeps its name); responses are "
+        "read through `.text` / `.usage_metadata`. Unsafe because google-genai chats do not "
+        "validate answers as Vertex AI's `ChatSession` did, an empty answer's `.text` is None, "
+        "and credentials and project discovery differ. Any other Vertex AI use (parts, images, "
+        "tools, streaming, `init()` inside a function, ...) leaves the whole file as it is, "
+        "with the reason in the message.",
     ),
     Rule(
         "GM021", "legacy-multimodal-input", "error", "safe",
@@ -369,6 +382,59 @@ _RULES = [
         "around a `.text` read that becomes `output_text` is reported: `output_text` returns "
         "`\"\"` on a blocked or empty answer instead of raising, so the handler no longer runs "
         "for it.",
+    ),
+    Rule(
+        "GM038", "legacy-cached-content", "error", "safe",
+        "`caching.CachedContent.*` becomes `client.caches.*`; a model built from a cache calls "
+        "`client.models.generate_content` with `cached_content`.",
+        "Explicit caches have no Interactions equivalent (`cached_content` is deprecated there "
+        "and missing in google-genai 2.12-2.24), so google-genai keeps them on `client.caches`: "
+        "`CachedContent.create(model, display_name=, system_instruction=, contents=, ttl=)` -> "
+        "`client.caches.create(model=, config={...})` with `ttl` as a duration string "
+        "(`timedelta(minutes=5)` -> `\"300s\"`, computed at run time when not literal); "
+        "`CachedContent.get(name)` / `.list()` -> `client.caches.get(name=)` / "
+        "`client.caches.list()`; `cache.update(ttl=)` -> `cache = client.caches.update(name="
+        "cache.name, config={\"ttl\": ...})` (the legacy method updated the object in place); "
+        "`cache.delete()` -> `client.caches.delete(name=cache.name)`. "
+        "`model = GenerativeModel.from_cached_content(cache)` becomes `model = cache.model` and "
+        "`model.generate_content(x)` becomes `client.models.generate_content(model=model, "
+        "contents=x, config={\"cached_content\": cache.name})`, whose response keeps `.text` and "
+        "`.usage_metadata`; the google-genai pass then flags it (GM103) for a human to choose "
+        "between keeping the explicit cache and implicit caching on Interactions.",
+    ),
+    Rule(
+        "GM039", "cached-content-not-migrated", "warning", "none",
+        "A use of a legacy cache, or of a model built from one, is left as it was.",
+        "`expire_time=`, `tools=`, a `ttl` whose type cannot be seen, non-text contents, a "
+        "cache passed to other code, a model built from a cache name or from a variable that "
+        "may hold different caches, chats, streaming or per-call options on a cached model, "
+        "`usage_metadata` read as a whole, and `display_name` reads of caches not created here "
+        "with one (google-genai reads None where the legacy SDK read \"\") stay on the legacy "
+        "SDK. The cache object and "
+        "the model built from it move independently: both SDKs read the same `name` and "
+        "`model`.",
+    ),
+    Rule(
+        "GM040", "legacy-sdk-mock", "warning", "none",
+        "A test patches a google-generativeai name the migrated code no longer calls.",
+        "`mock.patch(\"google.generativeai.GenerativeModel\")`, `mocker.patch(...)`, "
+        "`monkeypatch.setattr(\"google.generativeai.configure\", ...)`, "
+        "`monkeypatch.setattr(genai, \"GenerativeModel\", ...)` / `mock.patch.object(genai, "
+        "...)` and `mock.patch(\"app.genai.GenerativeModel\")` (a name only the legacy SDK has, "
+        "seen from the module under test) replace something that migrated code never touches: "
+        "it builds a `google.genai.Client` and calls `client.interactions.create` (or "
+        "`client.models.*`, `client.files.*`, `client.caches.*`). The test then reaches the "
+        "network, fails, or passes without testing anything. The message names what to patch "
+        "instead. Not rewritten: the fake must change shape too (an Interaction with "
+        "`output_text`, not a response with `.text`; an embedding object, not a dict).",
+    ),
+    Rule(
+        "GM041", "legacy-sdk-module-stub", "warning", "none",
+        "A test stubs `google.generativeai` in `sys.modules`.",
+        "`sys.modules[\"google.generativeai\"] = stub`, `monkeypatch.setitem(sys.modules, ...)` "
+        "and `mock.patch.dict(sys.modules, {...})` replace the legacy package; the migrated "
+        "code imports `google.genai` (`from google import genai`), which the stub does not "
+        "cover, so the real SDK runs. Stub `google.genai` and its `Client` instead.",
     ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(

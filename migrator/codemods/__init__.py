@@ -44,13 +44,22 @@ TRIGGERS = (
 def _passes() -> list[Pass]:
     from migrator.codemods.legacy import legacy_pass
 
-    passes: list[Pass] = [legacy_pass, _genai_pass]
+    passes: list[Pass] = [legacy_pass, _vertex_pass, _genai_pass]
     try:
         from migrator.lint.python import PYTHON_PASSES
     except ImportError:
         PYTHON_PASSES = []
     passes.extend(PYTHON_PASSES)
     return passes
+
+
+def _vertex_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
+    """Vertex AI's generative_models (GM020), imported only for files that mention it."""
+    if "vertexai" not in module.code:
+        return module, []
+    from migrator.codemods.vertex import vertex_pass
+
+    return vertex_pass(module, path, ctx)
 
 
 def _genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:

@@ -38,7 +38,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods import media, responses
+from migrator.codemods import caching, media, responses
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -316,6 +316,8 @@ class Plan:
             elif names & set(media.FILES):
                 method = next(iter(names & set(media.FILES)))
                 self.sites.append(Site(call, method, call.func, None, None, False))
+            else:
+                caching.collect(self, call, names)
         self.collect_uses()
         self.sites.sort(key=lambda site: self.pos(site.call))
         self.collect_unresolved(calls)
@@ -897,13 +899,18 @@ class Plan:
         parent = self.parent(target)
         assign = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
         value = getattr(assign, "value", None)
-        if isinstance(value, cst.Call) and value in self.constructions:
+        if isinstance(value, cst.Call) and value in self.constructions or caching.produced(
+            self, value, target
+        ):
             return
         if isinstance(value, cst.Name) and value.value == "None":
             return
         self.pin(holder, "GM011", f"{self.code(target)} is also assigned something else", target)
 
     def classify_use(self, holder: Holder, use: cst.BaseExpression) -> None:
+        if holder.kind in caching.HOLDER_KINDS:
+            caching.classify_use(self, holder, use)
+            return
         parent = self.parent(use)
         grand = self.parent(parent) if parent is not None else None
         if isinstance(parent, cst.Attribute) and parent.value is use:
@@ -955,11 +962,13 @@ class Plan:
                 continue
             if self.foreign(func.value):
                 continue  # a receiver whose origin is known and foreign (e.g. vertexai)
+            if caching.known_holder(self, func.value):
+                continue  # a model built from a cache: that module reports it
             kind = "chat" if method in SEND else "model"
             self.loose_pins.append(Pin("GM011", f"cannot tell which {kind} "
                                        f"{self.code(func.value)!r} is", call))
             for holder in self.holders.values():
-                if holder.kind == kind:
+                if holder.kind in (kind, f"cached_{kind}"):
                     where = holder.constructions[0].call if holder.constructions else call
                     self.pin(holder, "GM011", f"{self.code(func.value)}.{method}() elsewhere "
                              f"may use this {kind}", where)
@@ -989,6 +998,9 @@ class Plan:
             return
         if site.method in media.FILES:
             self.media.plan_files(site)
+            return
+        if site.method in caching.METHODS:
+            caching.plan_site(self, site)
             return
         content_name = "contents" if site.method in GENERATE else "content"
         content_index: int | None = None
@@ -1624,11 +1636,15 @@ class Plan:
                 code = "GM019"
             elif site.method in media.FILES:
                 code = "GM022"
+            elif site.method in caching.METHODS:
+                code = "GM038"
             if (not enabled(code, self.path) or (site.stream and not enabled("GM006", self.path))
                     or (site.accessor_edits and not enabled("GM008", self.path))
                     or (site.read_edits and not enabled("GM033", self.path))):
                 self.pin(site, "", "disabled", site.call)
         for holder in self.holders.values():
+            if holder.kind in caching.HOLDER_KINDS:
+                continue  # its sites carry the rule
             if not enabled("GM003" if holder.kind == "model" else "GM005", self.path):
                 self.pin(holder, "", "disabled", holder.constructions[0].call
                          if holder.constructions else self.module)
@@ -2019,7 +2035,7 @@ class Apply(cst.CSTTransformer):
                         self.todo(Pin(holder.pin.code, holder.pin.reason, construction.call))
         migrating_sites = [s for s in plan.sites if s.pin is None]
         for site in plan.sites:
-            if site.pin is not None and site.holder is None:
+            if site.pin is not None and (site.holder is None or caching.pinned_todo(self, site)):
                 self.todo(site.pin)
         for construction in plan.constructions.values():
             owner = construction.holder
@@ -2116,6 +2132,9 @@ class Apply(cst.CSTTransformer):
                      else f"{self.client}.interactions.create")
 
     def convert_site(self, site: Site) -> None:
+        if site.method in caching.METHODS:
+            caching.convert_site(self, site)
+            return
         is_chat = site.holder is not None and site.holder.kind == "chat"
         func = self.create_func(site.is_async)
         if site.method in COUNT:

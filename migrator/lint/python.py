@@ -28,6 +28,7 @@ from libcst.metadata.base_provider import LazyValue
 from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
 from migrator.lint.common import decide_fix, model_code, model_finding, successor_id
+from migrator.lint.mocks import mocks_pass
 
 GENAI_CLIENTS = {"google.genai.Client", "google.genai.client.Client"}
 LEGACY_SDK = "google.generativeai"
@@ -653,4 +654,4 @@ def setup_py_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Modu
     return cst.parse_module(new), found
 
 
-PYTHON_PASSES = [interactions_pass, setup_py_pass]
+PYTHON_PASSES = [interactions_pass, setup_py_pass, mocks_pass]
