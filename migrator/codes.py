@@ -132,9 +132,12 @@ _RULES = [
     Rule(
         "GM014", "legacy-api-not-migrated", "warning", "none",
         "A legacy SDK feature outside the migrated surface is left as it was.",
-        "Files, multimodal parts, caching, tuning and other "
-        "legacy APIs are not rewritten yet. The call keeps working on `google-generativeai`; "
-        "migrate it by hand or with a later version of gemini-migrate.",
+        "Tuning (`create_tuned_model` and friends: `client.tunings` is only on Vertex AI), "
+        "operations, AQA (`genai.answer`), `get_base_model`, `configure(credentials=...)`-only "
+        "setups, contents or options the other rules cannot prove faithful (a `dict` "
+        "contents, a comprehension, `request_options` other than a literal timeout) and other "
+        "legacy APIs are not rewritten. The call keeps working on `google-generativeai`; "
+        "migrate it by hand.",
     ),
     Rule(
         "GM015", "response-accessor-not-migrated", "warning", "none",
