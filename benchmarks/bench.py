@@ -179,11 +179,11 @@ async def main():
 
 asyncio.run(main())
 ''',
-    # Something left for a human (tools) next to migratable code.
+    # Something left for a human (a tool with no type hints) next to migratable code.
     '''import google.generativeai as genai
 
 
-def get_weather(city: str) -> str:
+def get_weather(city):
     return "sunny"
 
 
