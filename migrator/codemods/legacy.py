@@ -673,6 +673,34 @@ class Plan:
                         return f"{function.name.value}() is passed {why}"
         return None
 
+    def surely_text(self, node: cst.BaseExpression) -> bool:
+        """A string literal, or a name every binding of which is one (or a `str` parameter)."""
+        if is_text_literal(node):
+            return True
+        if not isinstance(node, cst.Name):
+            return False
+        scope = self.scopes.get(node)
+        bindings = list(scope[node.value]) if scope is not None else []
+        if not bindings:
+            return False
+        for assignment in bindings:
+            if not isinstance(assignment, Assignment):
+                return False
+            bound = assignment.node
+            if isinstance(bound, cst.Param):
+                annotation = bound.annotation
+                if annotation is None or self.code(annotation.annotation) != "str":
+                    return False
+                continue
+            parent = self.parent(bound)
+            if not isinstance(parent, (cst.AssignTarget, cst.AnnAssign)):
+                return False
+            holder = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
+            value = getattr(holder, "value", None)
+            if value is None or not is_text_literal(value):
+                return False
+        return True
+
     def non_text_param_name(self, name: cst.Name) -> str | None:
         """`def ask(contents): model.generate_content(contents)`, called with a list."""
         scope = self.scopes.get(name)
@@ -1168,10 +1196,10 @@ class Plan:
         if "model" not in fields or "content" not in fields:
             raise Unsupported("GM014", "embed_content() without model and content")
         content = fields["content"].value
-        if is_text_literal(content):
+        if self.surely_text(content):
             batch = False
         elif isinstance(content, (cst.List, cst.Tuple)) and content.elements and all(
-            is_text_literal(e.value) for e in content.elements
+            isinstance(e, cst.Element) and self.surely_text(e.value) for e in content.elements
         ):
             batch = True
         else:

@@ -231,3 +231,20 @@ print(response.text, other.text)
     assert ('    input="Give JSON",\n'
             '    response_format={"type": "text", "mime_type": "application/json"}\n)') in out
     assert _run(out)[0] == out
+
+
+def test_embed_content_of_text_names() -> None:
+    """A list literal is a batch whatever names it holds, as long as they are text; a name
+    bound only to a string is one text. A parameter of unknown type decides the result's
+    shape, so it stays."""
+    out, _ = _run('import google.generativeai as genai\n\n'
+                  'text = "hello"\n'
+                  'many = genai.embed_content(model="models/text-embedding-004", content=[text])\n'
+                  'one = genai.embed_content(model="models/text-embedding-004", content=text)\n'
+                  'print(len(many["embedding"]), len(one["embedding"]))\n'
+                  'def embed(x):\n'
+                  '    return genai.embed_content(model="models/text-embedding-004", content=x)\n')
+    assert "contents=[text]" in out and "contents=text" in out
+    assert "len([e.values for e in many.embeddings])" in out
+    assert "len(one.embeddings[0].values)" in out
+    assert "GM014 embed_content() of a value that may be one text or many" in out
