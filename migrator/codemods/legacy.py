@@ -2629,7 +2629,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             needs = any(s.pin is None and id(s.call) in inside for s in plan.sites)
             configured_here = any(p is None and id(c) in inside for c, _, p in plan.configures)
             statement = plan.statement_of(import_node)
-            if (needs or configured_here) and statement is not None:
+            # a configure() is only converted when some call migrates (Apply.prepare)
+            converted = configured_here and any(s.pin is None for s in plan.sites)
+            if (needs or converted) and statement is not None:
                 client_after[statement] = needs and not configured_here and (
                     existing_client is None)
 

@@ -248,3 +248,21 @@ def test_embed_content_of_text_names() -> None:
     assert "len([e.values for e in many.embeddings])" in out
     assert "len(one.embeddings[0].values)" in out
     assert "GM014 embed_content() of a value that may be one text or many" in out
+
+
+def test_function_local_import_with_every_use_pinned_adds_nothing() -> None:
+    source = '''class Provider:
+    def __init__(self):
+        import google.generativeai as genai
+        genai.configure(api_key="test-key")
+        self.model = genai.GenerativeModel("gemini-2.0-flash")
+
+    def ask(self, prompt):
+        return self.model.generate_content(prompt).text
+
+    def history(self):
+        return self.model.start_chat().history
+'''
+    out, _ = _run(source)
+    assert "from google import genai" not in out and "Client(" not in out
+    assert _run(out)[0] == out
