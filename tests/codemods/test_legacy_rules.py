@@ -266,3 +266,25 @@ def test_function_local_import_with_every_use_pinned_adds_nothing() -> None:
     out, _ = _run(source)
     assert "from google import genai" not in out and "Client(" not in out
     assert _run(out)[0] == out
+
+
+def test_a_file_that_mocks_the_legacy_sdk_keeps_its_calls() -> None:
+    source = '''from unittest import mock
+
+import google.generativeai as genai
+
+
+def summarize(text):
+    model = genai.GenerativeModel("gemini-1.5-flash")
+    return model.generate_content(f"summarize: {text}").text
+
+
+def test_summarize():
+    with mock.patch("google.generativeai.GenerativeModel.generate_content") as gc:
+        gc.return_value.text = "canned"
+        assert summarize("doc") == "canned"
+'''
+    out, findings = _run(source)
+    assert "interactions" not in out and "Client(" not in out
+    assert out.count("GM040 this file mocks the legacy SDK") == 1
+    assert _run(out)[0] == out
