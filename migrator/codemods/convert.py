@@ -223,8 +223,38 @@ def split_response_format(
                 out.append(("schema", genai_convert.convert_schema(schema, lambda *_: False)))
             except genai_convert.Unsupported as exc:
                 raise Unsupported("GM030", f"response_schema: {exc}") from exc
+    if schema is not None:
+        out[-1] = ("schema", _alphabetical(out[-1][1]))
     rest = [(k, v) for k, v in items if k not in ("response_mime_type", "response_schema")]
     return rest, dict_node(out)
+
+
+def _alphabetical(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The legacy API answered a response schema's properties in alphabetical order (it had
+    no `propertyOrdering`); Interactions keeps the order the JSON Schema lists them in. So the
+    properties are listed alphabetically: the same answer text, not only the same object.
+    Each element keeps its own comma and comments; the last one keeps the closing layout."""
+
+    class Sort(cst.CSTTransformer):
+        def leave_DictElement(
+            self, original: cst.DictElement, updated: cst.DictElement
+        ) -> cst.DictElement:
+            value = updated.value
+            if string_value(updated.key) != "properties" or not isinstance(value, cst.Dict):
+                return updated
+            elements = list(value.elements)
+            keys = [string_value(e.key) if isinstance(e, cst.DictElement) else None
+                    for e in elements]
+            if None in keys or keys == sorted(keys):  # type: ignore[type-var]
+                return updated
+            order = sorted(range(len(elements)), key=lambda i: keys[i])  # type: ignore[arg-type,return-value]
+            last_comma = elements[-1].comma
+            moved = [elements[i].with_changes(comma=elements[-2].comma if i == len(elements) - 1
+                                              else elements[i].comma) for i in order]
+            moved[-1] = moved[-1].with_changes(comma=last_comma)
+            return updated.with_changes(value=value.with_changes(elements=moved))
+
+    return node.visit(Sort())  # type: ignore[return-value]
 
 
 def convert_config_items(

@@ -214,7 +214,12 @@ def legacy_meaning(body: dict[str, Any]) -> tuple[Meaning, dict[str, Any]]:
         elif key == "response_mime_type":
             if value and value != "text/plain":
                 config[key] = value
-        elif key in ("response_schema", "response_json_schema"):
+        elif key == "response_schema":
+            # The API answers an OpenAPI responseSchema's properties alphabetically (unless
+            # propertyOrdering, which the legacy SDK cannot send, says otherwise); a JSON
+            # Schema keeps its own order.
+            config["response_schema"] = _alphabetical(norm_schema(value))
+        elif key == "response_json_schema":
             config["response_schema"] = norm_schema(value)
         elif key == "candidate_count" and norm_number(value) == 1:
             continue
@@ -400,3 +405,13 @@ def interaction_meaning(
         add_turn(conversation, turn["role"], turn["parts"])
     safety = interaction_safety(body.get("safety_settings"))
     return Meaning(conversation, system or None, config, tools, safety)
+
+
+def _alphabetical(schema: Any) -> Any:
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _alphabetical(v) if k in ("items", "any_of") else v for k, v in schema.items()}
+    properties = out.get("properties")
+    if isinstance(properties, dict):  # google-generativeai 0.8 cannot send propertyOrdering
+        out["properties"] = {k: _alphabetical(properties[k]) for k in sorted(properties)}
+    return out
