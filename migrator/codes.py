@@ -276,7 +276,9 @@ _RULES = [
         "and all results go back as `function_result` steps chained on the chat "
         "(`previous_interaction_id`). Left as it was: streaming sends (the legacy SDK raised), "
         "tools that are not all functions of the module, a reply that is not stored in a name "
-        "or read inline.",
+        "or read inline. One difference remains: google-generativeai decoded every number "
+        "argument as a float (`5.0` for an `int` parameter); the loop passes the arguments as "
+        "the API sent them (`5`), which is what the type hints ask for.",
     ),
     Rule(
         "GM028", "legacy-function-call-round-trip", "warning", "none",

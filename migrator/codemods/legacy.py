@@ -2254,7 +2254,8 @@ class Apply(cst.CSTTransformer):
             assert site.statement is not None
             self.after.setdefault(site.statement, []).append(loop)
         self.found(site.call, "GM027", "automatic function calling becomes an explicit loop "
-                   "that runs the requested functions and sends their results back")
+                   "that runs the requested functions and sends their results back (number "
+                   "arguments now arrive as sent, e.g. 5, where the legacy SDK passed 5.0)")
 
     def fresh_name(self, base: str) -> str:
         used = self.plan_names
