@@ -66,8 +66,10 @@ def _genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     """The google-genai pass, imported (with libcst.codemod, ~0.25 s) only for files that can
     hold a google.genai client: most legacy files cannot."""
     code = module.code
-    if ("generate_content" not in code and "chats" not in code) or "genai" not in code or (
-        "Client" not in code
+    # `models.generate_content`, not any generate_content: a half-migrated legacy file (a
+    # client next to a pinned `model.generate_content`) has nothing for this pass
+    if ("models.generate_content" not in code and "chats" not in code) or (
+        "genai" not in code or "Client" not in code
     ):
         return module, []
     from migrator.codemods.genai_models import genai_pass
