@@ -6,7 +6,7 @@ human has to see. Converters never guess: a value they cannot read statically is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 
@@ -365,3 +365,12 @@ def _text_part(node: cst.Dict) -> cst.BaseExpression | None:
     if len(elements) == 1 and string_value(elements[0].key) == "text" and len(node.elements) == 1:
         return elements[0].value
     return None
+
+
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `node` (itself first), in source order, without a visitor's cost."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))

@@ -20,7 +20,7 @@ Representation of the legacy objects after migration:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.convert import walk as _walk
 from migrator.codemods.schema import LegacySchema
 from migrator.codemods.tools import ToolPlan, afc_loop
 from migrator.engine import Context
@@ -1805,14 +1806,6 @@ def _inside(
             return True
         current = parent(current)
     return False
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _awaited(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.convert import walk as _walk
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Plan, Site
@@ -941,9 +942,3 @@ def _inside(node: cst.CSTNode, root: cst.CSTNode, plan: Plan) -> bool:
     return False
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))

@@ -22,8 +22,6 @@ differ. A file with any other Vertex AI use is left entirely as it is, with the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import libcst as cst
 from libcst.metadata import (
     Assignment,
@@ -36,6 +34,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.convert import Unsupported, is_text_literal
+from migrator.codemods.convert import walk as _walk
 from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_UNSAFE, Finding, finding
 from migrator.lint.common import decide_fix
@@ -50,14 +49,6 @@ CONFIG_KEYS = frozenset({
     "presence_penalty", "frequency_penalty", "seed", "response_mime_type",
 })
 USAGE_FIELDS = frozenset({"prompt_token_count", "candidates_token_count", "total_token_count"})
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _dotted(node: cst.BaseExpression) -> str:

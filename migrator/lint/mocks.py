@@ -15,7 +15,6 @@ code calls instead (GM040 patches, GM041 `sys.modules` stubs).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import libcst as cst
 from libcst.metadata import (
@@ -26,6 +25,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
+from migrator.codemods.convert import walk as _walk
 from migrator.engine import Context
 from migrator.findings import Finding, finding
 
@@ -207,14 +207,6 @@ class _Checker:
             key = _string(key_node)
             if key is not None and _legacy_path(key) is not None:
                 self.report(key_node, "GM041", self.modules_message(key))
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def mocks_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
