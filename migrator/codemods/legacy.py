@@ -54,6 +54,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.convert import dotted as _dotted
 from migrator.codemods.convert import walk as _walk
 from migrator.codemods.schema import LegacySchema
 from migrator.codemods.tools import ToolPlan, afc_loop
@@ -2460,14 +2461,6 @@ def _legacy_alias(node: cst.CSTNode) -> tuple[str, str | None] | None:
         if dotted == LEGACY or dotted.startswith(LEGACY + "."):
             return "names", None
     return None
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:

@@ -36,6 +36,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.convert import dotted as _dotted
 from migrator.codemods.convert import walk as _walk
 
 if TYPE_CHECKING:
@@ -801,14 +802,6 @@ def _sorts_after(statement: cst.BaseStatement, name: str) -> bool:
         return True  # isort puts `import x` lines before `from x import y` lines
     assert isinstance(node, cst.Import)
     return _dotted(node.names[0].name) > name
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def checked_kind(mime: str) -> str:
