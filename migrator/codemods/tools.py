@@ -744,9 +744,10 @@ class ToolPlan(Tools):
         if any(f != functions[0] for f in functions) or not functions[0]:
             raise Unsupported(AFC, "the chat's model may have different tools")
         if any(s.declarations or len(s.functions) != len(s.tools) for s in sets if s):
-            raise Unsupported(AFC, "automatic function calling with tools that are not all "
-                              "Python functions (the legacy SDK stopped at the first call it "
-                              "could not run)")
+            raise Unsupported(AFC, "automatic function calling needs every tool to be a "
+                              "function of this module listed in tools=[...] (a declaration, "
+                              "a built-in or a list held elsewhere cannot be run by name); "
+                              "the legacy SDK stopped at the first call it could not run")
         scope = self.plan.scopes.get(site.call)
         for name in functions[0]:
             seen = list(scope[name]) if scope is not None else []

@@ -142,7 +142,7 @@ def test_automatic_function_calling_needs_every_tool_to_be_a_function() -> None:
 model = genai.GenerativeModel("gemini-2.5-flash", tools=[get_weather, {"name": "f"}])
 chat = model.start_chat(enable_automatic_function_calling=True)
 print(chat.send_message("hi").text)
-''', "GM027", "not all Python functions")
+''', "GM027", "needs every tool to be a function of this module")
 
 
 def test_disabled_rule_leaves_tools_alone() -> None:
