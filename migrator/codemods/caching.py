@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrator.codemods.convert import Unsupported, is_text_literal
+from migrator.codemods.convert import Unsupported, is_text_literal, walk
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Holder, Plan, Site
@@ -201,9 +201,7 @@ def _arguments(site: Site, positional: tuple[str, ...], allowed: tuple[str, ...]
 
 
 def _has_comment(node: cst.CSTNode) -> bool:
-    from migrator.codemods.legacy import _walk
-
-    return any(isinstance(n, cst.Comment) for n in _walk(node))
+    return any(isinstance(n, cst.Comment) for n in walk(node))
 
 
 def ttl_value(plan: Plan, node: cst.BaseExpression) -> str:

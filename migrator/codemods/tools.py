@@ -26,7 +26,7 @@ import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
 
 from migrator.codemods import genai_convert
-from migrator.codemods.convert import Unsupported, dict_node, literal, string_value
+from migrator.codemods.convert import Unsupported, dict_node, literal, string_value, walk
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 if TYPE_CHECKING:
@@ -849,10 +849,8 @@ class RoundTrip:
                         else None
                     if isinstance(assign, cst.Assign):
                         values.append(assign.value)
-        from migrator.codemods.legacy import _walk
-
         for value in values:
-            for child in _walk(value):
+            for child in walk(value):
                 if isinstance(child, (cst.Name, cst.Attribute)) and self.tools.legacy_class(
                         child, "FunctionResponse") or isinstance(child, cst.Arg) and (
                         child.keyword is not None
