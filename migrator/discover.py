@@ -84,7 +84,7 @@ def _project_relative(path: str, project: str) -> str | None:
 
 def discover(paths: list[str], settings: Settings) -> list[str]:
     """Files under `paths`, sorted per argument, without duplicates."""
-    from migrator.engine import handler_of
+    from migrator.engine import kind_of
 
     seen: set[str] = set()
     out: list[str] = []
@@ -94,7 +94,7 @@ def discover(paths: list[str], settings: Settings) -> list[str]:
             # when an exclude pattern would have skipped it in a walk.
             candidates: Iterator[str] = iter([root])
         else:
-            candidates = _files_under(root, settings, handler_of)
+            candidates = _files_under(root, settings, kind_of)
         for path in candidates:
             key = os.path.normpath(os.path.abspath(path))
             if key in seen:
@@ -105,7 +105,7 @@ def discover(paths: list[str], settings: Settings) -> list[str]:
 
 
 def _files_under(
-    root: str, settings: Settings, handler_for: Callable[[str], object]
+    root: str, settings: Settings, kind_of: Callable[[str], object]
 ) -> Iterator[str]:
     keep = _Filter(root, settings)
     listed = _git_files(root)
@@ -114,7 +114,7 @@ def _files_under(
         if not keep.file_kept(rel):
             continue
         path = rel if root in (".", "./") else os.path.join(root, rel)
-        if handler_for(path) is None:
+        if kind_of(path) is None:
             continue
         if listed is not None and not _regular_file(path):
             continue  # deleted but still tracked, a symlink, or a submodule

@@ -17,10 +17,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from migrator import prefilter
 from migrator.config import Settings
 from migrator.findings import Finding, finding
 from migrator.knowledge import ModelTable, model_table
+
+if TYPE_CHECKING:
+    from migrator.handlers import FileKind
 
 # Files bigger than this are reported, not parsed: LibCST on a 10 MB generated file would stall
 # a pre-commit hook for minutes.
@@ -67,18 +72,10 @@ class HandlerOutput:
 @dataclass(frozen=True)
 class Handler:
     name: str
-    # The file is parsed only when one of these byte strings occurs in it.
-    triggers: tuple[bytes, ...]
     run: Callable[[str, bytes, Context], HandlerOutput]
-    # Handlers of a later phase run after every file of an earlier one: dependency manifests
-    # (phase 1) are fixed only once the code that imports the legacy SDK has been rewritten.
-    phase: int = 0
     # True when the handler sets HandlerOutput.skipped itself (a notebook with one broken cell
     # is not skipped); otherwise a GM901/2/3/5/7 finding without new content means skipped.
     reports_skips: bool = False
-    # Bigger files are reported, not read. Notebooks carry their outputs (plots as base64) and
-    # only their code cells reach LibCST, so they may be much bigger than source files.
-    max_bytes: int = MAX_FILE_BYTES
 
 
 @dataclass
@@ -112,45 +109,64 @@ class _Loaded:
 
 
 @lru_cache(maxsize=4096)
-def _handler_by_name(name: str) -> Handler | None:
-    from migrator.handlers import handler_for
+def _kind_by_name(name: str) -> FileKind | None:
+    from migrator.handlers import kind_for
 
-    return handler_for(name)
+    return kind_for(name)
+
+
+def kind_of(path: str) -> FileKind | None:
+    """What kind of file a path is; it depends only on the file name, so it is cached by name."""
+    return _kind_by_name(os.path.basename(path))
 
 
 def handler_of(path: str) -> Handler | None:
-    """The handler for a path; it depends only on the file name, so it is cached by name."""
-    return _handler_by_name(os.path.basename(path))
+    """The handler of a path (its module is imported now, if it was not yet)."""
+    from migrator.handlers import load
+
+    kind = kind_of(path)
+    return None if kind is None else load(kind)
 
 
 def process_file(path: str, ctx: Context) -> FileResult:
     """Read, prefilter, run the file's handler and (in write mode) write the result."""
-    handler = handler_of(path)
-    if handler is None:
+    kind = kind_of(path)
+    if kind is None:
         return FileResult(path=path)
-    loaded = _read(path, handler)
+    loaded = _read(path, kind, ctx)
     if isinstance(loaded, FileResult):
         return loaded
     return _process(loaded, ctx)
 
 
-def _read(path: str, handler: Handler) -> _Loaded | FileResult:
+# Byte-order marks of encodings no handler reads: such a file passes for "no Gemini code" in a
+# byte search, so its text is searched once decoded, and reported if it would have been read.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"), (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+
+
+def _read(path: str, kind: FileKind, ctx: Context) -> _Loaded | FileResult:
     result = FileResult(path=path)
     try:
         before = os.stat(path)
         if not stat.S_ISREG(before.st_mode):
             return _skip(result, "GM902", "not a regular file")
-        if before.st_size > handler.max_bytes:
+        if before.st_size > kind.max_bytes:
             return _skip(
                 result, "GM902",
-                f"file is larger than {handler.max_bytes // 2**20} MiB "
+                f"file is larger than {kind.max_bytes // 2**20} MiB "
                 f"({before.st_size / 2**20:.1f} MiB); skipped",
             )
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         return _skip(result, "GM902", f"cannot read file: {exc.strerror or exc}")
-    if not any(trigger in data for trigger in handler.triggers):
+    check = prefilter.for_kind(kind.prefilter, ctx.models)
+    if not check.matches(data):
+        if data[:1] in (b"\xff", b"\xfe", b"\x00"):
+            return _wide(result, data, check)
         return result
     if b"\0" in data:
         # No source, notebook or document format this tool edits contains NUL bytes.
@@ -158,11 +174,27 @@ def _read(path: str, handler: Handler) -> _Loaded | FileResult:
     return _Loaded(path, data, before.st_mtime_ns, before.st_size)
 
 
+def _wide(result: FileResult, data: bytes, check: prefilter.Prefilter) -> FileResult:
+    for bom, codec, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                return result
+            if not check.mentions(text):
+                return result
+            return _skip(result, "GM902", f"the file is encoded in {name} (it starts with a "
+                         "byte-order mark) and gemini-migrate reads UTF-8 only; it was not "
+                         "checked: convert it to UTF-8 and run again")
+    return result
+
+
 def _process(loaded: _Loaded, ctx: Context) -> FileResult:
     path, data = loaded.path, loaded.data
     handler = handler_of(path)
-    assert handler is not None
     result = FileResult(path=path, original=data)
+    if handler is None:
+        return result
     try:
         output = handler.run(path, data, ctx)
     except RecursionError:
@@ -294,20 +326,20 @@ def run(
 
     `progress(n)` is called as files finish (n files at a time).
     """
-    handlers = [handler_of(path) for path in paths]
+    kinds = [kind_of(path) for path in paths]
     phases: dict[int, list[int]] = {}
-    for index, handler in enumerate(handlers):
-        phases.setdefault(handler.phase if handler else 0, []).append(index)
+    for index, kind in enumerate(kinds):
+        phases.setdefault(kind.phase if kind else 0, []).append(index)
     results: list[FileResult | None] = [None] * len(paths)
     for phase in sorted(phases):
-        _run_phase(phases[phase], paths, handlers, results, ctx, jobs, progress)
+        _run_phase(phases[phase], paths, kinds, results, ctx, jobs, progress)
     return [r for r in results if r is not None]
 
 
 def _run_phase(
     indices: list[int],
     paths: Sequence[str],
-    handlers: list[Handler | None],
+    kinds: list[FileKind | None],
     results: list[FileResult | None],
     ctx: Context,
     jobs: int,
@@ -318,11 +350,11 @@ def _run_phase(
     work: list[tuple[int, _Loaded]] = []
     done = 0
     for index in indices:
-        handler = handlers[index]
-        if handler is None:
+        kind = kinds[index]
+        if kind is None:
             results[index] = FileResult(path=paths[index])
         else:
-            loaded = _read(paths[index], handler)
+            loaded = _read(paths[index], kind, ctx)
             if isinstance(loaded, FileResult):
                 results[index] = loaded
             else:

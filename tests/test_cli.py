@@ -137,7 +137,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
         return HandlerOutput(None, [finding(path, (1, n), code, "stand-in")
                                     for n, code in enumerate(STAND_IN_CODES, start=1)])
 
-    handler = Handler("stand-in", (b"gemini",), report_all)
+    handler = Handler("stand-in", report_all)
     monkeypatch.setattr(engine, "handler_of",
                         lambda path: handler if path.endswith(".py") else None)
 

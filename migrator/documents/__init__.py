@@ -2,17 +2,13 @@
 
 Both handlers hand the code to the same Python rewrite (`migrator.codemods.transform_source`)
 and map what comes back onto the file they came from. Shared here: the rewrite of `pip install`
-lines (a notebook's `%pip` / `!pip` lines, shell blocks in a README) and the trigger bytes.
+lines (a notebook's `%pip` / `!pip` lines, shell blocks in a README).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-# The Python rewrite's trigger bytes (`generativeai` also covers install lines); importing them
-# costs nothing, migrator.codemods imports LibCST only once a file passes the prefilter.
-from migrator.codemods import TRIGGERS as TRIGGERS
 
 _PIP = re.compile(r"\bpip3?\s+install\b|\buv\s+(?:pip\s+install|add)\b", re.IGNORECASE)
 # One requirement token of the legacy package: optional quotes, extras and version specifier.

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line, shell_commands
+from migrator import prefilter
+from migrator.documents import LEGACY_IMPORT, rewrite_install_line, shell_commands
 from migrator.documents.notebook import mask_ipython, unmask_ipython
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
@@ -30,7 +31,6 @@ _RST_DIRECTIVE = re.compile(
     r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>\S*)[ \t]*$"
 )
 _COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-_TRIGGER_TEXT = tuple(t.decode() for t in TRIGGERS)
 
 
 @dataclass
@@ -159,7 +159,7 @@ def _python_block(
     from migrator.codemods import transform_source
 
     original = "".join(lines[block.first : block.end])
-    if not any(t in original for t in _TRIGGER_TEXT):
+    if not prefilter.python(ctx.models).mentions(original):
         return None
     code = _dedent(lines[block.first : block.end], block.indent)
     if code is None:
@@ -242,5 +242,5 @@ def _shell_block(
 
 
 MARKDOWN_HANDLER = Handler(
-    name="markdown", triggers=TRIGGERS, run=run_markdown, reports_skips=True
+    name="markdown", run=run_markdown, reports_skips=True
 )

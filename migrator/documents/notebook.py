@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
-from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line, shell_commands
+from migrator import prefilter
+from migrator.documents import LEGACY_IMPORT, rewrite_install_line, shell_commands
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 
@@ -38,7 +39,6 @@ _COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 _HELP_LINE = re.compile(r"^\s*(?:\?\??[\w.]+|[\w.\[\]]+\s*\?\??)\s*$")
 _ASSIGN_MAGIC = re.compile(r"^\s*[\w\s,()\[\]]+=\s*[!%]")
 _WS = re.compile(r"[ \t\n\r]*")
-_TRIGGER_TEXT = tuple(t.decode() for t in TRIGGERS)
 _DECODER = json.JSONDecoder()
 
 
@@ -321,7 +321,8 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     cells = _cells(path, text, nb)
     if isinstance(cells, str):
         return _skip(path, f"{cells}; left as it was")
-    if not any(t in c.source for c in cells for t in _TRIGGER_TEXT):
+    mentions = prefilter.python(ctx.models).mentions
+    if not any(mentions(c.source) for c in cells):
         return HandlerOutput(None, [])
 
     nonce = hashlib.sha256(data).hexdigest()[:12]
@@ -337,7 +338,7 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
         except (SyntaxError, ValueError) as exc:
             # Like a file without trigger bytes, a broken cell that mentions nothing this tool
             # rewrites is not worth an error (teaching notebooks keep broken cells on purpose).
-            if any(t in cell.source for t in _TRIGGER_TEXT):
+            if mentions(cell.source):
                 findings.append(_unparsable(path, cell, exc, (exc.lineno or 1) - 1
                                             if isinstance(exc, SyntaxError) else 0))
             cell.masked = None
@@ -478,7 +479,7 @@ def _rewrite_file_cell(path: str, cell: _Cell, ctx: Context, findings: list[Find
     lines = cell.source.splitlines(keepends=True)
     head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("%%")) + 1
     body = "".join(lines[head:])
-    if not any(t in body for t in _TRIGGER_TEXT):
+    if not prefilter.python(ctx.models).mentions(body):
         return
     try:
         compile(body, path, "exec", dont_inherit=True)
@@ -682,7 +683,4 @@ def _text(cell: Any) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-NOTEBOOK_HANDLER = Handler(
-    name="notebook", triggers=TRIGGERS, run=run_notebook, reports_skips=True,
-    max_bytes=64 * 2**20,
-)
+NOTEBOOK_HANDLER = Handler(name="notebook", run=run_notebook, reports_skips=True)

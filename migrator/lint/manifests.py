@@ -58,12 +58,6 @@ VERTEX_IMPORT_BYTES = (b"vertexai.generative_models", b"vertexai.preview.generat
 PYTHON_LEGACY = "google-generativeai"
 PYTHON_GENAI = "google-genai"
 NPM_GENAI = "@google/genai"
-# Bytes whose absence proves a manifest names none of the packages of rules/packages.toml.
-TRIGGERS = (b"generativeai", b"google-genai", b"google_genai", b"google.genai", b"@google/genai",
-            b"generative-ai", b"generativelanguage", b"vertexai", b"aiplatform",
-            b"gemini-", b"bison",
-            # `-r other.txt` / `-c pins.txt`: the pins may be in the included file.
-            b"-r ", b"-c ", b"--requirement", b"--constraint")
 
 
 def kind_of(name: str) -> str | None:
@@ -933,8 +927,4 @@ def run_manifest(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     return HandlerOutput(None if new is None else new.encode(encoding), found)
 
 
-# Lock files of large JavaScript monorepos run to tens of MiB; they are only searched with
-# regular expressions, never parsed by LibCST, so the engine's source-file size cap would turn
-# them into a GM902 error that fails every check of such a repository.
-MANIFEST_HANDLER = Handler(name="manifest", triggers=TRIGGERS, run=run_manifest, phase=1,
-                           max_bytes=256 * 2**20)
+MANIFEST_HANDLER = Handler(name="manifest", run=run_manifest)

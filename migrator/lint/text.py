@@ -24,8 +24,6 @@ QUOTES = "\"'`"
 LEGACY_JS_IMPORT = re.compile(
     r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)(["'])@google/generative-ai\1"""
 )
-# Model-id stems and the legacy JS package: a file without any of these is never read.
-TRIGGERS = (b"gemini-", b"bison", b"embedding-", b"generative-ai")
 
 
 def is_env_file(name: str) -> bool:
@@ -155,6 +153,4 @@ def _legacy_imports(text: str, path: str) -> list[Finding]:
     return out
 
 
-# Data files (JSON fixtures, generated YAML) are often bigger than source files; a line scan
-# costs little, so they are checked rather than reported as too big.
-TEXT_HANDLER = Handler(name="text", triggers=TRIGGERS, run=run_text, max_bytes=64 * 2**20)
+TEXT_HANDLER = Handler(name="text", run=run_text)

@@ -238,11 +238,11 @@ def test_lost_markers_fall_back_to_one_cell_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(migrator.codemods, "transform_source", _marker_dropping_rewrite)
-    nb = notebook(code(lines("gemini = OLD(1)\n")), code(lines("x = 2\n")),
-                  code(lines("!echo gemini\ny = OLD(3)")))
+    nb = notebook(code(lines("genai = OLD(1)\n")), code(lines("x = 2\n")),
+                  code(lines("!echo genai\ny = OLD(3)")))
     path = write(tmp_path, nb)
     run(path)
-    assert sources(path) == ["gemini = NEW(1)\n", "x = 2\n", "!echo gemini\ny = NEW(3)"]
+    assert sources(path) == ["genai = NEW(1)\n", "x = 2\n", "!echo genai\ny = NEW(3)"]
 
 
 def test_lost_ipython_line_leaves_that_cell_alone(
@@ -254,10 +254,10 @@ def test_lost_ipython_line_leaves_that_cell_alone(
         return "".join(kept).replace("OLD", "NEW"), []
 
     monkeypatch.setattr(migrator.codemods, "transform_source", drop_placeholders)
-    nb = notebook(code(lines("gemini = OLD(1)\n")), code(lines("%time y = 1\nz = OLD(2)\n")))
+    nb = notebook(code(lines("genai = OLD(1)\n")), code(lines("%time y = 1\nz = OLD(2)\n")))
     path = write(tmp_path, nb)
     result = run(path)
-    assert sources(path) == ["gemini = NEW(1)\n", "%time y = 1\nz = OLD(2)\n"]
+    assert sources(path) == ["genai = NEW(1)\n", "%time y = 1\nz = OLD(2)\n"]
     assert any(f.code == "GM906" and "cell 2" in f.message for f in result.findings)
 
 
@@ -266,10 +266,10 @@ def test_an_import_added_at_the_top_lands_in_the_first_cell(
 ) -> None:
     monkeypatch.setattr(migrator.codemods, "transform_source",
                         lambda source, path, ctx: ("import added\n" + source, []))
-    nb = notebook(code(lines("gemini = 1")), code(lines("b = 2")))
+    nb = notebook(code(lines("genai = 1")), code(lines("b = 2")))
     path = write(tmp_path, nb)
     run(path)
-    assert sources(path) == ["import added\ngemini = 1", "b = 2"]
+    assert sources(path) == ["import added\ngenai = 1", "b = 2"]
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,7 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
         path.write_text(LEGACY + "# edited by someone else\n")
         return out
 
-    stand_in = Handler("python", real.triggers, edit_meanwhile)
+    stand_in = Handler("python", edit_meanwhile)
     monkeypatch.setattr(engine, "handler_of", lambda p: stand_in)
     result = process_file(str(path), make_context(Settings(), write=True))
     assert [f.code for f in result.findings if f.code.startswith("GM9")] == ["GM905"]
@@ -192,7 +192,7 @@ def test_a_crashing_handler_is_one_finding_not_a_crash(
             raise RuntimeError("boom")
         return real.run(name, data, ctx)
 
-    stand_in = Handler("python", real.triggers, crash_on_a)
+    stand_in = Handler("python", crash_on_a)
     monkeypatch.setattr(engine, "handler_of", lambda p: stand_in)
     code, out, err = invoke(str(tmp_path), "--jobs", "1")
     assert code == 1 and "GM903" in out and "boom" in out and "1 file skipped" in err
@@ -230,7 +230,7 @@ def test_a_worker_that_dies_does_not_lose_the_run(
             os._exit(9)  # what the OOM killer or a crash in native code looks like
         return real.run(name, data, ctx)
 
-    stand_in = Handler("python", real.triggers, die_in_a_worker)
+    stand_in = Handler("python", die_in_a_worker)
     monkeypatch.setattr(engine, "handler_of", lambda p: stand_in)
     monkeypatch.setattr(engine, "POOL_MIN_FILES", 2)
     code, out, err = invoke(str(tmp_path), "--jobs", "2")

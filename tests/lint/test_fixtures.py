@@ -43,13 +43,21 @@ def _inputs(case: Path) -> list[Path]:
 
 
 def _run(root: Path, files: list[str], settings: Settings, *, write: bool,
-         parsed: bool = False) -> list[str]:
+         parsed: bool = False, prefiltered: frozenset[str] = frozenset()) -> list[str]:
     ctx = engine.make_context(settings, write=write)
     results = engine.run([str(root / f) for f in files], ctx)
     out = []
     for result in results:
-        # A case whose file never passes the byte prefilter would test nothing.
-        if parsed and handler_for(result.path) is not None:
+        handler = handler_for(result.path)
+        rel = Path(result.path).relative_to(root).as_posix()
+        if parsed and handler is not None and rel in prefiltered:
+            # Skipped by the byte prefilter on purpose (no SDK token in it): the handler, run
+            # on it directly, must agree that there is nothing to report.
+            assert result.original is None, f"{rel} passed the prefilter"
+            direct = handler.run(result.path, Path(result.path).read_bytes(), ctx)
+            assert direct.updated is None and not direct.findings, direct
+        elif parsed and handler is not None:
+            # A case whose file never passes the byte prefilter would test nothing.
             assert result.original is not None, f"{result.path} never reached its handler"
         for item in result.findings:
             rel = Path(item.path).relative_to(root).as_posix()
@@ -74,7 +82,8 @@ def test_case(case: Path, tmp_path: Path) -> None:
     originals = {f: (root / f).read_bytes() for f in files}
     wanted = sorted(expect["findings"])
 
-    checked = _run(root, processed, settings, write=False, parsed=True)
+    checked = _run(root, processed, settings, write=False, parsed=True,
+                   prefiltered=frozenset(expect.get("prefiltered", [])))
     assert {f: (root / f).read_bytes() for f in files} == originals, "--check wrote a file"
     assert checked == wanted
 
