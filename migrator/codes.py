@@ -625,7 +625,7 @@ _RULES = [
         "This is a bug in gemini-migrate; please report it with the file.",
     ),
     Rule(
-        "GM904", "unused-noqa", "info", "safe",
+        "GM904", "unused-noqa", "info", "none",
         "A `# noqa: GMxxx` comment suppresses nothing.",
         "Remove the suppression or the code from it.",
     ),

@@ -259,7 +259,7 @@ def _unused_noqa(path: str, data: bytes, used: set[tuple[int, str]]) -> Iterator
                 if code.startswith("GM") and (number, code) not in used:
                     yield finding(
                         path, (number, match.start() + 1), "GM904",
-                        f"`noqa: {code}` suppresses nothing on this line", fix="safe",
+                        f"`noqa: {code}` suppresses nothing on this line",
                     )
 
 

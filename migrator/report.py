@@ -63,42 +63,43 @@ def _summary(results: Sequence[FileResult], mode: str) -> dict[str, Any]:
     }
 
 
-def _json_finding(item: Finding) -> dict[str, Any]:
-    return item.to_json() | {"path": relpath(item.path)}
-
-
 def render_json(results: Sequence[FileResult], *, mode: str) -> dict[str, Any]:
+    from migrator.formats import envelope, finding_json, written_paths
+
+    written = written_paths(results)
+
+    def _json_finding(item: Finding) -> dict[str, Any]:
+        return finding_json(item, written)
+
     s = _summary(results, mode)
     per_area = Counter((f.code, f.name) for f in s["migrated"])
-    return {
-        "tool": "gemini-migrate",
-        "version": __version__,
-        "mode": mode,
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "files": {
+    return envelope(
+        mode,
+        generated=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        files={
             "checked": len(results),
             "changed": [relpath(r.path) for r in s["changed"]],
             "skipped": [{"path": relpath(r.path), "reason": r.skipped} for r in s["skipped"]],
         },
-        "migrated": {
+        migrated={
             "total": len(s["migrated"]),
             "by_rule": [{"code": code, "name": name, "count": count}
                         for (code, name), count in sorted(per_area.items())],
             "sites": [_json_finding(f) for f in s["migrated"]],
         },
-        "left_for_a_human": [_json_finding(f) for f in s["left"]],
-        "models_substituted": [
+        left_for_a_human=[_json_finding(f) for f in s["left"]],
+        models_substituted=[
             _json_finding(f) | {"from": dict(f.data).get("from", ""),
                                 "to": dict(f.data).get("to", "")}
             for f in s["substituted"]
         ],
-        "pins_changed": [
+        pins_changed=[
             _json_finding(f) | {"from": dict(f.data).get("from", ""),
                                 "to": dict(f.data).get("to", "")}
             for f in s["pins"]
         ],
-        "problems": [_json_finding(f) for f in s["problems"]],
-    }
+        problems=[_json_finding(f) for f in s["problems"]],
+    )
 
 
 def _cell(text: str) -> str:

@@ -114,10 +114,14 @@ def test_quiet_and_exit_zero(repo: Path) -> None:
 def test_json_output_fields(repo: Path) -> None:
     code, out, _ = invoke("--check", "--output-format", "json", str(repo))
     assert code == 1
-    items = json.loads(out)
+    doc = json.loads(out)
+    assert doc["tool"] == "gemini-migrate" and doc["mode"] == "check"
+    assert doc["format_version"] == 1 and doc["version"]
+    items = doc["findings"]
     assert items
     for item in items:
-        assert {"code", "name", "path", "line", "column", "message", "fix", "fixed"} <= set(item)
+        assert {"code", "name", "path", "line", "column", "message", "fix", "fixed",
+                "fixable"} <= set(item)
         assert item["name"] == RULES[item["code"]].name
         assert item["fix"] in ("safe", "unsafe", "none")
     assert {i["path"] for i in items} == {str(repo / "legacy.py")} or \
@@ -145,7 +149,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
 def json_codes(*args: str) -> set[str]:
     code, out, _ = invoke("--check", "--output-format", "json", *args)
     assert code in (0, 1)
-    return {item["code"] for item in json.loads(out)}
+    return {item["code"] for item in json.loads(out)["findings"]}
 
 
 def test_select_and_ignore_take_codes_and_prefixes(repo: Path, stand_in: None) -> None:
@@ -174,7 +178,7 @@ def test_jobs_gives_identical_output(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_statistics(repo: Path) -> None:
     code, out, _ = invoke("--check", "--statistics", str(repo))
-    assert re.search(r"^\s+1\s+GM001\s+legacy-sdk-import$", out, re.MULTILINE), out
+    assert re.search(r"^\s+1\s+GM001\s+\[\*\] legacy-sdk-import$", out, re.MULTILINE), out
 
 
 # --- documentation --------------------------------------------------------------------------

@@ -5,21 +5,53 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import click
 
+from migrator import __version__
 from migrator.engine import FileResult, relpath
 from migrator.findings import Finding
+
+# The shape of every JSON document gemini-migrate prints or writes (--check / --diff / a plain
+# run, --verify, --report). Raised when a field is removed or changes meaning; new fields may
+# appear without it.
+JSON_FORMAT_VERSION = 1
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """"1 file", "2 files", "0 files"."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
+def envelope(mode: str, **content: Any) -> dict[str, Any]:
+    """The top-level JSON object every JSON output shares: who wrote it, in which format
+    version, in which mode; then the mode's own content."""
+    return {"tool": "gemini-migrate", "version": __version__,
+            "format_version": JSON_FORMAT_VERSION, "mode": mode, **content}
 
 
 def fixable(item: Finding) -> bool:
     """True when a plain run fixes (or, in --check / --diff, would fix) what this reports.
 
     `fixed` is set by a handler whenever it rewrote the code, whether or not the run writes;
-    fixed findings of a written file are not reported at all in fix mode.
+    a finding whose rule has a safe fix but that the handler did not rewrite (suppressed, or
+    a case the rule leaves alone) is not fixable by a run.
     """
-    return item.fixed or item.fix == "safe"
+    return item.fixed
+
+
+def written_paths(results: Sequence[FileResult]) -> frozenset[str]:
+    return frozenset(r.path for r in results if r.written)
+
+
+def finding_json(item: Finding, written: Collection[str]) -> dict[str, Any]:
+    """One finding as JSON. `fixed`: the fix is on disk (this run wrote the file); `fixable`:
+    a plain run would write it and this one did not (--check, --diff, a failed write)."""
+    done = item.fixed and item.path in written
+    return item.to_json() | {"path": relpath(item.path), "fixed": done,
+                             "fixable": item.fixed and not done}
 
 
 def reported(results: Sequence[FileResult], mode: str) -> list[Finding]:
@@ -33,18 +65,41 @@ def reported(results: Sequence[FileResult], mode: str) -> list[Finding]:
     return out
 
 
+def statistics_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    counts = Counter(f.code for f in findings)
+    can_fix = Counter(f.code for f in findings if fixable(f))
+    names = {f.code: f.name for f in findings}
+    return [{"code": code, "name": names[code], "count": count, "fixable": can_fix[code]}
+            for code, count in sorted(counts.items())]
+
+
 def emit(
     results: Sequence[FileResult], *, mode: str, output_format: str, statistics: bool, quiet: bool
 ) -> bool:
-    """Print the results; return True when the exit code should say something was found."""
+    """Print the results; return True when the exit code should say something was found.
+
+    With --statistics, the per-finding output is replaced by a count per rule code (text and
+    json); github and sarif still carry every finding (they are for machines), and the counts
+    go to stderr next to them.
+    """
     findings = reported(results, mode)
     changed = [r for r in results if r.changed]
-    if mode == "diff" and output_format == "text":
+    written = written_paths(results)
+    if statistics and output_format in ("text", "json"):
+        rows = statistics_rows(findings)
+        if output_format == "json":
+            click.echo(json.dumps(envelope(mode, statistics=rows,
+                                           summary=_counts(results, findings, changed, mode)),
+                                  indent=2))
+        else:
+            _print_statistics(rows, sys.stdout)
+    elif mode == "diff" and output_format == "text":
         for result in changed:
             click.echo(unified_diff(result), nl=False)
     elif output_format == "json":
-        click.echo(json.dumps([f.to_json() | {"path": relpath(f.path)} for f in findings],
-                              indent=2))
+        click.echo(json.dumps(envelope(
+            mode, findings=[finding_json(f, written) for f in findings],
+            summary=_counts(results, findings, changed, mode)), indent=2))
     elif output_format == "github":
         from migrator.formats.github import render
 
@@ -52,22 +107,37 @@ def emit(
     elif output_format == "sarif":
         from migrator.formats.sarif import render as render_sarif
 
-        click.echo(render_sarif(findings))
+        click.echo(render_sarif(findings, written))
     elif mode != "diff":
         for item in findings:
             mark = " [*]" if fixable(item) else ""
             click.echo(f"{relpath(item.path)}:{item.line}:{item.column}: {item.code}{mark} "
                        f"{item.message}")
-    if statistics:
-        counts = Counter(f.code for f in findings)
-        out = sys.stderr if output_format != "text" else sys.stdout
-        for code, count in sorted(counts.items()):
-            name = findings[[f.code for f in findings].index(code)].name
-            click.echo(f"{count:>6}  {code}  {name}", file=out)
+    if statistics and output_format not in ("text", "json"):
+        _print_statistics(statistics_rows(findings), sys.stderr)
     if not quiet:
         _summary(results, findings, changed, mode)
     skipped = any(r.skipped for r in results)
     return bool(findings or changed or skipped)
+
+
+def _print_statistics(rows: list[dict[str, Any]], out: Any) -> None:
+    for row in rows:
+        mark = "[*]" if row["fixable"] == row["count"] else "[-]" if row["fixable"] else "   "
+        click.echo(f"{row['count']:>6}  {row['code']}  {mark} {row['name']}", file=out)
+
+
+def _counts(
+    results: Sequence[FileResult], findings: list[Finding], changed: list[FileResult], mode: str
+) -> dict[str, int]:
+    return {
+        "files": len(results),
+        "changed" if mode != "fix" else "rewritten":
+            len(changed) if mode != "fix" else sum(1 for r in changed if r.written),
+        "findings": len(findings),
+        "fixable": sum(1 for f in findings if fixable(f)),
+        "skipped": sum(1 for r in results if r.skipped),
+    }
 
 
 def _summary(
@@ -77,21 +147,19 @@ def _summary(
     if mode == "fix":
         written = sum(1 for r in changed if r.written)
         migrated = sum(1 for r in results if r.written for f in r.findings if f.fixed)
-        parts.append(f"rewrote {written} file{'s' * (written != 1)} "
-                     f"({migrated} change{'s' * (migrated != 1)})")
+        parts.append(f"rewrote {plural(written, 'file')} ({plural(migrated, 'change')})")
     elif mode == "diff":
-        parts.append(f"{len(changed)} file{'s' * (len(changed) != 1)} would be rewritten")
+        parts.append(f"{plural(len(changed), 'file')} would be rewritten")
     can_fix = sum(1 for f in findings if fixable(f))
-    left = len(findings)
     if mode == "fix":
-        parts.append(f"{left} finding{'s' * (left != 1)} left")
+        parts.append(f"{plural(len(findings), 'finding')} left")
     else:
-        parts.append(f"{left} finding{'s' * (left != 1)} ({can_fix} fixable)")
+        parts.append(f"{plural(len(findings), 'finding')} ({can_fix} fixable)")
     skipped = sum(1 for r in results if r.skipped)
     if skipped:
-        parts.append(f"{skipped} file{'s' * (skipped != 1)} skipped")
-    click.echo(f"gemini-migrate: {len(results)} files checked, " + ", ".join(parts) + ".",
-               err=True)
+        parts.append(f"{plural(skipped, 'file')} skipped")
+    click.echo(f"gemini-migrate: {plural(len(results), 'file')} checked, " + ", ".join(parts)
+               + ".", err=True)
 
 
 def unified_diff(result: FileResult) -> str:

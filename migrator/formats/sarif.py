@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -47,7 +47,7 @@ def _artifact(path: str) -> dict[str, str]:
     return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
 
 
-def _result(item: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(item: Finding, index: dict[str, int], written: Collection[str]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": item.code,
         "level": _LEVEL.get(item.severity, "warning"),
@@ -58,7 +58,9 @@ def _result(item: Finding, index: dict[str, int]) -> dict[str, Any]:
                 "region": {"startLine": max(1, item.line), "startColumn": max(1, item.column)},
             }
         }],
-        "properties": {"fix": item.fix, "fixed": item.fixed},
+        # `fixed`: on disk now; `fixable`: a plain run would write it (not this one).
+        "properties": {"fix": item.fix, "fixed": item.fixed and item.path in written,
+                       "fixable": item.fixed and item.path not in written},
     }
     if item.code in index:
         result["ruleIndex"] = index[item.code]
@@ -67,7 +69,7 @@ def _result(item: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(findings: Iterable[Finding]) -> str:
+def render(findings: Iterable[Finding], written: Collection[str] = frozenset()) -> str:
     """The SARIF log for `findings`, as JSON text."""
     rules = _rules()
     index = {rule["id"]: number for number, rule in enumerate(rules)}
@@ -85,7 +87,7 @@ def render(findings: Iterable[Finding]) -> str:
             },
             "originalUriBaseIds": {"%SRCROOT%": {"description": {
                 "text": "The directory gemini-migrate was run from."}}},
-            "results": [_result(item, index) for item in findings],
+            "results": [_result(item, index, written) for item in findings],
         }],
     }
     return json.dumps(log, indent=2)

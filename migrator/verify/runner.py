@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrator.formats import envelope, plural
 from migrator.verify.meaning import LEGACY_SDK
 from migrator.verify.snippets import Snippet, extract, find, git_original
 
@@ -561,7 +562,7 @@ def run_differential(name: str, original_source: str, migrated_source: str, *, t
     difference = compare(before, after)
     if difference is None:
         result.status = "equal"
-        result.detail = f"{len(comparable(after.requests))} requests and stdout equal"
+        result.detail = f"{plural(len(comparable(after.requests)), 'request')} and stdout equal"
     else:
         result.status = "differs"
         result.difference = difference
@@ -777,9 +778,9 @@ def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
     if output_format == "json":
-        doc = {"tool": "gemini-migrate", "mode": mode, "results": [r.as_dict() for r in results],
-               "summary": {"total": len(results), **counts,
-                           "ok": all(r.ok for r in results)}}
+        doc = envelope("verify", verify_mode=mode, results=[r.as_dict() for r in results],
+                       summary={"total": len(results), **counts,
+                                "ok": all(r.ok for r in results)})
         print(redact(json.dumps(doc, indent=2, ensure_ascii=False)))
         return
     if output_format == "sarif":

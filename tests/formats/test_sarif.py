@@ -100,7 +100,12 @@ def test_info_findings_are_notes_and_data_is_kept() -> None:
                                      fix="safe", fixed=True, **{"from": "a", "to": "b"})]))
     result = log["runs"][0]["results"][0]
     assert result["level"] == "note"
-    assert result["properties"] == {"fix": "safe", "fixed": True, "data": {"from": "a", "to": "b"}}
+    # Not written (no path given as written): fixable by a plain run, not fixed.
+    assert result["properties"] == {"fix": "safe", "fixed": False, "fixable": True,
+                                    "data": {"from": "a", "to": "b"}}
+    written = json.loads(render([finding("x/b.py", (2, 5), "GM303", "substituted",
+                                         fix="safe", fixed=True)], {"x/b.py"}))
+    assert written["runs"][0]["results"][0]["properties"]["fixed"] is True
     assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 2,
                                                                      "startColumn": 5}
 

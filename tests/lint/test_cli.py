@@ -52,13 +52,13 @@ def test_statistics(project: Path) -> None:
     assert code == 1
     counts = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     assert counts == [["1", "GM301", "retired-model"], ["2", "GM302", "deprecated-model"],
-                      ["1", "GM402", "genai-below-floor"]]
+                      ["1", "GM402", "[*]", "genai-below-floor"]]
 
 
 def test_json_format(project: Path) -> None:
     code, out, _ = _invoke(project, "--check", "--quiet", "--output-format", "json", ".")
     assert code == 1
-    items = json.loads(out)
+    items = json.loads(out)["findings"]
     assert {(i["path"], i["line"], i["code"], i["severity"]) for i in items} == {
         ("app.ts", 1, "GM301", "error"),
         ("config.yaml", 1, "GM302", "warning"),
@@ -87,7 +87,7 @@ def test_pyproject_configuration(project: Path) -> None:
         '"*.ts" = ["GM301"]\n', encoding="utf-8")
     (project / "settings.json").write_text('{"model": "acme-old-1"}\n', encoding="utf-8")
     code, out, _ = _invoke(project, "--check", "--quiet", "--output-format", "json", ".")
-    items = json.loads(out)
+    items = json.loads(out)["findings"]
     got = {(i["path"], i["code"], i["data"].get("to", "")) for i in items}
     assert ("config.yaml", "GM301", "gemini-2.5-flash") in got
     assert not any(path == "app.ts" for path, _, _ in got)

@@ -101,6 +101,9 @@ def test_bad_snippets_never_stop_the_run(tmp_path: Path, capsys: Any, start_mode
     assert rows["broken.ipynb"]["status"] == "error"
     assert "broken notebook" in rows["broken.ipynb"]["detail"]
     assert doc["summary"]["total"] == 9 and doc["summary"]["ok"] is False
+    # The same envelope as --check's JSON: an object with the tool, its version and the format.
+    assert doc["tool"] == "gemini-migrate" and doc["mode"] == "verify"
+    assert doc["format_version"] == 1 and doc["verify_mode"] == "emulator"
 
 
 def test_output_is_capped(tmp_path: Path) -> None:
