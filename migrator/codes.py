@@ -644,6 +644,14 @@ _RULES = [
         "A manifest or config file could not be parsed.",
         "Broken TOML / JSON / YAML; pins in it were not checked.",
     ),
+    Rule(
+        "GM908", "unsupported-syntax", "error", "none",
+        "Valid Python that LibCST cannot read or walk; the file was left as it was.",
+        "CPython compiles the code, but LibCST (the parser every rewrite goes through) rejects "
+        "it, e.g. a parenthesised annotated target `(x): int = 1`, or its tree is nested too "
+        "deeply to walk (hundreds of adjacent string literals). Migrate that file by hand or "
+        "rewrite the statement.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

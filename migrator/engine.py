@@ -39,7 +39,7 @@ POOL_MIN_FILES = 24
 MAX_CHUNK = 16
 
 # Findings that mean "this file was not processed" when a handler does not say so itself.
-_SKIP_CODES = frozenset({"GM901", "GM902", "GM903", "GM905", "GM907"})
+_SKIP_CODES = frozenset({"GM901", "GM902", "GM903", "GM905", "GM907", "GM908"})
 # Temporary files of an atomic write; a SIGKILL between write and rename can leave one.
 TEMP_PREFIX = ".gemini-migrate-"
 TEMP_SUFFIX = ".tmp"
@@ -74,7 +74,7 @@ class Handler:
     name: str
     run: Callable[[str, bytes, Context], HandlerOutput]
     # True when the handler sets HandlerOutput.skipped itself (a notebook with one broken cell
-    # is not skipped); otherwise a GM901/2/3/5/7 finding without new content means skipped.
+    # is not skipped); otherwise a GM901/2/3/5/7/8 finding without new content means skipped.
     reports_skips: bool = False
 
 
@@ -195,10 +195,20 @@ def _process(loaded: _Loaded, ctx: Context) -> FileResult:
     result = FileResult(path=path, original=data)
     if handler is None:
         return result
+    # Lines ended by a bare CR (classic Mac OS): LibCST drops the last one, so every handler
+    # sees LF endings instead (the same lines, byte for byte the same length) and the result
+    # gets its CRs back.
+    cr_only = b"\r" in data and b"\n" not in data
     try:
-        output = handler.run(path, data, ctx)
+        output = handler.run(path, data.replace(b"\r", b"\n") if cr_only else data, ctx)
+        if cr_only and output.updated is not None:
+            output.updated = output.updated.replace(b"\n", b"\r")
     except RecursionError:
-        return _skip(result, "GM903", "file is nested too deeply to rewrite; skipped")
+        from migrator.syntax import too_deep_finding
+
+        item = too_deep_finding(path)
+        result.skipped, result.findings = item.message, [item]
+        return result
     except Exception as exc:  # a bug in one rule must not stop a repository-wide run
         return _skip(result, "GM903", f"internal error in the {handler.name} handler: {exc!r}")
     result.findings = _select(output.findings, data, path, ctx)

@@ -119,11 +119,9 @@ def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
-        return HandlerOutput(
-            None,
-            [finding(path, (exc.raw_line or 1, exc.raw_column + 1), "GM901",
-                     f"cannot parse as Python 3: {exc.message}")],
-        )
+        from migrator.syntax import unparsable
+
+        return HandlerOutput(None, [unparsable(path, data, exc)])
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return HandlerOutput(None, [finding(path, (1, 1), "GM902", f"cannot decode: {exc}")])
     new_module, findings = transform_module(module, path, ctx)

@@ -16,13 +16,14 @@ import ast
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from migrator import prefilter
 from migrator.documents import LEGACY_IMPORT, rewrite_install_line, shell_commands
 from migrator.documents.notebook import mask_ipython, unmask_ipython
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
+from migrator.syntax import cpython_error, syntax_error_finding, too_deep_finding, unparsable
 
 _PYTHON_LANGS = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})
 _SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "text", ""})
@@ -59,9 +60,15 @@ def _fenced_blocks(lines: list[str]) -> Iterator[_Block]:
         j = i + 1
         while j < len(lines) and not closing.match(lines[j].rstrip("\r\n")):
             j += 1
-        if j < len(lines):  # an unclosed fence runs to the end: leave it alone
-            yield _Block(i + 1, j, indent, lang)
-        i = j + 1
+        closed = j < len(lines)
+        if not closed and indent:
+            # Unclosed inside a list item: CommonMark ends the block with the item, at the
+            # first non-blank line indented less than the fence.
+            j = next((k for k in range(i + 1, len(lines)) if lines[k].strip()
+                      and not lines[k].startswith(indent)), len(lines))
+        # An unclosed fence runs to the end of the document (CommonMark), so its code is code.
+        yield _Block(i + 1, j, indent, lang)
+        i = j + 1 if closed else j
 
 
 def _rst_blocks(lines: list[str]) -> Iterator[_Block]:
@@ -168,19 +175,25 @@ def _python_block(
     # A block copied from Colab may hold `!pip install ...` lines: masked like a notebook cell.
     nonce = hashlib.sha256(code.encode()).hexdigest()[:12]
     masked = mask_ipython(code, nonce, False)
-    try:
-        compile(masked.text, path, "exec", _COMPILE_FLAGS, dont_inherit=True)
-        new_masked, found = transform_source(masked.text, path, ctx)
-    except (SyntaxError, ValueError, ParserSyntaxError) as exc:
-        line = getattr(exc, "lineno", None) or getattr(exc, "raw_line", None) or 1
-        line = masked.line_map[min(line, len(masked.line_map)) - 1] + 1 if masked.line_map \
-            else line
-        reason = getattr(exc, "msg", None) or getattr(exc, "message", None) or str(exc)
-        reason = str(reason).splitlines()[0] if str(reason).strip() else type(exc).__name__
-        findings.append(finding(
-            path, (block.first + line, len(block.indent) + 1), "GM901",
-            f"this Python code block does not parse ({reason}); it was left as it was",
-        ))
+    what = "this Python code block"
+    problem: Finding | None = None
+    error = cpython_error(masked.text, path, _COMPILE_FLAGS)
+    if error is not None:
+        problem = syntax_error_finding(path, error, what=what)
+    else:
+        try:
+            new_masked, found = transform_source(masked.text, path, ctx)
+        except ParserSyntaxError as exc:
+            problem = unparsable(path, masked.text, exc, flags=_COMPILE_FLAGS, what=what)
+        except RecursionError:
+            problem = too_deep_finding(path, what=what)
+    if problem is not None:
+        # Back from the masked, dedented block to the document.
+        line = problem.line
+        if masked.line_map:
+            line = masked.line_map[min(max(line, 1), len(masked.line_map)) - 1] + 1
+        findings.append(replace(problem, line=block.first + line,
+                                column=problem.column + len(block.indent)))
         return None
     for item in found:
         line = masked.line_map[min(max(item.line, 1), len(masked.line_map)) - 1] + 1

@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -30,6 +30,7 @@ from migrator import prefilter
 from migrator.documents import LEGACY_IMPORT, rewrite_install_line, shell_commands
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
+from migrator.syntax import libcst_only_finding
 
 # Cell magics whose body is ordinary Python: the first line is masked, the body rewritten.
 _PYTHON_CELL_MAGICS = frozenset({"capture", "time", "timeit", "prun", "debug"})
@@ -394,7 +395,12 @@ def _unparsable(path: str, cell: _Cell, exc: Exception, masked_line: int) -> Fin
     masked = cell.masked
     line_map = masked.line_map if masked else []
     original_line = line_map[min(max(masked_line, 0), len(line_map) - 1)] if line_map else 0
-    reason = getattr(exc, "msg", None) or getattr(exc, "message", None) or str(exc)
+    if not isinstance(exc, (SyntaxError, ValueError)):
+        # A LibCST failure: every cell was compiled by CPython first, so this is valid Python
+        # that LibCST cannot read, not a broken cell.
+        return replace(libcst_only_finding(path, (1, 1), what=f"cell {cell.index + 1}"),
+                       line=cell.file_line(original_line))
+    reason = getattr(exc, "msg", None) or str(exc)
     reason = str(reason).splitlines()[0] if str(reason).strip() else type(exc).__name__
     return finding(path, (cell.file_line(original_line), 1), "GM906",
                    f"cell {cell.index + 1} does not parse as Python ({reason}, line "
