@@ -105,16 +105,6 @@ def cli(
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
 
-    if verify:
-        from migrator.verify.runner import run_verify
-
-        sys.exit(
-            run_verify(
-                targets, live=live, differential=differential, against=against,
-                timeout=timeout, output_format=output_format, quiet=quiet,
-            )
-        )
-
     try:
         pyproject = Path(config_path) if config_path else find_pyproject(Path(targets[0]))
         settings = load_settings(pyproject)
@@ -125,6 +115,16 @@ def cli(
         select=select_codes, ignore=ignore_codes, extend_exclude=extend_exclude,
         unsafe_fixes=unsafe_fixes, jobs=jobs,
     ).merge(settings)
+
+    if verify:
+        from migrator.verify.runner import run_verify
+
+        sys.exit(
+            run_verify(
+                targets, live=live, differential=differential, against=against,
+                timeout=timeout, output_format=output_format, quiet=quiet, settings=settings,
+            )
+        )
 
     from migrator import engine
     from migrator.discover import discover

@@ -14,6 +14,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.config import Settings
 
 _USES = (b"generate_content", b"send_message", b"start_chat", b"count_tokens")
 _FROM = re.compile(rb"^\s*from\s+([\w.]+)\s+import\s+\(?([^)#\n]*(?:\n[^)#]*)*?)\)?\s*(?:#.*)?$",
@@ -30,13 +34,14 @@ def repository_root(path: str) -> str:
     return str(folder)
 
 
-def _python_files(root: str) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of the repository's Python files, as a run would discover them: git's
-    tracked and unignored files, never virtual environments or build folders."""
+def _python_files(root: str, settings: Settings | None) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of the repository's Python files, as the run discovers them: git's
+    tracked and unignored files, never virtual environments or build folders, nor what the
+    run's settings (its pyproject.toml or --config, --extend-exclude) exclude."""
     from migrator.config import Settings
     from migrator.discover import discover
 
-    for seen, path in enumerate(p for p in discover([root], Settings(root=root))
+    for seen, path in enumerate(p for p in discover([root], settings or Settings(root=root))
                                 if p.endswith(".py")):
         if seen >= MAX_FILES:
             return
@@ -48,9 +53,9 @@ def _python_files(root: str) -> Iterator[tuple[str, bytes]]:
 
 
 @lru_cache(maxsize=4)
-def _consumers(root: str) -> tuple[tuple[str, bytes], ...]:
+def _consumers(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, text) of files that call model/chat methods; the only ones that can break."""
-    return tuple((path, data) for path, data in _python_files(root)
+    return tuple((path, data) for path, data in _python_files(root, settings)
                  if any(use in data for use in _USES))
 
 
@@ -62,7 +67,8 @@ def _module_names(path: str, root: str) -> set[str]:
     return {".".join(parts[i:]) for i in range(len(parts))} if parts else set()
 
 
-def imported_elsewhere(path: str, names: set[str]) -> dict[str, str]:
+def imported_elsewhere(path: str, names: set[str],
+                       settings: Settings | None = None) -> dict[str, str]:
     """Of `names` (module-level names of `path`), those another file imports: name -> file."""
     if not names or not os.path.exists(path):
         return {}
@@ -72,7 +78,7 @@ def imported_elsewhere(path: str, names: set[str]) -> dict[str, str]:
         return {}
     me = os.path.realpath(path)
     found: dict[str, str] = {}
-    for other, data in _consumers(root):
+    for other, data in _consumers(root, settings):
         if os.path.realpath(other) == me:
             continue
         for match in _FROM.finditer(data):
@@ -108,10 +114,10 @@ _ENV_KEY = re.compile(
 
 
 @lru_cache(maxsize=4)
-def _configures(root: str) -> tuple[tuple[str, bytes], ...]:
+def _configures(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, api_key expression) of every legacy configure() call in the repository."""
     out: list[tuple[str, bytes]] = []
-    for path, data in _python_files(root):
+    for path, data in _python_files(root, settings):
         if not ((b"generativeai" in data and b"configure(" in data)
                 or (b"genai" in data and b"Client(" in data)):
             continue
@@ -129,7 +135,8 @@ def _is_test(rel: str) -> bool:
             or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
 
 
-def foreign_key_configure(path: str) -> tuple[str, str] | None:
+def foreign_key_configure(path: str, settings: Settings | None = None
+                          ) -> tuple[str, str] | None:
     """Another file's configure() whose API key google-genai's Client() would not find by
     itself: (that file, the key expression). None when every configure elsewhere reads
     GOOGLE_API_KEY / GEMINI_API_KEY from the environment or passes no key."""
@@ -137,7 +144,7 @@ def foreign_key_configure(path: str) -> tuple[str, str] | None:
         return None
     root = repository_root(path)
     me = os.path.realpath(path)
-    for other, key in _configures(root):
+    for other, key in _configures(root, settings):
         if os.path.realpath(other) == me or not key:
             continue
         if not _ENV_KEY.match(key):

@@ -423,7 +423,8 @@ class Plan:
                       if k.startswith(prefix) and h.pin is None}
         if not candidates:
             return
-        for name, other in imported_elsewhere(self.path, set(candidates)).items():
+        elsewhere = imported_elsewhere(self.path, set(candidates), self.ctx.settings)
+        for name, other in elsewhere.items():
             holder = candidates[name]
             node = holder.constructions[0].call if holder.constructions else self.module
             self.pin(holder, "GM011", f"{name!r} is imported by {os.path.basename(other)}, "
@@ -2632,7 +2633,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     ):
         from migrator.codemods.crossmodule import foreign_key_configure
 
-        elsewhere = foreign_key_configure(path)
+        elsewhere = foreign_key_configure(path, ctx.settings)
         if elsewhere is not None:
             reason = (f"the API key is configured in {os.path.basename(elsewhere[0])} "
                       f"({elsewhere[1]}); genai.Client() here would not see it")

@@ -37,11 +37,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrator.formats import envelope, plural
 from migrator.verify.meaning import LEGACY_SDK
 from migrator.verify.snippets import Snippet, extract, find, git_original
+
+if TYPE_CHECKING:
+    from migrator.config import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 OUTPUT_CAP = 256 * 1024
@@ -600,7 +603,8 @@ def _at(value: Any, path: str) -> Any:
 # --- the entry point ----------------------------------------------------------------------------
 
 def run_verify(targets: list[str], *, live: bool, differential: bool, against: str | None,
-               timeout: float, output_format: str, quiet: bool) -> int:
+               timeout: float, output_format: str, quiet: bool,
+               settings: Settings | None = None) -> int:
     """`gemini-migrate --verify`; returns the exit code (0 all good, 1 a snippet failed or
     differs, 2 usage or environment problem)."""
     key = os.environ.get("GEMINI_API_KEY") or None
@@ -617,7 +621,7 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
     if missing:
         return _usage(f"--verify needs {' and '.join(missing)}, which this Python "
                       f"({sys.executable}) cannot import. Install them with: {INSTALL_HINT}")
-    snippets = find(targets)
+    snippets = find(targets, settings)
     if not snippets:
         return _usage("no snippets found (Python scripts, notebooks, Markdown python blocks)")
     originals: dict[int, tuple[str | None, str | None, str]] = {}

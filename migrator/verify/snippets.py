@@ -19,6 +19,10 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.config import Settings
 
 SCRIPT_EXT = (".py",)
 NOTEBOOK_EXT = (".ipynb",)
@@ -119,8 +123,9 @@ def markdown_blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
-def find(targets: list[str]) -> list[Snippet]:
-    """Every snippet under the targets, in a stable order."""
+def find(targets: list[str], settings: Settings | None = None) -> list[Snippet]:
+    """Every snippet under the targets, in a stable order; directories are walked as a check
+    run walks them, with the run's settings (its excludes, its --config)."""
     from migrator.config import Settings
     from migrator.discover import discover
 
@@ -131,7 +136,7 @@ def find(targets: list[str]) -> list[Snippet]:
         if os.path.isfile(target):
             files, explicit = [target], True
         else:
-            files = discover([target], Settings(root=target))
+            files = discover([target], settings or Settings(root=target))
             explicit = False
         for path in files:
             if not path.endswith(exts) or os.path.realpath(path) in seen:
