@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -47,11 +49,16 @@ def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
 @click.option("--extend-exclude", multiple=True, help="Extra glob patterns to skip.")
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=0), help="Parallel processes (0: cores).")
-@click.option("--statistics", is_flag=True, help="Print a count per rule code.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0),
+              help="Parallel processes (0: one per core; never more than 2 per core, nor one "
+                   "per file to parse).")
+@click.option("--statistics", is_flag=True,
+              help="Print a count per rule code instead of every finding.")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something was found.")
-@click.option("--report", type=click.Path(path_type=str), help="Write a migration report here.")
+@click.option("--report", type=click.Path(path_type=str),
+              help="Write a migration report to this new file (or over an earlier report; - "
+                   "for standard output).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary line.")
 @click.option("--config", "config_path", type=click.Path(path_type=str),
               help="pyproject.toml to read [tool.gemini-migrate] from.")
@@ -126,19 +133,33 @@ def cli(
             )
         )
 
+    if report:
+        from migrator.report import refusal
+
+        why = refusal(report)
+        if why is not None:  # said before anything is rewritten
+            raise click.UsageError(f"--report {report}: refusing to write the report there: "
+                                   f"{why}")
+
     from migrator import engine
     from migrator.discover import discover
-    from migrator.formats import emit
+    from migrator.formats import emit, plural
 
-    files = discover(targets, settings)
-    ctx = engine.make_context(settings, write=not (check or diff))
+    temporaries: list[str] = []
+    files = discover(targets, settings, temporaries)
+    write = not (check or diff)
+    stale = engine.stale_temporaries(temporaries)
+    if stale:
+        _stale(stale, remove=write, plural=plural)
+    ctx = engine.make_context(settings, write=write)
     workers = settings.jobs or os.cpu_count() or 1
     bar = None
     if not quiet:
         from migrator.progress import ProgressBar
 
         bar = ProgressBar(len(files))
-    # `kill` (SIGTERM) stops the run like Ctrl-C: between files, never half way through a write.
+    # `kill` (SIGTERM) stops the run like Ctrl-C: at once, except that a rename in progress
+    # (the last step of writing one file) finishes.
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread (an embedding application): leave signals alone
@@ -157,8 +178,9 @@ def cli(
     if bar:
         bar.close()
     mode = "check" if check else "diff" if diff else "fix"
+    # `--report -`: the report is what goes to standard output.
     found = emit(results, mode=mode, output_format=output_format, statistics=statistics,
-                 quiet=quiet)
+                 quiet=quiet, show=report != "-")
     if report:
         from migrator.report import write_report
 
@@ -171,6 +193,23 @@ def cli(
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FOUND if found else EXIT_CLEAN)
+
+
+def _stale(paths: list[str], *, remove: bool, plural: Callable[[int, str], str]) -> None:
+    """Temporary files a killed run left next to the files it was rewriting (those still hold
+    their old content): removed by a run that writes, named by one that does not."""
+    if remove:
+        removed = 0
+        for path in paths:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+                removed += 1
+        click.echo(f"gemini-migrate: removed {plural(removed, 'temporary file')} left by an "
+                   "interrupted run", err=True)
+        return
+    click.echo(f"gemini-migrate: {plural(len(paths), 'temporary file')} left by an "
+               "interrupted run (a run without --check / --diff removes them): "
+               + ", ".join(paths), err=True)
 
 
 def _terminate(signum: int, frame: object) -> None:

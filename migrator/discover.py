@@ -82,8 +82,10 @@ def _project_relative(path: str, project: str) -> str | None:
     return rel.replace(os.sep, "/")
 
 
-def discover(paths: list[str], settings: Settings) -> list[str]:
-    """Files under `paths`, sorted per argument, without duplicates."""
+def discover(paths: list[str], settings: Settings,
+             temporaries: list[str] | None = None) -> list[str]:
+    """Files under `paths`, sorted per argument, without duplicates. Temporary files of an
+    interrupted rewrite met on the way are added to `temporaries`."""
     from migrator.engine import kind_of
 
     seen: set[str] = set()
@@ -94,7 +96,7 @@ def discover(paths: list[str], settings: Settings) -> list[str]:
             # when an exclude pattern would have skipped it in a walk.
             candidates: Iterator[str] = iter([root])
         else:
-            candidates = _files_under(root, settings, kind_of)
+            candidates = _files_under(root, settings, kind_of, temporaries)
         for path in candidates:
             key = os.path.normpath(os.path.abspath(path))
             if key in seen:
@@ -105,8 +107,11 @@ def discover(paths: list[str], settings: Settings) -> list[str]:
 
 
 def _files_under(
-    root: str, settings: Settings, kind_of: Callable[[str], object]
+    root: str, settings: Settings, kind_of: Callable[[str], object],
+    temporaries: list[str] | None = None,
 ) -> Iterator[str]:
+    from migrator.engine import TEMP_NAME
+
     keep = _Filter(root, settings)
     listed = _git_files(root)
     rels = sorted(set(listed) if listed is not None else _walk(root, keep))
@@ -115,6 +120,8 @@ def _files_under(
             continue
         path = rel if root in (".", "./") else os.path.join(root, rel)
         if kind_of(path) is None:
+            if temporaries is not None and TEMP_NAME.match(rel.rpartition("/")[2]):
+                temporaries.append(path)
             continue
         if listed is not None and not _regular_file(path):
             continue  # deleted but still tracked, a symlink, or a submodule

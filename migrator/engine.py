@@ -13,11 +13,12 @@ import os
 import re
 import signal
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from migrator import prefilter
 from migrator.config import Settings
@@ -34,6 +35,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # Below this many files that need a parse, starting worker processes costs more than it saves
 # (a fork plus a LibCST import per worker is ~0.2 s; a parse is ~10-50 ms).
 POOL_MIN_FILES = 24
+# Worker processes per core, at most (--jobs asks for more in vain).
+MAX_JOBS_PER_CPU = 2
 # Upper bound of files per task sent to a worker: small enough that Ctrl-C stops quickly and
 # the progress bar moves, large enough that pickling and IPC do not dominate.
 MAX_CHUNK = 16
@@ -43,6 +46,7 @@ _SKIP_CODES = frozenset({"GM901", "GM902", "GM903", "GM905", "GM907", "GM908"})
 # Temporary files of an atomic write; a SIGKILL between write and rename can leave one.
 TEMP_PREFIX = ".gemini-migrate-"
 TEMP_SUFFIX = ".tmp"
+TEMP_NAME = re.compile(r"^\.gemini-migrate-(\d+)-\w+\.tmp$")
 
 
 @dataclass
@@ -274,12 +278,16 @@ def _unused_noqa(path: str, data: bytes, used: set[tuple[int, str]]) -> Iterator
 
 
 def _write(path: str, original: bytes, updated: bytes, loaded: _Loaded, result: FileResult) -> None:
-    """Write atomically, keeping the file's mode; never overwrite a file that changed meanwhile.
+    """Write atomically, keeping the file's mode, owner and group; never overwrite a file that
+    changed meanwhile.
 
     The new content goes to a temporary file in the same folder, is flushed to disk, and then
     renamed over the original: at every instant the path holds either the old or the new bytes,
-    whatever signal arrives. A symlink given on the command line is written through, not
-    replaced by a regular file.
+    whatever signal arrives. The file is compared with what was read once more just before the
+    rename (the flush can take long), so an edit made meanwhile is kept and reported (GM905).
+    A symlink given on the command line is written through, not replaced by a regular file. A
+    file with several hard links is not rewritten: a rename would leave the other links with
+    the old code, and writing in place is not atomic.
     """
     target = os.path.realpath(path)
     try:
@@ -289,36 +297,87 @@ def _write(path: str, original: bytes, updated: bytes, loaded: _Loaded, result: 
         if not os.access(target, os.W_OK) or not now.st_mode & 0o222:
             _fail(result, "GM902", "file is read-only; it was not rewritten", "read-only")
             return
-        with open(target, "rb") as fh:
-            current = fh.read()
-        if (
-            current != original
-            or now.st_mtime_ns != loaded.mtime_ns
-            or now.st_size != loaded.size
-        ):
+        if now.st_nlink > 1:
+            _fail(result, "GM909", f"the file has {now.st_nlink} hard links: replacing it would "
+                  "leave the other links with the old code, so it was not rewritten (copy it to "
+                  "break the links, then run again)", "hard-linked")
+            return
+        if _changed(target, original, loaded):
             _fail(result, "GM905", "file changed on disk during the run; it was not overwritten",
                   "changed on disk during the run")
             return
         import tempfile  # only a rewrite needs it; --check starts faster without
 
-        fd, tmp = tempfile.mkstemp(
-            prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=os.path.dirname(target)
-        )
+        # The pid in the name tells a later run whether the run that made it is still alive.
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX,
+                                   dir=os.path.dirname(target))
+        global _writing
+        _writing = True
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(updated)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, stat.S_IMODE(now.st_mode))
+                mine = os.fstat(fh.fileno())
+                if (mine.st_uid, mine.st_gid) != (now.st_uid, now.st_gid):
+                    # root rewriting another user's file, or a folder whose group differs
+                    try:
+                        os.fchown(fh.fileno(), now.st_uid, now.st_gid)
+                    except PermissionError:
+                        _drop(tmp)
+                        _fail(result, "GM909", "the file belongs to another user or group, "
+                              "which a rewrite by this user could not keep; it was not "
+                              "rewritten", "owner")
+                        return
+                os.fchmod(fh.fileno(), stat.S_IMODE(now.st_mode))  # after chown: setgid
+            if _changed(target, original, loaded):
+                _drop(tmp)
+                _fail(result, "GM905", "file changed on disk during the run; it was not "
+                      "overwritten", "changed on disk during the run")
+                return
             os.replace(tmp, target)
         except BaseException:
             # Ctrl-C (or a full disk) before the rename must not leave the temporary file.
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            _drop(tmp)
             raise
+        finally:
+            _writing = False
+            if _exit_after_write:
+                os._exit(130)  # a worker told to stop while it was writing: the file is whole
         result.written = True
     except OSError as exc:
         _fail(result, "GM902", f"cannot write file: {exc.strerror or exc}", "write failed")
+
+
+def _changed(target: str, original: bytes, loaded: _Loaded) -> bool:
+    now = os.stat(target)
+    if now.st_mtime_ns != loaded.mtime_ns or now.st_size != loaded.size:
+        return True
+    with open(target, "rb") as fh:
+        return fh.read() != original
+
+
+def _drop(tmp: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+
+
+def stale_temporaries(paths: Iterable[str]) -> list[str]:
+    """Of `paths`, the temporary files of runs that are no longer alive: a SIGKILL or a power
+    cut between a temporary file's write and its rename leaves one behind, next to a file that
+    still holds its old content."""
+    out = []
+    for path in paths:
+        match = TEMP_NAME.match(os.path.basename(path))
+        if match is None:
+            continue
+        try:
+            os.kill(int(match[1]), 0)
+        except ProcessLookupError:
+            out.append(path)  # the run that made it is gone
+        except (PermissionError, OverflowError, ValueError):
+            continue  # a live process of another user, or no pid at all
+    return out
 
 
 def _fail(result: FileResult, code: str, message: str, why: str) -> None:
@@ -398,17 +457,28 @@ def _run_pool(
     jobs: int,
     progress: Progress | None,
 ) -> None:
+    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    size = max(1, min(MAX_CHUNK, len(work) // (jobs * 4)))
+    workers = pool_size(jobs, len(work))
+    size = max(1, min(MAX_CHUNK, len(work) // (workers * 4)))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(ctx,))
+    # Forked, whatever the platform's default: workers inherit the caches filled above, and
+    # their parent is this process, which they must not outlive (_worker_init).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if "fork" in methods else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_worker_init, initargs=(ctx, os.getpid()))
+    # Private but stable since Python 3.2: the worker processes, to stop them on an interrupt.
+    processes = getattr(pool, "_processes", None)
     pending: dict[Future[list[FileResult]], list[int]] = {}
+    started: list[Any] = []
     try:
         for chunk in chunks:
             future = pool.submit(_worker_chunk, [loaded for _, loaded in chunk])
             pending[future] = [index for index, _ in chunk]
+        started = list((processes or {}).values())
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -416,12 +486,13 @@ def _run_pool(
                 chunk_results = future.result()
                 for index, result in zip(indices, chunk_results, strict=False):
                     results[index] = result
-                if len(chunk_results) < len(indices):
-                    # The worker was told to stop (SIGINT/SIGTERM) before finishing its chunk.
-                    raise KeyboardInterrupt
                 if progress:
                     progress(len(chunk_results))
     except BrokenProcessPool:
+        if any(p.exitcode == _STOPPED for p in started):
+            # A worker stopped on Ctrl-C / SIGTERM, and the signal reaches this process too.
+            _stop_workers(pool, started)
+            raise KeyboardInterrupt from None
         # A worker died (out of memory, killed, a crash in native code). Whatever it wrote is
         # complete; the files without a result are read again from disk and done here.
         pool.shutdown(wait=True, cancel_futures=True)
@@ -432,39 +503,103 @@ def _run_pool(
                     progress(1)
         return
     except BaseException:
-        # Workers finish the file they are on (a write is atomic anyway) and stop; nothing
-        # queued starts.
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Ctrl-C, SIGTERM: nothing queued starts, and no worker finishes the file it is on
+        # (a big one can take a minute); a worker that is writing finishes that write.
+        _stop_workers(pool, list((processes or {}).values()))
         raise
     pool.shutdown(wait=True)
 
 
+def pool_size(jobs: int, files: int) -> int:
+    """Worker processes for `files` files when `jobs` are asked for (0: one per core): never
+    more than files, nor MAX_JOBS_PER_CPU per core (LibCST is CPU-bound: more processes only
+    cost memory, ~50 MiB each)."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(jobs or cpus, files, MAX_JOBS_PER_CPU * cpus))
+
+
+def _stop_workers(pool: Any, processes: list[Any]) -> None:
+    """Stop every worker within about a second: SIGTERM (a worker exits at once, or right
+    after the rename it is in the middle of), then SIGKILL for any still there."""
+    import time
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            with contextlib.suppress(OSError):
+                process.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.join(1)
+
+
+# A worker's exit status when it stopped because it was told to.
+_STOPPED = 130
+# Seconds a worker has to finish the rename it is in the middle of before it is killed.
+STOP_GRACE = 0.8
+
 _worker_ctx: Context | None = None
-_stop_requested = False
+_writing = False  # inside _write, between the temporary file and the rename
+_exit_after_write = False
 
 
-def _request_stop(signum: int, frame: object) -> None:
-    global _stop_requested
-    _stop_requested = True
+def _worker_stop(signum: int, frame: object) -> None:
+    global _exit_after_write
+    if _writing:
+        _exit_after_write = True  # _write exits once the file is whole
+    else:
+        os._exit(_STOPPED)  # nothing is half done outside a write: stop now
 
 
-def _worker_init(ctx: Context) -> None:
+def _worker_init(ctx: Context, parent: int) -> None:
     global _worker_ctx
     _worker_ctx = ctx
-    # The terminal sends Ctrl-C to the whole process group: a worker stops between files
-    # instead of dying with a traceback half way through one.
-    signal.signal(signal.SIGINT, _request_stop)
-    signal.signal(signal.SIGTERM, _request_stop)
+    # Ctrl-C reaches the whole process group, SIGTERM comes from the parent (_stop_workers)
+    # or from the kernel when the parent dies (below).
+    signal.signal(signal.SIGINT, _worker_stop)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """A worker must not outlive the run: after a `kill -9` of the main process it would go on
+    rewriting files with nobody left to report it. On Linux the kernel sends SIGTERM when the
+    parent dies (PR_SET_PDEATHSIG); elsewhere a thread watches the parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it died before the call above
+                    os._exit(_STOPPED)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os.kill(os.getpid(), signal.SIGTERM)  # the same path as an interrupt: a write finishes
 
 
 def _worker_chunk(chunk: list[_Loaded]) -> list[FileResult]:
     assert _worker_ctx is not None
-    out = []
-    for loaded in chunk:
-        if _stop_requested:
-            break
-        out.append(_process(loaded, _worker_ctx))
-    return out
+    return [_process(loaded, _worker_ctx) for loaded in chunk]
 
 
 def relpath(path: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -201,17 +203,72 @@ def render_markdown(results: Sequence[FileResult], *, mode: str) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def refusal(path: str) -> str | None:
+    """Why a report must not be written to `path` (None: it may).
+
+    A report goes to standard output (`-`), to a new path, or over a previous report. Never
+    through a symlink (`/dev/stdout` is one), over a device, a pipe or a folder, nor over any
+    other existing file: `--report app.py` must not replace the code it reports on.
+    """
+    if path == "-":
+        return None
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        folder = os.path.dirname(os.path.abspath(path))
+        while not os.path.lexists(folder):
+            folder = os.path.dirname(folder)
+        return None if os.path.isdir(folder) else f"{folder} is not a folder"
+    except OSError as exc:
+        return f"cannot look at it: {exc.strerror or exc}"
+    if stat.S_ISLNK(st.st_mode):
+        return "it is a symbolic link (give - for standard output)"
+    if stat.S_ISDIR(st.st_mode):
+        return "it is a folder"
+    if not stat.S_ISREG(st.st_mode):
+        return "it is not a regular file (give - for standard output)"
+    if not _is_report(path):
+        return "the file exists and is not a gemini-migrate report; give a new path"
+    return None
+
+
+def _is_report(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    text = head.lstrip()
+    return (not text or text.startswith(b"# Gemini migration report")
+            or (text.startswith(b"{") and b'"tool": "gemini-migrate"' in text))
+
+
+def render(results: list[FileResult], *, mode: str, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(render_json(results, mode=mode), indent=2, ensure_ascii=False) + "\n"
+    return render_markdown(results, mode=mode)
+
+
 def write_report(
     path: str, results: list[FileResult], *, mode: str, output_format: str
 ) -> None:
-    """Write the report atomically (a half-written report attached to a PR misleads)."""
-    if output_format == "json":
-        text = json.dumps(render_json(results, mode=mode), indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = render_markdown(results, mode=mode)
+    """Write the report atomically (a half-written report attached to a PR misleads), to a
+    path `refusal` accepts; `-` is standard output."""
+    text = render(results, mode=mode, output_format=output_format)
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    why = refusal(path)
+    if why is not None:
+        raise OSError(f"refusing to write the report there: {why}")
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)

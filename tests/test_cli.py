@@ -295,7 +295,7 @@ def test_report_markdown_and_json(repo: Path, tmp_path_factory: pytest.TempPathF
 def test_report_to_an_unwritable_place_exits_2(repo: Path) -> None:
     target = repo / "legacy.py" / "report.md"  # a file is not a folder
     code, _, err = invoke("--check", "--report", str(target), str(repo))
-    assert code == 2 and "cannot write the report" in err
+    assert code == 2 and "refusing to write the report there" in err and "not a folder" in err
 
 
 class _Terminal(io.StringIO):

@@ -74,7 +74,8 @@ def statistics_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
 
 
 def emit(
-    results: Sequence[FileResult], *, mode: str, output_format: str, statistics: bool, quiet: bool
+    results: Sequence[FileResult], *, mode: str, output_format: str, statistics: bool,
+    quiet: bool, show: bool = True,
 ) -> bool:
     """Print the results; return True when the exit code should say something was found.
 
@@ -85,7 +86,9 @@ def emit(
     findings = reported(results, mode)
     changed = [r for r in results if r.changed]
     written = written_paths(results)
-    if statistics and output_format in ("text", "json"):
+    if not show:
+        pass  # standard output carries something else (`--report -`)
+    elif statistics and output_format in ("text", "json"):
         rows = statistics_rows(findings)
         if output_format == "json":
             click.echo(json.dumps(envelope(mode, statistics=rows,
