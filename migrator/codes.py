@@ -652,6 +652,15 @@ _RULES = [
         "deeply to walk (hundreds of adjacent string literals). Migrate that file by hand or "
         "rewrite the statement.",
     ),
+    Rule(
+        "GM909", "unsafe-to-write", "error", "none",
+        "The file was not rewritten: writing it would have split hard links or changed its "
+        "owner.",
+        "A file with several hard links would keep the old code under its other names after "
+        "an atomic rename, and writing it in place is not atomic; a file of another user or "
+        "group that this user cannot give back would change hands. Break the links (copy the "
+        "file) or run as a user who may keep the owner, then run again.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
