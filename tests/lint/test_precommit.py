@@ -1,21 +1,26 @@
-"""The hooks in .pre-commit-hooks.yaml, run by the real pre-commit in a throwaway repository.
+"""The hooks in .pre-commit-hooks.yaml, run by the real pre-commit the way the README tells
+users to reference them: the README's own `.pre-commit-config.yaml` block, with its repository
+URL replaced by this checkout and its `rev:` by this checkout's commit.
 
-pre-commit clones the hook repository at a commit and pip-installs it into its own virtualenv,
-so this also proves the hooks install and run from the project's own files, without
-google-genai or google-generativeai. The hook repository is a snapshot of the working tree
-(pyproject.toml, README.md, migrator/, .pre-commit-hooks.yaml) committed in a temporary git
-repository, so uncommitted work is what gets tested.
+pre-commit clones the hook repository at that commit and pip-installs it into its own
+virtualenv, so this also proves the hooks install and run from the project's committed files,
+without google-genai or google-generativeai. The documented `rev:` is the release tag
+(v<version>); the test does not need the tag to exist (a CI checkout may carry none), only the
+commit. Uncommitted changes are not part of what is tested, as they would not be for a user.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from migrator import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
@@ -29,17 +34,32 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def _hook_repo(tmp: Path) -> tuple[Path, str]:
-    repo = tmp / "hook-repo"
-    repo.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        shutil.copy2(ROOT / name, repo / name)
-    shutil.copytree(ROOT / "migrator", repo / "migrator",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "snapshot")
-    return repo, _git(repo, "rev-parse", "HEAD")
+def _readme_config() -> dict[str, Any]:
+    import yaml  # shipped with pre-commit
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Pre-commit\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block, "the README's Pre-commit section has no yaml block"
+    config: dict[str, Any] = yaml.safe_load(block.group(1))
+    return config
+
+
+def _checkout_commit() -> str:
+    try:
+        return _git(ROOT, "rev-parse", "HEAD")
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout: there is no commit to point pre-commit at")
+
+
+def test_the_documented_rev_is_this_versions_tag() -> None:
+    [repo] = _readme_config()["repos"]
+    assert repo["rev"] == f"v{__version__}"
+    # Where the tag exists, it is this version's.
+    tagged = subprocess.run(["git", "show", f"v{__version__}:pyproject.toml"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    if tagged.returncode == 0:
+        assert f'version = "{__version__}"' in tagged.stdout
 
 
 def _run(project: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,15 +70,18 @@ def _run(project: Path, home: Path, *args: str) -> subprocess.CompletedProcess[s
 
 
 def test_hooks_end_to_end(tmp_path: Path) -> None:
+    import yaml
+
     assert PRE_COMMIT.exists(), "pre-commit is part of the dev extra"
-    hook_repo, rev = _hook_repo(tmp_path)
+    config = _readme_config()
+    [repo] = config["repos"]
+    assert [hook["id"] for hook in repo["hooks"]] == ["gemini-migrate-check"]
+    repo["repo"], repo["rev"] = str(ROOT), _checkout_commit()
+    repo["hooks"].append({"id": "gemini-migrate", "stages": ["manual"]})
     project = tmp_path / "project"
     project.mkdir()
     _git(project, "init", "-q")
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {hook_repo}\n  rev: {rev}\n  hooks:\n"
-        "  - id: gemini-migrate-check\n  - id: gemini-migrate\n    stages: [manual]\n",
-        encoding="utf-8")
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     app = (
         "from google import genai\n\nclient = genai.Client()\n"
         'reply = client.interactions.create(model="gemini-2.0-flash", input="Hi")\n'
