@@ -2,12 +2,17 @@
 
     .venv/bin/python benchmarks/bench.py            # full run (a few minutes on 2 cores)
     .venv/bin/python benchmarks/bench.py --quick    # smaller trees, fewer repeats
+    .venv/bin/python benchmarks/bench.py --gate     # only the lint gate: ratio to ruff, one file
 
 Trees are generated under benchmarks/.trees/ (git-ignored) from fixed seeds:
 - `plain-5000`: a 5,000-file git repository with no Gemini code (Python packages, Markdown,
   JSON/YAML/TOML/text configs), the pre-commit / CI-gate case;
 - `legacy-300`: 300 Python files built from a handful of realistic google-generativeai
-  templates, the bulk-migration case.
+  templates, the bulk-migration case;
+- `stdlib`: a copy of this Python's standard library (no site-packages), real code with no
+  Gemini code in it, on which `--check` is compared with `ruff check --select UP` (the lint
+  gate a repository already runs): the two commands alternate, and the ratio is the median of
+  the per-pair ratios.
 
 Every figure is the median of several runs of the real command in a fresh process; peak
 memory is the largest resident set of any process of the run (the CLI or one of its workers).
@@ -261,6 +266,46 @@ def tree(name: str, files: int, make: object) -> Path:
     return path
 
 
+def make_stdlib(path: Path) -> None:
+    import sysconfig
+
+    source = Path(sysconfig.get_paths()["stdlib"])
+    shutil.copytree(source, path, symlinks=True, ignore=shutil.ignore_patterns(
+        "site-packages", "__pycache__", "*.pyc", "*.so", "*.a", "config-*"))
+
+
+def stdlib_tree() -> Path:
+    path = TREES / f"stdlib-{sys.version_info.major}.{sys.version_info.minor}"
+    if not path.exists():
+        make_stdlib(path)
+    return path
+
+
+def ruff_ratio(target: Path, repeat: int) -> dict[str, object]:
+    """`--check` against `ruff check --select UP` on the same tree, run in turn (A B A B ...) so
+    a drift in the machine's speed hits both; ruff keeps its cache, as in a real gate."""
+    ruff = Path(sys.executable).with_name("ruff")
+    ours = [*cli(), "--check", "--quiet", str(target)]
+    theirs = [str(ruff), "check", "--select", "UP", "--quiet", str(target)]
+    measure(theirs)  # warm ruff's cache and the page cache
+    measure(ours)
+    pairs = []
+    for _ in range(repeat):
+        a, b = measure(ours), measure(theirs)
+        assert a[2] == 0, f"--check found something in the standard library (exit {a[2]})"
+        pairs.append((a[0], b[0], a[3], b[3]))
+    files = sum(1 for p in target.rglob("*") if p.is_file())
+    return {
+        "files": files,
+        "ours": statistics.median(p[0] for p in pairs),
+        "ruff": statistics.median(p[1] for p in pairs),
+        "ratio": statistics.median(p[0] / p[1] for p in pairs),
+        "ours_cpu": statistics.median(p[2] for p in pairs),
+        "ruff_cpu": statistics.median(p[3] for p in pairs),
+        "runs": repeat,
+    }
+
+
 def fresh_copy(source: Path, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
@@ -300,8 +345,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller trees, fewer repeats")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--gate", action="store_true",
+                        help="only the lint gate: the ratio to ruff and one clean file")
     args = parser.parse_args()
     plain_files, legacy_files, repeat = (1000, 60, 2) if args.quick else (5000, 300, 5)
+    if args.gate:
+        gate = lint_gate(repeat * 2)
+        print(json.dumps(gate, indent=2) if args.json else render_gate(gate))
+        return
     plain = tree("plain", plain_files, make_plain)
     legacy = tree("legacy", legacy_files, make_legacy)
     work = TREES / "work"
@@ -371,11 +422,49 @@ def main() -> None:
         total, forbidden, heavy = import_profile(target)
         results[key] = {"ms": total, "forbidden": forbidden, "heaviest": heavy}
 
+    results["gate"] = lint_gate(repeat * 2)
     results["load_after"] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(render(results))
+
+
+def lint_gate(repeat: int) -> dict[str, object]:
+    """The pre-commit / CI gate over code with no Gemini code: the standard library against
+    ruff, and `--check` of one clean file (with `python -c pass` for scale)."""
+    load = os.getloadavg()[0]
+    ratio = ruff_ratio(stdlib_tree(), repeat)
+    clean = TREES / "clean_one.py"
+    if not clean.exists():
+        clean.write_text(plain_module(random.Random(1)), encoding="utf-8")
+    one = median_run([*cli(), "--check", "--quiet", str(clean)], repeat * 2)
+    bare = median_run([sys.executable, "-c", "pass"], repeat * 2)
+    imports, forbidden, heavy = import_profile(clean)
+    return {"load": load, "stdlib": ratio,
+            "one_clean_file": {"seconds": one[0], "cpu": one[3]},
+            "python_startup": {"seconds": bare[0]},
+            "imports": {"ms": imports, "forbidden": forbidden, "heaviest": heavy}}
+
+
+def render_gate(gate: dict[str, object]) -> str:
+    ratio, one = gate["stdlib"], gate["one_clean_file"]
+    assert isinstance(ratio, dict) and isinstance(one, dict)
+    imports = gate["imports"]
+    assert isinstance(imports, dict)
+    heavy = ", ".join(f"{name.strip()} {ms:.0f} ms" for name, ms in imports["heaviest"])
+    return "\n".join([
+        f"Load average {gate['load']:.1f} before; {ratio['runs']} alternating runs.",
+        f"- `--check` over the standard library ({ratio['files']:,} files): "
+        f"{ratio['ours']:.2f} s (CPU {ratio['ours_cpu']:.2f} s); `ruff check --select UP`: "
+        f"{ratio['ruff']:.2f} s (CPU {ratio['ruff_cpu']:.2f} s); ratio (median of pairs) "
+        f"{ratio['ratio']:.2f}.",
+        f"- `--check` of one file with no Gemini code: {one['seconds'] * 1000:.0f} ms wall "
+        f"(CPU {one['cpu'] * 1000:.0f} ms); `python -c pass`: "
+        f"{gate['python_startup']['seconds'] * 1000:.0f} ms; "  # type: ignore[index]
+        f"imports {imports['ms']:.0f} ms ({heavy}); google-genai imported: "
+        f"{imports['forbidden'] or 'no'}.",
+    ])
 
 
 def _children_cpu() -> float:
@@ -417,6 +506,9 @@ def render(r: dict[str, object]) -> str:
         row("`python -c pass` (interpreter start-up alone)", "python_startup"),
         "",
     ]
+    gate = r.get("gate")
+    if isinstance(gate, dict):
+        lines += [render_gate(gate), ""]
     for key, label in (("imports_plain", "no Gemini code"), ("imports_legacy", "legacy code")):
         item = r[key]
         assert isinstance(item, dict)

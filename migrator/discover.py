@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Callable, Iterator
 from fnmatch import translate
 
@@ -139,6 +138,8 @@ def _regular_file(path: str) -> bool:
 
 def _git_files(root: str) -> list[str] | None:
     """Paths relative to `root` that git tracks or would track; None outside a work tree."""
+    import subprocess  # only folders need git: a pre-commit run names files
+
     try:
         proc = subprocess.run(
             ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others",

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,12 +63,18 @@ _COMMON_WORDS = frozenset({
 @dataclass(frozen=True)
 class Prefilter:
     needles: tuple[bytes, ...]
-    pattern: re.Pattern[bytes] | None  # None: any needle is enough
+    source: bytes | None  # the precise pattern; None: any needle is enough
+
+    @cached_property
+    def pattern(self) -> re.Pattern[bytes] | None:
+        # Compiled on first use: most runs (a pre-commit hook on clean files) never need it.
+        return None if self.source is None else re.compile(self.source)
 
     def matches(self, data: bytes) -> bool:
         if not any(needle in data for needle in self.needles):
             return False
-        return self.pattern is None or self.pattern.search(data) is not None
+        pattern = self.pattern
+        return pattern is None or pattern.search(data) is not None
 
     def mentions(self, text: str) -> bool:
         """The same test on decoded text (a notebook cell, a Markdown code block)."""
@@ -98,7 +104,9 @@ def model_literals(models: ModelTable) -> list[str]:
     """Outdated exact ids and family prefixes: every id the lint reports starts with one."""
     literals = {model_id for model_id, info in models.exact.items() if info.outdated}
     literals.update(prefix for prefix, info in models.families if info.outdated)
-    return sorted(literal for literal in literals if literal)
+    ordered = sorted(literal for literal in literals if literal)
+    # A literal that starts with another one adds nothing to a prefix search.
+    return [lit for lit in ordered if not any(lit != o and lit.startswith(o) for o in ordered)]
 
 
 def _build(sdk: Iterable[tuple[bytes, bytes]], literals: list[str]) -> Prefilter:
@@ -113,7 +121,7 @@ def _build(sdk: Iterable[tuple[bytes, bytes]], literals: list[str]) -> Prefilter
     unique = sorted(set(needles), key=len)
     # A needle that contains a shorter one adds nothing: the shorter one already matched.
     kept = tuple(n for i, n in enumerate(unique) if not any(m in n for m in unique[:i]))
-    return Prefilter(kept, re.compile(b"|".join(alternatives)))
+    return Prefilter(kept, b"|".join(alternatives))
 
 
 @lru_cache(maxsize=32)

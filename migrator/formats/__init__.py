@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -91,18 +90,17 @@ def emit(
     elif statistics and output_format in ("text", "json"):
         rows = statistics_rows(findings)
         if output_format == "json":
-            click.echo(json.dumps(envelope(mode, statistics=rows,
-                                           summary=_counts(results, findings, changed, mode)),
-                                  indent=2))
+            click.echo(_json(envelope(mode, statistics=rows,
+                                      summary=_counts(results, findings, changed, mode))))
         else:
             _print_statistics(rows, sys.stdout)
     elif mode == "diff" and output_format == "text":
         for result in changed:
             click.echo(unified_diff(result), nl=False)
     elif output_format == "json":
-        click.echo(json.dumps(envelope(
+        click.echo(_json(envelope(
             mode, findings=[finding_json(f, written) for f in findings],
-            summary=_counts(results, findings, changed, mode)), indent=2))
+            summary=_counts(results, findings, changed, mode))))
     elif output_format == "github":
         from migrator.formats.github import render
 
@@ -122,6 +120,12 @@ def emit(
         _summary(results, findings, changed, mode)
     skipped = any(r.skipped for r in results)
     return bool(findings or changed or skipped)
+
+
+def _json(doc: dict[str, Any]) -> str:
+    import json  # the text output (a pre-commit hook) does without
+
+    return json.dumps(doc, indent=2)
 
 
 def _print_statistics(rows: list[dict[str, Any]], out: Any) -> None:
