@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import migrator.discover as discover_module
 from migrator.config import Settings, apply
 from migrator.discover import discover
 
@@ -112,5 +111,7 @@ def test_outside_git_or_without_git_the_tree_is_walked(
     def no_git(*args: object, **kwargs: object) -> object:
         raise FileNotFoundError("git")
 
-    monkeypatch.setattr(discover_module.subprocess, "run", no_git)
+    import subprocess
+
+    monkeypatch.setattr(subprocess, "run", no_git)
     assert found(tmp_path) == ["a.py", "sub/b.py"]

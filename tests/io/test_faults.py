@@ -65,20 +65,28 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("target", ["app.py", "link.md", "folder", "/dev/null", "/dev/stdout"])
+# Every target lives in the test's own folder: were the refusal ever lost, the test must not
+# replace anything of the machine's (a run of it on the old code turned /dev/null and
+# /dev/stdout into regular files).
+@pytest.mark.parametrize("target", ["app.py", "link.md", "stdout", "folder", "pipe"])
 def test_the_report_is_never_written_over_what_is_not_a_report(project: Path,
                                                                target: str) -> None:
     (project / "folder").mkdir()
     (project / "kept.md").write_text("my notes\n", encoding="utf-8")
     (project / "link.md").symlink_to(project / "kept.md")
-    before = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
+    (project / "stdout").symlink_to("/proc/self/fd/1")  # what /dev/stdout is
+    os.mkfifo(project / "pipe")  # not a regular file, like a device node
+    before = {p.name: p.read_bytes() for p in project.iterdir()
+              if p.is_file() and not p.is_symlink()}
     done = cli("--check", "--report", target, "app.py", cwd=project)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "refusing to write the report there" in done.stderr
-    assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == before
-    assert (project / "link.md").is_symlink()
+    assert {p.name: p.read_bytes() for p in project.iterdir()
+            if p.is_file() and not p.is_symlink()} == before
+    assert (project / "link.md").is_symlink() and (project / "stdout").is_symlink()
+    assert stat.S_ISFIFO((project / "pipe").lstat().st_mode)
     assert sorted(p.name for p in project.iterdir()) == ["app.py", "folder", "kept.md",
-                                                         "link.md"]
+                                                         "link.md", "pipe", "stdout"]
     assert not list((project / "folder").iterdir())
 
 
