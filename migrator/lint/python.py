@@ -11,7 +11,6 @@ that never imports google-genai may have its own `interactions` objects, so it i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -641,17 +640,4 @@ def interactions_pass(
     return new_module, checker.findings
 
 
-def setup_py_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
-    """Pins in `setup.py`: the engine hands `.py` files to the Python handler, so the manifest
-    check for setup.py runs here, on the module's text."""
-    if os.path.basename(path) != "setup.py":
-        return module, []
-    from migrator.lint.manifests import check_manifest
-
-    new, found = check_manifest(path, module.code, ctx)
-    if new is None:
-        return module, found
-    return cst.parse_module(new), found
-
-
-PYTHON_PASSES = [interactions_pass, setup_py_pass, mocks_pass]
+PYTHON_PASSES = [interactions_pass, mocks_pass]
