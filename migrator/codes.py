@@ -579,18 +579,36 @@ _RULES = [
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(
         "GM401", "legacy-sdk-pin", "error", "safe",
-        "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0`.",
-        "The legacy pin is replaced once no code in the repository imports the legacy SDK.",
+        "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0,<4`.",
+        "The legacy pin is replaced by `google-genai>=2.26.0,<4` (or dropped from a list that "
+        "already has google-genai) once no code of the repository imports the legacy SDK: an "
+        "`import` / `from ... import` statement or `importlib.import_module` in a Python file "
+        "or a notebook's code cells, as the run leaves them (a mention in a comment or a "
+        "string does not count). Manifests are judged after the code, so `--check` and "
+        "`--diff` show the pin edit a plain run would make. The edit is withheld while the "
+        "file's other pins or its Python version could not be installed with google-genai "
+        "(GM408, GM409). Notebook and README `pip install` lines follow their own file's code.",
     ),
     Rule(
         "GM402", "genai-below-floor", "error", "safe",
-        "`google-genai` below the Interactions floor.",
-        "Migrated code needs `google-genai>=2.26.0`: one spelling works from 2.26.0 on.",
+        "`google-genai` below the Interactions floor, in a project that calls Interactions.",
+        "Code that calls the Interactions API needs `google-genai>=2.26.0`: one spelling works "
+        "from 2.26.0 on. The pin is raised (to `>=2.26.0,<4`, keeping a cap above the floor) "
+        "only when some code calls `client.interactions`: a project whose code uses only "
+        "`client.models` / `chats` runs on the google-genai it has, so its pin is left alone. "
+        "For `@google/genai` the floor is 2.25.0 (see GM410 for the Node version).",
     ),
     Rule(
-        "GM403", "legacy-js-sdk", "error", "none",
+        "GM403", "legacy-js-sdk", "error", "safe",
         "`@google/generative-ai` is end-of-life; use `@google/genai`.",
-        "The JavaScript legacy SDK is no longer maintained.",
+        "In package.json the entry becomes `\"@google/genai\": \">=2.25.0 <4\"` once no "
+        "JavaScript / TypeScript file of the package (its folder, minus nested packages and "
+        "node_modules) imports the legacy SDK: an ESM `import`, a `require(...)` or a dynamic "
+        "`import(...)`, subpaths included. A package whose engines.node, `.nvmrc` or "
+        "`.node-version` allows a Node older than 22 gets `^2.25.0` instead (@google/genai 3.x "
+        "declares Node >= 22). Where @google/genai is already declared in the same section the "
+        "legacy entry is removed; in another section it is left for a human. Lock files are "
+        "reported (GM406), never edited.",
     ),
     Rule(
         "GM404", "generativelanguage-direct", "warning", "none",
@@ -607,6 +625,47 @@ _RULES = [
         "GM406", "lock-file-legacy", "warning", "none",
         "A lock file pins a legacy SDK; regenerate it after fixing the manifest.",
         "Lock files are reported, never edited.",
+    ),
+    Rule(
+        "GM407", "genai-undeclared", "error", "safe",
+        "Code imports google-genai, but the manifest declares only the legacy SDK.",
+        "While some code still imports the legacy SDK its pin stays; when other code of the "
+        "project imports google-genai (the migrated part), every dependency list that names "
+        "the legacy SDK gets `google-genai>=2.26.0,<4` beside it (`@google/genai` in "
+        "package.json), written in that format's own syntax: a line after the legacy one "
+        "(requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), an item after "
+        "it in a list (pyproject arrays, setup.py). Without it a fresh install fails with "
+        "ImportError. Not written into a hash-checked file, a one-line setup.cfg value, or a "
+        "file whose pins google-genai cannot be installed with (GM408, GM409).",
+    ),
+    Rule(
+        "GM408", "genai-dependency-conflict", "error", "none",
+        "A pin conflicts with google-genai's own dependencies: pip could not install both.",
+        "Every google-genai from 2.26.0 to 3.x needs google-auth>=2.56, pydantic>=2.12.5, "
+        "typing-extensions>=4.14, anyio>=4.8 and more (rules/packages.toml records each "
+        "release's requirements, built from its metadata by "
+        "scripts/genai_dependencies.py). A manifest that pins `google-auth==2.32.0`, "
+        "`pydantic==2.8.2` or `typing_extensions==4.12.2` (a frozen requirements file, say) "
+        "cannot install google-genai, so nothing is written into it and each pin in the way is "
+        "reported with the version google-genai needs: raising one pin of a frozen file can "
+        "break the pins that depend on it, which only the project can check. Pins in files "
+        "included with `-r` / `-c` count, and are reported on the include line.",
+    ),
+    Rule(
+        "GM409", "python-below-genai", "error", "none",
+        "The project's Python version is older than google-genai supports.",
+        "google-genai 2.26-2.33 need Python 3.10, 2.34 and 3.x Python 3.11. A project whose "
+        "requires-python, Poetry `python`, Pipfile `python_version`, setup.py / setup.cfg "
+        "`python_requires`, environment.yml `python` or runtime.txt / .python-version allows "
+        "an older Python cannot resolve google-genai (Poetry and uv refuse to lock it), so it "
+        "is not written: raise the project's Python first.",
+    ),
+    Rule(
+        "GM410", "node-below-genai", "warning", "none",
+        "The package supports a Node version older than @google/genai declares.",
+        "@google/genai 2.x declares Node >= 20 and 3.x Node >= 22. npm installs it anyway "
+        "with an EBADENGINE warning, so the package.json edit is made (with `^2.25.0`, which "
+        "stays on 2.x), and engines.node (or .nvmrc) is reported: raise it to 20 or later.",
     ),
     # --- GM9xx: meta ----------------------------------------------------------------------------
     Rule(
