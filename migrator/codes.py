@@ -558,23 +558,58 @@ _RULES = [
     ),
     # --- GM3xx: model names ---------------------------------------------------------------------
     Rule(
-        "GM301", "retired-model", "error", "unsafe",
-        "A retired model id: calls with it fail.",
+        "GM301", "retired-model", "error", "safe",
+        "A retired model id: calls with it answer 404. Its successor is written.",
         "The model table (rules/models.toml, extendable in [tool.gemini-migrate]) lists the "
-        "successor. The fix is unsafe outside a migration: a different model can answer "
-        "differently.",
+        "successor, chosen to keep the tier (a Pro id gets a Pro model). Ids the table does "
+        "not list one by one are matched by family rules: `gemini-1.5-*`, experimental "
+        "releases (`*-exp*`, `*-experimental*`, `learnlm-*`), dated previews; Live, speech and "
+        "image models are never moved to a text model. A retired id is a safe fix wherever it "
+        "stands in Python code, calls that stay on the legacy SDK included: every call with it "
+        "fails today, so nothing that works can change, and a different model answering is "
+        "the smallest change that makes the call work again. Not fixed: dictionary keys and "
+        "comparisons (code that maps old ids), an id whose successor is already in the same "
+        "list (a model picker would show it twice), and ids in config files, whose readers the "
+        "tool does not see (there the fix is unsafe). An id with no successor (`aqa`) is only "
+        "reported. Embedding models: vectors of different models are not comparable, so "
+        "stored vectors must be re-embedded.",
     ),
     Rule(
         "GM302", "deprecated-model", "warning", "unsafe",
         "A deprecated model id.",
-        "The model still answers today but is scheduled for retirement or refused by the "
-        "Interactions API.",
+        "The model still answers generateContent today but is scheduled for retirement or "
+        "refused by the Interactions API. In the `model=` of an Interactions call the "
+        "successor is a safe fix (the call would be refused); elsewhere a different model may "
+        "answer differently, so the fix is unsafe (`--unsafe-fixes`); in code that stays on "
+        "the legacy SDK it is left to the migration.",
     ),
     Rule(
         "GM303", "model-substituted", "info", "safe",
         "A model id the Interactions API refuses was substituted while migrating.",
-        "The old id would be refused by `client.interactions.create`, so the migration writes "
-        "its successor from the model table and reports the substitution.",
+        "The old id would be refused by `client.interactions.create` (or is retired), so the "
+        "migration writes its successor from the model table and reports the substitution.",
+    ),
+    Rule(
+        "GM304", "v1beta-only-alias", "warning", "safe",
+        "A `-latest` alias exists only on v1beta; google-genai 3.x calls /v1.",
+        "`gemini-flash-latest`, `gemini-flash-lite-latest` and `gemini-pro-latest` exist only "
+        "on the v1beta API, and google-genai 3.x (which `google-genai>=2.26.0,<4` installs on "
+        "Python 3.11+) sends every call to /v1, where the alias is not found. Replacing the "
+        "alias with a pinned id would change what its author chose (the newest model of the "
+        "tier), so an Interactions call keeps it and is sent with `api_version=\"v1beta\"` "
+        "(accepted by every google-genai of the range; 2.x already called v1beta), written "
+        "after its last argument. Other google-genai calls take their API version from the "
+        "client, so there the alias is reported: create the client with "
+        "`http_options=types.HttpOptions(api_version=\"v1beta\")` or name an id that exists "
+        "on v1. The legacy SDK calls v1beta: its aliases are fine.",
+    ),
+    Rule(
+        "GM305", "model-not-visible", "warning", "none",
+        "The model id of an Interactions call comes from where the tool cannot see.",
+        "An environment variable without a default, a config file or a value from another "
+        "process reaches the `model=` of a migrated call: if it names an id the Interactions "
+        "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
+        "finding says where the id comes from; check the value it holds.",
     ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(
