@@ -33,6 +33,7 @@ LEGACY = "legacy"  # a call that stays on google-generativeai (v1beta generateCo
 GENAI = "genai"  # another google-genai call (client.models..., chats)
 PYTHON = "python"  # a string in Python code whose destination is not known
 CONFIG = "config"  # YAML / JSON / TOML / .env values, read by code the tool cannot see
+VERTEX = "vertex"  # Vertex AI code: served per region, where a successor may not be
 TIER_SUCCESSOR = "@tier"  # a family's successor chosen by the id's tier (meta.tier)
 
 
@@ -247,7 +248,7 @@ class ModelTable:
                 return ModelDecision(model_id, keep.model, "GM301", model_message(model_id, info),
                                      info=info)
             code = "GM303" if migrating else ("GM301" if info.status == "retired" else "GM302")
-            fix = "unsafe" if where == CONFIG else "safe"
+            fix = "unsafe" if where in (CONFIG, VERTEX) else "safe"
             why = "retired" if info.status == "retired" else "refused by the Interactions API"
             message = (f"model {model_id!r} is {why}; substituted {target!r}" if migrating
                        else model_message(model_id, info))
@@ -256,7 +257,8 @@ class ModelTable:
             return keep
         if migrating:
             return keep  # still answered by the Interactions API: the lint reports it after
-        fix = {INTERACTIONS: "safe", LEGACY: "none"}.get(where, "unsafe") if successor else "none"
+        fix = {INTERACTIONS: "safe", LEGACY: "none", VERTEX: "none"}.get(where, "unsafe") \
+            if successor else "none"
         return ModelDecision(model_id, target if successor else model_id, "GM302",
                              model_message(model_id, info), fix=fix, info=info)
 

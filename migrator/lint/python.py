@@ -26,7 +26,7 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
-from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, ModelDecision
+from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, VERTEX, ModelDecision
 from migrator.lint.common import decide_fix
 from migrator.lint.mocks import mocks_pass
 
@@ -61,6 +61,7 @@ class _CreateCall:
 class _Facts:
     imports_genai: bool = False
     imports_legacy: bool = False
+    imports_vertex: bool = False
     client_spellings: set[str] = field(default_factory=set)
     binary_files: set[str] = field(default_factory=set)  # `with open(p, "rb") as f`
 
@@ -168,6 +169,8 @@ class _Checker:
                     facts.imports_genai = True
                 if any(n == LEGACY_SDK or n.startswith(LEGACY_SDK + ".") for n in names):
                     facts.imports_legacy = True
+                if any(n == "vertexai" or n.startswith("vertexai.") for n in names):
+                    facts.imports_vertex = True
             elif isinstance(node, cst.Assign) and len(node.targets) == 1:
                 target = node.targets[0].target
                 value = _unwrap_await(node.value)
@@ -330,6 +333,8 @@ class _Checker:
             current = self.parent(current)
         if self.facts.imports_legacy:
             return LEGACY  # the migration owns this module's legacy code
+        if self.facts.imports_vertex:
+            return VERTEX
         return GENAI if self.facts.imports_genai else PYTHON
 
     def interactions_calls_of(self, node: cst.SimpleString,
