@@ -76,12 +76,24 @@ def _live(pattern: re.Pattern[str], text: str, comment: str) -> bool:
     return False
 
 
+def _imports(pattern: re.Pattern[str], text: str) -> bool:
+    """A match that is an import statement: one after `;` must not sit in a string or a
+    comment of its line (`"pip install x; import y"`)."""
+    for match in pattern.finditer(text):
+        if not match.group().startswith(";"):
+            return True
+        before = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if "#" not in before and before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return True
+    return False
+
+
 def python_usage(text: str) -> tuple[bool, bool, bool, bool]:
     """(legacy, genai, interactions, vertex) for the text of one Python program."""
-    legacy = "generativeai" in text and bool(PY_LEGACY.search(text))
-    genai = "genai" in text and bool(PY_GENAI.search(text))
+    legacy = "generativeai" in text and _imports(PY_LEGACY, text)
+    genai = "genai" in text and _imports(PY_GENAI, text)
     interactions = genai and bool(INTERACTIONS_CALL.search(text))
-    vertex = "generative_models" in text and bool(PY_VERTEX.search(text))
+    vertex = "generative_models" in text and _imports(PY_VERTEX, text)
     return legacy, genai, interactions, vertex
 
 
