@@ -558,39 +558,92 @@ _RULES = [
     ),
     # --- GM3xx: model names ---------------------------------------------------------------------
     Rule(
-        "GM301", "retired-model", "error", "unsafe",
-        "A retired model id: calls with it fail.",
+        "GM301", "retired-model", "error", "safe",
+        "A retired model id: calls with it answer 404. Its successor is written.",
         "The model table (rules/models.toml, extendable in [tool.gemini-migrate]) lists the "
-        "successor. The fix is unsafe outside a migration: a different model can answer "
-        "differently.",
+        "successor, chosen to keep the tier (a Pro id gets a Pro model). Ids the table does "
+        "not list one by one are matched by family rules: `gemini-1.5-*`, experimental "
+        "releases (`*-exp*`, `*-experimental*`, `learnlm-*`), dated previews; Live, speech and "
+        "image models are never moved to a text model. A retired id is a safe fix wherever it "
+        "stands in Python code, calls that stay on the legacy SDK included: every call with it "
+        "fails today, so nothing that works can change, and a different model answering is "
+        "the smallest change that makes the call work again. Not fixed: dictionary keys and "
+        "comparisons (code that maps old ids), an id whose successor is already in the same "
+        "list (a model picker would show it twice), and ids in config files, whose readers the "
+        "tool does not see (there the fix is unsafe). An id with no successor (`aqa`) is only "
+        "reported. Embedding models: vectors of different models are not comparable, so "
+        "stored vectors must be re-embedded.",
     ),
     Rule(
         "GM302", "deprecated-model", "warning", "unsafe",
         "A deprecated model id.",
-        "The model still answers today but is scheduled for retirement or refused by the "
-        "Interactions API.",
+        "The model still answers generateContent today but is scheduled for retirement or "
+        "refused by the Interactions API. In the `model=` of an Interactions call the "
+        "successor is a safe fix (the call would be refused); elsewhere a different model may "
+        "answer differently, so the fix is unsafe (`--unsafe-fixes`); in code that stays on "
+        "the legacy SDK it is left to the migration.",
     ),
     Rule(
         "GM303", "model-substituted", "info", "safe",
         "A model id the Interactions API refuses was substituted while migrating.",
-        "The old id would be refused by `client.interactions.create`, so the migration writes "
-        "its successor from the model table and reports the substitution.",
+        "The old id would be refused by `client.interactions.create` (or is retired), so the "
+        "migration writes its successor from the model table and reports the substitution.",
+    ),
+    Rule(
+        "GM304", "v1beta-only-alias", "warning", "safe",
+        "A `-latest` alias exists only on v1beta; google-genai 3.x calls /v1.",
+        "`gemini-flash-latest`, `gemini-flash-lite-latest` and `gemini-pro-latest` exist only "
+        "on the v1beta API, and google-genai 3.x (which `google-genai>=2.26.0,<4` installs on "
+        "Python 3.11+) sends every call to /v1, where the alias is not found. Replacing the "
+        "alias with a pinned id would change what its author chose (the newest model of the "
+        "tier), so an Interactions call keeps it and is sent with `api_version=\"v1beta\"` "
+        "(accepted by every google-genai of the range; 2.x already called v1beta), written "
+        "after its last argument. Other google-genai calls take their API version from the "
+        "client, so there the alias is reported: create the client with "
+        "`http_options=types.HttpOptions(api_version=\"v1beta\")` or name an id that exists "
+        "on v1. The legacy SDK calls v1beta: its aliases are fine.",
+    ),
+    Rule(
+        "GM305", "model-not-visible", "warning", "none",
+        "The model id of an Interactions call comes from where the tool cannot see.",
+        "An environment variable without a default, a config file or a value from another "
+        "process reaches the `model=` of a migrated call: if it names an id the Interactions "
+        "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
+        "finding says where the id comes from; check the value it holds.",
     ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(
         "GM401", "legacy-sdk-pin", "error", "safe",
-        "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0`.",
-        "The legacy pin is replaced once no code in the repository imports the legacy SDK.",
+        "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0,<4`.",
+        "The legacy pin is replaced by `google-genai>=2.26.0,<4` (or dropped from a list that "
+        "already has google-genai) once no code of the repository imports the legacy SDK: an "
+        "`import` / `from ... import` statement or `importlib.import_module` in a Python file "
+        "or a notebook's code cells, as the run leaves them (a mention in a comment or a "
+        "string does not count). Manifests are judged after the code, so `--check` and "
+        "`--diff` show the pin edit a plain run would make. The edit is withheld while the "
+        "file's other pins or its Python version could not be installed with google-genai "
+        "(GM408, GM409). Notebook and README `pip install` lines follow their own file's code.",
     ),
     Rule(
         "GM402", "genai-below-floor", "error", "safe",
-        "`google-genai` below the Interactions floor.",
-        "Migrated code needs `google-genai>=2.26.0`: one spelling works from 2.26.0 on.",
+        "`google-genai` below the Interactions floor, in a project that calls Interactions.",
+        "Code that calls the Interactions API needs `google-genai>=2.26.0`: one spelling works "
+        "from 2.26.0 on. The pin is raised (to `>=2.26.0,<4`, keeping a cap above the floor) "
+        "only when some code calls `client.interactions`: a project whose code uses only "
+        "`client.models` / `chats` runs on the google-genai it has, so its pin is left alone. "
+        "For `@google/genai` the floor is 2.25.0 (see GM410 for the Node version).",
     ),
     Rule(
-        "GM403", "legacy-js-sdk", "error", "none",
+        "GM403", "legacy-js-sdk", "error", "safe",
         "`@google/generative-ai` is end-of-life; use `@google/genai`.",
-        "The JavaScript legacy SDK is no longer maintained.",
+        "In package.json the entry becomes `\"@google/genai\": \">=2.25.0 <4\"` once no "
+        "JavaScript / TypeScript file of the package (its folder, minus nested packages and "
+        "node_modules) imports the legacy SDK: an ESM `import`, a `require(...)` or a dynamic "
+        "`import(...)`, subpaths included. A package whose engines.node, `.nvmrc` or "
+        "`.node-version` allows a Node older than 22 gets `^2.25.0` instead (@google/genai 3.x "
+        "declares Node >= 22). Where @google/genai is already declared in the same section the "
+        "legacy entry is removed; in another section it is left for a human. Lock files are "
+        "reported (GM406), never edited.",
     ),
     Rule(
         "GM404", "generativelanguage-direct", "warning", "none",
@@ -607,6 +660,47 @@ _RULES = [
         "GM406", "lock-file-legacy", "warning", "none",
         "A lock file pins a legacy SDK; regenerate it after fixing the manifest.",
         "Lock files are reported, never edited.",
+    ),
+    Rule(
+        "GM407", "genai-undeclared", "error", "safe",
+        "Code imports google-genai, but the manifest declares only the legacy SDK.",
+        "While some code still imports the legacy SDK its pin stays; when other code of the "
+        "project imports google-genai (the migrated part), every dependency list that names "
+        "the legacy SDK gets `google-genai>=2.26.0,<4` beside it (`@google/genai` in "
+        "package.json), written in that format's own syntax: a line after the legacy one "
+        "(requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), an item after "
+        "it in a list (pyproject arrays, setup.py). Without it a fresh install fails with "
+        "ImportError. Not written into a hash-checked file, a one-line setup.cfg value, or a "
+        "file whose pins google-genai cannot be installed with (GM408, GM409).",
+    ),
+    Rule(
+        "GM408", "genai-dependency-conflict", "error", "none",
+        "A pin conflicts with google-genai's own dependencies: pip could not install both.",
+        "Every google-genai from 2.26.0 to 3.x needs google-auth>=2.56, pydantic>=2.12.5, "
+        "typing-extensions>=4.14, anyio>=4.8 and more (rules/packages.toml records each "
+        "release's requirements, built from its metadata by "
+        "scripts/genai_dependencies.py). A manifest that pins `google-auth==2.32.0`, "
+        "`pydantic==2.8.2` or `typing_extensions==4.12.2` (a frozen requirements file, say) "
+        "cannot install google-genai, so nothing is written into it and each pin in the way is "
+        "reported with the version google-genai needs: raising one pin of a frozen file can "
+        "break the pins that depend on it, which only the project can check. Pins in files "
+        "included with `-r` / `-c` count, and are reported on the include line.",
+    ),
+    Rule(
+        "GM409", "python-below-genai", "error", "none",
+        "The project's Python version is older than google-genai supports.",
+        "google-genai 2.26-2.33 need Python 3.10, 2.34 and 3.x Python 3.11. A project whose "
+        "requires-python, Poetry `python`, Pipfile `python_version`, setup.py / setup.cfg "
+        "`python_requires`, environment.yml `python` or runtime.txt / .python-version allows "
+        "an older Python cannot resolve google-genai (Poetry and uv refuse to lock it), so it "
+        "is not written: raise the project's Python first.",
+    ),
+    Rule(
+        "GM410", "node-below-genai", "warning", "none",
+        "The package supports a Node version older than @google/genai declares.",
+        "@google/genai 2.x declares Node >= 20 and 3.x Node >= 22. npm installs it anyway "
+        "with an EBADENGINE warning, so the package.json edit is made (with `^2.25.0`, which "
+        "stays on 2.x), and engines.node (or .nvmrc) is reported: raise it to 20 or later.",
     ),
     # --- GM9xx: meta ----------------------------------------------------------------------------
     Rule(

@@ -56,6 +56,24 @@ class Context:
     settings: Settings
     write: bool  # False for --check / --diff
     models: ModelTable
+    # Files an earlier phase of this run would rewrite, as the run leaves them (real path ->
+    # content). Filled only when nothing is written (--check / --diff), so that a manifest
+    # (phase 1) judges the code as a plain run would have left it on disk, not as it is now.
+    overlay: dict[str, bytes] = field(default_factory=dict)
+    # Facts a handler computes once per run and shares between files (the repository scan
+    # every manifest of one repository needs). Each worker process has its own copy.
+    memo: dict[object, object] = field(default_factory=dict)
+
+    def read(self, path: str) -> bytes | None:
+        """A file's content as this run leaves it; None when it cannot be read."""
+        content = self.overlay.get(os.path.realpath(path)) if self.overlay else None
+        if content is not None:
+            return content
+        try:
+            with open(path, "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
 
     @property
     def unsafe_fixes(self) -> bool:
@@ -396,12 +414,22 @@ def run(
     `progress(n)` is called as files finish (n files at a time).
     """
     kinds = [kind_of(path) for path in paths]
+    ctx.overlay.clear()
+    ctx.memo.clear()
     phases: dict[int, list[int]] = {}
     for index, kind in enumerate(kinds):
         phases.setdefault(kind.phase if kind else 0, []).append(index)
     results: list[FileResult | None] = [None] * len(paths)
-    for phase in sorted(phases):
+    ordered = sorted(phases)
+    for number, phase in enumerate(ordered):
         _run_phase(phases[phase], paths, kinds, results, ctx, jobs, progress)
+        if not ctx.write and number + 1 < len(ordered):
+            # --check / --diff wrote nothing: the later phases see the earlier ones' output.
+            for index in phases[phase]:
+                result = results[index]
+                if result is not None and result.updated is not None:
+                    ctx.overlay[os.path.realpath(result.path)] = result.updated
+            ctx.memo.clear()
     return [r for r in results if r is not None]
 
 

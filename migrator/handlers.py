@@ -35,7 +35,8 @@ class FileKind:
 
 
 PYTHON = FileKind("migrator.codemods", "PYTHON_HANDLER", prefilter.PYTHON)
-SETUP_PY = FileKind("migrator.codemods", "PYTHON_HANDLER", prefilter.SETUP_PY)
+# setup.py is a manifest first: its pins are judged after the code of the run is rewritten.
+SETUP_PY = FileKind("migrator.lint.manifests", "MANIFEST_HANDLER", prefilter.SETUP_PY, phase=1)
 # Notebooks carry their outputs (plots as base64) and only their code cells reach LibCST, so
 # they may be much bigger than source files; data files (JSON fixtures, generated YAML) and lock
 # files cost a line scan, so they are checked rather than reported as too big.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +27,16 @@ _MODEL_WORD = re.compile(
 _ALIAS_SUFFIX = re.compile(r"(?:[-@]\d{3}|-latest)$")
 
 
+# What `ModelTable.decide` is told about where an id goes.
+INTERACTIONS = "interactions"  # client.interactions.create(model=...), written or existing
+LEGACY = "legacy"  # a call that stays on google-generativeai (v1beta generateContent)
+GENAI = "genai"  # another google-genai call (client.models..., chats)
+PYTHON = "python"  # a string in Python code whose destination is not known
+CONFIG = "config"  # YAML / JSON / TOML / .env values, read by code the tool cannot see
+VERTEX = "vertex"  # Vertex AI code: served per region, where a successor may not be
+TIER_SUCCESSOR = "@tier"  # a family's successor chosen by the id's tier (meta.tier)
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     id: str
@@ -36,10 +46,39 @@ class ModelInfo:
     date: str = ""
     source: str = ""
     note: str = ""
+    # "v1beta" when the id exists only on that API version (google-genai 3.x defaults to v1).
+    api: str = ""
 
     @property
     def outdated(self) -> bool:
         return self.status in ("deprecated", "retired", "legacy")
+
+
+@dataclass(frozen=True)
+class ModelDecision:
+    """What an id should become where it stands, and why (`ModelTable.decide`)."""
+
+    original: str
+    model: str  # what to write; equal to `original` when it stays
+    code: str = ""  # the finding to report; "" when there is nothing to say
+    message: str = ""
+    fix: str = "none"  # "safe" | "unsafe" | "none": how `model` / `api_version` may be applied
+    api_version: str = ""  # "v1beta": the call must be sent there (the -latest aliases)
+    info: ModelInfo | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.model != self.original
+
+
+@dataclass(frozen=True)
+class _Family:
+    """A [[family]] entry: `prefix = "gemini-1.5-"` or `pattern = "gemini-*-exp*"`."""
+
+    regex: re.Pattern[str]
+    literal: int  # characters that are not wildcards: the more, the more specific
+    order: int
+    info: ModelInfo
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -58,30 +97,72 @@ def _load(name: str) -> dict[str, Any]:
 
 class ModelTable:
     def __init__(self, data: dict[str, Any], overrides: dict[str, Any] | None = None) -> None:
-        self.default_successor: str = data.get("meta", {}).get("default_successor", "")
+        meta = data.get("meta", {})
+        self.default_successor: str = meta.get("default_successor", "")
+        # (tier word, successor), most specific first: "flash-lite" before "flash".
+        self.tiers: list[tuple[str, str]] = [(t["word"], t["successor"])
+                                             for t in meta.get("tier", [])]
         self.exact: dict[str, ModelInfo] = {}
-        self.families: list[tuple[str, ModelInfo]] = []
+        self._families: list[_Family] = []
         for entry in data.get("model", []):
             self.exact[entry["id"]] = _info(entry["id"], entry)
         for entry in data.get("family", []):
-            self.families.append((entry["prefix"], _info(entry["prefix"] + "*", entry)))
+            self._add_family(entry.get("pattern") or entry["prefix"] + "*", entry)
         for model_id, entry in (overrides or {}).items():
-            if model_id.endswith("*"):
-                self.families.append((model_id[:-1], _info(model_id, entry)))
+            if "*" in model_id:
+                self._add_family(model_id, entry, user=True)
             else:
                 self.exact[model_id] = _info(model_id, entry)
-        # The longest prefix wins, so "gemini-1.5-pro" beats "gemini-1.5-".
-        self.families.sort(key=lambda item: len(item[0]), reverse=True)
+        # The most specific family (most characters that are not wildcards) wins:
+        # "gemini-1.5-pro*" beats "gemini-1.5-*"; on a tie, the user's, then the one listed first.
+        self._families.sort(key=lambda f: (-f.literal, f.order))
         self._pattern: re.Pattern[str] | None = None
+
+    def _add_family(self, pattern: str, entry: dict[str, Any], *, user: bool = False) -> None:
+        parts = pattern.split("*")
+        regex = re.compile("(.*)".join(re.escape(part) for part in parts) + "$")
+        # A user's entry replaces a shipped one with the same pattern, and wins a tie.
+        self._families = [f for f in self._families if f.info.id != pattern]
+        order = -1 - len(self._families) if user else len(self._families)
+        self._families.append(_Family(regex, len(pattern.replace("*", "")), order,
+                                      _info(pattern, entry)))
+
+    @property
+    def families(self) -> list[tuple[str, ModelInfo]]:
+        """(pattern, entry) of every family, most specific first."""
+        return [(f.info.id, f.info) for f in self._families]
+
+    def _family(self, bare: str, strict: bool) -> ModelInfo | None:
+        for family in self._families:
+            match = family.regex.match(bare)
+            if match is None:
+                continue
+            if strict:
+                # What the wildcards matched must be version numbers and model-name words.
+                rest = [part for group in match.groups() for part in re.split(r"[-@]", group)
+                        if part]
+                if not all(_MODEL_WORD.fullmatch(part) for part in rest):
+                    continue
+            return self._resolve(bare, family.info)
+        return None
+
+    def _resolve(self, bare: str, info: ModelInfo) -> ModelInfo:
+        """A family entry whose successor depends on the tier of the id it matched."""
+        if info.successor != TIER_SUCCESSOR:
+            return info
+        for word, successor in self.tiers:
+            if re.search(rf"(?:^|-){re.escape(word)}(?:-|$)", bare):
+                return replace(info, successor=successor)
+        return replace(info, successor=self.default_successor)
 
     def lookup(self, model_id: str) -> ModelInfo | None:
         bare = model_id.removeprefix(MODELS_PREFIX)
         if bare in self.exact:
             return self.exact[bare]
-        # "-latest" and "-00N" suffixes are aliases of the family they end.
-        for prefix, info in self.families:
-            if bare.startswith(prefix):
-                return info
+        found = self._family(bare, strict=False)
+        if found is not None:
+            return found
+        # "-latest" and "-00N" suffixes are aliases of the id they end.
         alias = _ALIAS_SUFFIX.sub("", bare)
         if alias != bare and alias in self.exact:
             return self.exact[alias]
@@ -90,8 +171,8 @@ class ModelTable:
     def recognise(self, token: str) -> ModelInfo | None:
         """The entry for `token` when the whole token is a model id, else None.
 
-        Stricter than `lookup`: a family matches only when what follows its prefix is made of
-        version numbers and model-name words, so prose such as "gemini-1.5-pro-tips" or a
+        Stricter than `lookup`: a family matches only when what its wildcards match is made
+        of version numbers and model-name words, so prose such as "gemini-1.5-pro-tips" or a
         product name that merely starts like a model is never taken for one.
         """
         bare = token.removeprefix(MODELS_PREFIX)
@@ -100,12 +181,13 @@ class ModelTable:
         alias = _ALIAS_SUFFIX.sub("", bare)
         if alias != bare and alias in self.exact:
             return self.exact[alias]
-        for prefix, info in self.families:
-            if bare.startswith(prefix):
-                rest = [part for part in re.split(r"[-@]", bare[len(prefix):]) if part]
-                if all(_MODEL_WORD.fullmatch(part) for part in rest):
-                    return info
-        return None
+        return self._family(bare, strict=True)
+
+    def notable(self, token: str) -> ModelInfo | None:
+        """The entry when `token` is a whole model id with something to say about it: outdated,
+        or only served on one API version."""
+        info = self.recognise(token)
+        return info if info is not None and (info.outdated or info.api) else None
 
     def outdated(self, token: str) -> ModelInfo | None:
         """The entry when `token` is a whole model id that is deprecated, retired or legacy."""
@@ -130,13 +212,73 @@ class ModelTable:
             )
         return self._pattern
 
-    def interactions_name(self, model_id: str) -> tuple[str, ModelInfo | None]:
-        """The id to send to the Interactions API, and the entry that forced a substitution."""
-        info = self.lookup(model_id)
+    def decide(self, model_id: str, where: str = PYTHON, *,
+               migrating: bool = False) -> ModelDecision:
+        """What `model_id` should become where it stands, and why: the one policy behind the
+        migration's substitutions and the model lint.
+
+        `where` is what receives the id (INTERACTIONS, LEGACY, GENAI, PYTHON or CONFIG);
+        `migrating` is True for an id the migration is writing into a call it creates (the
+        finding is then GM303, "substituted while migrating").
+
+        - A retired id (calls answer 404): its successor, a safe fix wherever it stands in
+          Python code (nothing that works today can change), unsafe in config files (the code
+          reading them is not seen). GM301; one with no successor is only reported.
+        - A deprecated id: still answers generateContent, so outside the Interactions API its
+          successor is an unsafe fix (GM302; none inside legacy calls, which the migration
+          owns); the Interactions API refuses ids marked `interactions = false`, so there the
+          successor is safe.
+        - A v1beta-only alias (`gemini-pro-latest`): google-genai 3.x sends every call to /v1,
+          where the alias does not exist, so a google-genai call with it is sent with
+          `api_version="v1beta"` (GM304): the model the user chose, on the API version where
+          it exists. Legacy calls already use v1beta and are left alone.
+        - The Interactions API takes ids without the "models/" prefix.
+        """
         bare = model_id.removeprefix(MODELS_PREFIX)
-        if info is not None and not info.interactions and info.successor:
-            return info.successor, info
-        return bare, None
+        info = self.lookup(model_id)
+        keep = ModelDecision(model_id, bare if where == INTERACTIONS else model_id, info=info)
+        if info is None:
+            return keep
+        if info.api == "v1beta":
+            if where not in (INTERACTIONS, GENAI):
+                return keep
+            return ModelDecision(
+                model_id, keep.model, "GM304",
+                f"`{model_id}` exists only on the v1beta API, and google-genai 3.x sends "
+                "calls to /v1 (where it is not found): send this call with "
+                "api_version=\"v1beta\"", fix="safe" if where == INTERACTIONS else "none",
+                api_version="v1beta", info=info)
+        successor = info.successor
+        target = successor if where == INTERACTIONS or not model_id.startswith(
+            MODELS_PREFIX) else MODELS_PREFIX + successor
+        refused = where == INTERACTIONS and not info.interactions
+        if info.status == "retired" or (info.outdated and refused):
+            if not successor:
+                return ModelDecision(model_id, keep.model, "GM301", model_message(model_id, info),
+                                     info=info)
+            code = "GM303" if migrating else ("GM301" if info.status == "retired" else "GM302")
+            fix = "unsafe" if where in (CONFIG, VERTEX) else "safe"
+            why = "retired" if info.status == "retired" else "refused by the Interactions API"
+            message = (f"model {model_id!r} is {why}; substituted {target!r}" if migrating
+                       else model_message(model_id, info))
+            return ModelDecision(model_id, target, code, message, fix=fix, info=info)
+        if not info.outdated:
+            return keep
+        if migrating:
+            return keep  # still answered by the Interactions API: the lint reports it after
+        fix = {INTERACTIONS: "safe", LEGACY: "none", VERTEX: "none"}.get(where, "unsafe") \
+            if successor else "none"
+        return ModelDecision(model_id, target if successor else model_id, "GM302",
+                             model_message(model_id, info), fix=fix, info=info)
+
+    def interactions_name(self, model_id: str) -> tuple[str, ModelInfo | None]:
+        """The id to send to the Interactions API, and the entry that forced a substitution
+        (`decide(model_id, INTERACTIONS, migrating=True)`, for the callers written before it:
+        a v1beta-only alias comes back unchanged, and `decide` says it needs api_version)."""
+        decision = self.decide(model_id, INTERACTIONS, migrating=True)
+        if decision.code == "GM303":
+            return decision.model, decision.info
+        return decision.model, None
 
 
 def _info(model_id: str, entry: dict[str, Any]) -> ModelInfo:
@@ -148,7 +290,20 @@ def _info(model_id: str, entry: dict[str, Any]) -> ModelInfo:
         date=str(entry.get("date", "")),
         source=str(entry.get("source", "user configuration")),
         note=str(entry.get("note", "")),
+        api=str(entry.get("api", "")),
     )
+
+
+def model_message(token: str, info: ModelInfo) -> str:
+    """`retired model `x`; use `y`` and the entry's date and note."""
+    state = "retired" if info.status == "retired" else info.status
+    text = f"{state} model `{token}`"
+    if info.date:
+        text += f" (since {info.date})"
+    text += f"; use `{info.successor}`" if info.successor else "; it has no successor"
+    if info.note:
+        text += f" ({info.note})"
+    return text
 
 
 @lru_cache(maxsize=8)

@@ -82,7 +82,7 @@ class Prefilter:
 
 
 def _words(literal: str) -> list[str]:
-    return [w for w in re.split(r"[-@/.]", literal)
+    return [w for w in re.split(r"[-@/.*]", literal)
             if w.isalpha() and len(w) >= 4 and w.lower() not in _COMMON_WORDS]
 
 
@@ -101,9 +101,10 @@ def _needles(literals: list[str]) -> list[bytes]:
 
 
 def model_literals(models: ModelTable) -> list[str]:
-    """Outdated exact ids and family prefixes: every id the lint reports starts with one."""
+    """Outdated exact ids and family globs: every id the lint reports starts with one."""
     literals = {model_id for model_id, info in models.exact.items() if info.outdated}
-    literals.update(prefix for prefix, info in models.families if info.outdated)
+    # A trailing wildcard adds nothing to a prefix search.
+    literals.update(glob.rstrip("*") for glob, info in models.families if info.outdated)
     ordered = sorted(literal for literal in literals if literal)
     # A literal that starts with another one adds nothing to a prefix search.
     return [lit for lit in ordered if not any(lit != o and lit.startswith(o) for o in ordered)]
@@ -114,8 +115,9 @@ def _build(sdk: Iterable[tuple[bytes, bytes]], literals: list[str]) -> Prefilter
     alternatives = [pattern for _, pattern in sdk]
     if literals:
         needles.extend(_needles(literals))
-        ids = b"|".join(re.escape(lit.encode()) for lit in sorted(literals, key=len,
-                                                                     reverse=True))
+        # A family's glob (`gemini-*-exp*`): its wildcards match the characters of an id.
+        ids = b"|".join(rb"[\w.@-]*".join(re.escape(part.encode()) for part in lit.split("*"))
+                        for lit in sorted(literals, key=len, reverse=True))
         # Prefixes only: an alias suffix (`-001`, `-latest`) or the rest of a family may follow.
         alternatives.append(_ID_START + b"(?:" + ids + b")")
     unique = sorted(set(needles), key=len)

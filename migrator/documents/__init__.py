@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from migrator.lint.usage import PY_GENAI, PY_LEGACY
+
 _PIP = re.compile(r"\bpip3?\s+install\b|\buv\s+(?:pip\s+install|add)\b", re.IGNORECASE)
 # One requirement token of the legacy package: optional quotes, extras and version specifier.
 _LEGACY_TOKEN = re.compile(
@@ -19,11 +21,9 @@ _LEGACY_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _GENAI_TOKEN = re.compile(r"""(?<![\w.-])["']?google[-_.]genai(?![\w-])""", re.IGNORECASE)
-LEGACY_IMPORT = re.compile(
-    r"^\s*(?:import\s+google\.generativeai\b|from\s+google\.generativeai\b"
-    r"|from\s+google\s+import\s+(?:\(\s*)?(?:[\w\s,]*,\s*)?generativeai\b)",
-    re.MULTILINE,
-)
+# Import statements of each SDK (shared with the manifest checks, which ask the same question).
+LEGACY_IMPORT = PY_LEGACY
+GENAI_IMPORT = PY_GENAI
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,20 @@ def genai_requirement() -> str:
     return requirement
 
 
-def rewrite_install_line(line: str, *, keep_legacy: bool) -> InstallRewrite | None:
+def rewrite_install_line(line: str, *, keep_legacy: bool,
+                         uses_genai: bool = True) -> InstallRewrite | None:
     """Move a `pip install ... google-generativeai ...` line to google-genai.
 
     The new requirement is always the Interactions floor from rules/packages.toml: an unpinned
     `pip install google-genai` is a no-op where an older google-genai is already installed
     (Colab ships one), and the migrated code needs the floor. The requirement is quoted because
     `>=` is a redirection in the shell that runs `!pip` and `%pip` lines. When code that still
-    imports the legacy SDK remains, the legacy package is kept next to the new one.
+    imports the legacy SDK remains, the legacy package is kept, and google-genai is added next
+    to it only when the same file's code imports google-genai (`uses_genai`): a notebook that
+    stays on the legacy SDK installs nothing new.
     """
+    if keep_legacy and not uses_genai:
+        return None
     if not _PIP.search(line):
         return None
     match = _LEGACY_TOKEN.search(line)

@@ -19,7 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from migrator import prefilter
-from migrator.documents import LEGACY_IMPORT, rewrite_install_line, shell_commands
+from migrator.documents import (
+    GENAI_IMPORT,
+    LEGACY_IMPORT,
+    rewrite_install_line,
+    shell_commands,
+)
 from migrator.documents.notebook import mask_ipython, unmask_ipython
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
@@ -137,9 +142,10 @@ def run_markdown(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     remaining = "\n".join(replacements[b.first][1] if b.first in replacements
                           else "".join(lines[b.first:b.end]) for b in python_blocks)
     keep_legacy = bool(LEGACY_IMPORT.search(remaining))
+    uses_genai = bool(GENAI_IMPORT.search(remaining))
     for block in blocks:
         if block.lang in _SHELL_LANGS and not rst:
-            new = _shell_block(path, lines, block, keep_legacy, findings)
+            new = _shell_block(path, lines, block, keep_legacy, uses_genai, findings)
             if new is not None:
                 replacements[block.first] = (block.end, new)
     if not replacements:
@@ -202,9 +208,10 @@ def _python_block(
             item.message, fix=item.fix, fixed=item.fixed, **dict(item.data),
         ))
     keep_legacy = bool(LEGACY_IMPORT.search(new_masked))
+    uses_genai = bool(GENAI_IMPORT.search(new_masked))
     installs = []
     for number, magic in zip(masked.magic_lines, masked.magics, strict=True):
-        change = rewrite_install_line(magic, keep_legacy=keep_legacy)
+        change = rewrite_install_line(magic, keep_legacy=keep_legacy, uses_genai=uses_genai)
         if change is None:
             installs.append(magic)
             continue
@@ -234,13 +241,14 @@ def _python_block(
 
 
 def _shell_block(
-    path: str, lines: list[str], block: _Block, keep_legacy: bool, findings: list[Finding]
+    path: str, lines: list[str], block: _Block, keep_legacy: bool, uses_genai: bool,
+    findings: list[Finding],
 ) -> str | None:
     changed = False
     out = []
     for offset, line in shell_commands(lines[block.first : block.end]):
         number = block.first + offset
-        change = rewrite_install_line(line, keep_legacy=keep_legacy)
+        change = rewrite_install_line(line, keep_legacy=keep_legacy, uses_genai=uses_genai)
         if change is None:
             out.append(line)
             continue

@@ -27,7 +27,12 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from migrator import prefilter
-from migrator.documents import LEGACY_IMPORT, rewrite_install_line, shell_commands
+from migrator.documents import (
+    GENAI_IMPORT,
+    LEGACY_IMPORT,
+    rewrite_install_line,
+    shell_commands,
+)
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 from migrator.syntax import libcst_only_finding
@@ -358,8 +363,9 @@ def run_notebook(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     final_code = "\n".join(c.new_source if c.new_source is not None else c.source
                            for c in cells if c.kind in ("python", "file"))
     keep_legacy = bool(LEGACY_IMPORT.search(final_code))
+    uses_genai = bool(GENAI_IMPORT.search(final_code))
     for cell in cells:
-        _restore(path, cell, nonce, keep_legacy, findings)
+        _restore(path, cell, nonce, keep_legacy, uses_genai, findings)
     for cell in cells:
         findings.extend(cell.findings)
 
@@ -543,14 +549,14 @@ def _split(program: str, nonce: str, count: int) -> list[str] | None:
     return regions
 
 
-def _restore(path: str, cell: _Cell, nonce: str, keep_legacy: bool,
+def _restore(path: str, cell: _Cell, nonce: str, keep_legacy: bool, uses_genai: bool,
              findings: list[Finding]) -> None:
     """Unmask a rewritten cell and move its install lines; never half a cell."""
     if cell.kind in ("other", "file"):
         return
     if cell.kind == "shell":
         commands = shell_commands(cell.source.splitlines(keepends=True))
-        new = "".join(_install(path, cell, number, command, keep_legacy)
+        new = "".join(_install(path, cell, number, command, keep_legacy, uses_genai)
                       for number, command in commands)
         if new != cell.source:
             cell.new_source = new
@@ -559,7 +565,7 @@ def _restore(path: str, cell: _Cell, nonce: str, keep_legacy: bool,
     if masked is None:
         cell.new_source = None
         return
-    installs = [_install(path, cell, masked.magic_lines[i], block, keep_legacy)
+    installs = [_install(path, cell, masked.magic_lines[i], block, keep_legacy, uses_genai)
                 for i, block in enumerate(masked.magics)]
     text = cell.new_source if cell.new_source is not None else masked.text
     restored = _unmask(text, masked, nonce, installs)
@@ -575,8 +581,9 @@ def _restore(path: str, cell: _Cell, nonce: str, keep_legacy: bool,
     cell.new_source = restored if restored != cell.source else None
 
 
-def _install(path: str, cell: _Cell, line_number: int, line: str, keep_legacy: bool) -> str:
-    change = rewrite_install_line(line, keep_legacy=keep_legacy)
+def _install(path: str, cell: _Cell, line_number: int, line: str, keep_legacy: bool,
+             uses_genai: bool) -> str:
+    change = rewrite_install_line(line, keep_legacy=keep_legacy, uses_genai=uses_genai)
     if change is None:
         return line
     cell.findings.append(finding(

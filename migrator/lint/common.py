@@ -6,7 +6,7 @@ import re
 
 from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
-from migrator.knowledge import MODELS_PREFIX, ModelInfo
+from migrator.knowledge import MODELS_PREFIX, ModelInfo, model_message
 
 # A bare `noqa` covers every code; one with a code list covers only the codes it lists, so a
 # comment meant for another linter (listing only, say, E501) does not silence gemini-migrate.
@@ -38,20 +38,6 @@ def successor_id(token: str, info: ModelInfo) -> str:
         return ""
     prefix = MODELS_PREFIX if token.startswith(MODELS_PREFIX) else ""
     return prefix + info.successor
-
-
-def model_message(token: str, info: ModelInfo) -> str:
-    state = "retired" if info.status == "retired" else info.status
-    text = f"{state} model `{token}`"
-    if info.date:
-        text += f" (since {info.date})"
-    if info.successor:
-        text += f"; use `{info.successor}`"
-    else:
-        text += "; it has no successor"
-    if info.note:
-        text += f" ({info.note})"
-    return text
 
 
 def decide_fix(

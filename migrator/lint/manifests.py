@@ -20,25 +20,27 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from migrator.config import DEFAULT_EXCLUDE
 from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import packages
 from migrator.lint.common import decide_fix
+from migrator.lint.resolve import Pin, Verdict, check, python_lowest
 from migrator.lint.text import apply_edits, decode, scan_models
+from migrator.lint.usage import Usage, js_package, project_root, python_project
 from migrator.lint.versions import (
     Requirement,
     normalize,
     npm_below,
+    npm_lowest,
     parse_requirement,
     parse_version,
     pep440_below,
     pep440_raise,
-    poetry_below,
+    poetry_to_pep440,
 )
 
 if sys.version_info >= (3, 11):
@@ -52,12 +54,10 @@ LOCK_FILES = {
 }
 _REQUIREMENTS_NAME = re.compile(r"^(?:requirements|constraints)[\w.-]*\.(?:txt|in)$|"
                                 r"^[\w.-]*requirements\.(?:txt|in)$", re.IGNORECASE)
-LEGACY_IMPORT_BYTES = (b"google.generativeai", b"from google import generativeai")
-VERTEX_IMPORT_BYTES = (b"vertexai.generative_models", b"vertexai.preview.generative_models",
-                       b"from vertexai import generative_models")
 PYTHON_LEGACY = "google-generativeai"
 PYTHON_GENAI = "google-genai"
 NPM_GENAI = "@google/genai"
+NPM_LEGACY = "@google/generative-ai"
 
 
 def kind_of(name: str) -> str | None:
@@ -106,66 +106,20 @@ def _rules(ecosystem: str) -> dict[str, Rule]:
 
 
 def genai_requirement() -> str:
+    """`google-genai>=2.26.0,<4`: what a manifest is given."""
     return str(packages()["python"]["genai_requirement"])
 
 
-# --------------------------------------------------------------------------------------------
-# Repository facts
-# --------------------------------------------------------------------------------------------
+def genai_range() -> str:
+    """`>=2.26.0,<4`: the specifier part of `genai_requirement()`."""
+    return genai_requirement()[len(PYTHON_GENAI):]
 
 
-@dataclass
-class RepoUsage:
-    legacy: list[str] = field(default_factory=list)
-    vertex: list[str] = field(default_factory=list)
-
-
-def project_root(path: str) -> str:
-    """The nearest folder above the manifest that holds `.git`; else the manifest's folder."""
-    start = os.path.dirname(os.path.abspath(path))
-    folder = start
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return start
-        folder = parent
-
-
-def scan_repository(root: str, exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> RepoUsage:
-    """Which code files under `root` still mention the legacy SDK or Vertex generative models.
-
-    A byte search, not an import analysis: a mention in a string or comment counts too, which
-    errs on the side of keeping the legacy pin. Hidden folders (.git, .tox, caches, scratch
-    trees) and the run's excludes (virtualenvs, site-packages, node_modules) are not code of
-    the project.
-    """
-    from fnmatch import fnmatch
-
-    usage = RepoUsage()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs
-                   if not d.startswith(".") and not any(fnmatch(d, p) for p in exclude)]
-        for name in files:
-            if not name.endswith((".py", ".pyw", ".ipynb")):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                if os.path.getsize(path) > 5 * 2**20:
-                    continue
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                continue
-            rel = os.path.relpath(path, root)
-            if any(needle in data for needle in LEGACY_IMPORT_BYTES):
-                usage.legacy.append(rel)
-            if any(needle in data for needle in VERTEX_IMPORT_BYTES):
-                usage.vertex.append(rel)
-    usage.legacy.sort()
-    usage.vertex.sort()
-    return usage
+def raised_spec(spec: str, floor: str) -> str:
+    """`spec` with its lower bound raised to the floor; a cap above the floor is kept, and
+    without one the range's own cap is added (`==1.2` -> `>=2.26.0,<4`)."""
+    new = pep440_raise(spec, floor)
+    return new if "<" in new else f"{new},{genai_range().split(',', 1)[1]}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,6 +135,30 @@ class Edit:
     finding: int = -1  # index of the finding this edit fixes
 
 
+@dataclass
+class Entry:
+    """One requirement of a Python manifest and the edits its format allows on it.
+
+    `replace(text)` rewrites the whole requirement, `remove()` deletes it, `add()` puts the
+    google-genai requirement beside it (the format's own spelling), `spec_edit(spec)` rewrites
+    only its version part (Poetry / Pipfile tables). None: that edit is impossible here.
+    """
+
+    offset: int
+    req: Requirement
+    replace: Callable[[str], Edit] | None = None
+    remove: Callable[[], Edit] | None = None
+    add: Callable[[], Edit | None] | None = None
+    has_genai: bool = False  # the list it stands in declares google-genai too
+    hashed: bool = False
+    spec_kind: str = "pep440"
+    spec_edit: Callable[[str], Edit] | None = None
+
+    @property
+    def pep440_spec(self) -> str:
+        return poetry_to_pep440(self.req.spec) if self.spec_kind == "poetry" else self.req.spec
+
+
 class Manifest:
     def __init__(self, path: str, text: str, ctx: Context) -> None:
         self.path = path
@@ -188,11 +166,18 @@ class Manifest:
         self.ctx = ctx
         self.findings: list[Finding] = []
         self.edits: list[Edit] = []
-        self._usage: RepoUsage | None = None
+        self.entries: list[Entry] = []
+        # Pins of files this one includes (`-r` / `-c`): (offset of the include line, label,
+        # requirement).
+        self.included: list[tuple[int, str, Requirement]] = []
+        # (offset, spec, where) of the project's Python version, when the manifest says it.
+        self.python_spec: tuple[int, str, str] | None = None
         self.python = _rules("python")
         self.npm = _rules("npm")
         self.python_floor = str(packages()["python"]["genai_floor"])
         self.npm_floor = str(packages()["npm"]["genai_floor"])
+        self._verdicts: dict[str, Verdict] = {}
+        self._blockers_reported = False
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -208,12 +193,13 @@ class Manifest:
             starts.append(starts[-1] + len(line))
         return starts
 
-    def usage(self) -> RepoUsage:
-        if self._usage is None:
-            settings = self.ctx.settings
-            self._usage = scan_repository(project_root(self.path),
-                                          settings.exclude + settings.extend_exclude)
-        return self._usage
+    @cached_property
+    def root(self) -> str:
+        return project_root(self.path)
+
+    def usage(self) -> Usage:
+        """What the project's Python code imports, as this run leaves it."""
+        return python_project(self.root, self.ctx)
 
     def position(self, offset: int) -> tuple[int, int]:
         line_start = self.text.rfind("\n", 0, offset) + 1
@@ -225,9 +211,10 @@ class Manifest:
         return self.text[start:] if end == -1 else self.text[start:end]
 
     def report(self, offset: int, code: str, message: str, *, fix: str = FIX_NONE,
-               edit: Edit | None = None, **data: str) -> None:
+               edit: Edit | None = None, **data: str) -> bool:
+        """Add a finding; True when its edit will be applied."""
         if not self.ctx.enabled(code, self.path):
-            return
+            return False
         report_fix, apply = decide_fix(self.ctx, self.path, code, self.line_at(offset),
                                        fix if edit is not None else FIX_NONE)
         if apply and edit is not None:
@@ -235,86 +222,172 @@ class Manifest:
             self.edits.append(edit)
         self.findings.append(finding(self.path, self.position(offset), code, message,
                                      fix=report_fix, fixed=apply, **data))
+        return apply and edit is not None
 
-    # -- the decision for one Python requirement ------------------------------------------
+    def python_requirement(self, offset: int, req: Requirement, **options: Any) -> None:
+        """Record one requirement; `decide()` judges them all once the file is read."""
+        if options.get("hashed"):
+            # Every line of a hash-checked file needs its hashes: no edit can supply them.
+            options.update(replace=None, remove=None, add=None, spec_edit=None)
+        self.entries.append(Entry(offset, req, **options))
 
-    def python_requirement(
-        self,
-        offset: int,
-        req: Requirement,
-        *,
-        replace: Callable[[str], Edit] | None,
-        remove: Callable[[], Edit] | None,
-        has_genai: bool,
-        hashed: bool = False,
-        spec_kind: str = "pep440",
-        spec_edit: Callable[[str], Edit] | None = None,
-    ) -> None:
-        """Report (and maybe fix) one requirement on a known Python package.
+    # -- can google-genai be installed beside this file's pins? -------------------------------
 
-        `replace(text)` rewrites the whole requirement, `remove()` deletes it, `spec_edit(spec)`
-        rewrites only its version part (Poetry / Pipfile tables). None: that edit is impossible
-        here (hash-pinned lines, direct URLs).
-        """
-        rule = self.python.get(req.key)
-        if rule is None:
-            return
-        if hashed:
-            replace = remove = spec_edit = None
-        if req.key == PYTHON_LEGACY:
-            self.legacy_pin(offset, rule, req, replace=replace, remove=remove,
-                            has_genai=has_genai, hashed=hashed)
-        elif req.key == PYTHON_GENAI:
-            floor = parse_version(self.python_floor) or ()
-            below = (poetry_below(req.spec, floor) if spec_kind == "poetry"
-                     else pep440_below(req.spec, floor))
-            if not below:
-                return
-            edit = None
-            if spec_edit is not None:
-                new_spec = (f">={self.python_floor}" if spec_kind == "poetry"
-                            else pep440_raise(req.spec, self.python_floor))
-                edit = spec_edit(new_spec)
-            elif replace is not None and not req.url:
-                new = f"{req.name}{req.extras}{pep440_raise(req.spec, self.python_floor)}"
-                if req.marker:
-                    new += f"; {req.marker.lstrip(';').strip()}"
-                edit = replace(new)
-            spelled = f"{req.name} {req.spec}" if spec_kind == "poetry" else req.name + req.spec
-            message = f"`{spelled}` allows versions below {self.python_floor}: {rule.message}"
-            if hashed:
-                message += " (hash-pinned: regenerate the file with its tool)"
-            self.report(offset, rule.code, message, fix=FIX_SAFE, edit=edit,
-                        **{"from": req.spec, "to": f">={self.python_floor}"})
-        elif rule.code == "GM405":
-            if self.usage().vertex:
-                self.report(offset, rule.code,
-                            f"{rule.message} ({len(self.usage().vertex)} file(s) import it, "
-                            f"e.g. {self.usage().vertex[0]})")
+    def pins(self) -> list[Pin]:
+        out = []
+        for entry in self.entries:
+            req = entry.req
+            if req.key in (PYTHON_GENAI, PYTHON_LEGACY) or req.marker or req.url:
+                continue
+            spec = entry.pep440_spec
+            if spec:
+                spelled = f"{req.name} {req.spec}" if entry.spec_kind == "poetry" else (
+                    req.name + req.spec)
+                out.append(Pin(req.key, spelled, spec, entry.offset))
+        for offset, label, req in self.included:
+            if req.key not in (PYTHON_GENAI, PYTHON_LEGACY) and req.spec and not req.marker:
+                out.append(Pin(req.key, f"{req.name}{req.spec} ({label})", req.spec, offset))
+        return out
+
+    def verdict(self, genai_spec: str) -> Verdict:
+        if genai_spec not in self._verdicts:
+            python = python_lowest(self.python_spec[1]) if self.python_spec else None
+            self._verdicts[genai_spec] = check(self.pins(), genai_spec, python)
+        return self._verdicts[genai_spec]
+
+    def report_blockers(self, verdict: Verdict, wanted: str) -> str:
+        """GM408 on each conflicting pin, GM409 on the Python version; the reason, for the
+        finding whose edit they withhold."""
+        if verdict.python_needed:
+            why = f"google-genai needs Python {verdict.python_needed}"
         else:
-            self.report(offset, rule.code, rule.message)
+            why = "pins conflict with google-genai's dependencies: " + ", ".join(
+                pin.spelled for pin, _ in verdict.conflicts)
+        if self._blockers_reported:
+            return why
+        self._blockers_reported = True
+        if verdict.python_needed and self.python_spec is not None:
+            offset, spec, where = self.python_spec
+            self.report(offset, "GM409",
+                        f"the project's Python ({where}: `{spec.strip()}`) goes below Python "
+                        f"{verdict.python_needed.lstrip('>=')}, which {wanted} requires; raise "
+                        "it first (google-genai was not written into this file)",
+                        needed=verdict.python_needed)
+        for pin, needed in verdict.conflicts:
+            offset = pin.origin if isinstance(pin.origin, int) else 0
+            self.report(offset, "GM408",
+                        f"`{pin.spelled}` conflicts with {wanted}, which needs {needed}: pip "
+                        "cannot install both; raise this pin (google-genai was not written "
+                        "into this file)", pin=pin.spelled, needed=needed)
+        return why
 
-    def legacy_pin(self, offset: int, rule: Rule, req: Requirement, *,
-                   replace: Callable[[str], Edit] | None, remove: Callable[[], Edit] | None,
-                   has_genai: bool, hashed: bool) -> None:
+    # -- the decisions, once every requirement of the file is known ----------------------------
+
+    def decide(self) -> None:
+        for entry in self.entries:
+            rule = self.python.get(entry.req.key)
+            if rule is None:
+                continue
+            if entry.req.key == PYTHON_LEGACY:
+                self.legacy_pin(entry, rule)
+            elif entry.req.key == PYTHON_GENAI:
+                self.genai_pin(entry, rule)
+            elif rule.code == "GM405":
+                users = self.usage().vertex
+                if users:
+                    self.report(entry.offset, rule.code,
+                                f"{rule.message} ({len(users)} file(s) import it, "
+                                f"e.g. {users[0]})")
+            else:
+                self.report(entry.offset, rule.code, rule.message)
+
+    def genai_pin(self, entry: Entry, rule: Rule) -> None:
+        req = entry.req
+        spec = entry.pep440_spec
+        floor = parse_version(self.python_floor) or ()
+        below = pep440_below(spec, floor)
+        interactions = self.usage().interactions
+        if not interactions:
+            # Code that only uses client.models / chats runs on the google-genai it has: the
+            # Interactions floor is not its business.
+            return
+        if not below:
+            verdict = self.verdict(f"{spec},{genai_range()}" if spec else genai_range())
+            if not verdict.ok:
+                self.report_blockers(verdict, f"google-genai{spec or ''}")
+            return
+        new_spec = raised_spec(spec, self.python_floor)
+        edit = None
+        withheld = ""
+        verdict = self.verdict(new_spec)
+        if not verdict.ok:
+            withheld = self.report_blockers(verdict, f"google-genai{new_spec}")
+        elif entry.spec_edit is not None:
+            edit = entry.spec_edit(new_spec)
+        elif entry.replace is not None and not req.url:
+            new = f"{req.name}{req.extras}{new_spec}"
+            if req.marker:
+                new += f"; {req.marker.lstrip(';').strip()}"
+            edit = entry.replace(new)
+        spelled = f"{req.name} {req.spec}" if entry.spec_kind == "poetry" else req.name + req.spec
+        message = (f"`{spelled}` allows versions below {self.python_floor}: {rule.message} "
+                   f"({len(interactions)} file(s) call the Interactions API, e.g. "
+                   f"{interactions[0]})")
+        if entry.hashed:
+            message += " (hash-pinned: regenerate the file with its tool)"
+        if withheld:
+            message += f" (edit withheld: {withheld})"
+        self.report(entry.offset, rule.code, message, fix=FIX_SAFE, edit=edit,
+                    **{"from": req.spec, "to": new_spec})
+
+    def legacy_pin(self, entry: Entry, rule: Rule) -> None:
+        req = entry.req
+        usage = self.usage()
         edit: Edit | None = None
         message = rule.message
-        if hashed:
+        wanted = genai_requirement()
+        if entry.hashed:
             message += " (hash-pinned: regenerate the file with its tool)"
-        elif self.ctx.enabled(rule.code, self.path) and (replace or remove):
-            users = self.usage().legacy
-            if users:
-                message += (f"; replaced once no code imports it ({len(users)} file(s) still "
-                            f"do, e.g. {users[0]})")
-            elif has_genai and remove is not None:
-                edit = remove()
-            elif replace is not None:
-                new = genai_requirement()
-                if req.marker:
-                    new += f"; {req.marker.lstrip(';').strip()}"
-                edit = replace(new)
-        self.report(offset, rule.code, message, fix=FIX_SAFE, edit=edit,
-                    **{"from": req.name, "to": genai_requirement()})
+        elif self.ctx.enabled(rule.code, self.path):
+            if usage.legacy:
+                message += (f"; replaced once no code imports it ({len(usage.legacy)} file(s) "
+                            f"still do, e.g. {usage.legacy[0]})")
+            elif entry.has_genai and entry.remove is not None:
+                edit = entry.remove()
+            elif entry.replace is not None:
+                verdict = self.verdict(genai_range())
+                if verdict.ok:
+                    new = wanted
+                    if req.marker:
+                        new += f"; {req.marker.lstrip(';').strip()}"
+                    edit = entry.replace(new)
+                else:
+                    message += f" (edit withheld: {self.report_blockers(verdict, wanted)})"
+        self.report(entry.offset, rule.code, message, fix=FIX_SAFE, edit=edit,
+                    **{"from": req.name, "to": wanted})
+        if usage.legacy and usage.genai and not entry.has_genai:
+            self.add_beside(entry)
+
+    def add_beside(self, entry: Entry) -> None:
+        """GM407: code imports google-genai, this list names only the legacy SDK."""
+        users = self.usage().genai
+        wanted = genai_requirement()
+        message = (f"{len(users)} file(s) import google-genai (e.g. {users[0]}) but this list "
+                   f"declares only {entry.req.name}: a fresh install fails with ImportError")
+        edit = None
+        place = None if entry.hashed or entry.add is None else entry.add()
+        if place is None:
+            message += "; add google-genai" + (
+                " and regenerate the hashes" if entry.hashed else "")
+        else:
+            verdict = self.verdict(genai_range())
+            if verdict.ok:
+                edit = place
+                message += f"; {wanted} added beside it (the legacy pin stays while " \
+                           f"{len(self.usage().legacy)} file(s) still import the legacy SDK)"
+            else:
+                message += f" (edit withheld: {self.report_blockers(verdict, wanted)})"
+        self.report(entry.offset, "GM407", message, fix=FIX_SAFE, edit=edit, to=wanted)
 
     # -- requirements.txt / constraints.txt ----------------------------------------------
 
@@ -348,27 +421,74 @@ class Manifest:
             def remove(first: int = first, last: int = last) -> Edit:
                 return Edit(self.starts[first], self.starts[last + 1], "")
 
-            self.python_requirement(start, req, replace=replace, remove=remove,
+            def add(first: int = first, start: int = start, end: int = req_end,
+                    marker: str = req.marker) -> Edit | None:
+                new = genai_requirement()
+                if marker:
+                    new += f"; {marker.lstrip(';').strip()}"
+                return self.add_after(first, start, end, new, comma=False)
+
+            self.python_requirement(start, req, replace=replace, remove=remove, add=add,
                                     has_genai=PYTHON_GENAI in present, hashed=hashed)
+        self.python_spec = self.runtime_python()
+
+    def runtime_python(self) -> tuple[int, str, str] | None:
+        """The Python a requirements file is installed with, when the project says it next to
+        the file: runtime.txt (Heroku, Streamlit Cloud) or .python-version (pyenv, uv)."""
+        folder = os.path.dirname(self.path)
+        for name in ("runtime.txt", ".python-version"):
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    text = fh.read().strip().splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if text and text[0].strip():
+                return 0, text[0].strip(), name
+        return None
 
     def include(self, index: int, option: str, depth: int = 0) -> None:
-        """`-r other.txt`: pins in an included file are reported on this line."""
+        """`-r other.txt` / `-c pins.txt`: pip installs this file's requirements under the
+        included pins, so they count for the dependency check; rule findings on an included
+        file that is not a manifest of its own are reported on this line."""
         target = option.split(None, 1)[1] if " " in option else option[2:]
         target = target.split("=", 1)[-1].strip().split(" #", 1)[0].strip()
         if not target or "://" in target:
             return
         included = os.path.join(os.path.dirname(self.path), target)
-        if claims(os.path.basename(included)):
-            return  # checked as a file of its own
+        own = claims(os.path.basename(included))  # checked as a file of its own
         for label, number, req in _included_requirements(included, depth, set()):
+            self.included.append((self.starts[index], f"{label}:{number}", req))
             rule = self.python.get(req.key)
-            if rule is None:
+            if rule is None or own:
                 continue
-            if req.key == PYTHON_GENAI and not pep440_below(
-                    req.spec, parse_version(self.python_floor) or ()):
+            if req.key == PYTHON_GENAI and (not self.usage().interactions or not pep440_below(
+                    req.spec, parse_version(self.python_floor) or ())):
                 continue
             self.report(self.starts[index], rule.code,
                         f"{label}:{number}: {rule.message}", included=label)
+
+    def add_after(self, index: int, start: int, end: int, item: str, *,
+                  comma: bool) -> Edit | None:
+        """Put `item` beside the requirement at [start, end) of line `index`: on a line of
+        its own after it when the requirement stands alone on its line (same indentation and
+        list syntax), else right after it in the same list (`comma`: a list with commas)."""
+        line = self.lines[index]
+        base = self.starts[index]
+        before, after = line[: start - base], line[end - base:]
+        body = after.rstrip("\r\n")
+        newline = after[len(body):]
+        alone = before.strip() in ("", "-") and re.fullmatch(r"\s*,?\s*(#.*)?", body)
+        if alone:
+            tail = "," if comma else ""
+            if comma and not body.lstrip().startswith(","):
+                # The last item of the list gets the comma the new item needs before it.
+                return Edit(end, base + len(line),
+                            "," + body + (newline or "\n") + before + item + newline)
+            return Edit(base + len(line), base + len(line),
+                        ("" if newline else "\n") + before + item + tail + newline)
+        if not comma:
+            return None  # `install_requires = google-generativeai` on its key's line
+        return Edit(end, end, f", {item}")
 
     # -- pyproject.toml / Pipfile ----------------------------------------------------------
 
@@ -418,9 +538,40 @@ class Manifest:
                 def remove(index: int = index, start: int = start, end: int = end) -> Edit:
                     return _remove_array_item(self.lines[index], self.starts[index], start, end)
 
+                def add(index: int = index, start: int = start, end: int = end,
+                        quote: str = quote, marker: str = req.marker) -> Edit | None:
+                    new = genai_requirement()
+                    if marker:
+                        new += f"; {marker.lstrip(';').strip()}"
+                    return self.add_after(index, start, end, quote + new + quote, comma=True)
+
                 self.python_requirement(base + match.start(), req, replace=replace,
-                                        remove=remove, has_genai=value in beside_genai)
+                                        remove=remove, add=add,
+                                        has_genai=value in beside_genai)
+        self.python_spec = self.toml_python(data, pipfile)
         return True
+
+    def toml_python(self, data: dict[str, Any], pipfile: bool) -> tuple[int, str, str] | None:
+        """requires-python (PEP 621, PDM, uv, hatch), Poetry's `python`, Pipfile's
+        `[requires] python_version`: where it stands and what it says."""
+        if pipfile:
+            requires = data.get("requires", {})
+            spec = requires.get("python_version") or requires.get("python_full_version") \
+                if isinstance(requires, dict) else None
+            key, where = r"python_(?:full_)?version", "Pipfile [requires]"
+        else:
+            project = data.get("project", {})
+            spec = project.get("requires-python") if isinstance(project, dict) else None
+            key, where = r"requires-python", "requires-python"
+            poetry = data.get("tool", {}).get("poetry", {})
+            deps = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+            if not spec and isinstance(deps, dict) and isinstance(deps.get("python"), str):
+                spec, key, where = deps["python"], "python", "Poetry's `python`"
+        if not isinstance(spec, str):
+            return None
+        match = re.search(rf"^\s*{key}\s*=", self.text, re.MULTILINE)
+        offset = match.start() + len(match.group()) - len(match.group().lstrip()) if match else 0
+        return offset, spec, where
 
     def toml_name_line(self, index: int, line: str, base: int, header: str,
                        present: set[str], pipfile: bool) -> None:
@@ -431,8 +582,8 @@ class Manifest:
             return
         name, value = match.group(3), match.group(5)
         key = normalize(name)
-        if key not in self.python or (key == "python" and not pipfile):
-            return
+        if key == "python" and not pipfile:
+            return  # Poetry's Python constraint: see toml_python()
         version_match = re.search(r'(["\'])([^"\']*)\1', value)
         if value.startswith("{"):
             version_match = re.search(r'\bversion\s*=\s*(["\'])([^"\']*)\1', value)
@@ -452,7 +603,7 @@ class Manifest:
             """The key becomes google-genai and its version the floor; an inline table keeps
             its other keys (`optional`, `markers`, ...) but loses `extras`, which belonged to
             the legacy package."""
-            floor = f">={self.python_floor}"
+            floor = str(packages()["python"]["genai_poetry"])
             if not value.startswith("{"):
                 indent = match.group(1)
                 ending = line[len(line.rstrip("\r\n")):]
@@ -469,9 +620,15 @@ class Manifest:
         def remove() -> Edit:
             return Edit(base, line_end, "")
 
+        def add() -> Edit:
+            spec = packages()["python"]["genai_poetry"] if not pipfile else genai_range()
+            ending = line[len(line.rstrip("\r\n")):]
+            return Edit(line_end, line_end, ("" if ending else "\n")
+                        + f'{match.group(1)}{PYTHON_GENAI} = "{spec}"' + (ending or ""))
+
         self.python_requirement(
-            offset, req, replace=replace,
-            remove=remove, has_genai=PYTHON_GENAI in present, spec_kind=spec_kind,
+            offset, req, replace=replace, remove=remove, add=add,
+            has_genai=PYTHON_GENAI in present, spec_kind=spec_kind,
             spec_edit=spec_edit if version_match is not None else None,
         )
 
@@ -512,6 +669,10 @@ class Manifest:
                 present.setdefault(group, set()).add(req.key)
         for index, body, group in candidates:
             self.requirement_line(index, body, PYTHON_GENAI in present.get(group, set()))
+        if parser.has_option("options", "python_requires"):
+            match = re.search(r"^python_requires\s*=", self.text, re.MULTILINE)
+            self.python_spec = (match.start() if match else 0,
+                                parser.get("options", "python_requires"), "python_requires")
         return True
 
     def requirement_line(self, index: int, body: str, has_genai: bool,
@@ -536,20 +697,33 @@ class Manifest:
         def remove() -> Edit:
             return Edit(self.starts[index], self.starts[index] + len(line), "")
 
-        self.python_requirement(start, req, replace=replace, remove=remove, has_genai=has_genai)
+        def add() -> Edit | None:
+            return self.add_after(index, start, end, genai_requirement(), comma=False)
+
+        if conda and req.key == "python":
+            self.python_spec = (start, req.spec, "environment.yml's `python`")
+            return
+        self.python_requirement(start, req, replace=replace, remove=remove, add=add,
+                                has_genai=has_genai)
 
     def setup_py(self) -> None:
         # The list literal around each string: a legacy pin is dropped only from a list that
         # also holds google-genai (install_requires must not lose the SDK to an extra).
         present: set[tuple[int, int]] = set()
         found = []
-        for match in _PY_STRING.finditer(self.text):
+        matches = {m.start(): m for m in _PY_STRING.finditer(self.text)}
+        for match in _PY_PINNED.finditer(self.text):
+            matches.setdefault(match.start(), match)
+        for _, match in sorted(matches.items()):
             req = parse_requirement(match.group(2))
-            if req is not None and req.key in self.python:
+            if req is not None:
                 group = (self.text.rfind("[", 0, match.start()), self.text.find("]", match.end()))
                 found.append((match, req, group))
                 if req.key == PYTHON_GENAI:
                     present.add(group)
+        python = re.search(r"""\bpython_requires\s*=\s*(["'])([^"'\n]+)\1""", self.text)
+        if python:
+            self.python_spec = (python.start(), python.group(2), "python_requires")
         for match, req, group in found:
             quote = match.group(1)
             start, end = match.start(), match.end()
@@ -561,7 +735,12 @@ class Manifest:
                 index = _bisect(self.starts, start)
                 return _remove_array_item(self.lines[index], self.starts[index], start, end)
 
-            self.python_requirement(start, req, replace=replace, remove=remove,
+            def add(start: int = start, end: int = end, quote: str = quote) -> Edit | None:
+                index = _bisect(self.starts, start)
+                return self.add_after(index, start, end, quote + genai_requirement() + quote,
+                                      comma=True)
+
+            self.python_requirement(start, req, replace=replace, remove=remove, add=add,
                                     has_genai=group in present)
 
     def conda(self) -> bool:
@@ -599,7 +778,7 @@ class Manifest:
             return False
         if not isinstance(data, dict):
             return True
-        floor = parse_version(self.npm_floor) or ()
+        found = []
         for section in ("dependencies", "devDependencies", "peerDependencies",
                         "optionalDependencies"):
             deps = data.get(section)
@@ -614,19 +793,115 @@ class Manifest:
                     continue
                 entry = re.compile(rf'"{re.escape(name)}"\s*:\s*"((?:[^"\\]|\\.)*)"')
                 match = entry.search(self.text, span[0], span[1])
-                if match is None:
-                    continue
-                if name == NPM_GENAI:
-                    if not npm_below(spec, floor):
-                        continue
-                    new = f">={self.npm_floor}"
-                    edit = Edit(match.start(1), match.end(1), new)
-                    self.report(match.start(), rule.code,
-                                f"`{name}@{spec}` in {section}: {rule.message}",
-                                fix=FIX_SAFE, edit=edit, **{"from": spec, "to": new})
-                else:
-                    self.report(match.start(), rule.code, f"{rule.message} ({section})")
+                if match is not None:
+                    found.append((section, name, spec, rule, match))
+        genai_sections = {section for section, name, *_ in found if name == NPM_GENAI}
+        for section, name, spec, rule, match in found:
+            if name == NPM_LEGACY:
+                self.npm_legacy(data, section, rule, match, section in genai_sections,
+                                bool(genai_sections))
+            elif name == NPM_GENAI:
+                self.npm_genai(data, section, spec, rule, match)
+            else:
+                self.report(match.start(), rule.code, f"{rule.message} ({section})")
         return True
+
+    def js_usage(self) -> Usage:
+        """What the JavaScript / TypeScript files of this npm package import."""
+        return js_package(os.path.dirname(os.path.abspath(self.path)), self.ctx)
+
+    def node_lowest(self, data: dict[str, Any]) -> tuple[int, str, int] | None:
+        """(lowest Node major the package supports, what says so, offset) from engines.node,
+        else .nvmrc / .node-version beside package.json; None when nothing bounds it."""
+        engines = data.get("engines")
+        spec = engines.get("node") if isinstance(engines, dict) else None
+        if isinstance(spec, str):
+            lowest = npm_lowest(spec)
+            match = re.search(r'"node"\s*:', self.text)
+            if lowest is not None:
+                return lowest[0], f"engines.node `{spec}`", match.start() if match else 0
+            return None
+        lts = packages()["npm"].get("lts", {})
+        for name in (".nvmrc", ".node-version"):
+            try:
+                with open(os.path.join(os.path.dirname(self.path), name),
+                          encoding="utf-8") as fh:
+                    text = fh.read().strip().lower()
+            except (OSError, UnicodeDecodeError):
+                continue
+            major = lts.get(text.removeprefix("lts/")) if text.startswith("lts/") else None
+            version = parse_version(text.lstrip("v")) if major is None else (int(major),)
+            if version:
+                return version[0], f"{name} `{text}`", 0
+        return None
+
+    def npm_range(self, data: dict[str, Any]) -> str:
+        """The @google/genai range to write: 3.x needs Node 22, so a package that supports an
+        older Node gets the caret range, which stays on 2.x."""
+        npm = packages()["npm"]
+        node = self.node_lowest(data)
+        if node is not None and node[0] < int(npm["node_floor_3"]):
+            return str(npm["genai_range_node20"])
+        return str(npm["genai_range"])
+
+    def node_warning(self, data: dict[str, Any]) -> None:
+        """GM410 once: the package supports a Node older than @google/genai runs on."""
+        node = self.node_lowest(data)
+        floor = int(packages()["npm"]["node_floor_2"])
+        if node is None or node[0] >= floor or self._blockers_reported:
+            return
+        self._blockers_reported = True
+        self.report(node[2], "GM410",
+                    f"{node[1]} allows Node {node[0]}, but @google/genai declares Node >= "
+                    f"{floor} (npm installs it with an EBADENGINE warning only); raise it",
+                    needed=f">={floor}")
+
+    def npm_legacy(self, data: dict[str, Any], section: str, rule: Rule, match: re.Match[str],
+                   genai_here: bool, genai_anywhere: bool) -> None:
+        usage = self.js_usage()
+        wanted = self.npm_range(data)
+        message = f"{rule.message} ({section})"
+        edit = None
+        if usage.legacy:
+            message += (f"; replaced once no code imports it ({len(usage.legacy)} file(s) "
+                        f"still do, e.g. {usage.legacy[0]})")
+        elif genai_here:
+            edit = _remove_json_entry(self.text, match.start(), match.end())
+        elif genai_anywhere:
+            # Two specs of one package in two sections: which one installs is npm's choice.
+            message += f"; {NPM_GENAI} is declared in another section: keep one entry"
+        else:
+            edit = Edit(match.start(), match.end(), f'"{NPM_GENAI}": "{wanted}"')
+        self.report(match.start(), rule.code, message, fix=FIX_SAFE, edit=edit,
+                    **{"from": NPM_LEGACY, "to": f"{NPM_GENAI}@{wanted}"})
+        if usage.legacy and usage.genai and not genai_anywhere:
+            line_start = self.text.rfind("\n", 0, match.start()) + 1
+            indent = self.text[line_start:match.start()]
+            text = f'"{NPM_GENAI}": "{wanted}",' + (f"\n{indent}" if not indent.strip()
+                                                     else " ")
+            self.report(match.start(), "GM407",
+                        f"{len(usage.genai)} file(s) import @google/genai (e.g. "
+                        f"{usage.genai[0]}) but package.json declares only {NPM_LEGACY}; "
+                        f"{NPM_GENAI}@{wanted} added beside it (the legacy package stays while "
+                        f"{len(usage.legacy)} file(s) still import it)",
+                        fix=FIX_SAFE, edit=Edit(match.start(), match.start(), text),
+                        to=f"{NPM_GENAI}@{wanted}")
+        if edit is not None or (usage.legacy and usage.genai):
+            self.node_warning(data)
+
+    def npm_genai(self, data: dict[str, Any], section: str, spec: str, rule: Rule,
+                  match: re.Match[str]) -> None:
+        usage = self.js_usage()
+        if not usage.interactions or not npm_below(spec, parse_version(self.npm_floor) or ()):
+            return
+        new = self.npm_range(data)
+        self.report(match.start(), rule.code,
+                    f"`{NPM_GENAI}@{spec}` in {section}: {rule.message} "
+                    f"({len(usage.interactions)} file(s) call the Interactions API, e.g. "
+                    f"{usage.interactions[0]})",
+                    fix=FIX_SAFE, edit=Edit(match.start(1), match.end(1), new),
+                    **{"from": spec, "to": new})
+        self.node_warning(data)
 
     # -- lock files ------------------------------------------------------------------------
 
@@ -676,6 +951,9 @@ class Manifest:
 
 _TOML_STRING = re.compile(r"""(["'])((?:(?!\1)[^\\\n]|\\.)*)\1""")
 _PY_STRING = re.compile(r"""(["'])((?:google|vertexai)[\w.\-\[\], ]*(?:[<>=!~]=?[^"'\n]*)?)\1""")
+# Any other pinned requirement string of a setup.py: the pins google-genai must agree with.
+_PY_PINNED = re.compile(
+    r"""(["'])([A-Za-z0-9][\w.-]*(?:\[[\w, -]*\])?\s*(?:===|==|>=|<=|~=|!=|>|<)[^"'\n]*)\1""")
 
 
 def _bisect(starts: list[int], offset: int) -> int:
@@ -814,6 +1092,26 @@ def _name_tables(data: dict[str, Any], pipfile: bool) -> Iterator[tuple[str, lis
                 yield f"tool.poetry.group.{group}.dependencies", list(table)
 
 
+def _remove_json_entry(text: str, start: int, end: int) -> Edit:
+    """Delete one `"key": "value"` of an object with its comma: the whole line when the entry
+    stands alone on it; the comma before it when it is the object's last entry."""
+    line_start = text.rfind("\n", 0, start) + 1
+    after = re.match(r"[ \t]*,?[ \t]*(?:\r?\n|$)", text[end:])
+    follows = re.match(r"\s*,", text[end:])
+    if not text[line_start:start].strip() and after is not None:
+        if follows:
+            return Edit(line_start, end + after.end(), "")
+        previous = len(text[:line_start].rstrip())
+        if previous and text[previous - 1] == ",":
+            return Edit(previous - 1, end, "")
+        return Edit(line_start, end + after.end(), "")
+    inline = re.match(r"\s*,[ \t]*", text[end:])
+    if inline:
+        return Edit(start, end + inline.end(), "")
+    before = re.search(r",\s*$", text[:start])
+    return Edit(before.start() if before else start, end, "")
+
+
 def _json_object_span(text: str, key: str) -> tuple[int, int] | None:
     """Offsets of the object that is the value of the top-level `"key": {...}`."""
     match = re.search(rf'"{re.escape(key)}"\s*:\s*\{{', text)
@@ -869,6 +1167,8 @@ def check_manifest(path: str, text: str, ctx: Context) -> tuple[str | None, list
             manifest.models("quoted")
     elif kind == "lock":
         manifest.lock()
+    if valid and manifest.entries:
+        manifest.decide()
     if not valid or not manifest.edits:
         return None, manifest.findings
     kept = _disjoint(manifest.edits)

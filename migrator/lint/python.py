@@ -11,7 +11,6 @@ that never imports google-genai may have its own `interactions` objects, so it i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -26,8 +25,9 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.engine import Context
-from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
-from migrator.lint.common import decide_fix, model_code, model_finding, successor_id
+from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
+from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, VERTEX, ModelDecision
+from migrator.lint.common import decide_fix
 from migrator.lint.mocks import mocks_pass
 
 GENAI_CLIENTS = {"google.genai.Client", "google.genai.client.Client"}
@@ -46,6 +46,7 @@ BYTES_METHODS = {"read_bytes", "tobytes"}
 # Ids that are ordinary words: only reported where they are clearly a model argument.
 AMBIGUOUS_IDS = {"aqa"}
 MODEL_KEYWORDS = {"model", "model_name", "model_id"}
+LINE_LENGTH = 88  # black's and ruff's default: where an added argument wraps
 
 
 @dataclass
@@ -60,6 +61,7 @@ class _CreateCall:
 class _Facts:
     imports_genai: bool = False
     imports_legacy: bool = False
+    imports_vertex: bool = False
     client_spellings: set[str] = field(default_factory=set)
     binary_files: set[str] = field(default_factory=set)  # `with open(p, "rb") as f`
 
@@ -100,6 +102,8 @@ class _Checker:
         self.lines = self.module.code.splitlines()
         self.findings: list[Finding] = []
         self.replacements: dict[cst.CSTNode, cst.CSTNode] = {}
+        # Keyword arguments a fix adds to a call (api_version for v1beta-only aliases).
+        self.added_args: dict[cst.Call, list[tuple[str, str, int | None]]] = {}
         self.facts = _Facts()
         self.nodes = list(self.positions)
 
@@ -165,6 +169,8 @@ class _Checker:
                     facts.imports_genai = True
                 if any(n == LEGACY_SDK or n.startswith(LEGACY_SDK + ".") for n in names):
                     facts.imports_legacy = True
+                if any(n == "vertexai" or n.startswith("vertexai.") for n in names):
+                    facts.imports_vertex = True
             elif isinstance(node, cst.Assign) and len(node.targets) == 1:
                 target = node.targets[0].target
                 value = _unwrap_await(node.value)
@@ -268,18 +274,18 @@ class _Checker:
         self.findings.append(finding(self.path, self.pos(node), code, message,
                                      fix=report_fix, fixed=apply, **data))
 
-    # GM301 / GM302 ---------------------------------------------------------------------------
+    # GM301 / GM302 / GM304 ------------------------------------------------------------------
 
     def check_models(self, creates: list[_CreateCall]) -> None:
         models = self.ctx.models
-        model_args = {id(c.kwargs["model"].value) for c in creates if "model" in c.kwargs}
+        model_args = {id(c.kwargs["model"].value): c for c in creates if "model" in c.kwargs}
         for node in self.nodes:
             if not isinstance(node, cst.SimpleString):
                 continue
             token = _str(node)
             if token is None or not token or len(token) > 120:
                 continue
-            info = models.outdated(token)
+            info = models.notable(token)
             if info is None:
                 continue
             keyword = self.keyword_of(node)
@@ -287,21 +293,112 @@ class _Checker:
                 continue
             if self.names_a_model(node):
                 continue
-            safety = self.model_fix_safety(node, model_args)
-            code = model_code(info)
-            new = successor_id(token, info)
-            if not self.ctx.enabled(code, self.path):
+            calls = self.interactions_calls_of(node, model_args)
+            decision = models.decide(token, self.destination(node, calls))
+            if not decision.code or not self.ctx.enabled(decision.code, self.path):
                 continue
-            report_fix, apply = decide_fix(self.ctx, self.path, code, self.line_text(node),
-                                           safety if new else FIX_NONE)
+            if decision.api_version:
+                self.alias_finding(node, decision, calls)
+                continue
+            fix, note = decision.fix if decision.changed else FIX_NONE, ""
+            listed = self.listed_beside(node)
+            if decision.changed and decision.model.removeprefix("models/") in listed:
+                fix, note = FIX_NONE, (f" (the list already holds `{decision.model}`: remove "
+                                       "this entry)")
+            report_fix, apply = decide_fix(self.ctx, self.path, decision.code,
+                                           self.line_text(node), fix)
             if apply:
                 self.replacements[node] = node.with_changes(
-                    value=node.prefix + node.quote + new + node.quote
+                    value=node.prefix + node.quote + decision.model + node.quote
                 )
-            self.findings.append(
-                model_finding(self.path, self.pos(node), token, info, fix=report_fix,
-                              fixed=apply)
-            )
+            self.findings.append(finding(
+                self.path, self.pos(node), decision.code, decision.message + note,
+                fix=report_fix, fixed=apply,
+                **{"from": token, "to": decision.model if decision.changed else ""},
+            ))
+
+    def destination(self, node: cst.SimpleString, calls: list[_CreateCall]) -> str:
+        """What receives the id: an Interactions call, a legacy SDK call, other google-genai
+        code, or Python code whose destination is unknown."""
+        if calls:
+            return INTERACTIONS
+        current: cst.CSTNode | None = self.parent(node)
+        for _ in range(4):
+            if current is None:
+                break
+            if isinstance(current, cst.Call):
+                if any(q.startswith(LEGACY_SDK) for q in self.qualified(current.func)):
+                    return LEGACY
+                break
+            current = self.parent(current)
+        if self.facts.imports_legacy:
+            return LEGACY  # the migration owns this module's legacy code
+        if self.facts.imports_vertex:
+            return VERTEX
+        return GENAI if self.facts.imports_genai else PYTHON
+
+    def interactions_calls_of(self, node: cst.SimpleString,
+                              model_args: dict[int, _CreateCall]) -> list[_CreateCall]:
+        """The Interactions create calls this string is the model of: directly, or through a
+        constant whose every read is such a call's `model=`."""
+        if id(node) in model_args:
+            return [model_args[id(node)]]
+        parent = self.parent(node)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name):
+                reads = self.only_model_argument(target, model_args)
+                return [model_args[id(read)] for read in reads]
+        return []
+
+    def wrap_column(self, call: cst.Call, added: int) -> int | None:
+        """The column an argument added to `call` starts a new line at, when `added` more
+        characters would take its last line past 88 (black's and ruff's default); else None.
+        The column is the first argument's: the layout the call already uses."""
+        end = self.positions[call].end
+        line = self.lines[end.line - 1] if 0 < end.line <= len(self.lines) else ""
+        if len(line) + added <= LINE_LENGTH or not call.args:
+            return None
+        return self.positions[call.args[0]].start.column
+
+    def listed_beside(self, node: cst.SimpleString) -> set[str]:
+        """The other strings of the list, tuple or set the id stands in (a model picker)."""
+        element = self.parent(node)
+        container = self.parent(element) if isinstance(element, cst.Element) else None
+        if not isinstance(container, (cst.List, cst.Tuple, cst.Set)):
+            return set()
+        out = set()
+        for item in container.elements:
+            value = _str(item.value) if item.value is not node else None
+            if value:
+                out.add(value.removeprefix("models/"))
+        return out
+
+    def alias_finding(self, node: cst.SimpleString, decision: ModelDecision,
+                      calls: list[_CreateCall]) -> None:
+        """GM304: send the Interactions calls that use a v1beta-only alias to v1beta."""
+        versions = {_str(c.kwargs["api_version"].value) for c in calls if "api_version" in c.kwargs}
+        if calls and versions == {decision.api_version} and all(
+                "api_version" in c.kwargs for c in calls):
+            return  # already sent there
+        fix = decision.fix
+        if any(c.splat or "api_version" in c.kwargs for c in calls) or not calls:
+            fix = FIX_NONE
+        report_fix, apply = decide_fix(self.ctx, self.path, decision.code, self.line_text(node),
+                                       fix)
+        message = decision.message
+        if not calls:
+            message += (": create the client with http_options=types.HttpOptions("
+                        "api_version=\"v1beta\"), or name a model id that exists on v1")
+        if apply:
+            if decision.changed and node is calls[0].kwargs["model"].value:
+                self.replacements[node] = node.with_changes(
+                    value=node.prefix + node.quote + decision.model + node.quote)
+            for call in calls:
+                self.added_args.setdefault(call.call, []).append(
+                    ("api_version", decision.api_version, self.wrap_column(call.call, 24)))
+        self.findings.append(finding(self.path, self.pos(node), decision.code, message,
+                                     fix=report_fix, fixed=apply, api_version="v1beta"))
 
     def names_a_model(self, node: cst.SimpleString) -> bool:
         """A dict key (`{"gemini-1.5-flash": "gemini-2.5-flash"}`) or a comparison operand
@@ -326,40 +423,18 @@ class _Checker:
             return parent.keyword.value
         return None
 
-    def model_fix_safety(self, node: cst.SimpleString, model_args: set[int]) -> str:
-        """Safe where the Interactions API would refuse the old id; never inside legacy code."""
-        if id(node) in model_args:
-            return FIX_SAFE
-        parent = self.parent(node)
-        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
-            target = parent.targets[0].target
-            if isinstance(target, cst.Name) and self.only_model_argument(target, model_args):
-                return FIX_SAFE
-        # Inside a call into the legacy SDK: the legacy codemod owns that code.
-        current: cst.CSTNode | None = parent
-        for _ in range(4):
-            if current is None:
-                break
-            if isinstance(current, cst.Call):
-                if any(q.startswith(LEGACY_SDK) for q in self.qualified(current.func)):
-                    return FIX_NONE
-                break
-            current = self.parent(current)
-        if self.facts.imports_legacy:
-            return FIX_NONE
-        return FIX_UNSAFE
-
-    def only_model_argument(self, target: cst.Name, model_args: set[int]) -> bool:
-        """`MODEL = "..."` whose every read is the `model=` of an Interactions create call,
-        and which is assigned nowhere else in its scope."""
+    def only_model_argument(self, target: cst.Name,
+                            model_args: dict[int, _CreateCall]) -> list[cst.CSTNode]:
+        """The reads of `MODEL = "..."` when every one is the `model=` of an Interactions
+        create call and it is assigned nowhere else in its scope; else []."""
         scope = self.scopes.get(target)
         if scope is None:
-            return False
+            return []
         assignments = list(scope.assignments[target.value])
         if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
-            return False
-        reads = [access.node for access in assignments[0].references]
-        return bool(reads) and all(id(read) in model_args for read in reads)
+            return []
+        reads: list[cst.CSTNode] = [access.node for access in assignments[0].references]
+        return reads if reads and all(id(read) in model_args for read in reads) else []
 
     # GM201 -----------------------------------------------------------------------------------
 
@@ -608,14 +683,43 @@ class _Checker:
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, replacements: dict[cst.CSTNode, cst.CSTNode]) -> None:
+    def __init__(self, replacements: dict[cst.CSTNode, cst.CSTNode],
+                 added_args: dict[cst.Call, list[tuple[str, str, int | None]]]) -> None:
         super().__init__()
         self.replacements = replacements
+        self.added_args = added_args
 
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode:
+        if isinstance(updated_node, cst.Call) and original_node in self.added_args:
+            assert isinstance(original_node, cst.Call)
+            return _with_keywords(updated_node, self.added_args[original_node])
         return self.replacements.get(original_node, updated_node)
+
+
+def _with_keywords(call: cst.Call, added: list[tuple[str, str, int | None]]) -> cst.Call:
+    """`call` with `key="value"` arguments appended, laid out like the arguments before them
+    (one per line in a call written one per line, a trailing comma kept); `wrap`: the column
+    a new line starts at, for a call that would get too long."""
+    args = list(call.args)
+    for key, value, wrap in added:
+        new = cst.Arg(keyword=cst.Name(key), value=cst.SimpleString(f'"{value}"'),
+                      equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                            whitespace_after=cst.SimpleWhitespace("")))
+        if not args:
+            args = [new]
+            continue
+        last = args[-1]
+        between: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+        if len(args) > 1 and isinstance(args[-2].comma, cst.Comma):
+            between = args[-2].comma.whitespace_after
+        if wrap is not None and not isinstance(between, cst.ParenthesizedWhitespace):
+            between = cst.ParenthesizedWhitespace(last_line=cst.SimpleWhitespace(" " * wrap))
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=between))
+        args.append(new.with_changes(comma=last.comma) if isinstance(last.comma, cst.Comma)
+                    else new)
+    return call.with_changes(args=args)
 
 
 def interactions_pass(
@@ -628,30 +732,17 @@ def interactions_pass(
     if "interactions" not in code and "aqa" not in code and not any(
         name in code for name in EVENT_RENAMES
     ) and not any(
-        ctx.models.outdated(match.group()) for match in ctx.models.token_pattern.finditer(code)
+        ctx.models.notable(match.group()) for match in ctx.models.token_pattern.finditer(code)
     ):
         return module, []
     # The copy matters: a codemod may have put one node object in two places of the tree.
     wrapper = MetadataWrapper(module)
     checker = _Checker(wrapper, path, ctx)
     checker.run()
-    if not checker.replacements:
+    if not checker.replacements and not checker.added_args:
         return module, checker.findings
-    new_module = wrapper.module.visit(_Apply(checker.replacements))
+    new_module = wrapper.module.visit(_Apply(checker.replacements, checker.added_args))
     return new_module, checker.findings
 
 
-def setup_py_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
-    """Pins in `setup.py`: the engine hands `.py` files to the Python handler, so the manifest
-    check for setup.py runs here, on the module's text."""
-    if os.path.basename(path) != "setup.py":
-        return module, []
-    from migrator.lint.manifests import check_manifest
-
-    new, found = check_manifest(path, module.code, ctx)
-    if new is None:
-        return module, found
-    return cst.parse_module(new), found
-
-
-PYTHON_PASSES = [interactions_pass, setup_py_pass, mocks_pass]
+PYTHON_PASSES = [interactions_pass, mocks_pass]

@@ -35,7 +35,7 @@ def parse_version(text: str) -> Version | None:
     return tuple(int(part) for part in match.group(1).split("."))
 
 
-def _cmp(a: Version, b: Version) -> int:
+def compare(a: Version, b: Version) -> int:
     size = max(len(a), len(b))
     pa, pb = a + (0,) * (size - len(a)), b + (0,) * (size - len(b))
     return (pa > pb) - (pa < pb)
@@ -77,11 +77,11 @@ def pep440_below(spec: str, floor: Version) -> bool:
         version = parse_version(raw)
         if version is None:
             continue
-        if op in ("==", "===", "~=", ">=", ">") and _cmp(version, floor) < 0:
-            if op == ">" and _cmp(version, floor) == 0:
+        if op in ("==", "===", "~=", ">=", ">") and compare(version, floor) < 0:
+            if op == ">" and compare(version, floor) == 0:
                 continue
             return True
-        if op in ("<", "<=") and _cmp(version, floor) <= 0:
+        if op in ("<", "<=") and compare(version, floor) <= 0:
             return True
     return False
 
@@ -94,7 +94,7 @@ def pep440_raise(spec: str, floor_text: str) -> str:
         for op, raw in clauses(spec)
         if op in ("<", "<=", "!=")
         and (version := parse_version(raw)) is not None
-        and _cmp(version, floor) > 0
+        and compare(version, floor) > 0
     ]
     return ",".join([f">={floor_text}", *kept])
 
@@ -108,11 +108,11 @@ def poetry_below(constraint: str, floor: Version) -> bool:
         part = part.strip()
         if part.startswith(("^", "~")) and not part.startswith("~="):
             version = parse_version(part.lstrip("^~"))
-            if version is not None and _cmp(version, floor) < 0:
+            if version is not None and compare(version, floor) < 0:
                 return True
         elif part and part[0].isdigit():
             version = parse_version(part)
-            if version is not None and _cmp(version, floor) < 0:
+            if version is not None and compare(version, floor) < 0:
                 return True
         elif pep440_below(part, floor):
             return True
@@ -136,9 +136,62 @@ def npm_below(spec: str, floor: Version) -> bool:
             if version is None:
                 continue
             if op in ("", "=", "^", "~", ">=", ">"):
-                lowest = version if lowest is None or _cmp(version, lowest) < 0 else lowest
-            elif op in ("<", "<=") and _cmp(version, floor) <= 0:
+                lowest = version if lowest is None or compare(version, lowest) < 0 else lowest
+            elif op in ("<", "<=") and compare(version, floor) <= 0:
                 return True
-        if lowest is not None and _cmp(lowest, floor) < 0:
+        if lowest is not None and compare(lowest, floor) < 0:
             return True
     return False
+
+
+def poetry_to_pep440(constraint: str) -> str:
+    """Poetry's `^1.2.3`, `~1.2`, `1.2.3`, `1.2.*`, `*` as a PEP 440 specifier (`||`: the first
+    alternative; "" for no constraint)."""
+    text = constraint.split("||", 1)[0].strip()
+    if text in ("", "*"):
+        return ""
+    out = []
+    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", text):
+        part = part.strip()
+        if not part:
+            continue
+        if part.startswith("^"):
+            version = parse_version(part[1:])
+            if version is None:
+                continue
+            # ^1.2.3 -> <2.0.0; ^0.2.3 -> <0.3.0; ^0.0.3 -> <0.0.4: the first non-zero part.
+            index = next((i for i, n in enumerate(version) if n), len(version) - 1)
+            upper = list(version[: index + 1])
+            upper[-1] += 1
+            out += [f">={part[1:]}", "<" + ".".join(map(str, upper))]
+        elif part.startswith("~") and not part.startswith("~="):
+            version = parse_version(part[1:])
+            if version is None:
+                continue
+            upper = list(version[:2]) if len(version) > 1 else [version[0]]
+            upper[-1] += 1
+            out += [f">={part[1:]}", "<" + ".".join(map(str, upper))]
+        elif part[0].isdigit():
+            out.append(f"=={part}")
+        else:
+            out.append(part)
+    return ",".join(out)
+
+
+def npm_lowest(spec: str) -> Version | None:
+    """The lowest version an npm range allows (`>=18`, `^20.11`, `18 || 20`, `20.x`); None when
+    some alternative has no lower bound (`*`, `<22`)."""
+    lows: list[Version] = []
+    for alternative in spec.split("||"):
+        lowest: Version | None = None
+        for part in alternative.split():
+            match = re.match(r"(\^|~|>=|>|=)?v?(\d[\w.*-]*)", part)
+            if not match:
+                continue
+            version = parse_version(match.group(2).replace("x", "0").replace("*", "0"))
+            if version is not None and (lowest is None or compare(version, lowest) < 0):
+                lowest = version
+        if lowest is None:
+            return None
+        lows.append(lowest)
+    return min(lows, key=lambda v: v + (0,) * (4 - len(v))) if lows else None

@@ -52,6 +52,21 @@ def substitute(model: str, overrides: dict[str, Any] | None = None) -> str:
     return model_table(overrides).interactions_name(model)[0]
 
 
+def not_on_api_version(model: str, route: str,
+                       overrides: dict[str, Any] | None = None) -> RequestError | None:
+    """The real service's 404 for an id that exists only on another API version (the
+    `-latest` aliases exist on v1beta; google-genai 3.x calls /v1)."""
+    from migrator.knowledge import model_table
+
+    version = route.strip("/").split("/", 1)[0]
+    info = model_table(overrides).lookup(model)
+    if info is None or not info.api or info.api == version:
+        return None
+    return RequestError(404, "NOT_FOUND",
+                        f"models/{model.removeprefix('models/')} is not found for API version "
+                        f"{version}, or is not supported for this method.")
+
+
 def refused_by_interactions(model: str, overrides: dict[str, Any] | None = None) -> bool:
     from migrator.knowledge import model_table
 
@@ -529,6 +544,8 @@ class _Handler(BaseHTTPRequestHandler):
         entry["model_requested"] = model_id
         overrides = emu.model_overrides
         entry["model"] = substitute(model_id, overrides)
+        if model and (missing := not_on_api_version(model_id, self.route, overrides)):
+            raise missing
         if model and refused_by_interactions(model_id, overrides):
             raise invalid(f"Model '{model_id}' is not supported by the Interactions API. "
                           f"Use a current model such as {substitute(model_id, overrides)}.")
@@ -613,6 +630,9 @@ class _Handler(BaseHTTPRequestHandler):
         entry.update({"api": "generate_content", "model_requested": model,
                       "model": substitute(model, self.emulator.model_overrides)})
         if method in ("generateContent", "streamGenerateContent"):
+            missing = not_on_api_version(model, self.route, self.emulator.model_overrides)
+            if missing is not None:
+                raise missing
             stream = method == "streamGenerateContent"
             entry.update({"kind": "generate", "stream": stream})
             meaning, dropped = _guarded(wire.legacy_meaning, body)

@@ -193,7 +193,8 @@ def test_install_line_sees_a_legacy_import_right_after_a_cell_without_newline(
     monkeypatch.setattr(migrator.codemods, "transform_source",
                         lambda source, path, ctx: (source, []))
     nb = notebook(code(lines("%pip install google-generativeai")),
-                  code(lines("import google.generativeai as genai")))
+                  code(lines("from google import genai")),
+                  code(lines("import google.generativeai as legacy")))
     path = write(tmp_path, nb)
     run(path)
     assert sources(path)[0] == f'%pip install google-generativeai "{FLOOR}"'
@@ -221,10 +222,26 @@ def test_install_line_keeps_the_legacy_package_while_legacy_code_remains(
     monkeypatch.setattr(migrator.codemods, "transform_source",
                         lambda source, path, ctx: (source, []))
     nb = notebook(code(lines("!pip install google-generativeai\n")),
-                  code(lines("import google.generativeai as genai\n")))
+                  code(lines("import google.generativeai as genai\n")),
+                  code(lines("from google import genai as new_sdk\n")))
     path = write(tmp_path, nb)
     run(path)
     assert sources(path)[0] == f'!pip install google-generativeai "{FLOOR}"\n'
+
+
+def test_install_line_of_a_notebook_that_stays_legacy_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing in the notebook imports google-genai: installing it would only add a package
+    (issue 11: pip lines only when that notebook uses it)."""
+    monkeypatch.setattr(migrator.codemods, "transform_source",
+                        lambda source, path, ctx: (source, []))
+    install = "!pip install google-generativeai\n"
+    nb = notebook(code(lines(install)), code(lines("import google.generativeai as genai\n")))
+    path = write(tmp_path, nb)
+    result = run(path)
+    assert sources(path)[0] == install
+    assert not [f for f in result.findings if f.code.startswith("GM4")]
 
 
 def _marker_dropping_rewrite(source: str, path: str, ctx: object) -> tuple[str, list[Any]]:

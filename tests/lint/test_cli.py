@@ -32,6 +32,11 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "config.yaml").write_text("model: gemini-2.0-flash\nother: gemini-2.0-flash\n",
                                           encoding="utf-8")
     (tmp_path / "requirements.txt").write_text("google-genai==1.0\n", encoding="utf-8")
+    # Code that calls the Interactions API: the google-genai floor applies to this project.
+    (tmp_path / "bot.py").write_text(
+        "from google import genai\n\nclient = genai.Client()\n"
+        'print(client.interactions.create(model="gemini-2.5-flash", input="x").output_text)\n',
+        encoding="utf-8")
     return tmp_path
 
 
@@ -100,7 +105,7 @@ def test_unsafe_fixes_rewrite_config(project: Path) -> None:
     code, _, _ = _invoke(project, "--quiet", ".")
     assert (project / "config.yaml").read_text() == ("model: gemini-2.0-flash\n"
                                                      "other: gemini-2.0-flash\n")
-    assert (project / "requirements.txt").read_text() == "google-genai>=2.26.0\n"
+    assert (project / "requirements.txt").read_text() == "google-genai>=2.26.0,<4\n"
     code, _, _ = _invoke(project, "--quiet", "--unsafe-fixes", ".")
     assert (project / "config.yaml").read_text() == ("model: gemini-3-flash-preview\n"
                                                      "other: gemini-3-flash-preview\n")
@@ -139,7 +144,8 @@ def test_lint_path_never_imports_the_sdks(project: Path) -> None:
 
 def test_one_run_migrates_the_code_then_the_pin(tmp_path: Path) -> None:
     """Manifests run after the code (phase 1): the legacy pin goes in the same run that
-    migrates its last import, and a --check before that run says the pin is waiting."""
+    migrates its last import, and --check / --diff, which write nothing, judge the pin by the
+    code as that run would leave it (issue 13: --diff showed 3 files where the run wrote 4)."""
     (tmp_path / "app.py").write_text(
         "import google.generativeai as genai\n\n"
         'genai.configure(api_key="KEY")\n'
@@ -147,10 +153,39 @@ def test_one_run_migrates_the_code_then_the_pin(tmp_path: Path) -> None:
         'print(model.generate_content("Hello").text)\n', encoding="utf-8")
     (tmp_path / "requirements.txt").write_text("google-generativeai==0.8.3\nrequests\n",
                                                encoding="utf-8")
-    code, out, _ = _invoke(tmp_path, "--check", "--quiet", "--select", "GM4", ".")
+    code, out, _ = _invoke(tmp_path, "--check", "--quiet", ".")
     assert code == 1
-    assert "requirements.txt:1:1: GM401" in out and "still do, e.g. app.py" in out
+    assert "requirements.txt:1:1: GM401 [*]" in out and "still do" not in out
+    code, out, _ = _invoke(tmp_path, "--diff", ".")
+    assert code == 1
+    assert "+++ b/requirements.txt" in out and "+google-genai>=2.26.0,<4" in out
+    assert "+++ b/app.py" in out
+    assert "google.generativeai" in (tmp_path / "app.py").read_text(encoding="utf-8")
     code, _, _ = _invoke(tmp_path, "--quiet", ".")
     assert "google.generativeai" not in (tmp_path / "app.py").read_text(encoding="utf-8")
     assert (tmp_path / "requirements.txt").read_text(encoding="utf-8") == (
-        "google-genai>=2.26.0\nrequests\n")
+        "google-genai>=2.26.0,<4\nrequests\n")
+
+
+def test_diff_and_check_agree_with_the_run_when_legacy_code_stays(tmp_path: Path) -> None:
+    """One file migrates, one keeps the legacy SDK: --diff shows google-genai added beside the
+    legacy pin (GM407), exactly what the plain run then writes."""
+    (tmp_path / "app.py").write_text(
+        "import google.generativeai as genai\n\n"
+        'genai.configure(api_key="KEY")\n'
+        'model = genai.GenerativeModel("gemini-2.5-flash")\n'
+        'print(model.generate_content("Hello").text)\n', encoding="utf-8")
+    (tmp_path / "embed.py").write_text(
+        "import google.generativeai as genai\n\n"
+        'print(genai.embed_content(model="models/text-embedding-004", content="x"))\n',
+        encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("google-generativeai==0.8.3\n",
+                                               encoding="utf-8")
+    _, checked, _ = _invoke(tmp_path, "--check", "--quiet", ".")
+    assert "requirements.txt:1:1: GM407 [*]" in checked
+    _, diff, _ = _invoke(tmp_path, "--diff", ".")
+    assert "+++ b/requirements.txt" in diff
+    _invoke(tmp_path, "--quiet", ".")
+    assert (tmp_path / "requirements.txt").read_text(encoding="utf-8") == (
+        "google-generativeai==0.8.3\ngoogle-genai>=2.26.0,<4\n")
+    assert "google.generativeai" in (tmp_path / "embed.py").read_text(encoding="utf-8")

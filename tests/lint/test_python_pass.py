@@ -17,17 +17,21 @@ def _run(source: str, *, unsafe: bool = False) -> tuple[str, list[tuple[int, str
     return module.code, [(f.line, f.code, f.fix, f.fixed) for f in found]
 
 
-def test_legacy_sdk_strings_are_reported_not_touched() -> None:
-    """What the legacy codemod left on google-generativeai keeps its model, even with
-    --unsafe-fixes: that code is the codemod's to migrate."""
+def test_legacy_sdk_strings_keep_deprecated_ids_and_lose_retired_ones() -> None:
+    """What the legacy codemod left on google-generativeai keeps a deprecated model, even with
+    --unsafe-fixes (that code is the codemod's to migrate); a retired one answers 404 there
+    too, so its successor is a safe fix."""
     source = (
         "import google.generativeai as genai\n\n"
         'model = genai.GenerativeModel("gemini-1.5-flash")\n'
         'other = genai.GenerativeModel(model_name="gemini-pro")\n'
+        'alive = genai.GenerativeModel(model_name="gemini-2.0-flash")\n'
     )
     code, found = _run(source, unsafe=True)
-    assert code == source
-    assert found == [(3, "GM301", "none", False), (4, "GM301", "none", False)]
+    assert code == source.replace("gemini-1.5-flash", "gemini-3-flash-preview").replace(
+        '"gemini-pro"', '"gemini-3.1-pro-preview"')
+    assert found == [(3, "GM301", "safe", True), (4, "GM301", "safe", True),
+                     (5, "GM302", "none", False)]
 
 
 def test_client_found_through_qualified_names() -> None:

@@ -1,0 +1,220 @@
+"""Which SDKs the code of a project imports, as this run leaves it: what a manifest must declare.
+
+A manifest's pins follow the code: the legacy pin stays while some file still imports the
+legacy SDK, google-genai is declared as soon as some file imports it, and its floor is raised
+only where some file calls the Interactions API. The answers come from the files as the run
+leaves them: from disk after a plain run (phase 0 has written the code before any manifest
+runs), from the engine's overlay under --check / --diff, where nothing is written.
+
+Cheap on purpose: a byte search decides which files can matter, and only those are searched
+with line-anchored regular expressions for import statements (a mention in a comment or a
+string is not an import). Notebooks are read as JSON, code cells only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+
+from migrator.engine import Context
+
+PYTHON_SUFFIXES = (".py", ".pyw")
+NOTEBOOK_SUFFIXES = (".ipynb",)
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte",
+               ".astro", ".html", ".htm")
+MAX_BYTES = 5 * 2**20
+
+# `import google.generativeai as genai`, `import os, google.generativeai`,
+# `from google.generativeai import types`, `from google import generativeai`,
+# `from google import (genai,\n generativeai)`, `importlib.import_module("google.generativeai")`.
+_PY_IMPORT = r"""
+    (?:^|;)[ \t]*(?:
+        import[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*google\.{mod}\b
+      | from[ \t]+google\.{mod}\b
+      | from[ \t]+google[ \t]+import[ \t]+(?:[\w \t]+,[ \t]*)*{mod}\b
+      | from[ \t]+google[ \t]+import[ \t]*\((?:[\w\s,]|\#[^\n]*)*?\b{mod}\b
+    )
+  | (?:import_module|__import__)\(\s*["']google\.{mod}\b
+"""
+PY_LEGACY = re.compile(_PY_IMPORT.format(mod="generativeai"), re.MULTILINE | re.VERBOSE)
+PY_GENAI = re.compile(_PY_IMPORT.format(mod="genai"), re.MULTILINE | re.VERBOSE)
+PY_VERTEX = re.compile(
+    r"(?:^|;)[ \t]*(?:from[ \t]+vertexai(?:\.preview)?\.generative_models\b"
+    r"|import[ \t]+vertexai(?:\.preview)?\.generative_models\b"
+    r"|from[ \t]+vertexai(?:\.preview)?[ \t]+import[ \t]+(?:[\w \t]+,[ \t]*)*generative_models\b)",
+    re.MULTILINE,
+)
+INTERACTIONS_CALL = re.compile(r"\binteractions\s*\.\s*(?:create|get|cancel|delete)\s*\(")
+
+# ESM `import ... from "pkg"`, `export ... from "pkg"`, `import "pkg"`, dynamic `import("pkg")`,
+# CommonJS `require("pkg")` (and TypeScript's `import x = require("pkg")`); subpaths count.
+_JS_IMPORT = (r"""(?:\bfrom\s*|\bimport\s*(?:\(\s*)?|\brequire\s*\(\s*)"""
+              r"""["'`]{pkg}(?:/[^"'`\s]*)?["'`]""")
+JS_LEGACY = re.compile(_JS_IMPORT.format(pkg=re.escape("@google/generative-ai")))
+JS_GENAI = re.compile(_JS_IMPORT.format(pkg=re.escape("@google/genai")))
+
+
+@dataclass
+class Usage:
+    """Project-relative paths of the files that import each SDK (sorted)."""
+
+    legacy: list[str] = field(default_factory=list)
+    genai: list[str] = field(default_factory=list)
+    interactions: list[str] = field(default_factory=list)
+    vertex: list[str] = field(default_factory=list)
+
+
+def _live(pattern: re.Pattern[str], text: str, comment: str) -> bool:
+    """A match that is not on a line commented out with `comment`."""
+    for match in pattern.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if comment not in text[line_start:match.start()]:
+            return True
+    return False
+
+
+def _imports(pattern: re.Pattern[str], text: str) -> bool:
+    """A match that is an import statement: one after `;` must not sit in a string or a
+    comment of its line (`"pip install x; import y"`)."""
+    for match in pattern.finditer(text):
+        if not match.group().startswith(";"):
+            return True
+        before = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if "#" not in before and before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return True
+    return False
+
+
+def python_usage(text: str) -> tuple[bool, bool, bool, bool]:
+    """(legacy, genai, interactions, vertex) for the text of one Python program."""
+    legacy = "generativeai" in text and _imports(PY_LEGACY, text)
+    genai = "genai" in text and _imports(PY_GENAI, text)
+    interactions = genai and bool(INTERACTIONS_CALL.search(text))
+    vertex = "generative_models" in text and _imports(PY_VERTEX, text)
+    return legacy, genai, interactions, vertex
+
+
+def notebook_code(data: bytes) -> str | None:
+    """The code cells of a notebook joined, or None when it is not a readable notebook."""
+    try:
+        notebook = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        return None
+    out = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        out.append("".join(source) if isinstance(source, list) else str(source))
+    return "\n".join(out)
+
+
+def js_usage(text: str) -> tuple[bool, bool, bool]:
+    """(legacy, genai, interactions) for the text of one JavaScript / TypeScript file."""
+    legacy = "@google/generative-ai" in text and _live(JS_LEGACY, text, "//")
+    genai = "@google/genai" in text and _live(JS_GENAI, text, "//")
+    interactions = genai and bool(INTERACTIONS_CALL.search(text))
+    return legacy, genai, interactions
+
+
+def _walk(root: str, exclude: tuple[str, ...], suffixes: tuple[str, ...],
+          stop_at: str | None = None) -> list[str]:
+    """Files under `root` with one of `suffixes`, minus hidden folders and the run's excludes.
+
+    `stop_at`: a file name that makes a sub-folder a project of its own (a nested package.json),
+    whose files belong to that project, not to this one.
+    """
+    out: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and not any(fnmatch(d, p) for p in exclude)
+            and not (stop_at and os.path.exists(os.path.join(folder, d, stop_at)))
+        )
+        out.extend(os.path.join(folder, name) for name in sorted(files)
+                   if name.endswith(suffixes))
+    return out
+
+
+def _excludes(ctx: Context) -> tuple[str, ...]:
+    return ctx.settings.exclude + ctx.settings.extend_exclude
+
+
+def _content(ctx: Context, path: str) -> bytes | None:
+    try:
+        if os.path.realpath(path) not in ctx.overlay and os.path.getsize(path) > MAX_BYTES:
+            return None
+    except OSError:
+        return None
+    return ctx.read(path)
+
+
+def python_project(root: str, ctx: Context) -> Usage:
+    """Python files and notebooks under `root`, memoised for the run."""
+    key = ("python", os.path.realpath(root))
+    cached = ctx.memo.get(key)
+    if isinstance(cached, Usage):
+        return cached
+    usage = Usage()
+    for path in _walk(root, _excludes(ctx), PYTHON_SUFFIXES + NOTEBOOK_SUFFIXES):
+        data = _content(ctx, path)
+        if data is None or not (b"genai" in data or b"generativeai" in data
+                                or b"generative_models" in data):
+            continue
+        if path.endswith(NOTEBOOK_SUFFIXES):
+            text = notebook_code(data)
+            if text is None:  # unreadable: keep the legacy pin if it names the legacy SDK
+                found = (b"google.generativeai" in data, False, False, False)
+            else:
+                found = python_usage(text)
+        else:
+            found = python_usage(data.decode("utf-8", "replace"))
+        rel = os.path.relpath(path, root)
+        for flag, bucket in zip(found, (usage.legacy, usage.genai, usage.interactions,
+                                        usage.vertex), strict=True):
+            if flag:
+                bucket.append(rel)
+    ctx.memo[key] = usage
+    return usage
+
+
+def js_package(root: str, ctx: Context) -> Usage:
+    """JavaScript / TypeScript files of the npm package whose package.json is in `root`."""
+    key = ("js", os.path.realpath(root))
+    cached = ctx.memo.get(key)
+    if isinstance(cached, Usage):
+        return cached
+    usage = Usage()
+    for path in _walk(root, _excludes(ctx), JS_SUFFIXES, stop_at="package.json"):
+        data = _content(ctx, path)
+        if data is None or b"@google/gen" not in data:
+            continue
+        legacy, genai, interactions = js_usage(data.decode("utf-8", "replace"))
+        rel = os.path.relpath(path, root)
+        if legacy:
+            usage.legacy.append(rel)
+        if genai:
+            usage.genai.append(rel)
+        if interactions:
+            usage.interactions.append(rel)
+    ctx.memo[key] = usage
+    return usage
+
+
+def project_root(path: str) -> str:
+    """The nearest folder above `path` that holds `.git`; else the folder of `path`."""
+    start = os.path.dirname(os.path.abspath(path))
+    folder = start
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
