@@ -51,7 +51,8 @@ def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
 @click.option("--statistics", is_flag=True, help="Print a count per rule code.")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something was found.")
-@click.option("--report", type=click.Path(path_type=str), help="Write a migration report here.")
+@click.option("--report", type=click.Path(path_type=str),
+              help="Write a migration report (with --verify: the verify results) here.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary line.")
 @click.option("--config", "config_path", type=click.Path(path_type=str),
               help="pyproject.toml to read [tool.gemini-migrate] from.")
@@ -111,7 +112,7 @@ def cli(
         sys.exit(
             run_verify(
                 targets, live=live, differential=differential, against=against,
-                timeout=timeout, output_format=output_format, quiet=quiet,
+                timeout=timeout, output_format=output_format, quiet=quiet, report=report,
             )
         )
 
@@ -198,6 +199,11 @@ def _explain(code: str) -> int:
 
 
 def main() -> None:
+    if "--verify" in sys.argv[1:]:
+        # before anything else: without --live, restart without the API key variables
+        from migrator.verify.keys import prepare_verify_process
+
+        prepare_verify_process(sys.argv[1:])
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -208,6 +208,11 @@ def write_report(
         text = json.dumps(render_json(results, mode=mode), indent=2, ensure_ascii=False) + "\n"
     else:
         text = render_markdown(results, mode=mode)
+    write_text(path, text)
+
+
+def write_text(path: str, text: str) -> None:
+    """Write a report (this one, or --verify's) atomically."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
