@@ -59,8 +59,8 @@ def _validate_codes(codes: tuple[str, ...] | None, option: str) -> None:
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when something was found.")
 @click.option("--report", type=click.Path(path_type=str),
-              help="Write a migration report to this new file (or over an earlier report; - "
-                   "for standard output).")
+              help="Write a migration report (with --verify: the verify results) to this new "
+                   "file (or over an earlier report; - for standard output).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary line.")
 @click.option("--config", "config_path", type=click.Path(path_type=str),
               help="pyproject.toml to read [tool.gemini-migrate] from.")
@@ -132,6 +132,7 @@ def cli(
             run_verify(
                 targets, live=live, differential=differential, against=against,
                 timeout=timeout, output_format=output_format, quiet=quiet, settings=settings,
+                report=report,
             )
         )
 
@@ -239,6 +240,11 @@ def _explain(code: str) -> int:
 
 
 def main() -> None:
+    if "--verify" in sys.argv[1:]:
+        # before anything else: without --live, restart without the API key variables
+        from migrator.verify.keys import prepare_verify_process
+
+        prepare_verify_process(sys.argv[1:])
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -252,9 +252,13 @@ def render(results: list[FileResult], *, mode: str, output_format: str) -> str:
 def write_report(
     path: str, results: list[FileResult], *, mode: str, output_format: str
 ) -> None:
-    """Write the report atomically (a half-written report attached to a PR misleads), to a
-    path `refusal` accepts; `-` is standard output."""
-    text = render(results, mode=mode, output_format=output_format)
+    """Write the report atomically (a half-written report attached to a PR misleads)."""
+    write_text(path, render(results, mode=mode, output_format=output_format))
+
+
+def write_text(path: str, text: str) -> None:
+    """Write a report (this one, or --verify's) atomically, to a path `refusal` accepts; `-` is
+    standard output."""
     if path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

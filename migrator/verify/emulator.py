@@ -18,6 +18,7 @@ import copy
 import hashlib
 import json
 import re
+import socket
 import sys
 import threading
 import time
@@ -109,9 +110,19 @@ class Emulator:
         self._thread: threading.Thread | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> Emulator:
+    def start(self, sock: socket.socket | None = None) -> Emulator:
+        """Serve on (host, port), or on `sock`: a listening socket made elsewhere, such as
+        inside a snippet's own network namespace (sandbox.py), where nothing else listens."""
         handler = type("Handler", (_Handler,), {"emulator": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
+        if sock is None:
+            self._server = ThreadingHTTPServer((self.host, self.port), handler)
+        else:
+            self._server = ThreadingHTTPServer(sock.getsockname()[:2], handler,
+                                               bind_and_activate=False)
+            self._server.socket.close()
+            self._server.socket = sock
+            self._server.server_address = sock.getsockname()[:2]
+            self.host = str(self._server.server_address[0])
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),

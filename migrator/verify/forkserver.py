@@ -3,15 +3,19 @@ forks one child per snippet.
 
 Importing google-genai costs about 1.5 s of CPU (its generated types), more than most
 snippets take to run; a forked child starts with the SDKs already imported. Each child is
-still its own process: own session (so a timeout kills its whole group), stdin from
-/dev/null, stdout and stderr into the FIFOs the runner reads, its own environment, working
-directory and `sys.argv`, and the script runs as `__main__` (runpy) with interpreter-like
-shutdown (non-daemon threads joined, atexit handlers run, exit code from SystemExit).
+still its own process: own session, stdin from /dev/null, stdout and stderr into the FIFOs
+the runner reads, the sandbox the runner asks for (sandbox.enter: namespaces, or a supervisor
+that kills every descendant), its own environment, working directory, `sys.argv` and
+`sys.orig_argv` (as `python script.py`: a reloader that re-executes the process, such as
+Flask's debug mode, restarts the script and not this server), and the script runs as
+`__main__` (runpy) with interpreter-like shutdown (non-daemon threads joined, atexit handlers
+run, exit code from SystemExit).
 
-Run as a script (`python .../forkserver.py`), never imported by snippets; stdlib only, so it
-does not put the migrator package on the snippet's path. Protocol, JSON lines:
+Run as a script by the runner (`python .../forkserver.py`, with GEMINI_MIGRATE_FORKSERVER=1),
+never imported by snippets; stdlib only, so it does not put the migrator package on the
+snippet's path. Protocol, JSON lines:
   runner -> server  {"id": N, "script": path, "cwd": dir, "env": {...}, "stdout": fifo,
-                     "stderr": fifo}
+                     "stderr": fifo, "sandbox": {...}}
   server -> runner  {"ready": true, "preloaded": [...]}  once, after the imports
                     {"id": N, "pid": P} or {"id": N, "error": "..."}
                     {"pid": P, "exit": code}  when a child ends
@@ -78,11 +82,13 @@ def _child(request: dict[str, Any]) -> None:
         for source, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
             os.dup2(source, target)
             os.close(source)
+        _SANDBOX.enter(request.get("sandbox") or {})  # returns in the snippet's process
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         script = request["script"]
         sys.argv = [script]
+        sys.orig_argv = [sys.executable, script]
         # as `python script.py` with PYTHONPATH: the script's folder first, then the extra
         # folders after this server's own PYTHONPATH entries
         sys.path.insert(0, os.path.dirname(script))
@@ -118,9 +124,29 @@ def _child(request: dict[str, Any]) -> None:
         os._exit(code)
 
 
+def _load_sandbox() -> Any:
+    """sandbox.py, by path and under a private name: a snippet's own `sandbox` module must
+    not find ours in sys.modules."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
+    spec = importlib.util.spec_from_file_location("_gemini_migrate_sandbox", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_SANDBOX: Any = None
+
+
 def serve() -> None:
+    global _SANDBOX
     # Run as a script, sys.path[0] is this package folder: never let a snippet import from it.
     del sys.path[0]
+    _SANDBOX = _load_sandbox()
+    _SANDBOX.warm()
     preloaded = _preload()
     _send({"ready": True, "preloaded": preloaded})
     children: set[int] = set()
@@ -163,4 +189,8 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
+    if os.environ.get("GEMINI_MIGRATE_FORKSERVER") != "1":
+        # a snippet that re-executes its interpreter's command line must not get a server
+        print("forkserver.py is internal to gemini-migrate --verify", file=sys.stderr)
+        sys.exit(2)
     serve()

@@ -2,16 +2,22 @@
 live API (`--live`), or differentially (`--differential`: the original and the migration, each
 against a fresh emulator, compared request by request and output by output).
 
-Every snippet runs with:
-- its own process in its own session, a timeout (the whole process group is killed), stdin
-  from /dev/null, a temporary working directory (its own folder stays importable), and
-  captured output capped at OUTPUT_CAP bytes per stream;
+Every snippet runs in a sandbox (sandbox.py; README "What verify isolates, and what it does
+not"): with Linux namespaces, its own network with only the emulator on loopback, a file
+system read-only outside its temporary folder, its own PID namespace; without them its own
+session under a supervisor that kills every descendant, and the run says it is not isolated.
+Also:
+- a timeout (the whole tree is killed), stdin from /dev/null, a temporary working directory
+  (its own folder stays importable), captured output capped at OUTPUT_CAP bytes per stream;
 - a scrubbed environment: only PATH, locale and temp variables are inherited, never an API
-  key; `GEMINI_API_KEY` is a fake key (emulator) or the user's key (`--live`, redacted from
-  everything the runner prints);
+  key; `GEMINI_API_KEY` is a fake key (emulator) or the user's key (`--live`). Every key value
+  the process saw is redacted from everything the runner prints, in every mode (keys.py);
 - with the emulator: a fresh emulator per run, `GOOGLE_GEMINI_BASE_URL` (google-genai) and
   the `_site/sitecustomize.py` hook (google-generativeai forced onto REST, non-loopback
-  connections refused).
+  connections refused where the sandbox has no network namespace);
+- a run that exits cleanly without one request reaching the emulator verified nothing: it is
+  an error ("no Gemini call reached the emulator"), never passed or equal; so is a snippet that
+  turns into a server (it listens and idles, or is still listening at the timeout).
 
 Processes are forked from a fork server that has imported the SDKs once (forkserver.py) when
 a run has three or more snippet executions, else started as fresh interpreters.
@@ -22,13 +28,11 @@ Set GEMINI_MIGRATE_VERIFY_LOG_DIR to keep each run's normalised request log (JSO
 from __future__ import annotations
 
 import atexit
-import contextlib
 import importlib.util
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,17 +44,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrator.formats import envelope, plural
+from migrator.verify import keys, sandbox
+from migrator.verify.keys import Redactor
 from migrator.verify.meaning import LEGACY_SDK
+from migrator.verify.sandbox import OUTPUT_CAP, LostProcess, Outcome, Sandbox, kill_running
 from migrator.verify.snippets import Snippet, extract, find, git_original
 
 if TYPE_CHECKING:
     from migrator.config import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-OUTPUT_CAP = 256 * 1024
 FAKE_KEY = "gemini-migrate-emulator-key"
 SITE_DIR = str(Path(__file__).resolve().parent / "_site")
 INSTALL_HINT = "pip install 'gemini-migrate[verify]'"
+NO_CALLS = "no Gemini call reached the emulator"
 # Environment variables a snippet may inherit; everything else (API keys, cloud credentials,
 # proxies, PYTHON* settings) is dropped.
 _INHERIT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "COMSPEC", "PATHEXT",
@@ -64,6 +71,8 @@ COMPARED_KINDS = frozenset({"generate", "count_tokens", "embed", "files.upload",
 _COMPARED_FIELDS = ("kind", "model", "stream", "conversation", "system_instruction", "config",
                     "tools", "safety_settings", "contents", "file", "mime_type", "size",
                     "display_name", "cache", "status")
+__all__ = ["NO_CALLS", "OUTPUT_CAP", "Redactor", "Result", "Run", "judge", "kill_running",
+           "run_source", "run_verify"]
 
 
 @dataclass
@@ -78,6 +87,13 @@ class Run:
     stdout_truncated: bool = False
     requests: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None  # could not start
+    server: str | None = None  # stopped as a long-running server listening here
+    emulated: bool = False  # ran against an emulator, so its requests were counted
+
+    def take(self, outcome: Outcome) -> None:
+        for name in ("exit_code", "timed_out", "seconds", "stdout", "stderr",
+                     "stdout_truncated", "error", "server"):
+            setattr(self, name, getattr(outcome, name))
 
 
 @dataclass
@@ -110,14 +126,6 @@ class Result:
         return out
 
 
-class Redactor:
-    def __init__(self, secret: str | None) -> None:
-        self.secret = secret if secret and len(secret) >= 4 else None
-
-    def __call__(self, text: str) -> str:
-        return text.replace(self.secret, "[REDACTED]") if self.secret else text
-
-
 def missing_sdks(differential: bool) -> list[str]:
     """SDK packages the snippets need that the snippet interpreter cannot import."""
     wanted = {"google.genai": "google-genai"}
@@ -136,21 +144,8 @@ def missing_sdks(differential: bool) -> list[str]:
 
 # --- running one snippet ------------------------------------------------------------------------
 
-def _reader(stream: Any, sink: list[bytes], flags: dict[str, bool]) -> None:
-    """Keep the first OUTPUT_CAP bytes; drain (and drop) the rest so the child never blocks."""
-    kept = 0
-    while chunk := stream.read(65536):
-        room = OUTPUT_CAP - kept
-        if room > 0:
-            sink.append(chunk[:room])
-            kept += min(room, len(chunk))
-        if len(chunk) > max(room, 0):
-            flags["truncated"] = True
-    stream.close()
-
-
 def _env(workdir: str, *, base_url: str | None, key: str,
-         source_dir: str | None = None) -> dict[str, str]:
+         source_dir: str | None = None, box: Sandbox | None = None) -> dict[str, str]:
     import site
 
     env = {k: os.environ[k] for k in _INHERIT if k in os.environ}
@@ -160,6 +155,8 @@ def _env(workdir: str, *, base_url: str | None, key: str,
         # HOME moved; keep `pip install --user` packages importable as they are here
         "PYTHONUSERBASE": site.getuserbase(),
     })
+    if box is not None:
+        env.update(box.env())
     path = [source_dir] if source_dir else []
     if base_url is not None:
         env.update({"GOOGLE_GEMINI_BASE_URL": base_url, "GEMINI_MIGRATE_EMULATOR": base_url,
@@ -173,9 +170,9 @@ def _env(workdir: str, *, base_url: str | None, key: str,
 def run_source(source: str, filename: str, *, timeout: float, live_key: str | None = None,
                log_name: str | None = None, source_dir: str | None = None,
                model_overrides: dict[str, Any] | None = None, fork: bool = True) -> Run:
-    """Run `source` in a subprocess: against a fresh emulator, or live when `live_key`.
-    `source_dir` (the snippet's own folder) goes on the module path, so a snippet still
-    imports its sibling modules although it runs from a temporary folder."""
+    """Run `source` in a sandboxed subprocess: against a fresh emulator, or live when
+    `live_key`. `source_dir` (the snippet's own folder) goes on the module path, so a snippet
+    still imports its sibling modules although it runs from a temporary folder."""
     from migrator.verify.emulator import Emulator
 
     run = Run()
@@ -183,6 +180,7 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
     workdir = os.path.join(root, "work")
     os.mkdir(workdir)
     emulator = None
+    box = None
     try:
         script = os.path.join(workdir, Path(filename).name or "snippet.py")
         if not script.endswith(".py"):
@@ -190,20 +188,24 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
         with open(script, "w", encoding="utf-8") as fh:
             fh.write(source)
         if live_key is None:
-            emulator = Emulator(log_path=_log_path(log_name),
-                                model_overrides=model_overrides).start()
-            env = _env(workdir, base_url=emulator.url, key=FAKE_KEY, source_dir=source_dir)
+            emulator = Emulator(log_path=_log_path(log_name), model_overrides=model_overrides)
+            box = Sandbox(root, emulator=emulator)
+            env = _env(workdir, base_url=box.url, key=FAKE_KEY, source_dir=source_dir, box=box)
             server = fork_server() if fork else None
         else:
-            env = _env(workdir, base_url=None, key=live_key, source_dir=source_dir)
+            box = Sandbox(root, network=False)
+            env = _env(workdir, base_url=None, key=live_key, source_dir=source_dir, box=box)
             server = None
         if server is not None:
-            _execute_forked(run, server, script, workdir, env, timeout, root)
+            _execute_forked(run, server, box, script, workdir, env, timeout, root)
         else:
-            _execute(run, [sys.executable, script], workdir, env, timeout)
+            _execute(run, [sys.executable, script], workdir, env, timeout, box)
         if emulator is not None:
+            run.emulated = True
             run.requests = emulator.requests()
     finally:
+        if box is not None:
+            box.close()
         if emulator is not None:
             emulator.stop()
         shutil.rmtree(root, ignore_errors=True)
@@ -221,49 +223,25 @@ def _log_path(name: str | None) -> str | None:
     return path
 
 
-def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: float) -> None:
-    start = time.monotonic()
-    popen_kw: dict[str, Any] = {}
-    if os.name == "posix":
-        popen_kw["start_new_session"] = True  # so a timeout kills the snippet's children too
-    try:
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen_kw)
-    except OSError as exc:
-        run.error = f"cannot start Python: {exc}"
-        return
-    _track(proc.pid)
-    out: list[bytes] = []
-    err: list[bytes] = []
-    out_flags = {"truncated": False}
-    err_flags = {"truncated": False}
-    threads = [threading.Thread(target=_reader, args=(proc.stdout, out, out_flags), daemon=True),
-               threading.Thread(target=_reader, args=(proc.stderr, err, err_flags), daemon=True)]
-    for thread in threads:
-        thread.start()
-    try:
-        run.exit_code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        run.timed_out = True
-        _kill(proc)
-        proc.wait()
-    _end_group(proc.pid)
-    for thread in threads:
-        thread.join(timeout=5)
-    run.seconds = time.monotonic() - start
-    run.stdout = b"".join(out).decode("utf-8", "replace")
-    run.stderr = b"".join(err).decode("utf-8", "replace")
-    run.stdout_truncated = out_flags["truncated"]
+def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: float,
+             box: Sandbox | None = None) -> None:
+    """Run `argv` in `box`. Without one (callers that start their own emulator on the host),
+    the process tree is still contained and killed, but network and files are not."""
+    if box is None:
+        box = Sandbox(os.path.dirname(os.path.abspath(cwd)), network=False, readonly=False)
+    run.take(box.run(argv, cwd=cwd, env=env, timeout=timeout))
 
 
 class ForkServer:
     """Client of forkserver.py: one clean process with the SDKs imported, forking a child per
     snippet (about 1.5 s of CPU saved per snippet). Used for emulator runs on POSIX with three
     or more snippet runs; GEMINI_MIGRATE_VERIFY_FORK=0 starts every snippet as a fresh
-    interpreter instead, =1 uses the fork server even for one."""
+    interpreter instead, =1 uses the fork server even for one. Its environment is scrubbed
+    like a snippet's: it never holds an API key."""
 
     def __init__(self) -> None:
         env = _env(tempfile.gettempdir(), base_url="http://127.0.0.1:9", key=FAKE_KEY)
+        env["GEMINI_MIGRATE_FORKSERVER"] = "1"
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("forkserver.py"))],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -321,7 +299,7 @@ class ForkServer:
                 self.proc.stdin.close()
             self.proc.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
-            _kill(self.proc)
+            sandbox.kill_tree(self.proc.pid)
 
 
 _FORK_LOCK = threading.Lock()
@@ -350,7 +328,7 @@ def fork_server() -> ForkServer | None:
 
 def _open_reader(path: str, sink: list[bytes], flags: dict[str, bool]) -> None:
     with open(path, "rb", buffering=0) as stream:
-        _reader(stream, sink, flags)
+        sandbox.read_capped(stream, sink, flags)
 
 
 def _release_fifo(path: str) -> None:
@@ -362,8 +340,8 @@ def _release_fifo(path: str) -> None:
     os.close(fd)
 
 
-def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: dict[str, str],
-                    timeout: float, root: str) -> None:
+def _execute_forked(run: Run, server: ForkServer, box: Sandbox, script: str, cwd: str,
+                    env: dict[str, str], timeout: float, root: str) -> None:
     start = time.monotonic()
     fifos = {name: os.path.join(root, name) for name in ("stdout", "stderr")}
     sinks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
@@ -377,73 +355,29 @@ def _execute_forked(run: Run, server: ForkServer, script: str, cwd: str, env: di
         threads.append(thread)
     try:
         extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != SITE_DIR]
-        pid = server.spawn({"script": script, "cwd": cwd, "env": env, "path": extra, **fifos})
+        pid = server.spawn({"script": script, "cwd": cwd, "env": env, "path": extra,
+                            "sandbox": box.spec, **fifos})
     except OSError as exc:
         run.error = f"cannot start the snippet: {exc}"
         for path in fifos.values():
             _release_fifo(path)
         return
-    _track(pid)
-    code = server.wait(pid, timeout)
-    if code is None and not server.dead:
-        run.timed_out = True
-        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, 9)):
-            with contextlib.suppress(OSError):
-                kill()
-        code = server.wait(pid, 10)
-    _end_group(pid)
-    run.exit_code = None if run.timed_out else code
-    if code is None and not run.timed_out:
-        run.error = "the fork server died while the snippet ran"
+
+    def wait_exit(seconds: float) -> int | None:
+        code = server.wait(pid, seconds)
+        if code is None and server.dead:
+            raise LostProcess("the fork server died while the snippet ran")
+        return code
+
+    run.take(box.supervise(pid, wait_exit, timeout, start=start))
     for thread, path in zip(threads, fifos.values(), strict=True):
         thread.join(timeout=5)
         if thread.is_alive():
             _release_fifo(path)
             thread.join(timeout=1)
-    run.seconds = time.monotonic() - start
     run.stdout = b"".join(sinks["stdout"]).decode("utf-8", "replace")
     run.stderr = b"".join(sinks["stderr"]).decode("utf-8", "replace")
     run.stdout_truncated = flags["stdout"]["truncated"]
-
-
-# Process groups of the snippets running now (each snippet leads its own session).
-_RUNNING: set[int] = set()
-# Set on Ctrl-C. A snippet can start (and be seen running) before its worker thread records
-# its pid: such a late arrival is stopped as soon as it is recorded.
-_INTERRUPTED = threading.Event()
-
-
-def _track(pid: int) -> None:
-    _RUNNING.add(pid)
-    if _INTERRUPTED.is_set():
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-
-
-def _end_group(pid: int) -> None:
-    """The snippet has exited: stop what it left running in the background (its group)."""
-    _RUNNING.discard(pid)
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-
-
-def kill_running() -> None:
-    """Stop every snippet still running (Ctrl-C)."""
-    _INTERRUPTED.set()  # before the snapshot: a pid recorded after it sees the flag
-    for pid in list(_RUNNING):
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # pragma: no cover
-            proc.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _last_error_line(stderr: str) -> str:
@@ -460,12 +394,18 @@ def judge(name: str, run: Run, redact: Redactor, timeout: float) -> Result:
     result = Result(name, "passed", seconds=run.seconds, requests=len(run.requests),
                     exit_code=run.exit_code, stdout=redact(run.stdout))
     if run.error:
-        result.status, result.detail = "error", run.error
+        result.status, result.detail = "error", redact(run.error)
+    elif run.server:
+        result.status = "error"
+        result.detail = (f"not runnable: a long-running server (listening on {run.server}, "
+                         f"stopped after {run.seconds:.1f}s); verify runs scripts that finish")
     elif run.timed_out:
         result.status, result.detail = "timeout", f"no exit after {timeout:g}s (killed)"
     elif run.exit_code != 0:
         result.status = "failed"
         result.detail = redact(f"exit {run.exit_code}: {_last_error_line(run.stderr)}")
+    elif run.emulated and not run.requests:
+        result.status, result.detail = "error", NO_CALLS
     errors = [r for r in run.requests if r.get("status", 200) >= 400]
     result.rejected = len(errors)
     if result.status == "failed" and errors:
@@ -543,9 +483,9 @@ def run_differential(name: str, original_source: str, migrated_source: str, *, t
                      filename: str = "snippet.py", original_name: str = "HEAD",
                      source_dir: str | None = None,
                      model_overrides: dict[str, Any] | None = None,
-                     fork: bool = True) -> Result:
+                     fork: bool = True, redact: Redactor | None = None) -> Result:
     """Run an original and its migration against fresh emulators and compare them."""
-    redact = Redactor(None)
+    redact = redact or Redactor(keys.seen())
     before = run_source(original_source, filename, timeout=timeout,
                         log_name=f"{name}.original", source_dir=source_dir,
                         model_overrides=model_overrides, fork=fork)
@@ -604,11 +544,12 @@ def _at(value: Any, path: str) -> Any:
 
 def run_verify(targets: list[str], *, live: bool, differential: bool, against: str | None,
                timeout: float, output_format: str, quiet: bool,
-               settings: Settings | None = None) -> int:
+               settings: Settings | None = None, report: str | None = None) -> int:
     """`gemini-migrate --verify`; returns the exit code (0 all good, 1 a snippet failed or
-    differs, 2 usage or environment problem)."""
+    differs or could not be verified, 2 usage or environment problem). `report`: also write
+    the results there (Markdown, or JSON with output_format "json")."""
     key = os.environ.get("GEMINI_API_KEY") or None
-    redact = Redactor(key if live else None)
+    redact = Redactor(keys.seen())
     if live and differential:
         return _usage("--differential runs both sides against the emulator; drop --live")
     if live and not key:
@@ -630,6 +571,12 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
             originals = _originals(snippets, targets, against)
         except ValueError as exc:
             return _usage(str(exc))
+    isolation = sandbox.isolation()
+    if not isolation.namespaces:
+        what = "file writes are" if live else \
+            "network (beyond Python sockets) and file writes are"
+        print(f"gemini-migrate: snippets are not sandboxed here ({isolation.reason}): their "
+              f"{what} not contained; see README 'What verify isolates'", file=sys.stderr)
 
     # The fork server costs one import of both SDKs up front; it pays off from a few runs on.
     # GEMINI_MIGRATE_VERIFY_FORK=1 / 0 forces it on / off.
@@ -649,7 +596,8 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
             return run_differential(snippet.name, source, snippet.source,
                                     timeout=timeout, filename=Path(snippet.path).name,
                                     original_name=label, source_dir=source_dir,
-                                    model_overrides=_model_overrides(snippet.path), fork=fork)
+                                    model_overrides=_model_overrides(snippet.path), fork=fork,
+                                    redact=redact)
         run = run_source(snippet.source, Path(snippet.path).name, timeout=timeout,
                          live_key=key if live else None, log_name=snippet.name,
                          source_dir=source_dir, model_overrides=_model_overrides(snippet.path),
@@ -686,7 +634,18 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
     pool.shutdown()
     final = [r for r in results if r is not None]
     mode = "live" if live else "differential" if differential else "emulator"
-    _emit(final, mode, output_format, quiet, redact)
+    described = isolation.describe(live=live)
+    _emit(final, mode, output_format, quiet, redact, described)
+    if report:
+        from migrator.report import write_text
+
+        text = json.dumps(_document(final, mode, described, redact), indent=2,
+                          ensure_ascii=False) + "\n" if output_format == "json" else \
+            _markdown(final, mode, described, redact)
+        try:
+            write_text(report, text)
+        except OSError as exc:
+            return _usage(f"cannot write the report {report}: {exc.strerror or exc}")
     return EXIT_OK if all(r.ok for r in final) else EXIT_FAILED
 
 
@@ -776,19 +735,31 @@ def extract_as(original: str, migrated: str) -> list[Snippet]:
 
 # --- output -------------------------------------------------------------------------------------
 
-def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
-          redact: Redactor) -> None:
+def _counts(results: list[Result]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
+    return counts
+
+
+def _document(results: list[Result], mode: str, isolation: dict[str, str],
+              redact: Redactor) -> dict[str, Any]:
+    """The JSON output and JSON report, every string redacted."""
+    return redact.deep(envelope("verify", verify_mode=mode, isolation=isolation,
+                                results=[r.as_dict() for r in results],
+                                summary={"total": len(results), **_counts(results),
+                                         "ok": all(r.ok for r in results)}))
+
+
+def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
+          redact: Redactor, isolation: dict[str, str]) -> None:
+    counts = _counts(results)
     if output_format == "json":
-        doc = envelope("verify", verify_mode=mode, results=[r.as_dict() for r in results],
-                       summary={"total": len(results), **counts,
-                                "ok": all(r.ok for r in results)})
-        print(redact(json.dumps(doc, indent=2, ensure_ascii=False)))
+        print(json.dumps(_document(results, mode, isolation, redact), indent=2,
+                         ensure_ascii=False))
         return
     if output_format == "sarif":
-        print(redact(json.dumps(_sarif(results), indent=2, ensure_ascii=False)))
+        print(json.dumps(redact.deep(_sarif(results)), indent=2, ensure_ascii=False))
         return
     width = min(60, max([len(r.snippet) for r in results] + [7]))
     print(f"{'STATUS':<8}  {'SNIPPET':<{width}}  {'TIME':>6}  {'REQ':>3}  DETAIL")
@@ -813,6 +784,37 @@ def _emit(results: list[Result], mode: str, output_format: str, quiet: bool,
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         print(f"\n{len(results)} snippet{'s' if len(results) != 1 else ''} ({mode}): {summary}",
               file=sys.stderr)
+
+
+def _markdown(results: list[Result], mode: str, isolation: dict[str, str],
+              redact: Redactor) -> str:
+    """The --report of a verify run."""
+    from datetime import datetime, timezone
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(_counts(results).items()))
+    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    out = ["# gemini-migrate verify report\n",
+           f"Mode: {mode}. {len(results)} snippet{'s' if len(results) != 1 else ''}: "
+           f"{counts}. Generated {when}.\n",
+           "## Isolation\n", *[f"- {name}: {text}" for name, text in isolation.items()], "",
+           "## Results\n", "| status | snippet | seconds | requests | detail |",
+           "| --- | --- | ---: | ---: | --- |"]
+    out += [f"| {r.status} | `{cell(r.snippet)}` | {r.seconds:.1f} | {r.requests} | "
+            f"{cell(r.detail)} |" for r in results]
+    differences = [r for r in results if r.difference is not None]
+    if differences:
+        out += ["", "## First differences"]
+        for r in differences:
+            assert r.difference is not None
+            out += ["", f"### `{r.snippet}` ({r.difference['what']})", "",
+                    "- original: `" + json.dumps(r.difference.get("original"), sort_keys=True,
+                                                 ensure_ascii=False) + "`",
+                    "- migrated: `" + json.dumps(r.difference.get("migrated"), sort_keys=True,
+                                                 ensure_ascii=False) + "`"]
+    return redact("\n".join(out) + "\n")
 
 
 def _location(snippet: str) -> tuple[str, int | None]:

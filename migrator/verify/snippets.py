@@ -6,16 +6,21 @@
 - A Markdown file holds one snippet per fenced ```python (or py / python3 / ipython) block,
   each run on its own.
 
-A file named on the command line is always taken. Under a directory, only files that import
-a Gemini SDK are taken, and never test modules (`test_*.py`, `*_test.py`, `conftest.py`), so
-a project's library code and test suite are not run as snippets.
+A file named on the command line is always taken (all its blocks). Under a directory, only
+files whose code imports a Gemini SDK are taken (any import form, found by parsing: `import
+os, google.generativeai as genai`, `from google import genai`, `importlib.import_module(
+"google.genai")`; a Markdown file's blocks that do not are left out), and never test modules
+(`test_*.py`, `*_test.py`, `conftest.py`), so a project's library code and test suite are not
+run as snippets. Only regular files are read (a FIFO named `x.py` would block the run).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +32,9 @@ if TYPE_CHECKING:
 SCRIPT_EXT = (".py",)
 NOTEBOOK_EXT = (".ipynb",)
 MARKDOWN_EXT = (".md", ".markdown")
-_IMPORTS_SDK = re.compile(
-    rb"import\s+google\.(?:genai|generativeai)\b"
-    rb"|from[ \t]+google[ \t]+import[ \t(]+(?:[\w \t,]*[ \t,])?(?:genai|generativeai)\b"
-    rb"|from\s+google\.(?:genai|generativeai)\b")
+SDK_MODULES = ("google.genai", "google.generativeai")
+# Cheap first look before parsing: no SDK import without one of these words.
+_MENTIONS_SDK = re.compile(rb"genai|generativeai")
 _TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
 _PY_INFO = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
@@ -49,14 +53,14 @@ class Snippet:
 
 def extract(path: str, text: str | None = None) -> list[Snippet]:
     """Snippets of one file. `text` replaces the file's content (an original from git)."""
-    kind = ("notebook" if path.endswith(NOTEBOOK_EXT)
-            else "markdown" if path.endswith(MARKDOWN_EXT) else "script")
+    kind = _kind(path)
     if text is None:
+        data, error = read_regular(path)
+        if data is None or error is not None:
+            return [Snippet(path, path, kind, error=error)]
         try:
-            if os.path.getsize(path) > _MAX_FILE:
-                return [Snippet(path, path, kind, error="file larger than 4 MiB; not run")]
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             return [Snippet(path, path, kind, error=f"cannot read: {exc}")]
     if kind == "script":
         return [Snippet(path, path, kind, source=text)]
@@ -133,28 +137,93 @@ def find(targets: list[str], settings: Settings | None = None) -> list[Snippet]:
     seen: set[str] = set()
     exts = SCRIPT_EXT + NOTEBOOK_EXT + MARKDOWN_EXT
     for target in targets:
-        if os.path.isfile(target):
-            files, explicit = [target], True
-        else:
-            files = discover([target], settings or Settings(root=target))
-            explicit = False
+        explicit = not os.path.isdir(target)
+        files = [target] if explicit else discover([target], settings or Settings(root=target))
         for path in files:
             if not path.endswith(exts) or os.path.realpath(path) in seen:
                 continue
-            if not explicit and (_TEST_MODULE.match(os.path.basename(path))
-                                 or not _imports_sdk(path)):
+            if not explicit and _TEST_MODULE.match(os.path.basename(path)):
                 continue
             seen.add(os.path.realpath(path))
-            snippets.extend(extract(path))
+            if explicit:
+                snippets.extend(extract(path))
+                continue
+            data, error = read_regular(path)
+            if error == NOT_REGULAR or data is not None and not _MENTIONS_SDK.search(data):
+                continue  # a large file too, when its first 4 MiB show no SDK
+            text = None
+            if data is not None and error is None:
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    error = f"cannot read: {exc}"
+            if text is None:
+                snippets.append(Snippet(path, path, _kind(path), error=error))
+                continue
+            snippets.extend(s for s in extract(path, text)
+                            if s.source is None or imports_sdk(s.source))
     return snippets
 
 
-def _imports_sdk(path: str) -> bool:
+NOT_REGULAR = "not a regular file; not run"
+
+
+def read_regular(path: str) -> tuple[bytes | None, str | None]:
+    """(content, None), or (the first 4 MiB or None, why it is not run). Opens without
+    blocking and checks the opened file, so a FIFO or a device is never read."""
     try:
-        with open(path, "rb") as fh:
-            return bool(_IMPORTS_SDK.search(fh.read(_MAX_FILE)))
-    except OSError:
-        return True  # let extract() report the problem
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror or exc}"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, NOT_REGULAR
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(_MAX_FILE + 1)
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
+    if len(data) > _MAX_FILE:
+        return data[:_MAX_FILE], "file larger than 4 MiB; not run"
+    return data, None
+
+
+def _kind(path: str) -> str:
+    return ("notebook" if path.endswith(NOTEBOOK_EXT)
+            else "markdown" if path.endswith(MARKDOWN_EXT) else "script")
+
+
+def imports_sdk(source: str) -> bool:
+    """Does this Python code import google-genai or google-generativeai, in any form? Code
+    that does not parse (it will fail when run) counts when it names the SDK."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return bool(_MENTIONS_SDK.search(source.encode("utf-8", "replace")))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(_is_sdk(alias.name) for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module is not None and (
+                    _is_sdk(node.module) or node.module == "google" and any(
+                        _is_sdk(f"google.{alias.name}") for alias in node.names)):
+                return True
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) else ""
+            first = node.args[0]
+            if name in ("__import__", "import_module") and isinstance(first, ast.Constant) \
+                    and isinstance(first.value, str) and _is_sdk(first.value):
+                return True
+    return False
+
+
+def _is_sdk(module: str) -> bool:
+    return any(module == m or module.startswith(m + ".") for m in SDK_MODULES)
 
 
 def git_original(path: str) -> tuple[str | None, str | None]:

@@ -59,3 +59,35 @@ def _share_the_fork_server(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process runs use the session's one fork server even for a single snippet (the
     runner alone would start fresh interpreters below three runs)."""
     monkeypatch.setenv("GEMINI_MIGRATE_VERIFY_FORK", "1")
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes (not zombies) whose command line holds `marker`: a snippet's children
+    run in their own PID namespace, so the pids they see are no use here."""
+    import os
+
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as fh:
+                cmdline = fh.read()
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                state = fh.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if marker.encode() in cmdline and state != b"Z":
+            found.append(int(name))
+    return found
+
+
+def wait_for_processes(marker: str, *, present: bool, seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if bool(processes_with(marker)) == present:
+            return True
+        time.sleep(0.05)
+    return bool(processes_with(marker)) == present

@@ -110,11 +110,13 @@ def test_ctrl_c_stops_running_snippets(tmp_path: Path) -> None:
     import signal
     import time
 
-    pid_file = tmp_path / "grandchild.pid"
+    from tests.verify.conftest import processes_with, wait_for_processes
+
+    marker = f"gemini-verify-test-ctrl-c-{os.getpid()}"
     snippet = tmp_path / "hang.py"
     snippet.write_text(
-        "import subprocess, time\n"
-        f"p = subprocess.Popen(['sleep', '300'])\nopen({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', {marker!r}])\n"
         "time.sleep(300)\n")
     script = Path(sys.executable).with_name("gemini-migrate")
     command = [str(script)] if script.exists() else [
@@ -122,20 +124,14 @@ def test_ctrl_c_stops_running_snippets(tmp_path: Path) -> None:
     proc = subprocess.Popen([*command, "--verify", str(snippet)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not pid_file.exists() or not pid_file.read_text():
+    while not processes_with(marker):
         assert time.monotonic() < deadline and proc.poll() is None
         time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert "interrupted" in err
-    grandchild = int(pid_file.read_text())
-    time.sleep(0.2)
-    try:
-        state = Path(f"/proc/{grandchild}/status").read_text()
-    except OSError:
-        state = "State: gone"
-    assert "State:\tS" not in state and "State:\tR" not in state
+    assert wait_for_processes(marker, present=False)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals and process groups")
@@ -144,11 +140,11 @@ def test_snippet_recorded_after_ctrl_c_is_stopped(monkeypatch: pytest.MonkeyPatc
     between, recording it must stop it (else the exit waits for it to time out)."""
     import threading
 
-    from migrator.verify import runner
+    from migrator.verify import sandbox
 
-    monkeypatch.setattr(runner, "_INTERRUPTED", threading.Event())
-    monkeypatch.setattr(runner, "_RUNNING", set())
+    monkeypatch.setattr(sandbox, "_INTERRUPTED", threading.Event())
+    monkeypatch.setattr(sandbox, "_RUNNING", set())
     late = subprocess.Popen(["sleep", "30"], start_new_session=True)
-    runner.kill_running()  # Ctrl-C: nothing recorded yet
-    runner._track(late.pid)
+    sandbox.kill_running()  # Ctrl-C: nothing recorded yet
+    sandbox.track(late.pid)
     assert late.wait(timeout=5) == -9

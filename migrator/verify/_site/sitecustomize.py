@@ -15,7 +15,8 @@ GEMINI_MIGRATE_BLOCK_NETWORK=1
     Allow only loopback connections: a snippet that tries a real host fails at once with a
     clear OSError instead of hanging or reaching the internet. Covers everything that uses
     Python's socket module (httpx, requests, urllib); gRPC's C core does not, which is why the
-    legacy SDK is forced onto REST above.
+    legacy SDK is forced onto REST above. This is the whole network block only where the
+    sandbox has no network namespace (sandbox.py); with one, it just makes the error clear.
 """
 
 from __future__ import annotations
