@@ -195,8 +195,8 @@ def choose_genai(root: Path, wanted: str | None) -> tuple[str, Path]:
 # --- one run ---------------------------------------------------------------------------------
 
 def _package_type(source_dir: str | None) -> str | None:
-    """The "type" of the package the snippet belongs to (nearest package.json), which decides
-    whether its `.js` / `.ts` files are ES modules."""
+    """The "type" the nearest package.json of the snippet declares, which decides whether its
+    `.js` / `.ts` files are ES modules; None when it declares none or there is none."""
     folder = Path(source_dir).resolve() if source_dir else None
     while folder is not None:
         manifest = folder / "package.json"
@@ -205,7 +205,7 @@ def _package_type(source_dir: str | None) -> str | None:
                 kind = json.loads(manifest.read_text(encoding="utf-8")).get("type")
             except (OSError, ValueError, AttributeError):
                 return None
-            return kind if kind in ("module", "commonjs") else "commonjs"
+            return kind if kind in ("module", "commonjs") else None
         if (folder / ".git").exists() or folder.parent == folder:
             return None
         folder = folder.parent
@@ -216,8 +216,9 @@ _ESM_SYNTAX = re.compile(r"^\s*(?:import\s*[\w{*'\"]|export\s)", re.M)
 
 
 def _syntax_type(source: str) -> str:
-    """A file outside any package is read by its syntax, as bundlers and Node's module
-    detection read it: `import` / `export` statements make an ES module."""
+    """A file whose package declares no type is read by its syntax, as Node 22 (the engine
+    @google/genai 3.x asks for) and bundlers read it: `import` / `export` statements make an
+    ES module."""
     return "module" if _ESM_SYNTAX.search(source) else "commonjs"
 
 

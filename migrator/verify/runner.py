@@ -643,7 +643,8 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
     if missing:
         return _usage(f"--verify needs {' and '.join(missing)}, which this Python "
                       f"({sys.executable}) cannot import. Install them with: {INSTALL_HINT}")
-    if len(python) < len(snippets):
+    if not python:
+        # (beside Python snippets, each JS/TS one that cannot run is an error row instead)
         from migrator.verify import node
 
         problem = node.unavailable()

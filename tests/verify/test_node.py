@@ -366,12 +366,14 @@ def test_snippet_imports_its_siblings(node_ready: None, tmp_path: Path, filename
 @pytest.mark.parametrize(("manifest", "source", "expected"), [
     (None, "import os from 'node:os';\nconsole.log(typeof os.cpus, await 1);\n", "function 1"),
     (None, "const os = require('node:os');\nconsole.log(typeof os.cpus);\n", "function"),
+    ({"name": "app"}, "import os from 'node:os';\nconsole.log(typeof os.cpus);\n", "function"),
     ({"type": "module"}, "console.log(typeof require);\n", "undefined"),
+    ({"type": "commonjs"}, "console.log(typeof require);\n", "function"),
 ])
 def test_js_module_kind(node_ready: None, tmp_path: Path, manifest: dict[str, str] | None,
                         source: str, expected: str) -> None:
-    """A `.js` file is an ES module as its package says; outside a package, as its syntax
-    says (top-level await included)."""
+    """A `.js` file is an ES module as its package says; when it says nothing (or there is
+    none), as its syntax says, top-level await included."""
     if manifest is not None:
         (tmp_path / "package.json").write_text(json.dumps(manifest), encoding="utf-8")
     run = _source_run(source, "script.js", source_dir=str(tmp_path))
@@ -514,6 +516,23 @@ def test_cli_refuses_without_packages(tmp_path: Path, capsys: Any,
                       timeout=10, output_format="text", quiet=True)
     assert code == 2
     assert "-m migrator.verify.node install" in capsys.readouterr().err
+
+
+def test_python_snippets_run_without_node_packages(tmp_path: Path, capsys: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside Python snippets, a JS snippet that cannot run is one error row, not a refusal
+    of the whole run."""
+    monkeypatch.setenv("GEMINI_MIGRATE_NODE_CACHE", str(tmp_path / "empty"))
+    (tmp_path / "a.py").write_text("print('python ran')\n")
+    (tmp_path / "b.mjs").write_text("import '@google/genai';\n")
+    code = run_verify([str(tmp_path / "a.py"), str(tmp_path / "b.mjs")], live=False,
+                      differential=False, against=None, timeout=60, output_format="json",
+                      quiet=True)
+    rows = {Path(r["snippet"]).name: r for r in json.loads(capsys.readouterr().out)["results"]}
+    assert code == 1
+    assert (rows["a.py"]["status"], rows["a.py"]["stdout"]) == ("passed", "python ran\n")
+    assert rows["b.mjs"]["status"] == "error"
+    assert "-m migrator.verify.node install" in rows["b.mjs"]["detail"]
 
 
 def test_live_key_is_redacted(node_ready: None, tmp_path: Path, capsys: Any,
