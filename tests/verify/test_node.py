@@ -31,7 +31,8 @@ TIMEOUT = 60.0
 FLOOR, LATEST = "2.25.0", "3.3.0"
 VERSIONS = (FLOOR, LATEST)
 
-CORRECT = ["text", "stream", "chat", "function_call", "json", "genai_models", "embed", "files"]
+CORRECT = ["text", "stream", "chat", "function_call", "json", "options", "genai_models", "embed",
+           "files"]
 # wrong migration -> (the field of the first request difference) or (status, what the
 # verdict says): the emulator refuses camelCase keys as the service does, and a method call
 # on an interaction fails in the snippet itself
