@@ -50,7 +50,7 @@ from migrator.verify.runner import (
     describe,
     judge,
 )
-from migrator.verify.snippets import NODE_EXT
+from migrator.verify.snippets import ESM_SYNTAX, NODE_EXT
 
 TS_SUFFIXES = (".ts", ".mts", ".cts")
 ASSETS = Path(__file__).resolve().with_name("_node")
@@ -212,14 +212,11 @@ def _package_type(source_dir: str | None) -> str | None:
     return None
 
 
-_ESM_SYNTAX = re.compile(r"^\s*(?:import\s*[\w{*'\"]|export\s)", re.M)
-
-
 def _syntax_type(source: str) -> str:
     """A file whose package declares no type is read by its syntax, as Node 22 (the engine
     @google/genai 3.x asks for) and bundlers read it: `import` / `export` statements make an
     ES module."""
-    return "module" if _ESM_SYNTAX.search(source) else "commonjs"
+    return "module" if ESM_SYNTAX.search(source) else "commonjs"
 
 
 def _link_packages(workdir: Path, root: Path, genai: Path) -> None:

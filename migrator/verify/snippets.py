@@ -42,7 +42,10 @@ _PY_INFO = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
 _NODE_INFO = {"js": (".mjs", ".cjs"), "javascript": (".mjs", ".cjs"), "node": (".mjs", ".cjs"),
               "mjs": (".mjs", ".mjs"), "cjs": (".cjs", ".cjs"), "ts": (".mts", ".cts"),
               "typescript": (".mts", ".cts"), "mts": (".mts", ".mts"), "cts": (".cts", ".cts")}
-_ESM_SYNTAX = re.compile(r"^\s*(?:import\s*[\w{*'\"]|export\s)", re.M)
+# `import` / `export` statements, or `await` in a statement at the left margin (top level): an
+# ES module, as Node 22 and bundlers read a file that does not say
+ESM_SYNTAX = re.compile(r"^\s*(?:import(?:\s+[\w{*'\"]|\s*[{*'\"])|export[\s{*])"
+                        r"|^(?:await\b|for\s+await\b|(?:const|let|var)\s[^\n]*\bawait\b)", re.M)
 _CJS_SYNTAX = re.compile(r"\brequire\s*\(")
 _MAX_FILE = 4 * 1024 * 1024
 
@@ -147,7 +150,7 @@ def markdown_blocks(text: str) -> list[tuple[int, str, str]]:
         elif info in _NODE_INFO:
             code = "\n".join(body) + "\n"
             esm, cjs = _NODE_INFO[info]
-            commonjs = _CJS_SYNTAX.search(code) and not _ESM_SYNTAX.search(code)
+            commonjs = _CJS_SYNTAX.search(code) and not ESM_SYNTAX.search(code)
             blocks.append((start, code, cjs if commonjs else esm))
     return blocks
 

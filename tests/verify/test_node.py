@@ -367,6 +367,7 @@ def test_snippet_imports_its_siblings(node_ready: None, tmp_path: Path, filename
 @pytest.mark.parametrize(("manifest", "source", "expected"), [
     (None, "import os from 'node:os';\nconsole.log(typeof os.cpus, await 1);\n", "function 1"),
     (None, "const os = require('node:os');\nconsole.log(typeof os.cpus);\n", "function"),
+    (None, "const os = await import('node:os');\nconsole.log(typeof os.cpus);\n", "function"),
     ({"name": "app"}, "import os from 'node:os';\nconsole.log(typeof os.cpus);\n", "function"),
     ({"type": "module"}, "console.log(typeof require);\n", "undefined"),
     ({"type": "commonjs"}, "console.log(typeof require);\n", "function"),
