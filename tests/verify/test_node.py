@@ -415,9 +415,11 @@ def test_chosen_version_must_be_installed(node_ready: None) -> None:
     assert run.error is not None and "@google/genai 1.0.0 is not installed" in run.error
 
 
-def test_install_is_idempotent(node_ready: None) -> None:
+def test_install_is_idempotent(node_ready: None, capsys: Any) -> None:
     """Installed already: nothing runs (an npm that does not exist is never called)."""
     assert node.install(npm="/nonexistent/npm") == node.cache_root()
+    assert node.main(["install"]) == 0 and node.main(["versions"]) == 0
+    assert capsys.readouterr().out.splitlines() == [str(node.cache_root()), "2.25.0 3.3.0"]
 
 
 def test_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
