@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the npm packages `gemini-migrate --verify` runs JavaScript/TypeScript snippets with:
 # `npm ci` of migrator/verify/_node/package-lock.json (@google/generative-ai 0.24.1,
-# @google/genai 2.25.0 and 3.3.0, tsx, typescript) into a cache folder outside the repository
+# @google/genai 2.25.0 and 3.3.0, tsx, typescript, @types/node 20) into a cache folder outside the repository
 # (`python -m migrator.verify.node path`; GEMINI_MIGRATE_NODE_CACHE chooses another).
 # Idempotent: nothing to do when that lock is installed already. Run by scripts/setup.sh.
 set -euo pipefail
