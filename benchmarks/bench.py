@@ -13,6 +13,13 @@ Trees are generated under benchmarks/.trees/ (git-ignored) from fixed seeds:
   Gemini code in it, on which `--check` is compared with `ruff check --select UP` (the lint
   gate a repository already runs): the two commands alternate, and the ratio is the median of
   the per-pair ratios.
+- `js-legacy-400`: a web project of 400 JavaScript/TypeScript files, a third of them legacy
+  `@google/generative-ai` code (Next.js route handler, Express chat server, CommonJS script,
+  TypeScript module) and the rest ordinary modules and React components, for JS/TS files per
+  second (`--js` runs only these);
+- `js-plain-3000`: a 3,000-file web project with no Gemini code and no node_modules (JS/TS
+  modules and components, a Python backend, JSON, Markdown), where the gate's cost is set
+  against `ruff check --select UP` on the same tree.
 
 Every figure is the median of several runs of the real command in a fresh process; peak
 memory is the largest resident set of any process of the run (the CLI or one of its workers).
@@ -252,6 +259,206 @@ def make_legacy(path: Path, files: int) -> None:
     _git(path, "commit", "-q", "-m", "tree")
 
 
+# Legacy @google/generative-ai code as web projects hold it; __N__ makes each copy distinct.
+JS_LEGACY_TEMPLATES = {
+    # A Next.js route handler streaming the answer into a ReadableStream.
+    "route.ts": """import { GoogleGenerativeAI } from '@google/generative-ai';
+
+const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY!);
+const model = genAI.getGenerativeModel({
+  model: 'gemini-1.5-flash',
+  systemInstruction: 'You answer questions about order __N__.',
+  generationConfig: { temperature: 0.4, maxOutputTokens: 512 },
+});
+
+export async function POST(req: Request): Promise<Response> {
+  const { prompt } = (await req.json()) as { prompt: string };
+  const result = await model.generateContentStream(prompt);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream({
+    async start(controller) {
+      for await (const chunk of result.stream) {
+        controller.enqueue(encoder.encode(chunk.text()));
+      }
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+""",
+    # An Express server keeping one chat per session.
+    "server.mjs": """import express from 'express';
+import { GoogleGenerativeAI } from '@google/generative-ai';
+
+const app = express();
+app.use(express.json());
+const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY);
+const model = genAI.getGenerativeModel({ model: 'gemini-1.5-pro' });
+const chats = new Map();
+
+app.post('/chat/:session', async (req, res) => {
+  let chat = chats.get(req.params.session);
+  if (!chat) {
+    chat = model.startChat({ history: [], generationConfig: { maxOutputTokens: 200 } });
+    chats.set(req.params.session, chat);
+  }
+  const result = await chat.sendMessage(req.body.message);
+  res.json({ reply: result.response.text() });
+});
+
+app.listen(3000 + __N__);
+""",
+    # A CommonJS script with a function-calling round trip.
+    "tool.cjs": """const { GoogleGenerativeAI, SchemaType } = require('@google/generative-ai');
+
+const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY);
+const model = genAI.getGenerativeModel({
+  model: 'gemini-2.0-flash',
+  tools: [{ functionDeclarations: [{
+    name: 'lookup_order',
+    description: 'Look up an order by number',
+    parameters: { type: SchemaType.OBJECT, properties: { id: { type: SchemaType.INTEGER } } },
+  }] }],
+});
+
+async function main() {
+  const chat = model.startChat();
+  const first = await chat.sendMessage('Where is order __N__?');
+  const calls = first.response.functionCalls() || [];
+  const replies = calls.map((c) => ({
+    functionResponse: { name: c.name, response: { ok: true } },
+  }));
+  const second = await chat.sendMessage(replies);
+  console.log(second.response.text());
+}
+
+main();
+""",
+    # A TypeScript module with the SDK's types.
+    "summarise.ts": """import {
+  GoogleGenerativeAI,
+  type GenerativeModel,
+} from '@google/generative-ai';
+
+const client = new GoogleGenerativeAI(process.env.GEMINI_API_KEY ?? '');
+
+export class Summariser {
+  private readonly model: GenerativeModel;
+
+  constructor(words = __N__) {
+    this.model = client.getGenerativeModel({
+      model: 'gemini-1.5-flash',
+      generationConfig: { maxOutputTokens: words, responseMimeType: 'text/plain' },
+    });
+  }
+
+  async summarise(text: string): Promise<string> {
+    const result = await this.model.generateContent(`Summarise: ${text}`);
+    return result.response.text();
+  }
+}
+""",
+}
+
+
+def plain_js_module(rng: random.Random, typescript: bool) -> str:
+    """An ordinary ES module (~80-150 lines) with no Gemini code."""
+    t = (lambda hint: f": {hint}") if typescript else (lambda hint: "")
+    lines = ["import { readFile } from 'node:fs/promises';",
+             "import path from 'node:path';", ""]
+    for _ in range(rng.randint(3, 6)):
+        name = "".join(w.title() for w in rng.sample(WORDS, 2))
+        field, other = rng.sample(WORDS, 2)
+        lines += [f"/** Keeps {field} records for the {other} view. */",
+                  f"export class {name} {{",
+                  f"  constructor(items{t('string[]')} = []) {{",
+                  "    this.items = items;", "  }", ""]
+        for _ in range(rng.randint(1, 4)):
+            method, arg = _name(rng).replace("_", ""), rng.choice(WORDS)
+            lines += [f"  {method}({arg}{t('string')}){t('Record<string, unknown>')} {{",
+                      f"    if (!{arg}) throw new Error('empty {arg}');",
+                      f"    const data = {{ {arg}, size: {arg}.length, "
+                      f"where: path.join('{field}', {arg}) }};",
+                      f"    console.debug('{method}', JSON.stringify(data));",
+                      "    return data;", "  }", ""]
+        lines += ["}", ""]
+    lines += [f"export async function load(file{t('string')}) {{",
+              "  return JSON.parse(await readFile(file, 'utf8'));", "}", ""]
+    return "\n".join(lines)
+
+
+def react_component(rng: random.Random) -> str:
+    """A React component that calls the project's backend (never the SDK)."""
+    name = "".join(w.title() for w in rng.sample(WORDS, 2))
+    return (f"import {{ useState }} from 'react';\n\nexport function {name}() {{\n"
+            "  const [reply, setReply] = useState('');\n"
+            "  async function ask(prompt) {\n"
+            "    const res = await fetch('/api/chat', { method: 'POST', "
+            "body: JSON.stringify({ prompt }) });\n"
+            "    setReply(await res.text());\n  }\n"
+            "  return <button onClick={() => ask('hello')}>{reply || 'Ask'}</button>;\n}\n")
+
+
+PACKAGE_JSON = json.dumps({"name": "web", "private": True, "type": "module",
+                           "dependencies": {"@google/generative-ai": "^0.24.1",
+                                            "express": "^4.21.0", "react": "^18.3.0"}},
+                          indent=2) + "\n"
+
+
+def make_js_legacy(path: Path, files: int) -> None:
+    """A web project of `files` JS/TS files, every third one legacy SDK code."""
+    rng = random.Random(400)
+    path.mkdir(parents=True)
+    (path / "package.json").write_text(PACKAGE_JSON)
+    templates = list(JS_LEGACY_TEMPLATES.items())
+    for n in range(files):
+        folder = path / rng.choice(["app/api", "server", "scripts", "lib", "components"])
+        folder.mkdir(parents=True, exist_ok=True)
+        if n % 3 == 0:
+            name, text = templates[(n // 3) % len(templates)]
+            stem, ext = name.split(".")
+            (folder / f"{stem}_{n:03d}.{ext}").write_text(text.replace("__N__", str(n)))
+        elif n % 3 == 1:
+            (folder / f"{_name(rng)}_{n}.jsx").write_text(react_component(rng))
+        else:
+            ts = rng.random() < 0.5
+            (folder / f"{_name(rng)}_{n}.{'ts' if ts else 'js'}").write_text(
+                plain_js_module(rng, ts))
+    _git(path, "init", "-q")
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "tree")
+
+
+def make_js_plain(path: Path, files: int) -> None:
+    """A web project with no Gemini code and no node_modules: mostly JS/TS, a Python backend
+    (so that ruff has work), JSON and Markdown."""
+    rng = random.Random(3000)
+    path.mkdir(parents=True)
+    (path / "package.json").write_text(PACKAGE_JSON.replace("@google/generative-ai", "zod"))
+    for n in range(files):
+        kind = rng.random()
+        if kind < 0.55:
+            folder = path / "src" / rng.choice(["lib", "routes", "models", "util"])
+            ext = rng.choice(["js", "mjs", "cjs", "ts", "mts", "cts"])
+            text = plain_js_module(rng, ext.endswith("ts"))
+        elif kind < 0.7:
+            folder, ext, text = path / "src" / "components", rng.choice(["jsx", "tsx"]), \
+                react_component(rng)
+        elif kind < 0.9:
+            folder, ext, text = path / "backend" / rng.choice(WORDS), "py", plain_module(rng)
+        elif kind < 0.95:
+            folder, ext = path / "data", "json"
+            text = json.dumps({w: rng.randint(0, 99) for w in rng.sample(WORDS, 5)}, indent=2)
+        else:
+            folder, ext = path / "docs", "md"
+            text = "# Notes\n\n```js\nconsole.log('hello');\n```\n"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{_name(rng)}_{n}.{ext}").write_text(text)
+    _git(path, "init", "-q")
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "tree")
+
+
 def _git(path: Path, *args: str) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
@@ -341,17 +548,82 @@ def import_profile(target: Path) -> tuple[float, list[str], list[tuple[str, floa
     return total, forbidden, heavy[:6]
 
 
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
+
+def _js_count(path: Path) -> int:
+    return sum(1 for p in path.rglob("*") if p.suffix in JS_SUFFIXES and ".git" not in p.parts)
+
+
+def js_speed(command: list[str], files: int, repeat: int) -> dict[str, object]:
+    """JS/TS files per second through gemini-migrate on a web project with legacy SDK code:
+    `--check`, and the rewrite in place on a fresh copy each time."""
+    legacy = tree("js-legacy", files, make_js_legacy)
+    work = TREES / "js-work"
+    count = _js_count(legacy)
+    out: dict[str, object] = {}
+    t, mem, _, cpu = median_run([*command, "--check", "--quiet", str(legacy)], repeat)
+    out["js_check"] = {"files": count, "seconds": t, "files_per_s": count / t,
+                       "peak_mib": mem / 1024, "cpu": cpu}
+    t, mem, _, cpu = median_run([*command, "--quiet", str(work)], repeat,
+                                before=lambda: fresh_copy(legacy, work))
+    out["js_rewrite"] = {"files": count, "seconds": t, "files_per_s": count / t,
+                         "peak_mib": mem / 1024, "cpu": cpu}
+    shutil.rmtree(work)
+    return out
+
+
+def js_gate_ratio(command: list[str], files: int, repeat: int) -> dict[str, object]:
+    """The gate's cost on a web project with no Gemini code and no node_modules, against
+    `ruff check --select UP` on the same tree (no cache, no configuration: the work a fresh CI
+    gate does). The two commands alternate, so both see the same machine load; medians."""
+    plain = tree("js-plain", files, make_js_plain)
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    assert ruff is not None, "ruff is needed for the gate ratio (pip install ruff)"
+    ours_cmd = [*command, "--check", "--quiet", str(plain)]
+    ruff_cmd = [ruff, "check", "--select", "UP", "--no-cache", "--isolated", "--quiet",
+                str(plain)]
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(measure(ours_cmd))
+        theirs.append(measure(ruff_cmd))
+    assert ours[-1][2] == 0, f"the no-Gemini web tree has findings (exit {ours[-1][2]})"
+    wall = statistics.median(r[0] for r in ours)
+    ruff_wall = statistics.median(r[0] for r in theirs)
+    cpu = statistics.median(r[3] for r in ours)
+    ruff_cpu = statistics.median(r[3] for r in theirs)
+    return {"js_gate": {
+        "files": files, "js_files": _js_count(plain),
+        "python_files": sum(1 for _ in plain.rglob("*.py")), "seconds": wall,
+        "files_per_s": files / wall, "peak_mib": max(r[1] for r in ours) / 1024, "cpu": cpu,
+        "ruff_seconds": ruff_wall, "ruff_cpu": ruff_cpu, "ratio": wall / ruff_wall,
+        "cpu_ratio": cpu / ruff_cpu, "runs": repeat}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller trees, fewer repeats")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--gate", action="store_true",
                         help="only the lint gate: the ratio to ruff and one clean file")
+    parser.add_argument("--js", action="store_true",
+                        help="only the JavaScript/TypeScript figures")
     args = parser.parse_args()
+    js_files, js_plain_files = (120, 1000) if args.quick else (400, 3000)
     plain_files, legacy_files, repeat = (1000, 60, 2) if args.quick else (5000, 300, 5)
     if args.gate:
         gate = lint_gate(repeat * 2)
         print(json.dumps(gate, indent=2) if args.json else render_gate(gate))
+        return
+    if args.js:
+        command = cli()
+        js: dict[str, object] = {"cores": os.cpu_count() or 1,
+                                 "python": sys.version.split()[0],
+                                 "load_before": os.getloadavg()[0]}
+        js.update(js_speed(command, js_files, max(1, repeat // 2)))
+        js.update(js_gate_ratio(command, js_plain_files, repeat + 2))
+        js["load_after"] = os.getloadavg()[0]
+        print(json.dumps(js, indent=2) if args.json else render_js(js))
         return
     plain = tree("plain", plain_files, make_plain)
     legacy = tree("legacy", legacy_files, make_legacy)
@@ -423,11 +695,16 @@ def main() -> None:
         results[key] = {"ms": total, "forbidden": forbidden, "heaviest": heavy}
 
     results["gate"] = lint_gate(repeat * 2)
+    results.update(js_speed(command, js_files, max(1, repeat // 2)))
+    results.update(js_gate_ratio(command, js_plain_files, repeat + 2))
+
     results["load_after"] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(render(results))
+    print()
+    print(render_js(results))
 
 
 def lint_gate(repeat: int) -> dict[str, object]:
@@ -517,6 +794,31 @@ def render(r: dict[str, object]) -> str:
                      f"{item['ms']:.0f} ms of imports ({heavy}); google-genai / "
                      f"google-generativeai imported: {item['forbidden'] or 'no'}.")
     return "\n".join(lines)
+
+
+def render_js(r: dict[str, object]) -> str:
+    check, rewrite, gate = r["js_check"], r["js_rewrite"], r["js_gate"]
+    assert isinstance(check, dict) and isinstance(rewrite, dict) and isinstance(gate, dict)
+
+    def row(label: str, item: dict[str, object]) -> str:
+        return (f"| {label} | {item['seconds']:.2f} s | {item['files_per_s']:,.0f} | "
+                f"{item['cpu']:.2f} s | {item['peak_mib']:.0f} MiB |")
+
+    return "\n".join([
+        f"JavaScript / TypeScript ({r['cores']} cores, load average {r['load_before']:.1f} "
+        f"before and {r['load_after']:.1f} after).", "",
+        "| Run | Wall time | Files/s | CPU | Peak memory |", "|---|---:|---:|---:|---:|",
+        row(f"`--check`, web project, {check['files']} JS/TS files (a third legacy SDK code)",
+            check),
+        row("rewrite in place, same files", rewrite),
+        row(f"`--check`, {gate['files']:,} files, no Gemini code, no node_modules "
+            f"({gate['js_files']:,} JS/TS, {gate['python_files']:,} Python)", gate),
+        f"| `ruff check --select UP --no-cache --isolated`, same tree | "
+        f"{gate['ruff_seconds']:.2f} s | | {gate['ruff_cpu']:.2f} s | |", "",
+        f"- Gate ratio on the no-Gemini web tree: gemini-migrate takes {gate['ratio']:.2f}x the "
+        f"wall time of ruff ({gate['cpu_ratio']:.2f}x its CPU); medians of {gate['runs']} "
+        f"alternating runs of each.",
+    ])
 
 
 if __name__ == "__main__":

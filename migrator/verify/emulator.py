@@ -763,8 +763,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- files --
     def _upload(self, method: str, entry: dict[str, Any]) -> None:
-        """google-genai: X-Goog-Upload-Protocol resumable (start, then upload+finalize).
-        google-generativeai: googleapiclient media upload, uploadType=resumable or multipart."""
+        """google-genai (Python and JS): X-Goog-Upload-Protocol resumable (start, then
+        upload+finalize). google-generativeai: googleapiclient media upload, uploadType=resumable
+        or multipart. @google/generative-ai: one X-Goog-Upload-Protocol multipart request."""
         emu = self.emulator
         command = (self.headers.get("x-goog-upload-command") or "").lower()
         upload_id = self.query.get("upload_id")
@@ -799,11 +800,16 @@ class _Handler(BaseHTTPRequestHandler):
             if upload["legacy"]:
                 entry["sdk"] = M.LEGACY_SDK
             return self._json(200, {"file": resource}, {"X-Goog-Upload-Status": "final"})
-        if self.query.get("uploadType") == "multipart":
+        # googleapiclient says multipart in the query; the legacy JS SDK's GoogleAIFileManager
+        # in a header (and, unlike googleapiclient, does not read the new file back)
+        python_sdk = self.query.get("uploadType") == "multipart"
+        if python_sdk or (self.headers.get("x-goog-upload-protocol") or "").lower() \
+                == "multipart":
             meta, mime, data = _parse_multipart(self.headers.get("content-type") or "",
                                                 self.raw)
             resource = _guarded(self._store_file, meta.get("file") or {}, mime, data, entry)
-            entry["sdk"] = M.LEGACY_SDK
+            if python_sdk:
+                entry["sdk"] = M.LEGACY_SDK
             return self._json(200, {"file": resource})
         raise invalid("Upload request without a supported upload protocol")
 

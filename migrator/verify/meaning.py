@@ -162,6 +162,8 @@ def norm_schema(schema: Any) -> Any:
             value = norm_number(value)
         elif (key == "nullable" and value is False) or key in ("property_ordering", "title"):
             continue  # spellings of "nothing" that differ between the schema dialects
+        elif key == "format" and value == "enum" and "enum" in schema:
+            continue  # the OpenAPI spelling of an enum (the legacy JS SDK); JSON Schema has none
         out[key] = value
     return _nullable(out)
 

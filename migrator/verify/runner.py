@@ -48,7 +48,15 @@ from migrator.verify import keys, sandbox
 from migrator.verify.keys import Redactor
 from migrator.verify.meaning import LEGACY_SDK
 from migrator.verify.sandbox import OUTPUT_CAP, LostProcess, Outcome, Sandbox, kill_running
-from migrator.verify.snippets import Snippet, extract, find, git_original
+from migrator.verify.snippets import (
+    NODE_EXT,
+    Snippet,
+    extract,
+    find,
+    git_original,
+    is_node,
+    run_name,
+)
 
 if TYPE_CHECKING:
     from migrator.config import Settings
@@ -172,8 +180,16 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
                model_overrides: dict[str, Any] | None = None, fork: bool = True) -> Run:
     """Run `source` in a sandboxed subprocess: against a fresh emulator, or live when
     `live_key`. `source_dir` (the snippet's own folder) goes on the module path, so a snippet
-    still imports its sibling modules although it runs from a temporary folder."""
+    still imports its sibling modules although it runs from a temporary folder. JavaScript and
+    TypeScript (by `filename`) run with Node (node.py), in the same sandbox."""
     from migrator.verify.emulator import Emulator
+
+    if _node_file(filename):
+        from migrator.verify import node
+
+        return node.run_source(source, filename, timeout=timeout, live_key=live_key,
+                               log_name=log_name, source_dir=source_dir,
+                               model_overrides=model_overrides)
 
     run = Run()
     root = tempfile.mkdtemp(prefix="gemini-verify-")
@@ -491,6 +507,15 @@ def run_differential(name: str, original_source: str, migrated_source: str, *, t
                         model_overrides=model_overrides, fork=fork)
     after = run_source(migrated_source, filename, timeout=timeout, log_name=f"{name}.migrated",
                        source_dir=source_dir, model_overrides=model_overrides, fork=fork)
+    return judge_pair(name, before, after, timeout=timeout, original_name=original_name,
+                      redact=redact)
+
+
+def judge_pair(name: str, before: Run, after: Run, *, timeout: float,
+               original_name: str = "HEAD", redact: Redactor | None = None) -> Result:
+    """The differential verdict on two runs (Python or Node): the migration's own failure
+    first, then the original's, then the first difference in requests or stdout."""
+    redact = redact or Redactor(keys.seen())
     result = judge(name, after, redact, timeout)
     result.original = original_name
     result.seconds = before.seconds + after.seconds
@@ -558,13 +583,22 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
         return _usage("--against needs --differential")
     if timeout <= 0:
         return _usage("--timeout must be positive")
-    missing = missing_sdks(differential)
+    snippets = find(targets, settings)
+    if not snippets:
+        return _usage("no snippets found (Python and JavaScript/TypeScript scripts, notebooks, "
+                      "Markdown python / js / ts blocks)")
+    python = [s for s in snippets if not is_node(s)]
+    missing = missing_sdks(differential) if python else []
     if missing:
         return _usage(f"--verify needs {' and '.join(missing)}, which this Python "
                       f"({sys.executable}) cannot import. Install them with: {INSTALL_HINT}")
-    snippets = find(targets, settings)
-    if not snippets:
-        return _usage("no snippets found (Python scripts, notebooks, Markdown python blocks)")
+    if not python:
+        # (beside Python snippets, each JS/TS one that cannot run is an error row instead)
+        from migrator.verify import node
+
+        problem = node.unavailable()
+        if problem is not None:
+            return _usage(problem)
     originals: dict[int, tuple[str | None, str | None, str]] = {}
     if differential:
         try:
@@ -581,7 +615,7 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
     # The fork server costs one import of both SDKs up front; it pays off from a few runs on.
     # GEMINI_MIGRATE_VERIFY_FORK=1 / 0 forces it on / off.
     forced = os.environ.get("GEMINI_MIGRATE_VERIFY_FORK")
-    fork = forced == "1" or (forced != "0" and len(snippets) * (2 if differential else 1) >= 3)
+    fork = forced == "1" or (forced != "0" and len(python) * (2 if differential else 1) >= 3)
 
     def one(i: int) -> Result:
         snippet = snippets[i]
@@ -594,11 +628,11 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
                 return Result(snippet.name, "error", detail=error or "no original",
                               original=label)
             return run_differential(snippet.name, source, snippet.source,
-                                    timeout=timeout, filename=Path(snippet.path).name,
+                                    timeout=timeout, filename=run_name(snippet),
                                     original_name=label, source_dir=source_dir,
                                     model_overrides=_model_overrides(snippet.path), fork=fork,
                                     redact=redact)
-        run = run_source(snippet.source, Path(snippet.path).name, timeout=timeout,
+        run = run_source(snippet.source, run_name(snippet), timeout=timeout,
                          live_key=key if live else None, log_name=snippet.name,
                          source_dir=source_dir, model_overrides=_model_overrides(snippet.path),
                          fork=fork)
@@ -647,6 +681,10 @@ def run_verify(targets: list[str], *, live: bool, differential: bool, against: s
         except OSError as exc:
             return _usage(f"cannot write the report {report}: {exc.strerror or exc}")
     return EXIT_OK if all(r.ok for r in final) else EXIT_FAILED
+
+
+def _node_file(filename: str) -> bool:
+    return filename.lower().endswith(NODE_EXT)
 
 
 def _model_overrides(path: str) -> dict[str, Any] | None:

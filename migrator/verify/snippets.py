@@ -1,17 +1,21 @@
 """What a verify run executes: snippets found in scripts, notebooks and Markdown files.
 
-- A Python script is one snippet.
+- A Python script is one snippet; so is a JavaScript or TypeScript file (`.js .mjs .cjs .ts
+  .mts .cts`, run with Node: node.py).
 - A notebook is one snippet: its code cells in order, without IPython `%magic` / `!shell`
   lines (replaced by `pass` so indentation stays valid).
-- A Markdown file holds one snippet per fenced ```python (or py / python3 / ipython) block,
-  each run on its own.
+- A Markdown file holds one snippet per fenced ```python (or py / python3 / ipython) block and
+  per ```js / javascript / ts / typescript (or mjs / cjs / mts / cts) block, each run on its
+  own; a JS/TS block runs as an ES module unless it only uses `require`.
 
 A file named on the command line is always taken (all its blocks). Under a directory, only
-files whose code imports a Gemini SDK are taken (any import form, found by parsing: `import
-os, google.generativeai as genai`, `from google import genai`, `importlib.import_module(
-"google.genai")`; a Markdown file's blocks that do not are left out), and never test modules
-(`test_*.py`, `*_test.py`, `conftest.py`), so a project's library code and test suite are not
-run as snippets. Only regular files are read (a FIFO named `x.py` would block the run).
+files whose code imports a Gemini SDK are taken (Python: any import form, found by parsing:
+`import os, google.generativeai as genai`, `from google import genai`,
+`importlib.import_module("google.genai")`; JS/TS: `import ... from`, `import()` or `require()`
+of `@google/genai` or `@google/generative-ai`; a Markdown file's blocks that do not are left
+out), and never test modules (`test_*.py`, `*_test.py`, `conftest.py`, `*.test.js`,
+`*.spec.ts`, ...) or type declarations (`.d.ts`), so a project's library code and test suite
+are not run as snippets. Only regular files are read (a FIFO named `x.py` would block the run).
 """
 
 from __future__ import annotations
@@ -30,14 +34,29 @@ if TYPE_CHECKING:
     from migrator.config import Settings
 
 SCRIPT_EXT = (".py",)
+NODE_EXT = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 NOTEBOOK_EXT = (".ipynb",)
 MARKDOWN_EXT = (".md", ".markdown")
 SDK_MODULES = ("google.genai", "google.generativeai")
 # Cheap first look before parsing: no SDK import without one of these words.
-_MENTIONS_SDK = re.compile(rb"genai|generativeai")
-_TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
+_MENTIONS_SDK = re.compile(rb"genai|generativeai|generative-ai")
+# JavaScript / TypeScript: import ... from, import(), require(), bare import
+_JS_IMPORTS_SDK = re.compile(
+    r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)["']@google/"""
+    r"""(?:genai|generative-ai)(?:/[\w./-]*)?["']""")
+_TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)\.py$"
+                          r"|^.*\.(test|spec)\.[cm]?[jt]s$|^.*\.d\.[cm]?ts$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
 _PY_INFO = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
+# Markdown info string -> (extension as an ES module, as CommonJS)
+_NODE_INFO = {"js": (".mjs", ".cjs"), "javascript": (".mjs", ".cjs"), "node": (".mjs", ".cjs"),
+              "mjs": (".mjs", ".mjs"), "cjs": (".cjs", ".cjs"), "ts": (".mts", ".cts"),
+              "typescript": (".mts", ".cts"), "mts": (".mts", ".mts"), "cts": (".cts", ".cts")}
+# `import` / `export` statements, or `await` in a statement at the left margin (top level): an
+# ES module, as Node 22 and bundlers read a file that does not say
+ESM_SYNTAX = re.compile(r"^\s*(?:import(?:\s+[\w{*'\"]|\s*[{*'\"])|export[\s{*])"
+                        r"|^(?:await\b|for\s+await\b|(?:const|let|var)\s[^\n]*\bawait\b)", re.M)
+_CJS_SYNTAX = re.compile(r"\brequire\s*\(")
 _MAX_FILE = 4 * 1024 * 1024
 
 
@@ -49,6 +68,19 @@ class Snippet:
     source: str | None = None
     error: str | None = None  # why the file yields no runnable code
     index: int = 0  # position among the snippets of one file (Markdown blocks)
+    suffix: str = ""  # a Markdown block's language, as the extension it runs with (".mjs")
+
+
+def run_name(snippet: Snippet) -> str:
+    """The file name a snippet runs as: its own, or a Markdown file's name plus the block's
+    extension (Python blocks get theirs from the runner)."""
+    name = Path(snippet.path).name
+    return name + snippet.suffix if snippet.suffix and not name.endswith(snippet.suffix) \
+        else name
+
+
+def is_node(snippet: Snippet) -> bool:
+    return run_name(snippet).lower().endswith(NODE_EXT)
 
 
 def extract(path: str, text: str | None = None) -> list[Snippet]:
@@ -67,8 +99,8 @@ def extract(path: str, text: str | None = None) -> list[Snippet]:
     if kind == "notebook":
         return [notebook_snippet(path, text)]
     blocks = markdown_blocks(text)
-    return [Snippet(f"{path}:{line}", path, kind, source=code, index=i)
-            for i, (line, code) in enumerate(blocks)]
+    return [Snippet(f"{path}:{line}", path, kind, source=code, index=i, suffix=suffix)
+            for i, (line, code, suffix) in enumerate(blocks)]
 
 
 def notebook_snippet(path: str, text: str) -> Snippet:
@@ -97,9 +129,10 @@ def notebook_snippet(path: str, text: str) -> Snippet:
         return Snippet(path, path, "notebook", error=f"broken notebook: {exc}")
 
 
-def markdown_blocks(text: str) -> list[tuple[int, str]]:
-    """(line of the opening fence, code) for each Python block."""
-    blocks: list[tuple[int, str]] = []
+def markdown_blocks(text: str) -> list[tuple[int, str, str]]:
+    """(line of the opening fence, code, "" or a JS/TS block's extension) for each Python and
+    JavaScript / TypeScript block."""
+    blocks: list[tuple[int, str, str]] = []
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -123,7 +156,12 @@ def markdown_blocks(text: str) -> list[tuple[int, str]]:
             code = "\n".join(body) + "\n"
             if info == "pycon":
                 code = "\n".join(ln[4:] for ln in body if ln.startswith((">>> ", "... "))) + "\n"
-            blocks.append((start, code))
+            blocks.append((start, code, ""))
+        elif info in _NODE_INFO:
+            code = "\n".join(body) + "\n"
+            esm, cjs = _NODE_INFO[info]
+            commonjs = _CJS_SYNTAX.search(code) and not ESM_SYNTAX.search(code)
+            blocks.append((start, code, cjs if commonjs else esm))
     return blocks
 
 
@@ -135,7 +173,7 @@ def find(targets: list[str], settings: Settings | None = None) -> list[Snippet]:
 
     snippets: list[Snippet] = []
     seen: set[str] = set()
-    exts = SCRIPT_EXT + NOTEBOOK_EXT + MARKDOWN_EXT
+    exts = SCRIPT_EXT + NODE_EXT + NOTEBOOK_EXT + MARKDOWN_EXT
     for target in targets:
         explicit = not os.path.isdir(target)
         files = [target] if explicit else discover([target], settings or Settings(root=target))
@@ -160,8 +198,8 @@ def find(targets: list[str], settings: Settings | None = None) -> list[Snippet]:
             if text is None:
                 snippets.append(Snippet(path, path, _kind(path), error=error))
                 continue
-            snippets.extend(s for s in extract(path, text)
-                            if s.source is None or imports_sdk(s.source))
+            snippets.extend(s for s in extract(path, text) if s.source is None or (
+                _JS_IMPORTS_SDK.search(s.source) if is_node(s) else imports_sdk(s.source)))
     return snippets
 
 

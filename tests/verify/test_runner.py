@@ -230,9 +230,10 @@ def test_directory_search_takes_sdk_files_only(tmp_path: Path) -> None:
 def test_extractors() -> None:
     assert notebook_snippet("x.ipynb", "[]").error == "broken notebook: no 'cells' list"
     assert notebook_snippet("x.ipynb", '{"cells": [{"cell_type": "code", "source": 3}]}').error
-    assert markdown_blocks("```python\na = 1\n```\n~~~py\nb = 2\n~~~\n```js\nc\n```") == [
-        (1, "a = 1\n"), (4, "b = 2\n")]
-    assert markdown_blocks(">>> skip\n```pycon\n>>> print(1)\n1\n```") == [(2, "print(1)\n")]
+    assert markdown_blocks("```python\na = 1\n```\n~~~py\nb = 2\n~~~\n```sh\nc\n```") == [
+        (1, "a = 1\n", ""), (4, "b = 2\n", "")]
+    assert markdown_blocks(">>> skip\n```pycon\n>>> print(1)\n1\n```") == [
+        (2, "print(1)\n", "")]
     (snippet,) = extract("a.py", "print(1)\n")
     assert snippet.source == "print(1)\n" and snippet.kind == "script"
 
