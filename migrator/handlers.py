@@ -14,6 +14,8 @@ from migrator.engine import Handler
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 NOTEBOOK_SUFFIXES = (".ipynb",)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".rst")
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+HTML_SUFFIXES = (".html", ".htm")
 
 # (module, attribute) of each handler; the module decides with `claims(name)` for manifests
 # and text files, so the file-name knowledge lives next to the code that parses those files.
@@ -22,6 +24,8 @@ _NOTEBOOK = ("migrator.documents.notebook", "NOTEBOOK_HANDLER")
 _MARKDOWN = ("migrator.documents.markdown", "MARKDOWN_HANDLER")
 _MANIFEST = ("migrator.lint.manifests", "MANIFEST_HANDLER")
 _TEXT = ("migrator.lint.text", "TEXT_HANDLER")
+_JS = ("migrator.js", "JS_HANDLER")
+_HTML = ("migrator.documents.html", "HTML_HANDLER")
 
 
 def _load(spec: tuple[str, str]) -> Handler | None:
@@ -51,6 +55,10 @@ def handler_for(path: str) -> Handler | None:
         return _load(_PYTHON)
     if suffix in NOTEBOOK_SUFFIXES:
         return _load(_NOTEBOOK)
+    if suffix in JS_SUFFIXES:
+        return _load(_JS)
+    if suffix in HTML_SUFFIXES:
+        return _load(_HTML)
     if _claims(_MANIFEST, name):
         return _load(_MANIFEST)
     if suffix in MARKDOWN_SUFFIXES:

@@ -1,0 +1,210 @@
+"""Legacy request contents -> Interactions `input`, and chat history -> steps.
+
+The legacy SDK took a string, an array of strings and parts, or a request object; Interactions
+takes a string or steps made of content blocks. Only values whose shape is certain here are
+converted: a name of unknown type may hold parts or a request object at run time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from migrator.js.source import Escape, Source, object_pairs, string_value, unwrap
+
+if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
+# Methods whose result is a string whatever the receiver (`x.join(", ")`, `s.trim()`).
+_STRING_METHODS = {"join", "trim", "trimStart", "trimEnd", "toString", "toUpperCase",
+                   "toLowerCase", "replace", "replaceAll", "padStart", "padEnd", "toFixed",
+                   "normalize", "toISOString", "toLocaleString"}
+_STRING_CALLS = {"String", "JSON.stringify"}
+
+
+def kind_of_mime(mime: str) -> str:
+    for prefix in ("image", "audio", "video"):
+        if mime.startswith(prefix + "/"):
+            return prefix
+    return "document"
+
+
+def is_string(src: Source, node: SgNode | None, depth: int = 0) -> bool:
+    """True when `node` certainly evaluates to a string (or undefined from `process.env`)."""
+    node = unwrap(node)
+    if node is None or depth > 4:
+        return False
+    kind = node.kind()
+    if kind in ("string", "template_string"):
+        return True
+    if kind == "binary_expression":
+        op = node.field("operator")
+        if op is not None and op.text() == "+":
+            return is_string(src, node.field("left"), depth + 1) or is_string(
+                src, node.field("right"), depth + 1)
+        if op is not None and op.text() in ("??", "||"):
+            return is_string(src, node.field("left"), depth + 1) and is_string(
+                src, node.field("right"), depth + 1)
+        return False
+    if kind == "ternary_expression":
+        return is_string(src, node.field("consequence"), depth + 1) and is_string(
+            src, node.field("alternative"), depth + 1)
+    if kind == "member_expression":
+        obj = node.field("object")
+        return obj is not None and obj.text() == "process.env"
+    if kind == "call_expression":
+        func = node.field("function")
+        if func is None:
+            return False
+        if func.text() in _STRING_CALLS:
+            return True
+        prop = func.field("property") if func.kind() == "member_expression" else None
+        return prop is not None and prop.text() in _STRING_METHODS
+    if kind == "identifier":
+        return _identifier_is_string(src, node, depth)
+    return False
+
+
+def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
+    declarations = src.declarations(node.text())
+    if len(declarations) != 1:
+        return False
+    decl = declarations[0]
+    parent = decl.parent()
+    if parent is None:
+        return False
+    if parent.kind() == "variable_declarator":
+        annotation = parent.field("type")
+        if annotation is not None and annotation.text().lstrip(": ").strip() == "string":
+            return True
+        holder = parent.parent()
+        if holder is None or not holder.text().startswith("const"):
+            # `let x = "a"` may be reassigned with anything: every assignment must be a string
+            assigned = [n for n in src.identifiers(node.text())
+                        if n.parent() is not None and n.parent().kind() == "assignment_expression"
+                        and same_node(n.parent().field("left"), n)]
+            if any(not is_string(src, a.parent().field("right"), depth + 1) for a in assigned):
+                return False
+        return is_string(src, parent.field("value"), depth + 1)
+    if parent.kind() in ("required_parameter", "optional_parameter"):
+        annotation = parent.field("type")
+        return annotation is not None and annotation.text().lstrip(": ").strip() == "string"
+    return False
+
+
+def same_node(a: SgNode | None, b: SgNode | None) -> bool:
+    return a is not None and b is not None and a == b
+
+
+def text_block(expr: str) -> str:
+    return f'{{ type: "text", text: {expr} }}'
+
+
+def user_step(blocks: list[str]) -> str:
+    return f'{{ type: "user_input", content: [{", ".join(blocks)}] }}'
+
+
+class Contents:
+    def __init__(self, src: Source) -> None:
+        self.src = src
+
+    def input(self, node: SgNode) -> str:
+        """The `input` expression for a legacy `generateContent` / `sendMessage` argument."""
+        inner = unwrap(node)
+        if is_string(self.src, node):
+            return node.text()
+        if inner is not None and inner.kind() == "array":
+            return f"[{user_step(self.blocks(inner))}]"
+        raise Escape("GM522", node, f"`{_short(node.text())}` is not certainly a string or a "
+                     "literal list of parts; convert it to Interactions input by hand")
+
+    def blocks(self, array: SgNode) -> list[str]:
+        out = []
+        for element in array.named_children():
+            if element.kind() == "comment":
+                continue
+            out.append(self.block(element))
+        return out
+
+    def block(self, part: SgNode) -> str:
+        if is_string(self.src, part):
+            return text_block(part.text())
+        inner = unwrap(part)
+        if inner is None or inner.kind() != "object":
+            raise Escape("GM522", part, f"part `{_short(part.text())}` is not a literal")
+        pairs = list(object_pairs(inner))
+        if len(pairs) != 1 or pairs[0][0] is None:
+            raise Escape("GM522", part, "a part is not a literal the rewrite knows")
+        key, _pair, value = pairs[0]
+        if key == "text":
+            return text_block(value.text())
+        if key in ("inlineData", "fileData"):
+            if value.kind() != "object":
+                raise Escape("GM522", value, f"`{key}` is not an object literal")
+            fields = {k: v for k, _p, v in object_pairs(value)}
+            if None in fields or set(fields) - {"data", "mimeType", "fileUri"}:
+                raise Escape("GM522", value, f"`{key}` has fields the rewrite does not know")
+            mime = fields.get("mimeType")
+            mime_text = string_value(mime)
+            if mime is None or mime_text is None:
+                raise Escape("GM522", value, "the MIME type is not a literal, so the content "
+                             "block type (image, audio, video, document) cannot be chosen")
+            kind = kind_of_mime(mime_text)
+            if key == "inlineData":
+                data = fields.get("data")
+                if data is None:
+                    raise Escape("GM522", value, "inline data without `data`")
+                if _is_buffer(data):
+                    raise Escape("GM522", data, "inline data is a Buffer; the legacy SDK took "
+                                 "base64 text")
+                return f'{{ type: "{kind}", data: {data.text()}, mime_type: {mime.text()} }}'
+            uri = fields.get("fileUri")
+            if uri is None:
+                raise Escape("GM522", value, "file data without `fileUri`")
+            return f'{{ type: "{kind}", uri: {uri.text()}, mime_type: {mime.text()} }}'
+        if key in ("functionResponse", "functionCall"):
+            raise Escape("GM506", part, f"a `{key}` part needs the call id Interactions asks "
+                         "for; send a `function_result` step by hand")
+        raise Escape("GM522", part, f"part `{key}` is not migrated")
+
+    def history(self, node: SgNode) -> list[str]:
+        """Steps for a literal legacy history (`[{ role, parts }]`)."""
+        if node.kind() != "array":
+            raise Escape("GM524", node, "the chat history is not a literal list")
+        steps = []
+        for element in node.named_children():
+            if element.kind() == "comment":
+                continue
+            if element.kind() != "object":
+                raise Escape("GM524", element, "a history entry is not an object literal")
+            role = None
+            parts = None
+            for key, _pair, value in object_pairs(element):
+                if key == "role":
+                    role = string_value(value)
+                elif key == "parts":
+                    parts = value
+                else:
+                    raise Escape("GM524", element, "a history entry has keys other than "
+                                 "role and parts")
+            if parts is None or role not in ("user", "model"):
+                raise Escape("GM524", element, "a history entry is not a user or model turn")
+            if parts.kind() == "array":
+                blocks = self.blocks(parts)
+            elif is_string(self.src, parts):
+                blocks = [text_block(parts.text())]
+            else:
+                raise Escape("GM524", parts, "history parts are not a literal")
+            step = "user_input" if role == "user" else "model_output"
+            steps.append(f'{{ type: "{step}", content: [{", ".join(blocks)}] }}')
+        return steps
+
+
+def _is_buffer(node: SgNode) -> bool:
+    text = node.text()
+    return text.startswith("Buffer.") or text.startswith("fs.readFileSync(") or \
+        text.startswith("readFileSync(")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."

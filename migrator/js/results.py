@@ -1,0 +1,204 @@
+"""What the code reads from a legacy result, read from the interaction instead.
+
+A legacy `generateContent` result is `{ response }`; the interaction is the response itself, so
+`result.response.text()` becomes `result.output_text ?? ""` (the whole path is rewritten, not
+the last segment: api-mapping-js.md H1) and an alias `const response = result.response` now
+holds the interaction. Every read is an edit of the text after the interaction expression, so
+it never overlaps the edit of the call that produced it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from migrator.js.source import Change, Escape, Source, loose, same, unwrap
+
+if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
+USAGE_FIELDS = {
+    "promptTokenCount": "total_input_tokens",
+    "candidatesTokenCount": "total_output_tokens",
+    "totalTokenCount": "total_tokens",
+    "cachedContentTokenCount": "total_cached_tokens",
+}
+TEXT = '.output_text ?? ""'
+
+
+def member_of(node: SgNode) -> tuple[SgNode, str] | None:
+    """(`node.name` member expression, name) when `node` is the object of a member access."""
+    parent = node.parent()
+    if parent is None or parent.kind() != "member_expression":
+        return None
+    if not same(parent.field("object"), node):
+        return None
+    prop = parent.field("property")
+    return (parent, prop.text()) if prop is not None else None
+
+
+def called(member: SgNode) -> SgNode | None:
+    """The call expression when `member` is called (`x.f()`), else None."""
+    parent = member.parent()
+    if parent is not None and parent.kind() == "call_expression" and same(
+        parent.field("function"), member
+    ):
+        return parent
+    return None
+
+
+def outer(node: SgNode) -> SgNode:
+    """`node` widened through parentheses and `await` that wrap it."""
+    while True:
+        parent = node.parent()
+        if parent is None or parent.kind() not in ("parenthesized_expression", "await_expression",
+                                                   "non_null_expression"):
+            return node
+        node = parent
+
+
+def bound_name(expr: SgNode) -> SgNode | None:
+    """The identifier a `const x = <expr>` / `x = <expr>` statement binds, else None."""
+    node = outer(expr)
+    parent = node.parent()
+    if parent is None:
+        return None
+    if parent.kind() == "variable_declarator" and same(parent.field("value"), node):
+        name = parent.field("name")
+        return name if name is not None and name.kind() == "identifier" else None
+    if parent.kind() == "assignment_expression" and same(parent.field("right"), node):
+        left = parent.field("left")
+        return left if left is not None and left.kind() == "identifier" else None
+    return None
+
+
+def statement_alone(src: Source, expr: SgNode) -> bool:
+    """`await x.generateContent(...)` as a statement of its own: the result is dropped."""
+    node = outer(expr)
+    parent = node.parent()
+    return parent is not None and parent.kind() == "expression_statement"
+
+
+class Reads:
+    """Follows a result name (or expression) and rewrites its reads into `change`."""
+
+    def __init__(self, src: Source, change: Change, *, text_override: str | None = None) -> None:
+        self.src = src
+        self.change = change
+        # Streams: `response.text()` of the aggregated response reads the accumulated text.
+        self.text_override = text_override
+
+    def result(self, expr: SgNode) -> None:
+        """`expr` evaluates to the legacy `{ response }` result."""
+        name = bound_name(expr)
+        if name is not None:
+            for use in self.uses_of(name):
+                self.result_use(use)
+            return
+        if statement_alone(self.src, expr):
+            return
+        node = outer(expr)
+        member = member_of(node)
+        if member is not None and member[1] == "response":
+            self.response(member[0], node)
+            return
+        declarator = node.parent()
+        if declarator is not None and declarator.kind() == "variable_declarator":
+            pattern = declarator.field("name")
+            if pattern is not None and pattern.kind() == "object_pattern" and pattern.text() in (
+                "{ response }", "{response}"
+            ):
+                response = pattern.named_children()[0]
+                self.change.replace(pattern, response.text())
+                for use in self.uses_of(response):
+                    self.response_use(use, use)
+                return
+        raise Escape("GM521", expr, "the result is used in a way the rewrite cannot follow "
+                     "(returned, passed on or read whole)")
+
+    def uses_of(self, name: SgNode) -> list[SgNode]:
+        declarations = self.src.declarations(name.text())
+        if len(declarations) != 1:
+            raise Escape("GM521", name, f"`{name.text()}` is declared more than once in this "
+                         "file")
+        uses = self.src.uses(name.text(), declarations[0])
+        for use in uses:
+            parent = use.parent()
+            if parent is not None and parent.kind() == "assignment_expression" and same(
+                parent.field("left"), use
+            ):
+                raise Escape("GM521", use, f"`{name.text()}` is assigned more than once")
+        return uses
+
+    def result_use(self, use: SgNode) -> None:
+        member = member_of(use)
+        if member is None or member[1] != "response":
+            raise Escape("GM521", use, f"`{use.text()}` is used other than through "
+                         "`.response`")
+        self.response(member[0], use)
+
+    def response(self, member: SgNode, interaction: SgNode) -> None:
+        """`member` is `<interaction>.response`."""
+        node = outer(member)
+        parent_decl = node.parent()
+        if parent_decl is not None and parent_decl.kind() == "variable_declarator" and same(
+            parent_decl.field("value"), node
+        ):
+            name = parent_decl.field("name")
+            if name is None or name.kind() != "identifier":
+                raise Escape("GM521", member, "the response is destructured")
+            # `const response = result.response` -> `const response = result`
+            end = member.range().end.index
+            self.change.edits.append(_span(interaction.range().end.index, end, ""))
+            for use in self.uses_of(name):
+                self.response_use(use, use)
+            return
+        self.response_use(member, interaction)
+
+    def response_use(self, value: SgNode, interaction: SgNode) -> None:
+        """A read of the legacy response `value`; `interaction` ends where the new read
+        starts (`result` in `result.response.text()`, `response` in `response.text()`)."""
+        member = member_of(value)
+        if member is None:
+            raise Escape("GM521", value, "the response is used whole (passed on, returned or "
+                         "printed); its shape changes")
+        node, name = member
+        start = interaction.range().end.index
+        if name == "text":
+            call = called(node)
+            if call is None or call.field("arguments").text() != "()":  # type: ignore[union-attr]
+                raise Escape("GM521", node, "`text` is not called as `text()`")
+            if self.text_override is not None:
+                self.change.replace(call, self.text_override)
+                return
+            self.change.edits.append(_span(start, call.range().end.index, TEXT))
+            if not loose(call):
+                self.change.insert(call.range().start.index, "(")
+                self.change.insert(call.range().end.index, ")")
+            return
+        if name == "usageMetadata" and self.text_override is None:
+            field = member_of(node)
+            if field is None or field[1] not in USAGE_FIELDS:
+                raise Escape("GM521", node, "`usageMetadata` is read whole or through a field "
+                             "with no Interactions twin")
+            end = field[0].range().end.index
+            # `<value>.usageMetadata?.promptTokenCount` keeps its `?.` / `!`
+            suffix = self.src.text[value.range().end.index : end]
+            suffix = suffix.replace("usageMetadata", "usage").replace(
+                field[1], USAGE_FIELDS[field[1]])
+            self.change.edits.append(_span(start, end, suffix))
+            return
+        if name == "functionCalls":
+            raise Escape("GM506", node, "`functionCalls()` must become `function_call` steps "
+                         "answered with their call ids; migrate the tool loop by hand")
+        raise Escape("GM521", node, f"response `.{name}` has no faithful Interactions "
+                     "equivalent")
+
+
+def _span(start: int, end: int, text: str):  # type: ignore[no-untyped-def]
+    from migrator.js.source import Edit
+
+    return Edit(start, end, text)
+
+
+def interaction_node(expr: SgNode) -> SgNode:
+    return unwrap(expr) or expr
