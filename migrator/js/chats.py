@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from migrator.js.contents import Contents, user_step
+from migrator.js.layout import create_call, object_text
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import Change, Escape, Source, object_pairs, same
 from migrator.js.streams import Streams
@@ -71,8 +72,13 @@ class Chats:
             if inner:
                 extra = f"{inner}, "
         ts = " as string | undefined" if self.src.typescript else ""
-        text = f"{{ ...{self.model.ref}, {extra}previous_interaction_id: undefined{ts} }}"
+        members = [f"...{self.model.ref}", *([extra.rstrip(", ")] if extra else []),
+                   f"previous_interaction_id: undefined{ts}"]
+        text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
+                           call.range().start.column)
         self.change.replace(call, text)
+        self.change.findings.append(self.src.fixed(call, "GM505", "the chat became a "
+                                                   "`previous_interaction_id` chain"))
         self.hold(call, history)
 
     def hold(self, value: SgNode, history: list[str]) -> None:
@@ -145,6 +151,7 @@ class Chats:
         if ("name", name) in self.seen:
             return
         self.seen.add(("name", name))
+        self.holders.names.add(name)
         declarations = self.src.declarations(name)
         if len(declarations) != 1:
             raise Escape("GM521", declarations[0] if declarations else self.model.node,
@@ -257,11 +264,11 @@ class Chats:
                 call = called(node)
                 args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                         if a.kind() != "comment"] if call is not None else []
-                if len(args) != 2 or not self.is_chat(args[1]) and not self.is_start(args[1]):
+                if len(args) == 2 and args[1].kind() == "identifier":
+                    self.add_name(args[1].text())
+                elif len(args) != 2 or not self.is_chat(args[1]) and not self.is_start(args[1]):
                     raise Escape("GM521", node, f"`{name}` holds values that are not chats of "
                                  "this model")
-                if args[1].kind() == "identifier":
-                    self.add_name(args[1].text())
             elif method == "get":
                 call = called(node)
                 if call is None:
@@ -361,8 +368,9 @@ class Chats:
             value = "[" + ", ".join([*history, user_step(blocks)]) + "]"
         else:
             value = contents.input(message)
-        stream = ", stream: true" if method == "sendMessageStream" else ""
-        new = f"{self.model.client}.interactions.create({{ ...{chat}, input: {value}{stream} }})"
+        stream = method == "sendMessageStream"
+        members = [f"...{chat}", f"input: {value}", *(["stream: true"] if stream else [])]
+        new = create_call(self.model.client, members, self.src, call)
         self.change.replace(call, new)
         if stream:
             Streams(self.src, self.change).result(call, chat=chat)

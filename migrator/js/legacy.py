@@ -17,6 +17,7 @@ from migrator.findings import FIX_UNSAFE, finding
 from migrator.js.chats import Chats
 from migrator.js.config import Converter
 from migrator.js.contents import Contents, is_string
+from migrator.js.layout import create_call
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
     LEGACY_PACKAGE,
@@ -350,9 +351,8 @@ class LegacyPass:
         if len(args) != 1:
             raise Escape("GM521", call, "a call with request options is not migrated")
         value = self.request_input(args[0])
-        flag = ", stream: true" if stream else ""
-        change.replace(call, f"{model.client}.interactions.create({{ ...{model.ref}, input: "
-                             f"{value}{flag} }})")
+        members = [f"...{model.ref}", f"input: {value}", *(["stream: true"] if stream else [])]
+        change.replace(call, create_call(model.client, members, self.src, call))
         code = "GM504" if stream else "GM503"
         change.findings.append(self.src.fixed(call, code, "the call became "
                                               "`interactions.create`"))
