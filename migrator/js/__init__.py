@@ -91,22 +91,27 @@ def _map_lines(findings: list[Finding], before: str, after: str) -> list[Finding
 def run_source(text: str, path: str, lang: str, ctx: Context,
                suffix: str) -> tuple[str, list[Finding], str | None]:
     """(new text, findings against the new text, why the result was refused or None)."""
-    findings: list[Finding] = []
+    rewritten: list[Finding] = []
     new = text
     if (any(t.decode() in text for t in SDK_TRIGGERS) or "interactions" in text) and _parser():
-        new, findings = transform(text, path, lang, ctx)
+        new, rewritten = transform(text, path, lang, ctx)
     safety = text_lint.FIX_SAFE if "interactions.create" in new else text_lint.FIX_UNSAFE
     edits, models = text_lint.scan_models(new, path, ctx, "js", safety=safety)
     new = text_lint.apply_edits(new, edits)
-    findings.extend(models)
-    findings.extend(text_lint._legacy_imports(new, path))
+    # Fixes of the rewrite point at the original; everything else at the new text, which is
+    # the file after the run when it is written and is mapped back to the original otherwise.
+    fixed = [f for f in rewritten if f.fixed]
+    rest = [*[f for f in rewritten if not f.fixed], *models,
+            *text_lint._legacy_imports(new, path)]
     if new != text:
         from migrator.js.check import check
 
         error = check(text, new, suffix, lang)
         if error is not None:
-            return text, [f for f in findings if not f.fixed], error
-    return new, findings, None
+            return text, [f for f in _map_lines(rest, new, text) if not f.fixed], error
+        if not ctx.write:
+            rest = _map_lines(rest, new, text)
+    return new, [*fixed, *rest], None
 
 
 def _parser() -> bool:
@@ -140,20 +145,10 @@ def run_js(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     if error is not None:
         findings = [*findings, finding(path, (1, 1), "GM903",
                                        f"rewrite did not compile ({error}); file not written")]
-        return HandlerOutput(None, _split_map(findings, new, text, ctx))
+        return HandlerOutput(None, findings)
     if new == text:
         return HandlerOutput(None, findings)
-    return HandlerOutput(new.encode(encoding), _split_map(findings, new, text, ctx))
-
-
-def _split_map(findings: list[Finding], new: str, original: str, ctx: Context) -> list[Finding]:
-    """Findings the run fixed keep the lines of the original file; the others point at the
-    file as it is after the run: the new text when it is written, the original for --check."""
-    if ctx.write:
-        return findings
-    fixed = [f for f in findings if f.fixed]
-    rest = _map_lines([f for f in findings if not f.fixed], new, original)
-    return [*fixed, *rest]
+    return HandlerOutput(new.encode(encoding), findings)
 
 
 JS_HANDLER = Handler(name="javascript", triggers=TRIGGERS, run=run_js)

@@ -38,6 +38,8 @@ ERROR_CLASSES = ("GoogleGenerativeAIFetchError", "GoogleGenerativeAIResponseErro
                  "GoogleGenerativeAIError", "GoogleGenerativeAIRequestInputError",
                  "GoogleGenerativeAIAbortError")
 MANAGERS = ("GoogleAIFileManager", "GoogleAICacheManager")
+# Parameters whose values include string-literal unions in @google/genai's types.
+TYPED_LITERALS = ("safety_settings", "tools", "response_format", "tool_choice", "thinking_level")
 
 
 @dataclass
@@ -267,7 +269,9 @@ class LegacyPass:
                          "(returned, exported, passed on or used inline)")
         model = Model(call, ref, client, converter, params.has_system, params.has_tools)
         text = params.text
-        if src.typescript:
+        if src.typescript and any(f"{key}:" in text for key in TYPED_LITERALS):
+            # Without a contextual type `"harassment"` widens to string and the spread no
+            # longer type-checks (api-mapping-js.md 4.1); `satisfies` keeps the literals.
             text += " satisfies Partial<Interactions.CreateModelInteractionParamsNonStreaming>"
         change.replace(call, text)
         change.findings.append(src.fixed(call, "GM502", "the model became the parameters "
