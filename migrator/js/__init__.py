@@ -65,6 +65,39 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
     return text, [*fixed.values(), *dict.fromkeys(last)]
 
 
+def _model_ids(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[Finding]]:
+    """Outdated model ids (GM301/GM302). Where the file calls the Interactions API the old id
+    would be refused there, so the fix is safe, except inside a `getGenerativeModel(...)` left
+    on the legacy SDK: that code keeps its model unless --unsafe-fixes says otherwise."""
+    safety = text_lint.FIX_SAFE if "interactions.create" in text else text_lint.FIX_UNSAFE
+    legacy = _legacy_model_lines(text, lang) if safety == text_lint.FIX_SAFE else set()
+    if not legacy:
+        edits, models = text_lint.scan_models(text, path, ctx, "js", safety=safety)
+        return text_lint.apply_edits(text, edits), models
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    found: list[Finding] = []
+    for number, line in enumerate(lines, start=1):
+        line_safety = text_lint.FIX_UNSAFE if number in legacy else safety
+        edits, models = text_lint.scan_models(line, path, ctx, "js", safety=line_safety)
+        out.append(text_lint.apply_edits(line, edits))
+        found.extend(replace(f, line=number) for f in models)
+    return "".join(out), found
+
+
+def _legacy_model_lines(text: str, lang: str) -> set[int]:
+    if "getGenerativeModel" not in text or not _parser():
+        return set()
+    from ast_grep_py import SgRoot
+
+    lines: set[int] = set()
+    for call in SgRoot(text, lang).root().find_all(kind="call_expression",
+                                                   regex=r"\.getGenerativeModel\s*\("):
+        r = call.range()
+        lines.update(range(r.start.line + 1, r.end.line + 2))
+    return lines
+
+
 def _map_lines(findings: list[Finding], before: str, after: str) -> list[Finding]:
     """Move findings from lines of `before` to the matching lines of `after`."""
     if before == after:
@@ -72,18 +105,29 @@ def _map_lines(findings: list[Finding], before: str, after: str) -> list[Finding
     matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
                                       autojunk=False)
     moved: dict[int, int] = {}
+    blocks: dict[int, tuple[int, int]] = {}
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for offset in range(i2 - i1):
             same_size = tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1)
             moved[i1 + offset + 1] = (j1 + offset + 1) if same_size else min(j1 + 1, j2 or 1)
+            blocks[i1 + offset + 1] = (j1 + 1, max(j2, j1 + 1))
     lines = after.splitlines()
+    taken: set[tuple[int, str]] = set()
     out = []
-    for item in findings:
+    for item in sorted(findings, key=lambda f: (f.line, f.column)):
         line = moved.get(item.line, item.line)
         column = item.column
         token = dict(item.data).get("from")
-        if token and 0 < line <= len(lines) and token in lines[line - 1]:
-            column = lines[line - 1].index(token) + 1  # a model id: its column in that line
+        if token:
+            # A model id: the first line of its block that holds it and is not taken yet.
+            first, last = blocks.get(item.line, (line, line))
+            for candidate in [line, *range(first, last + 1)]:
+                if 0 < candidate <= len(lines) and token in lines[candidate - 1] and (
+                    candidate, token) not in taken:
+                    line = candidate
+                    column = lines[candidate - 1].index(token) + 1
+                    break
+            taken.add((line, token))
         out.append(replace(item, line=line, column=column))
     return out
 
@@ -95,9 +139,7 @@ def run_source(text: str, path: str, lang: str, ctx: Context,
     new = text
     if (any(t.decode() in text for t in SDK_TRIGGERS) or "interactions" in text) and _parser():
         new, rewritten = transform(text, path, lang, ctx)
-    safety = text_lint.FIX_SAFE if "interactions.create" in new else text_lint.FIX_UNSAFE
-    edits, models = text_lint.scan_models(new, path, ctx, "js", safety=safety)
-    new = text_lint.apply_edits(new, edits)
+    new, models = _model_ids(new, path, lang, ctx)
     # Fixes of the rewrite point at the original; everything else at the new text, which is
     # the file after the run when it is written and is mapped back to the original otherwise.
     fixed = [f for f in rewritten if f.fixed]

@@ -89,7 +89,7 @@ class Chats:
         if name is not None:
             if history:
                 self.history_turn(name, history)
-            self.add_name(name.text())
+            self.add_name(name)
             return
         if history:
             raise Escape("GM524", value, "the chat has history but its first message is not "
@@ -103,7 +103,7 @@ class Chats:
             if left is not None and left.kind() == "subscript_expression":
                 obj = left.field("object")
                 if obj is not None and obj.kind() == "identifier":
-                    self.add_map(obj.text())
+                    self.add_map(obj)
                     return
         if parent is not None and parent.kind() == "public_field_definition":
             prop = parent.field("name")
@@ -117,7 +117,7 @@ class Chats:
                     func.field("property").text() == "set":  # type: ignore[union-attr]
                 target = func.field("object")
                 if target is not None and target.kind() == "identifier":
-                    self.add_map(target.text())
+                    self.add_map(target)
                     return
         if parent is not None and parent.kind() == "member_expression":
             send = called(parent)
@@ -147,18 +147,19 @@ class Chats:
 
     # -- holders ---------------------------------------------------------------------------------
 
-    def add_name(self, name: str) -> None:
-        if ("name", name) in self.seen:
+    def add_name(self, node: SgNode) -> None:
+        name = node.text()
+        declaration = self.src.binding(node)
+        if declaration is None:
+            raise Escape("GM521", node, f"`{name}` is not declared in this file")
+        key = ("name", str(declaration.range().start.index))
+        if key in self.seen:
             return
-        self.seen.add(("name", name))
-        self.holders.names.add(name)
-        declarations = self.src.declarations(name)
-        if len(declarations) != 1:
-            raise Escape("GM521", declarations[0] if declarations else self.model.node,
-                         f"`{name}` is declared more than once in this file")
-        for use in self.src.uses(name, declarations[0]):
+        self.seen.add(key)
+        self.holders.names.add(str(declaration.range().start.index))
+        for use in self.src.uses(name, declaration):
             self.holder_use(use, name)
-        self.check_assignments(name, declarations[0])
+        self.check_assignments(name, declaration)
 
     def check_assignments(self, name: str, declaration: SgNode) -> None:
         """Every value the name is given must be a chat (or nothing yet)."""
@@ -167,7 +168,7 @@ class Chats:
         if decl is not None and decl.kind() == "variable_declarator" and \
                 decl.field("value") is not None:
             values.append(decl.field("value"))
-        for node in self.src.identifiers(name):
+        for node in self.src.uses(name, declaration):
             parent = node.parent()
             if parent is not None and parent.kind() == "assignment_expression" and same(
                 parent.field("left"), node
@@ -200,7 +201,9 @@ class Chats:
             obj = value.field("object")
             return obj is not None and obj.text() in self.holders.maps
         if value.kind() == "identifier":
-            return text in self.holders.names
+            declaration = self.src.binding(value)
+            return declaration is not None and str(
+                declaration.range().start.index) in self.holders.names
         if value.kind() == "binary_expression":
             op = value.field("operator")
             if op is not None and op.text() in ("??", "||"):
@@ -223,14 +226,16 @@ class Chats:
                 continue
             self.holder_use(node, spelled)
 
-    def add_map(self, name: str) -> None:
+    def add_map(self, node: SgNode) -> None:
+        name = node.text()
+        declaration = self.src.binding(node)
+        if declaration is None:
+            raise Escape("GM521", node, f"`{name}` is not declared in this file")
         if ("map", name) in self.seen:
             return
         self.seen.add(("map", name))
         self.holders.maps.add(name)
-        declarations = self.src.declarations(name)
-        if len(declarations) != 1:
-            raise Escape("GM521", self.model.node, f"`{name}` is declared more than once")
+        declarations = [declaration]
         decl = declarations[0].parent()
         init = decl.field("value") if decl is not None else None
         if init is None or init.text() not in ("new Map()", "{}") and not init.text().startswith(
@@ -265,7 +270,7 @@ class Chats:
                 args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                         if a.kind() != "comment"] if call is not None else []
                 if len(args) == 2 and args[1].kind() == "identifier":
-                    self.add_name(args[1].text())
+                    self.add_name(args[1])
                 elif len(args) != 2 or not self.is_chat(args[1]) and not self.is_start(args[1]):
                     raise Escape("GM521", node, f"`{name}` holds values that are not chats of "
                                  "this model")
@@ -294,7 +299,7 @@ class Chats:
         if kind == "variable_declarator" and same(parent.field("value"), use):
             name = parent.field("name")
             if name is not None and name.kind() == "identifier":
-                self.add_name(name.text())
+                self.add_name(name)
                 return
         if kind == "binary_expression" and parent.field("operator") is not None and \
                 parent.field("operator").text() in ("??", "||"):  # type: ignore[union-attr]
@@ -303,7 +308,7 @@ class Chats:
                                                                   "assignment_expression"):
                 name = declarator.field("name") or declarator.field("left")
                 if name is not None and name.kind() == "identifier":
-                    self.add_name(name.text())
+                    self.add_name(name)
                     return
         if kind == "arguments":
             call = parent.parent()
@@ -311,7 +316,7 @@ class Chats:
             if func is not None and func.kind() == "member_expression" and \
                     func.field("property").text() == "set" and \
                     func.field("object").kind() == "identifier":  # type: ignore[union-attr]
-                self.add_map(func.field("object").text())  # type: ignore[union-attr]
+                self.add_map(func.field("object"))  # type: ignore[arg-type]
                 return
         member = member_of(use)
         if member is not None and member[1] in SENDS:

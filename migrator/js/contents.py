@@ -65,10 +65,9 @@ def is_string(src: Source, node: SgNode | None, depth: int = 0) -> bool:
 
 
 def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
-    declarations = src.declarations(node.text())
-    if len(declarations) != 1:
+    decl = src.binding(node)
+    if decl is None:
         return False
-    decl = declarations[0]
     parent = decl.parent()
     if parent is None:
         return False
@@ -79,7 +78,7 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
         holder = parent.parent()
         if holder is None or not holder.text().startswith("const"):
             # `let x = "a"` may be reassigned with anything: every assignment must be a string
-            assigned = [n for n in src.identifiers(node.text())
+            assigned = [n for n in src.uses(node.text(), decl)
                         if n.parent() is not None and n.parent().kind() == "assignment_expression"
                         and same_node(n.parent().field("left"), n)]
             if any(not is_string(src, a.parent().field("right"), depth + 1) for a in assigned):

@@ -6,6 +6,7 @@ converter returns the node's own source with its edits applied rather than print
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from migrator.js.source import Edit
@@ -29,6 +30,13 @@ class NodeText:
         self.edits.append(Edit(r.start.index, r.end.index, text))
 
     def span(self, start: int, end: int, text: str) -> None:
+        if not text:
+            # Two removed neighbours may both claim the comma between them: merge deletions.
+            for other in self.edits:
+                if not other.text and other.start <= end and start <= other.end \
+                        and other.start != other.end:
+                    other.start, other.end = min(start, other.start), max(end, other.end)
+                    return
         self.edits.append(Edit(start, end, text))
 
     def remove_member(self, member: SgNode) -> None:
@@ -90,6 +98,11 @@ class NodeText:
         for edit in sorted(self.edits, key=lambda e: (e.start, e.end), reverse=True):
             s, e = edit.start - self.base, edit.end - self.base
             out = out[:s] + edit.text + out[e:]
+        if self.node.kind() in ("object", "array") and "\n" not in out and any(
+            not e.text for e in self.edits
+        ):
+            # `{ a: 1, b: 2 }` without its last members: no comma left before the brace
+            out = re.sub(r",\s*([}\]])$", r" \1", out)
         return out
 
 

@@ -18,19 +18,39 @@ def object_text(members: list[str], indent: str, column: int) -> str:
     if column + len(flat) <= WIDTH and "\n" not in flat:
         return flat
     inner = indent + "  "
-    return "{\n" + "".join(f"{inner}{_member(m, inner)},\n" for m in members) + indent + "}"
+    return "{\n" + "".join(f"{inner}{pretty(m, inner)},\n" for m in members) + indent + "}"
 
 
-def _member(member: str, indent: str) -> str:
-    """A long array value (steps, blocks) gets one element per line too."""
-    key, sep, value = member.partition(": ")
-    if not sep or not value.startswith("[{") or len(indent) + len(member) <= WIDTH:
-        return member
-    elements = _split_top(value[1:-1])
-    if len(elements) < 2:
-        return member
+def pretty(text: str, indent: str) -> str:
+    """Generated code that does not fit on its line, laid out one member per line (recursively).
+    Only text this tool generated goes through here: literals it built around the user's
+    expressions, which are kept whole."""
+    if len(indent) + len(text) <= WIDTH or "\n" in text:
+        return text
+    key, sep, value = text.partition(": ")
+    if sep and _is_key(key):
+        return f"{key}: {pretty(value, indent)}" if not value.startswith(("{", "[")) else \
+            f"{key}: {_open(value, indent, len(key) + 2)}"
+    if text.startswith(("{", "[")):
+        return _open(text, indent, 0)
+    return text
+
+
+def _open(value: str, indent: str, used: int) -> str:
+    if len(indent) + used + len(value) <= WIDTH or not value.endswith(("}", "]")):
+        return value
+    opening, closing = value[0], value[-1]
+    body = value[1:-1].strip()
+    elements = _split_top(body)
+    if len(elements) < 1 or (opening == "{" and any(e.startswith("...") for e in elements[:0])):
+        return value
     deeper = indent + "  "
-    return f"{key}: [\n" + "".join(f"{deeper}{e},\n" for e in elements) + indent + "]"
+    return (opening + "\n" + "".join(f"{deeper}{pretty(e, deeper)},\n" for e in elements)
+            + indent + closing)
+
+
+def _is_key(text: str) -> bool:
+    return text.replace("_", "a").isalnum()
 
 
 def _split_top(text: str) -> list[str]:

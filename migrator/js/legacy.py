@@ -207,10 +207,11 @@ class LegacyPass:
         src = self.src
         name = bound_name(node)
         if name is not None:
-            declarations = src.declarations(name.text())
-            if len(declarations) != 1:
-                src.flag(node, "GM521", f"`{name.text()}` is declared more than once")
+            declaration = src.binding(name)
+            if declaration is None:
+                src.flag(node, "GM521", f"`{name.text()}` is not declared in this file")
                 return None, []
+            declarations = [declaration]
             statement = src.statement_of(declarations[0])
             if statement.kind() == "export_statement":
                 src.flag(node, "GM521", "the client is exported; other modules may use it as "
@@ -291,9 +292,10 @@ class LegacyPass:
         src = self.src
         name = bound_name(call)
         if name is not None:
-            declarations = src.declarations(name.text())
-            if len(declarations) != 1:
-                raise Escape("GM521", call, f"`{name.text()}` is declared more than once")
+            declaration = src.binding(name)
+            if declaration is None:
+                raise Escape("GM521", call, f"`{name.text()}` is not declared in this file")
+            declarations = [declaration]
             if src.statement_of(declarations[0]).kind() == "export_statement":
                 return None, []
             uses = []

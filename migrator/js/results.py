@@ -116,11 +116,10 @@ class Reads:
                      "(returned, passed on or read whole)")
 
     def uses_of(self, name: SgNode) -> list[SgNode]:
-        declarations = self.src.declarations(name.text())
-        if len(declarations) != 1:
-            raise Escape("GM521", name, f"`{name.text()}` is declared more than once in this "
-                         "file")
-        uses = self.src.uses(name.text(), declarations[0])
+        declaration = self.src.binding(name)
+        if declaration is None:
+            raise Escape("GM521", name, f"`{name.text()}` is not declared in this file")
+        uses = self.src.uses(name.text(), declaration)
         for use in uses:
             parent = use.parent()
             if parent is not None and parent.kind() == "assignment_expression" and same(

@@ -141,9 +141,27 @@ class Source:
         return out
 
     def uses(self, name: str, declaration: SgNode) -> list[SgNode]:
-        return [n for n in self.identifiers(name)
-                if not _same(n, declaration) and n.kind() != "shorthand_property_identifier_pattern"
-                and not self._is_key(n)]
+        """The references to `name` that `declaration` binds (innermost enclosing scope)."""
+        declarations = self.declarations(name)
+        scopes = [(d, _scope_of(d)) for d in declarations]
+        out = []
+        for n in self.identifiers(name):
+            if _same(n, declaration) or n.kind() == "shorthand_property_identifier_pattern" \
+                    or self._is_key(n):
+                continue
+            if any(_same(n, d) for d in declarations):
+                continue
+            if len(scopes) > 1 and not _same(_binding(n, scopes), declaration):
+                continue
+            out.append(n)
+        return out
+
+    def binding(self, use: SgNode) -> SgNode | None:
+        """The declaration a reference resolves to, or None (a global or an unknown)."""
+        declarations = self.declarations(use.text())
+        if any(_same(use, d) for d in declarations):
+            return use
+        return _binding(use, [(d, _scope_of(d)) for d in declarations])
 
     @staticmethod
     def _is_key(node: SgNode) -> bool:
@@ -223,6 +241,48 @@ class Source:
         if head.strip():
             return ""  # the statement does not start its line: the TODO shares it
         return head
+
+
+_FUNCTIONS = ("function_declaration", "function_expression", "arrow_function",
+              "method_definition", "generator_function_declaration", "function")
+_BLOCKS = ("statement_block", "program", "for_statement", "for_in_statement", "class_body",
+           "switch_body", "catch_clause")
+
+
+def _scope_of(declaration: SgNode) -> SgNode:
+    """The node whose range a declaration is visible in (lexical scoping, no hoisting)."""
+    parent = declaration.parent()
+    kind = parent.kind() if parent is not None else ""
+    if kind in ("required_parameter", "optional_parameter", "formal_parameters") or (
+        kind == "arrow_function"
+    ) or kind in ("pair_pattern", "object_pattern", "array_pattern", "assignment_pattern",
+                  "rest_pattern") and any(a.kind() == "formal_parameters"
+                                          for a in declaration.ancestors()[:6]):
+        for ancestor in declaration.ancestors():
+            if ancestor.kind() in _FUNCTIONS:
+                return ancestor
+    if kind in ("function_declaration", "class_declaration", "generator_function_declaration"):
+        declaration = parent  # type: ignore[assignment]
+    var = kind == "variable_declarator" and parent is not None and parent.parent() is not None \
+        and parent.parent().kind() == "variable_declaration"  # type: ignore[union-attr]
+    for ancestor in declaration.ancestors():
+        if var and ancestor.kind() in _FUNCTIONS:
+            return ancestor
+        if not var and ancestor.kind() in _BLOCKS:
+            return ancestor
+    return declaration.get_root().root()
+
+
+def _binding(use: SgNode, scopes: list[tuple[SgNode, SgNode]]) -> SgNode | None:
+    index = use.range().start.index
+    best: tuple[int, SgNode] | None = None
+    for declaration, scope in scopes:
+        r = scope.range()
+        if r.start.index <= index < r.end.index:
+            size = r.end.index - r.start.index
+            if best is None or size < best[0]:
+                best = (size, declaration)
+    return best[1] if best else None
 
 
 def _same(a: SgNode | None, b: SgNode | None) -> bool:
