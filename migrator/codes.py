@@ -775,6 +775,15 @@ _RULES = [
         "remaining legacy uses are reported with their own codes and marked with `// "
         "TODO(gemini-migrate)` comments.",
     ),
+    Rule(
+        "GM528", "js-camelcase-key", "error", "safe",
+        "A camelCase key in `interactions.create({...})`: the JS SDK sends it verbatim.",
+        "`previousInteractionId`, `systemInstruction`, `generationConfig`, `maxOutputTokens` "
+        "and the like are not converted by `@google/genai` (it sends the create() object as "
+        "the JSON body), so the server never reads them: the chain, the instruction or the "
+        "limit is silently lost. The key is renamed to its snake_case spelling. TypeScript "
+        "catches this only in an object literal passed straight to create().",
+    ),
     # --- GM9xx: meta ----------------------------------------------------------------------------
     Rule(
         "GM901", "syntax-error", "error", "none",

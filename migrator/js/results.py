@@ -81,9 +81,12 @@ def statement_alone(src: Source, expr: SgNode) -> bool:
 class Reads:
     """Follows a result name (or expression) and rewrites its reads into `change`."""
 
-    def __init__(self, src: Source, change: Change, *, text_override: str | None = None) -> None:
+    def __init__(self, src: Source, change: Change, *, text_override: str | None = None,
+                 getter: bool = False) -> None:
         self.src = src
         self.change = change
+        # @google/genai's models API: `response.text` is a getter, not a method.
+        self.getter = getter
         # Streams: `response.text()` of the aggregated response reads the accumulated text.
         self.text_override = text_override
 
@@ -162,6 +165,14 @@ class Reads:
                          "printed); its shape changes")
         node, name = member
         start = interaction.range().end.index
+        if name == "text" and self.getter:
+            if called(node) is not None:
+                raise Escape("GM521", node, "`text` is called; on this SDK it is a getter")
+            self.change.edits.append(_span(start, node.range().end.index, TEXT))
+            if not loose(node):
+                self.change.insert(node.range().start.index, "(")
+                self.change.insert(node.range().end.index, ")")
+            return
         if name == "text":
             call = called(node)
             if call is None or call.field("arguments").text() != "()":  # type: ignore[union-attr]
