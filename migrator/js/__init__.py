@@ -23,6 +23,7 @@ from migrator.lint import text as text_lint
 SDK_TRIGGERS = (b"@google/generative-ai", b"@google/genai", b"GoogleGenerativeAI",
                 b"GoogleGenAI")
 TRIGGERS = tuple(dict.fromkeys((*text_lint.TRIGGERS, *SDK_TRIGGERS, b"interactions")))
+JS_TRIGGER_TEXT = tuple(t.decode() for t in TRIGGERS)
 MAX_ROUNDS = 6
 
 

@@ -15,7 +15,7 @@ from migrator.js.config import GENERATION_KEYS, UNSUPPORTED_KEYS, Converter
 from migrator.js.contents import Contents
 from migrator.js.layout import create_call
 from migrator.js.results import Reads, bound_name, called, member_of, outer
-from migrator.js.source import GENAI_PACKAGE, Change, Escape, Source, object_pairs, same
+from migrator.js.source import Change, Escape, Source, is_genai_spec, object_pairs, same
 from migrator.js.streams import GUARD
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class GenaiPass:
     def run(self) -> None:
         src = self.src
         if "models.generateContent" not in src.text or not any(
-            s.text()[1:-1] == GENAI_PACKAGE for s in src.root.find_all(kind="string")
+            is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string")
         ):
             return
         for call in src.root.find_all(kind="call_expression",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from migrator.findings import FIX_SAFE, Finding, finding
 from migrator.js.legacy import imported_names
-from migrator.js.source import GENAI_PACKAGE, LEGACY_PACKAGE, Change, Source
+from migrator.js.source import Change, Source, genai_spec_for, is_genai_spec, is_legacy_spec
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -24,7 +24,7 @@ def _genai_bindings(src: Source) -> tuple[set[str], set[str], SgNode | None]:
     types: set[str] = set()
     node = None
     for string in src.root.find_all(kind="string"):
-        if string.text()[1:-1] != GENAI_PACKAGE:
+        if not is_genai_spec(string.text()[1:-1]):
             continue
         parent = string.parent()
         holder = parent
@@ -106,18 +106,21 @@ def imports_pass(src: Source) -> None:
 
 def _genai_import(statement: SgNode, client: bool, types: bool) -> str:
     text = statement.text()
-    quote = "'" if f"'{LEGACY_PACKAGE}" in text else '"'
+    legacy = next((s for s in statement.find_all(kind="string")
+                   if is_legacy_spec(s.text()[1:-1])), None)
+    quote = legacy.text()[0] if legacy is not None else '"'
+    spec = genai_spec_for(legacy.text()[1:-1]) if legacy is not None else "@google/genai"
     semi = ";" if text.rstrip().endswith(";") else ""
     cjs = statement.kind() != "import_statement"
     lines = []
     if client:
         if cjs:
             keyword = text.split()[0] if text.split()[0] in ("const", "let", "var") else "const"
-            lines.append(f"{keyword} {{ GoogleGenAI }} = require({quote}{GENAI_PACKAGE}{quote}){semi}")
+            lines.append(f"{keyword} {{ GoogleGenAI }} = require({quote}{spec}{quote}){semi}")
         else:
-            lines.append(f"import {{ GoogleGenAI }} from {quote}{GENAI_PACKAGE}{quote}{semi}")
+            lines.append(f"import {{ GoogleGenAI }} from {quote}{spec}{quote}{semi}")
     if types:
-        lines.append(f"import type {{ Interactions }} from {quote}{GENAI_PACKAGE}{quote}{semi}")
+        lines.append(f"import type {{ Interactions }} from {quote}{spec}{quote}{semi}")
     return "\n".join(lines)
 
 

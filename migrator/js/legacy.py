@@ -20,10 +20,10 @@ from migrator.js.contents import Contents, is_string
 from migrator.js.layout import create_call
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
-    LEGACY_PACKAGE,
     Change,
     Escape,
     Source,
+    is_legacy_spec,
     object_pairs,
     same,
     unwrap,
@@ -57,7 +57,7 @@ def imported_names(src: Source) -> dict[str, SgNode]:
     out: dict[str, SgNode] = {}
     for string in src.root.find_all(kind="string"):
         value = string.text()[1:-1]
-        if value != LEGACY_PACKAGE and not value.startswith(LEGACY_PACKAGE + "/"):
+        if not is_legacy_spec(value):
             continue
         parent = string.parent()
         if parent is not None and parent.kind() == "import_statement":

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from migrator.findings import FIX_NONE, FIX_SAFE, finding
 from migrator.js.results import bound_name, member_of, outer
-from migrator.js.source import GENAI_PACKAGE, Source, object_pairs, quote_of, same, string_value
+from migrator.js.source import (
+    Source,
+    is_genai_spec,
+    object_pairs,
+    quote_of,
+    same,
+    string_value,
+)
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -45,7 +52,7 @@ _BUFFER_PREFIXES = ("Buffer.", "fs.readFileSync(", "readFileSync(", "await fs.pr
 
 
 def _imports_genai(src: Source) -> bool:
-    return any(s.text()[1:-1] == GENAI_PACKAGE for s in src.root.find_all(kind="string"))
+    return any(is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string"))
 
 
 class _Lint:

@@ -104,6 +104,12 @@ class Reads:
         if member is not None and member[1] == "response":
             self.response(member[0], node)
             return
+        if member is not None and member[1] == "then":
+            param = self.then_parameter(member[0])
+            if param is not None:
+                for use in self.uses_of(param):
+                    self.result_use(use)
+                return
         declarator = node.parent()
         if declarator is not None and declarator.kind() == "variable_declarator":
             pattern = declarator.field("name")
@@ -117,6 +123,28 @@ class Reads:
                 return
         raise Escape("GM521", expr, "the result is used in a way the rewrite cannot follow "
                      "(returned, passed on or read whole)")
+
+    @staticmethod
+    def then_parameter(member: SgNode) -> SgNode | None:
+        """`x.then((result) => ...)`: the callback's one parameter."""
+        call = called(member)
+        if call is None:
+            return None
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) != 1 or args[0].kind() not in ("arrow_function", "function_expression",
+                                                    "function"):
+            return None
+        callback = args[0]
+        param = callback.field("parameter")
+        if param is None:
+            params = callback.field("parameters")
+            names = [p for p in params.named_children()] if params is not None else []
+            if len(names) != 1:
+                return None
+            param = names[0].field("pattern") if names[0].kind() in (
+                "required_parameter", "optional_parameter") else names[0]
+        return param if param is not None and param.kind() == "identifier" else None
 
     def uses_of(self, name: SgNode) -> list[SgNode]:
         declaration = self.src.binding(name)

@@ -26,6 +26,26 @@ LANGUAGES = {
 LEGACY_PACKAGE = "@google/generative-ai"
 LEGACY_SUBPATHS = ("@google/generative-ai/server", "@google/generative-ai/files")
 GENAI_PACKAGE = "@google/genai"
+# A CDN URL of a package in a browser `import` (esm.run, esm.sh, jsdelivr's `/+esm`, unpkg).
+_CDN = r"(?:https?:)?//[^\s'\"]*/"
+_LEGACY_SPEC = re.compile(rf"^(?:{_CDN})?@google/generative-ai(?:@[^/\s'\"]*)?(?:/\+esm)?$")
+_GENAI_SPEC = re.compile(rf"^(?:{_CDN})?@google/genai(?:@[^/\s'\"]*)?(?:/\+esm)?$")
+
+
+def is_legacy_spec(value: str) -> bool:
+    """`@google/generative-ai`, its subpaths, or a CDN URL of it."""
+    return bool(_LEGACY_SPEC.match(value)) or value.startswith(LEGACY_PACKAGE + "/")
+
+
+def is_genai_spec(value: str) -> bool:
+    return bool(_GENAI_SPEC.match(value))
+
+
+def genai_spec_for(legacy: str) -> str:
+    """The `@google/genai` specifier that stands where `legacy` stood (same CDN, no pin)."""
+    if _LEGACY_SPEC.match(legacy) and legacy != LEGACY_PACKAGE:
+        return re.sub(r"@google/generative-ai(?:@[^/\s'\"]*)?", GENAI_PACKAGE, legacy)
+    return GENAI_PACKAGE
 TODO = "TODO(gemini-migrate)"
 
 # Ancestors whose children are statements: a TODO comment goes above such a child.
