@@ -61,9 +61,18 @@ class Chats:
             params = args[0]
             if params.kind() != "object":
                 raise Escape("GM524", params, "the chat parameters are not an object literal")
-            converted = self.model.converter.model_params(params, chat=True)
-            for key, _pair, value in object_pairs(params):
-                if key == "history":
+            from migrator.js.config import Converter
+
+            converter = Converter(self.src)
+            converted = converter.model_params(params, chat=True)
+            for node, new in converter.extra:
+                self.change.replace(node, new)
+            if converter.dropped:
+                raise Escape("GM520", params, "the chat's generation config has keys with no "
+                             "Interactions equivalent")
+            for key, pair, value in object_pairs(params):
+                if key == "history" or pair.kind() == "shorthand_property_identifier" and \
+                        pair.text() == "history":
                     history = Contents(self.src).history(value)
             inner = converted.text.strip()[1:-1].strip().rstrip(",")
             if converted.has_system or converted.has_tools:
@@ -356,7 +365,7 @@ class Chats:
                 if a.kind() != "comment"]
         if len(args) != 1:
             raise Escape("GM521", call, "a send with request options is not migrated")
-        contents = Contents(self.src)
+        contents = Contents(self.src, self.change)
         history = self.first_turn.get(call.range().start.index)
         message = args[0]
         if history:

@@ -64,7 +64,7 @@ def node_check(text: str, suffix: str, lang: str) -> str | None:
 
 def check(original: str, updated: str, suffix: str, lang: str) -> str | None:
     """None when `updated` checks; else why not."""
-    if grammar_errors(updated, lang):
+    if grammar_errors(updated, lang) > grammar_errors(original, lang):
         return "the result does not parse"
     if lang != "javascript" or suffix == ".jsx":
         return None

@@ -45,6 +45,10 @@ class Params:
     dropped: list[str] = field(default_factory=list)
 
 
+def tool_choice_pending(obj: SgNode) -> bool:
+    return any(k == "toolConfig" for k, _p, _v in object_pairs(obj))
+
+
 def reindent(text: str, old: str, new: str) -> str:
     lines = text.split("\n")
     out = [lines[0]]
@@ -58,6 +62,30 @@ class Converter:
         self.src = src
         self.dropped: list[str] = []
         self.drop_node: SgNode | None = None
+        # (node, new text) for definitions outside the object: a shared `generationConfig`.
+        self.extra: list[tuple[SgNode, str]] = []
+
+    def shared(self, name: SgNode, key: str) -> SgNode:
+        """The literal a `const` name holds when this is its only use: it is converted where
+        it is defined."""
+        declaration = self.src.binding(name)
+        declarator = declaration.parent() if declaration is not None else None
+        holder = declarator.parent() if declarator is not None else None
+        value = declarator.field("value") if declarator is not None and \
+            declarator.kind() == "variable_declarator" else None
+        if declaration is None or value is None or holder is None or \
+                not holder.text().startswith("const") or value.kind() not in ("object", "array"):
+            raise Escape("GM521", name, f"`{key}` is given through `{name.text()}`, which is not "
+                         "a `const` object literal")
+        if declarator.field("type") is not None:  # type: ignore[union-attr]
+            raise Escape("GM510", declarator, f"`{name.text()}` is annotated with a legacy type; "  # type: ignore[arg-type]
+                         "remove the annotation or migrate by hand")
+        if len(self.src.uses(name.text(), declaration)) != 1:
+            raise Escape("GM521", name, f"`{name.text()}` is used in more than one place; the "
+                         "places would have to move together")
+        if self.src.statement_of(declaration).kind() == "export_statement":
+            raise Escape("GM521", name, f"`{name.text()}` is exported")
+        return value
 
     # -- the model params object ------------------------------------------------------------------
 
@@ -72,12 +100,43 @@ class Converter:
         moved: list[str] = []  # top-level members produced from generationConfig
         tool_choice: str | None = None
         for key, pair, value in object_pairs(obj):
+            shorthand = pair.kind() == "shorthand_property_identifier"
+            if shorthand:
+                key = pair.text()
             if key is None:
                 raise Escape("GM521", pair, "the model parameters use a spread or computed key")
-            if pair.kind() != "pair":
-                raise Escape("GM521", pair, "the model parameters use a shorthand member")
-            key_node = pair.field("key")
+            key_node = pair if shorthand else pair.field("key")
             assert key_node is not None
+            if shorthand or value.kind() == "identifier":
+                if key in ("generationConfig", "safetySettings"):
+                    value = self.shared(value, key)
+                elif key == "model" or (chat and key == "history"):
+                    pass
+                elif key == "systemInstruction":
+                    from migrator.js.contents import is_string
+
+                    if not is_string(self.src, value):
+                        raise Escape("GM522", pair, "the system instruction is not certainly "
+                                     "a string")
+                    out.replace(pair, f"system_instruction: {value.text()}" if shorthand
+                                else f"system_instruction: {value.text()}")
+                    params.has_system = True
+                    continue
+                else:
+                    raise Escape("GM521", pair, f"`{key}` is given through a name the rewrite "
+                                 "does not follow")
+            if shorthand and key in ("generationConfig", "safetySettings"):
+                new_key = "generation_config" if key == "generationConfig" else "safety_settings"
+                if key == "generationConfig":
+                    inner, top = self.generation_config(value)
+                    if top or tool_choice_pending(obj):
+                        raise Escape("GM521", pair, "a shared generation config would have to "
+                                     "lose its JSON mode or tool config; migrate by hand")
+                    self.extra.append((value, inner.render()))
+                else:
+                    self.extra.append((value, self.safety_settings(value)))
+                out.replace(pair, f"{new_key}: {pair.text()}")
+                continue
             if chat and key == "history":
                 out.remove_member(pair)
             elif key == "model" and not chat:
@@ -89,11 +148,21 @@ class Converter:
                 out.replace(key_node, "system_instruction")
                 out.replace(value, self.system_instruction(value))
                 params.has_system = True
+            elif key == "generationConfig" and pair.field("value").kind() == "identifier":  # type: ignore[union-attr]
+                inner, top = self.generation_config(value)
+                if top or tool_choice_pending(obj):
+                    raise Escape("GM521", pair, "a shared generation config would have to lose "
+                                 "its JSON mode or tool config; migrate by hand")
+                out.replace(key_node, "generation_config")
+                self.extra.append((value, inner.render()))
             elif key == "generationConfig":
                 out.replace(key_node, "generation_config")
                 inner, top = self.generation_config(value)
                 generation = (pair, inner)
                 moved.extend(top)
+            elif key == "safetySettings" and pair.field("value").kind() == "identifier":  # type: ignore[union-attr]
+                out.replace(key_node, "safety_settings")
+                self.extra.append((value, self.safety_settings(value)))
             elif key == "safetySettings":
                 out.replace(key_node, "safety_settings")
                 out.replace(value, self.safety_settings(value))
@@ -184,6 +253,9 @@ class Converter:
                 self.dropped.append(key)
                 self.drop_node = key_node
                 out.remove_member(pair)
+            elif key == "responseMimeType" and string_value(item) == "text/plain" and \
+                    "responseSchema" not in {k for k, _p, _v in object_pairs(value)}:
+                out.remove_member(pair)  # plain text is what the API answers anyway
             elif key == "responseMimeType":
                 mime = item
                 out.remove_member(pair)

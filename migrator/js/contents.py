@@ -7,9 +7,11 @@ converted: a name of unknown type may hold parts or a request object at run time
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from migrator.js.source import Escape, Source, object_pairs, string_value, unwrap
+from migrator.findings import FIX_UNSAFE, finding
+from migrator.js.source import Change, Escape, Source, object_pairs, string_value, unwrap
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -90,6 +92,85 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
     return False
 
 
+# Methods only strings have: a call that ran without throwing proves the receiver is one.
+_STRING_ONLY = {"trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "startsWith",
+                "endsWith", "split", "charAt", "charCodeAt", "substring", "substr", "match",
+                "matchAll", "replace", "replaceAll", "padStart", "padEnd", "localeCompare",
+                "normalize", "codePointAt", "toLocaleLowerCase", "toLocaleUpperCase"}
+
+
+def proven_string(src: Source, node: SgNode) -> bool:
+    """A name the code has already proven to be a string before `node` runs: an early exit
+    on `typeof name !== "string"`, a string-only method called on it in an enclosing block,
+    or a TypeScript `string` in the annotation of the pattern that bound it."""
+    inner = unwrap(node)
+    if inner is None or inner.kind() != "identifier":
+        return False
+    name = inner.text()
+    declaration = src.binding(inner)
+    if declaration is None:
+        return False
+    if _annotated_string(declaration, name):
+        return True
+    start = node.range().start.index
+    blocks = [a for a in node.ancestors() if a.kind() in ("statement_block", "program")]
+    guard = re.compile(rf"typeof\s+{re.escape(name)}\s*!==?\s*[\"']string[\"']")
+    for block in blocks:
+        for statement in block.named_children():
+            if statement.range().start.index >= start:
+                break
+            if statement.range().end.index > start:
+                continue  # the statement that holds the call
+            text = statement.text()
+            if statement.kind() == "if_statement":
+                condition = statement.field("condition")
+                consequence = statement.field("consequence")
+                if condition is not None and guard.search(condition.text()) and \
+                        "&&" not in condition.text() and consequence is not None and \
+                        re.search(r"\b(return|throw)\b", consequence.text()) and \
+                        statement.field("alternative") is None:
+                    return True
+                continue
+            for call in statement.find_all(kind="call_expression"):
+                func = call.field("function")
+                if func is None or func.kind() != "member_expression":
+                    continue
+                obj, prop = func.field("object"), func.field("property")
+                if obj is not None and prop is not None and obj.text() == name and \
+                        prop.text() in _STRING_ONLY and "?." not in func.text() and \
+                        src.binding(obj) == declaration and \
+                        not any(a.kind() in ("if_statement", "ternary_expression",
+                                             "binary_expression", "arrow_function",
+                                             "function_expression", "catch_clause")
+                                for a in call.ancestors()
+                                if a.range().start.index >= statement.range().start.index):
+                    return True
+            del text
+    return False
+
+
+def _annotated_string(declaration: SgNode, name: str) -> bool:
+    """`{ prompt }: { prompt: string }` or `const { prompt } = x as { prompt: string }`."""
+    for ancestor in declaration.ancestors()[:4]:
+        annotation = None
+        if ancestor.kind() in ("required_parameter", "optional_parameter"):
+            annotation = ancestor.field("type")
+        elif ancestor.kind() == "variable_declarator":
+            annotation = ancestor.field("type")
+            value = ancestor.field("value")
+            while annotation is None and value is not None and value.kind() in (
+                "as_expression", "satisfies_expression", "parenthesized_expression"
+            ):
+                if value.kind() == "parenthesized_expression":
+                    value = value.named_children()[0] if value.named_children() else None
+                    continue
+                annotation = value.named_children()[-1]
+        if annotation is not None:
+            return re.search(rf"(?:^|[{{;,\s]){re.escape(name)}\s*:\s*string\s*(?:[;,}}]|$)",
+                             annotation.text()) is not None
+    return False
+
+
 def same_node(a: SgNode | None, b: SgNode | None) -> bool:
     return a is not None and b is not None and a == b
 
@@ -103,16 +184,35 @@ def user_step(blocks: list[str]) -> str:
 
 
 class Contents:
-    def __init__(self, src: Source) -> None:
+    def __init__(self, src: Source, change: Change | None = None) -> None:
         self.src = src
+        self.change = change
 
     def input(self, node: SgNode) -> str:
         """The `input` expression for a legacy `generateContent` / `sendMessage` argument."""
         inner = unwrap(node)
-        if is_string(self.src, node):
+        if is_string(self.src, node) or proven_string(self.src, node):
             return node.text()
         if inner is not None and inner.kind() == "array":
+            elements = [e for e in inner.named_children() if e.kind() != "comment"]
+            if len(elements) == 1 and is_string(self.src, elements[0]):
+                return elements[0].text()  # one text part is the text itself
+            if all(e.kind() == "object" and {k for k, _p, _v in object_pairs(e)} <= {"role",
+                                                                                   "parts"}
+                   and any(k == "parts" for k, _p, _v in object_pairs(e))
+                   for e in inner.named_children() if e.kind() != "comment"):
+                return "[" + ", ".join(self.history(inner)) + "]"  # a list of Content turns
             return f"[{user_step(self.blocks(inner))}]"
+        ctx = self.src.ctx
+        if self.change is not None and inner is not None and inner.kind() in (
+            "identifier", "member_expression", "subscript_expression"
+        ) and ctx.unsafe_fixes and ctx.enabled("GM522", self.src.path):
+            self.change.findings.append(finding(
+                self.src.path, self.src.pos(node), "GM522",
+                f"`{_short(node.text())}` is passed on as the input text (unsafe fix: a list of "
+                "parts or a request object would now be refused by the API)",
+                fix=FIX_UNSAFE, fixed=True))
+            return node.text()
         raise Escape("GM522", node, f"`{_short(node.text())}` is not certainly a string or a "
                      "literal list of parts; convert it to Interactions input by hand")
 

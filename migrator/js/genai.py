@@ -62,10 +62,15 @@ class GenaiPass:
         members: list[str] = []
         generation: list[str] = []
         for key, pair, value in object_pairs(args[0]):
+            if pair.kind() == "shorthand_property_identifier":
+                key = pair.text()
+                if key == "config":
+                    raise Escape("GM521", pair, "the config is given through a name the rewrite "
+                                 "does not follow")
             if key == "model":
                 members.append(pair.text())
             elif key == "contents":
-                members.append(f"input: {Contents(self.src).input(value)}")
+                members.append(f"input: {Contents(self.src, change).input(value)}")
             elif key == "config":
                 self.config(value, members, generation)
             else:

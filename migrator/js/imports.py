@@ -114,7 +114,19 @@ def _genai_import(statement: SgNode, client: bool, types: bool) -> str:
     cjs = statement.kind() != "import_statement"
     lines = []
     if client:
-        if cjs:
+        pattern = statement.find(kind="object_pattern")
+        if cjs and legacy is not None and pattern is not None:
+            # `require(...)` or `await import(...)`: the same statement, other names and module
+            base = statement.range().start.index
+            edits = sorted([(pattern.range().start.index - base, pattern.range().end.index - base,
+                             "{ GoogleGenAI }"),
+                            (legacy.range().start.index - base, legacy.range().end.index - base,
+                             f"{quote}{spec}{quote}")], reverse=True)
+            new = text
+            for start, end, value in edits:
+                new = new[:start] + value + new[end:]
+            lines.append(new)
+        elif cjs:
             keyword = text.split()[0] if text.split()[0] in ("const", "let", "var") else "const"
             lines.append(f"{keyword} {{ GoogleGenAI }} = require({quote}{spec}{quote}){semi}")
         else:

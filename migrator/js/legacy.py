@@ -275,6 +275,8 @@ class LegacyPass:
             # longer type-checks (api-mapping-js.md 4.1); `satisfies` keeps the literals.
             text += " satisfies Partial<Interactions.CreateModelInteractionParamsNonStreaming>"
         change.replace(call, text)
+        for node, new in converter.extra:
+            change.replace(node, new)
         change.findings.append(src.fixed(call, "GM502", "the model became the parameters "
                                          "object spread into each `interactions.create`"))
         if params.dropped and converter.drop_node is not None:
@@ -356,7 +358,7 @@ class LegacyPass:
                 if a.kind() != "comment"]
         if len(args) != 1:
             raise Escape("GM521", call, "a call with request options is not migrated")
-        value = self.request_input(args[0])
+        value = self.request_input(args[0], change)
         members = [f"...{model.ref}", f"input: {value}", *(["stream: true"] if stream else [])]
         change.replace(call, create_call(model.client, members, self.src, call))
         code = "GM504" if stream else "GM503"
@@ -367,7 +369,7 @@ class LegacyPass:
         else:
             Reads(self.src, change).result(call)
 
-    def request_input(self, arg: SgNode) -> str:
+    def request_input(self, arg: SgNode, change: Change) -> str:
         inner = unwrap(arg)
         if inner is not None and inner.kind() == "object":
             pairs = list(object_pairs(inner))
@@ -375,7 +377,7 @@ class LegacyPass:
                 steps = Contents(self.src).history(pairs[0][2])
                 return "[" + ", ".join(steps) + "]"
             raise Escape("GM521", arg, "a request object with per-call options is not migrated")
-        return Contents(self.src).input(arg)
+        return Contents(self.src, change).input(arg)
 
     def count_tokens(self, call: SgNode, model: Model, change: Change) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]

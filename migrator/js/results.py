@@ -176,9 +176,13 @@ class Reads:
             name = parent_decl.field("name")
             if name is None or name.kind() != "identifier":
                 raise Escape("GM521", member, "the response is destructured")
-            # `const response = result.response` -> `const response = result`
+            # `const response = result.response` -> `const response = result` (an `await` of
+            # it goes too: the interaction is no promise)
             end = member.range().end.index
             self.change.edits.append(_span(interaction.range().end.index, end, ""))
+            if node.kind() == "await_expression" and same(unwrap_once(node), member):
+                self.change.edits.append(_span(node.range().start.index,
+                                               member.range().start.index, ""))
             for use in self.uses_of(name):
                 self.response_use(use, use)
             return
@@ -209,7 +213,14 @@ class Reads:
                 self.change.replace(call, self.text_override)
                 return
             self.change.edits.append(_span(start, call.range().end.index, TEXT))
-            if not loose(call):
+            holder = call
+            parent = call.parent()
+            if parent is not None and parent.kind() == "await_expression":
+                # `await response.text()`: the text is no promise any more
+                self.change.edits.append(_span(parent.range().start.index,
+                                               call.range().start.index, ""))
+                holder = parent
+            if not loose(holder):
                 self.change.insert(call.range().start.index, "(")
                 self.change.insert(call.range().end.index, ")")
             return
@@ -236,6 +247,11 @@ def _span(start: int, end: int, text: str):  # type: ignore[no-untyped-def]
     from migrator.js.source import Edit
 
     return Edit(start, end, text)
+
+
+def unwrap_once(node: SgNode) -> SgNode | None:
+    inner = [c for c in node.named_children() if c.kind() != "comment"]
+    return inner[0] if inner else None
 
 
 def interaction_node(expr: SgNode) -> SgNode:
