@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from migrator.js.contents import Contents, user_step
-from migrator.js.layout import create_call, object_text
+from migrator.js.layout import create_call, indent_unit, object_text
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import Change, Escape, Source, object_pairs, same
 from migrator.js.streams import Streams
@@ -84,7 +84,7 @@ class Chats:
         members = [f"...{self.model.ref}", *([extra.rstrip(", ")] if extra else []),
                    f"previous_interaction_id: undefined{ts}"]
         text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
-                           call.range().start.column)
+                           call.range().start.column, indent_unit(self.src.text))
         self.change.replace(call, text)
         self.change.findings.append(self.src.fixed(call, "GM505", "the chat became a "
                                                    "`previous_interaction_id` chain"))

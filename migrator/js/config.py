@@ -28,6 +28,9 @@ GENERATION_KEYS = {
 UNSUPPORTED_KEYS = {"topK", "candidateCount", "presencePenalty", "frequencyPenalty",
                     "responseLogprobs", "logprobs", "responseModalities", "mediaResolution",
                     "enableEnhancedCivicAnswers", "speechConfig", "thinkingConfig"}
+# Legacy types a shared config / schema const may be annotated with.
+LEGACY_CONFIG_TYPES = {"Schema", "ResponseSchema", "GenerationConfig", "SafetySetting",
+                       "FunctionDeclarationSchema", "ObjectSchema", "ArraySchema"}
 SCHEMA_TYPES = {"STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL"}
 SCHEMA_ENUMS = {"SchemaType", "FunctionDeclarationSchemaType", "Type"}
 _HARM = re.compile(r"^(?:HarmCategory\.)?HARM_CATEGORY_([A-Z_]+)$")
@@ -77,9 +80,13 @@ class Converter:
                 not holder.text().startswith("const") or value.kind() not in ("object", "array"):
             raise Escape("GM521", name, f"`{key}` is given through `{name.text()}`, which is not "
                          "a `const` object literal")
-        if declarator.field("type") is not None:  # type: ignore[union-attr]
-            raise Escape("GM510", declarator, f"`{name.text()}` is annotated with a legacy type; "  # type: ignore[arg-type]
-                         "remove the annotation or migrate by hand")
+        annotation = declarator.field("type")  # type: ignore[union-attr]
+        if annotation is not None:
+            if re.sub(r"[:\s\[\]]", "", annotation.text()) not in LEGACY_CONFIG_TYPES:
+                raise Escape("GM510", annotation, f"`{name.text()}` is annotated with a type the "
+                             "rewrite does not know; remove the annotation or migrate by hand")
+            # the legacy type no longer describes the value: TypeScript infers the new one
+            self.extra.append((annotation, ""))
         if len(self.src.uses(name.text(), declaration)) != 1:
             raise Escape("GM521", name, f"`{name.text()}` is used in more than one place; the "
                          "places would have to move together")
@@ -237,6 +244,10 @@ class Converter:
         mime: SgNode | None = None
         schema: SgNode | None = None
         for key, pair, item in object_pairs(value):
+            if pair.kind() == "shorthand_property_identifier" and pair.text() == "responseSchema":
+                schema = pair
+                out.remove_member(pair)
+                continue
             if key is None or pair.kind() != "pair":
                 raise Escape("GM521", pair, "the generation config uses a spread or shorthand")
             key_node = pair.field("key")
@@ -271,7 +282,13 @@ class Converter:
                 parts.append(f"mime_type: {mime.text()}")
             member = indent_before(self.src.text, value.parent().range().start.index)  # type: ignore[union-attr]
             multiline = False
-            if schema is not None:
+            if schema is not None and schema.kind() in ("identifier",
+                                                        "shorthand_property_identifier"):
+                # `responseSchema: schema`: the const it names is converted where it is defined
+                literal = self.shared(schema, "responseSchema")
+                self.extra.append((literal, self.schema(literal)))
+                parts.append("schema" if schema.text() == "schema" else f"schema: {schema.text()}")
+            elif schema is not None:
                 converted = self.schema(schema)
                 old = indent_before(self.src.text, schema.parent().range().start.index)  # type: ignore[union-attr]
                 multiline = "\n" in converted

@@ -24,6 +24,7 @@ class NodeText:
         self.end = node.range().end.index
         self.source = source_text
         self.edits: list[Edit] = []
+        self.removed: set[int] = set()  # start indices of members removed
 
     def replace(self, node: SgNode, text: str) -> None:
         r = node.range()
@@ -42,6 +43,7 @@ class NodeText:
     def remove_member(self, member: SgNode) -> None:
         """Delete an object member (or array element) with its comma, keeping the layout."""
         start, end = member.range().start.index, member.range().end.index
+        self.removed.add(start)
         text = self.source
         after = _next_token(member)
         if after is not None and after.text() == ",":
@@ -66,7 +68,8 @@ class NodeText:
 
     def append_member(self, container: SgNode, text: str) -> None:
         """Add `text` as the last member of an object literal (or array)."""
-        members = [c for c in container.named_children() if c.kind() != "comment"]
+        members = [c for c in container.named_children() if c.kind() != "comment"
+                   and c.range().start.index not in self.removed]
         close = container.range().end.index - 1
         if not members:
             self.span(close, close, f" {text} " if container.text()[1:-1].strip() == ""
@@ -74,6 +77,10 @@ class NodeText:
             return
         last = members[-1]
         after = _next_token(last)
+        if after is not None and after.text() == "," and after.range().start.index in [
+            e.start for e in self.edits if not e.text
+        ]:
+            after = None
         src = self.source
         last_line_start = src.rfind("\n", 0, last.range().start.index) + 1
         multiline = "\n" in src[last.range().end.index : close] or "\n" in src[
@@ -95,7 +102,12 @@ class NodeText:
 
     def render(self) -> str:
         out = self.source[self.base : self.end]
-        for edit in sorted(self.edits, key=lambda e: (e.start, e.end), reverse=True):
+        deletions = [e for e in self.edits if not e.text and e.start < e.end]
+        # an edit inside a removed member goes with it
+        edits = [e for e in self.edits if not any(
+            d is not e and d.start <= e.start and e.end <= d.end and (e.start, e.end) != (
+                d.start, d.end) for d in deletions)]
+        for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
             s, e = edit.start - self.base, edit.end - self.base
             out = out[:s] + edit.text + out[e:]
         if self.node.kind() in ("object", "array") and "\n" not in out and any(

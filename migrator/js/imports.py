@@ -29,7 +29,11 @@ def _genai_bindings(src: Source) -> tuple[set[str], set[str], SgNode | None]:
         parent = string.parent()
         holder = parent
         if parent is not None and parent.kind() == "arguments":
-            holder = parent.parent().parent() if parent.parent() is not None else None  # type: ignore[union-attr]
+            # `require(...)` / `await import(...)`: the declarator that destructures it
+            holder = parent.parent()
+            while holder is not None and holder.kind() in ("call_expression", "await_expression",
+                                                           "parenthesized_expression"):
+                holder = holder.parent()
         if holder is None:
             continue
         node = node or holder
@@ -55,6 +59,8 @@ def _used(src: Source, name: str, spec: SgNode) -> bool:
 
 def imports_pass(src: Source) -> None:
     names = imported_names(src)
+    if not names:
+        return  # only code moved off the legacy SDK needs a new import
     values, types, _ = _genai_bindings(src)
     needs_client = "GoogleGenAI" not in values and any(
         n.text() == "GoogleGenAI" for n in src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,16 +13,16 @@ if TYPE_CHECKING:
 WIDTH = 100
 
 
-def object_text(members: list[str], indent: str, column: int) -> str:
+def object_text(members: list[str], indent: str, column: int, unit: str = "  ") -> str:
     """`{ a, b }` when it fits in WIDTH from `column`, else one member per line."""
     flat = "{ " + ", ".join(members) + " }"
     if column + len(flat) <= WIDTH and "\n" not in flat:
         return flat
-    inner = indent + "  "
-    return "{\n" + "".join(f"{inner}{pretty(m, inner)},\n" for m in members) + indent + "}"
+    inner = indent + unit
+    return "{\n" + "".join(f"{inner}{pretty(m, inner, unit)},\n" for m in members) + indent + "}"
 
 
-def pretty(text: str, indent: str) -> str:
+def pretty(text: str, indent: str, unit: str = "  ") -> str:
     """Generated code that does not fit on its line, laid out one member per line (recursively).
     Only text this tool generated goes through here: literals it built around the user's
     expressions, which are kept whole."""
@@ -29,14 +30,14 @@ def pretty(text: str, indent: str) -> str:
         return text
     key, sep, value = text.partition(": ")
     if sep and _is_key(key):
-        return f"{key}: {pretty(value, indent)}" if not value.startswith(("{", "[")) else \
-            f"{key}: {_open(value, indent, len(key) + 2)}"
+        return f"{key}: {pretty(value, indent, unit)}" if not value.startswith(("{", "[")) \
+            else f"{key}: {_open(value, indent, len(key) + 2, unit)}"
     if text.startswith(("{", "[")):
-        return _open(text, indent, 0)
+        return _open(text, indent, 0, unit)
     return text
 
 
-def _open(value: str, indent: str, used: int) -> str:
+def _open(value: str, indent: str, used: int, unit: str) -> str:
     if len(indent) + used + len(value) <= WIDTH or not value.endswith(("}", "]")):
         return value
     opening, closing = value[0], value[-1]
@@ -44,8 +45,8 @@ def _open(value: str, indent: str, used: int) -> str:
     elements = _split_top(body)
     if len(elements) < 1 or (opening == "{" and any(e.startswith("...") for e in elements[:0])):
         return value
-    deeper = indent + "  "
-    return (opening + "\n" + "".join(f"{deeper}{pretty(e, deeper)},\n" for e in elements)
+    deeper = indent + unit
+    return (opening + "\n" + "".join(f"{deeper}{pretty(e, deeper, unit)},\n" for e in elements)
             + indent + closing)
 
 
@@ -75,7 +76,18 @@ def _split_top(text: str) -> list[str]:
     return out
 
 
+def indent_unit(text: str) -> str:
+    """The file's indentation step: a tab, four spaces or two."""
+    if re.search(r"^\t+\S", text, re.MULTILINE):
+        return "\t"
+    if re.search(r"^ {4}\S", text, re.MULTILINE) and not re.search(r"^ {2}\S", text,
+                                                                      re.MULTILINE):
+        return "    "
+    return "  "
+
+
 def create_call(client: str, members: list[str], src: Source, call: SgNode) -> str:
     indent = src.indent_of(src.statement_of(call))
     head = f"{client}.interactions.create("
-    return head + object_text(members, indent, call.range().start.column + len(head)) + ")"
+    return head + object_text(members, indent, call.range().start.column + len(head),
+                              indent_unit(src.text)) + ")"
