@@ -2,7 +2,8 @@
 
 Codes are never reused. Blocks: GM0xx legacy `google-generativeai` rewrites, GM1xx
 `google-genai` generate_content / chats -> Interactions, GM2xx Interactions misuse, GM3xx model
-names, GM4xx dependency pins, GM5xx JavaScript / TypeScript rewrites, GM9xx meta (files that could not be read or parsed, suppressions).
+names, GM4xx dependency pins, GM5xx JavaScript / TypeScript rewrites, GM9xx meta (files that
+could not be read or parsed, suppressions).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from migrator.documents import LEGACY_IMPORT, TRIGGERS, rewrite_install_line, shell_commands
 from migrator.documents.notebook import mask_ipython, unmask_ipython
 from migrator.engine import Context, Handler, HandlerOutput
-from migrator.js import SDK_TRIGGERS as JS_SDK_TRIGGERS
 from migrator.findings import Finding, finding
+from migrator.js import SDK_TRIGGERS as JS_SDK_TRIGGERS
 
 _PYTHON_LANGS = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})
 # JS / TS block languages and the file suffix each is checked as.

@@ -47,9 +47,9 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
         if broken:
             node = broken[0]
             line, column = src.pos(node)
+            language = "TypeScript" if src.typescript else "JavaScript"
             return text, [finding(path, (line, column), "GM901",
-                                  f"cannot parse as {'TypeScript' if src.typescript else 'JavaScript'}"
-                                  "; the SDK rewrite was skipped")]
+                                  f"cannot parse as {language}; the SDK rewrite was skipped")]
         LegacyPass(src).run()
         GenaiPass(src).run()
         if not src.edits and not src.todos:

@@ -142,8 +142,8 @@ class Chats:
         following = statement.next()
         while following is not None and following.kind() == "comment":
             following = following.next()
-        sends = [n for n in (following.find_all(kind="identifier", regex=f"^{name.text()}$")
-                             if following is not None else [])]
+        sends = list(following.find_all(kind="identifier", regex=f"^{name.text()}$")
+                             if following is not None else [])
         first = None
         if sends:
             member = member_of(sends[0])
@@ -185,8 +185,8 @@ class Chats:
                 values.append(parent.field("right"))
         for value in values:
             if not self.is_chat(value):
-                raise Escape("GM521", value, f"`{name}` is given a value that is not a chat of "
-                             "this model")
+                raise Escape("GM521", value or declaration, f"`{name}` is given a value that is "
+                             "not a chat of this model")
 
     def is_chat(self, value: SgNode | None) -> bool:
         if value is None:
@@ -300,8 +300,9 @@ class Chats:
         kind = parent.kind()
         if kind == "unary_expression" and parent.text().startswith("!"):
             return
-        if kind in ("if_statement", "parenthesized_expression") and parent.parent() is not None \
-                and parent.parent().kind() == "if_statement":
+        grand = parent.parent()
+        if kind in ("if_statement", "parenthesized_expression") and grand is not None \
+                and grand.kind() == "if_statement":
             return
         if kind == "assignment_expression" and same(parent.field("left"), use):
             return  # checked by check_assignments / add_field
@@ -322,10 +323,11 @@ class Chats:
         if kind == "arguments":
             call = parent.parent()
             func = call.field("function") if call is not None else None
-            if func is not None and func.kind() == "member_expression" and \
-                    func.field("property").text() == "set" and \
-                    func.field("object").kind() == "identifier":  # type: ignore[union-attr]
-                self.add_map(func.field("object"))  # type: ignore[arg-type]
+            target = func.field("object") if func is not None else None
+            prop = func.field("property") if func is not None else None
+            if func is not None and func.kind() == "member_expression" and prop is not None and \
+                    prop.text() == "set" and target is not None and target.kind() == "identifier":
+                self.add_map(target)
                 return
         member = member_of(use)
         if member is not None and member[1] in SENDS:

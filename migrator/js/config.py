@@ -185,16 +185,16 @@ class Converter:
                              "equivalent known)")
         if generation is not None:
             pair, inner = generation
-            value = pair.field("value")
-            assert value is not None
+            config = pair.field("value")
+            assert config is not None
             if tool_choice:
-                inner.append_member(value, f"tool_choice: {tool_choice}")
+                inner.append_member(config, f"tool_choice: {tool_choice}")
             rendered = inner.render()
             empty = re.fullmatch(r"\{\s*\}", rendered) is not None
             if empty:
                 out.remove_member(pair)
             else:
-                out.replace(value, rendered)
+                out.replace(config, rendered)
         elif tool_choice:
             out.append_member(obj, f"generation_config: {{ tool_choice: {tool_choice} }}")
         for member in moved:

@@ -11,7 +11,15 @@ import re
 from typing import TYPE_CHECKING
 
 from migrator.findings import FIX_UNSAFE, finding
-from migrator.js.source import Change, Escape, Source, object_pairs, string_value, unwrap
+from migrator.js.source import (
+    Change,
+    Escape,
+    Source,
+    assignment_of,
+    object_pairs,
+    string_value,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -80,10 +88,9 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
         holder = parent.parent()
         if holder is None or not holder.text().startswith("const"):
             # `let x = "a"` may be reassigned with anything: every assignment must be a string
-            assigned = [n for n in src.uses(node.text(), decl)
-                        if n.parent() is not None and n.parent().kind() == "assignment_expression"
-                        and same_node(n.parent().field("left"), n)]
-            if any(not is_string(src, a.parent().field("right"), depth + 1) for a in assigned):
+            assignments = [a for a in (assignment_of(n) for n in src.uses(node.text(), decl))
+                           if a is not None]
+            if any(not is_string(src, a.field("right"), depth + 1) for a in assignments):
                 return False
         return is_string(src, parent.field("value"), depth + 1)
     if parent.kind() in ("required_parameter", "optional_parameter"):

@@ -62,8 +62,8 @@ def imports_pass(src: Source) -> None:
     if not names:
         return  # only code moved off the legacy SDK needs a new import
     values, types, _ = _genai_bindings(src)
-    needs_client = "GoogleGenAI" not in values and any(
-        n.text() == "GoogleGenAI" for n in src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
+    needs_client = "GoogleGenAI" not in values and bool(
+        src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
     needs_types = src.typescript and "Interactions" not in types and "Interactions" not in values \
         and "Interactions." in src.text
     legacy_statements: dict[int, tuple[SgNode, list[SgNode], list[SgNode]]] = {}
@@ -85,8 +85,9 @@ def imports_pass(src: Source) -> None:
             new = _genai_import(statement, needs_client, needs_types) if not replaced else ""
             replaced = replaced or bool(new)
             _replace_statement(src, change, statement, new)
-            change.findings.append(_fixed_import(src, statement, "GM403", "the `@google/generative-ai` "
-                                             f"import was replaced{' by @google/genai' if new else ''}"))
+            by = " by @google/genai" if new else ""
+            change.findings.append(_fixed_import(
+                src, statement, "GM403", f"the `@google/generative-ai` import was replaced{by}"))
         else:
             for spec in unused:
                 _remove_specifier(src, change, spec)

@@ -23,6 +23,7 @@ from migrator.js.source import (
     Change,
     Escape,
     Source,
+    assignment_of,
     is_legacy_spec,
     object_pairs,
     same,
@@ -167,7 +168,7 @@ class LegacyPass:
         for use in others:
             src.flag(use, "GM521", "the legacy client is used other than through "
                      "getGenerativeModel (passed on, exported or another method), so it stays")
-        for call, result in tried:
+        for _call, result in tried:
             if isinstance(result, Escape):
                 src.flag(result.node, result.code, result.message)
         movable = [call for call, r in tried if isinstance(r, Change)]
@@ -218,8 +219,7 @@ class LegacyPass:
                          "the legacy client")
                 return None, []
             uses = [u for u in src.uses(name.text(), declarations[0])
-                    if not (u.parent() is not None and u.parent().kind() == "assignment_expression"
-                            and same(u.parent().field("left"), u))]
+                    if assignment_of(u) is None]
             return name.text(), uses
         parent = outer(node).parent()
         spelled = None
@@ -234,8 +234,7 @@ class LegacyPass:
         if spelled is not None:
             uses = [m for m in src.root.find_all(kind="member_expression",
                                                  regex=rf"^{spelled.replace('.', r'[.]')}$")
-                    if not (m.parent() is not None and m.parent().kind() == "assignment_expression"
-                            and same(m.parent().field("left"), m))]
+                    if assignment_of(m) is None]
             return spelled, uses
         member = member_of(outer(node))
         if member is not None and member[1] == "getGenerativeModel":

@@ -61,7 +61,7 @@ class _Lint:
         self.creates: list[tuple[SgNode, SgNode | None]] = []  # (call, object argument)
 
     def add(self, node: SgNode, code: str, message: str, replacement: str | None = None,
-            target: SgNode | None = None, **data: str) -> None:
+            **data: str) -> None:
         src = self.src
         if not src.ctx.enabled(code, src.path):
             return
@@ -70,7 +70,7 @@ class _Lint:
         fix, apply = decide_fix(src.ctx, src.path, code, src.line_text(node),
                                 FIX_SAFE if replacement is not None else FIX_NONE)
         if apply and replacement is not None:
-            r = (target or node).range()
+            r = node.range()
             from migrator.js.source import Edit
 
             src.edits.append(Edit(r.start.index, r.end.index, replacement))
@@ -79,12 +79,15 @@ class _Lint:
 
     def run(self) -> None:
         src = self.src
-        for call in src.root.find_all(kind="call_expression", regex=r"\.interactions\s*\.\s*create\s*\("):
+        creates = src.root.find_all(kind="call_expression",
+                                    regex=r"\.interactions\s*\.\s*create\s*\(")
+        for call in creates:
             func = call.field("function")
             if func is None or func.kind() != "member_expression":
                 continue
             owner = func.field("object")
-            if func.field("property").text() != "create" or owner is None or \
+            prop = func.field("property")
+            if prop is None or prop.text() != "create" or owner is None or \
                     owner.kind() != "member_expression" or \
                     owner.field("property").text() != "interactions":  # type: ignore[union-attr]
                 continue
@@ -162,7 +165,8 @@ class _Lint:
                 target = parent
         elif parent is not None and parent.kind() == "member_expression":
             call = parent.parent()
-            if parent.field("property").text() == "at" and call is not None and \
+            prop = parent.field("property")
+            if prop is not None and prop.text() == "at" and call is not None and \
                     call.kind() == "call_expression" and \
                     call.field("arguments").text().replace(" ", "") == "(-1)":  # type: ignore[union-attr]
                 target = call

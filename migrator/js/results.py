@@ -139,7 +139,7 @@ class Reads:
         param = callback.field("parameter")
         if param is None:
             params = callback.field("parameters")
-            names = [p for p in params.named_children()] if params is not None else []
+            names = list(params.named_children()) if params is not None else []
             if len(names) != 1:
                 return None
             param = names[0].field("pattern") if names[0].kind() in (

@@ -154,9 +154,9 @@ class Source:
                          "pair_pattern", "object_pattern", "array_pattern",
                          "assignment_pattern", "rest_pattern")
                 and not (kind == "pair_pattern" and _same(parent.field("key"), node))
-            ) or (kind == "arrow_function" and _same(parent.field("parameter"), node)):
-                out.append(node)
-            elif node.kind() == "shorthand_property_identifier_pattern":
+            ) or (kind == "arrow_function" and _same(parent.field("parameter"), node)) or (
+                node.kind() == "shorthand_property_identifier_pattern"
+            ):
                 out.append(node)
         return out
 
@@ -311,6 +311,16 @@ def _same(a: SgNode | None, b: SgNode | None) -> bool:
 
 def same(a: SgNode | None, b: SgNode | None) -> bool:
     return _same(a, b)
+
+
+def assignment_of(node: SgNode) -> SgNode | None:
+    """The assignment whose left side is `node` (`node = ...`), or None."""
+    parent = node.parent()
+    if parent is not None and parent.kind() == "assignment_expression" and _same(
+        parent.field("left"), node
+    ):
+        return parent
+    return None
 
 
 def first_sentence(message: str) -> str:

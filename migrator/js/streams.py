@@ -62,8 +62,8 @@ class Streams:
         if accumulator and self.src.identifiers(accumulator):
             raise Escape("GM523", name, f"`{accumulator}` is taken; accumulate the text by hand")
         self.loop(loop, stream_member, use, accumulator, chat)
-        for member in responses:
-            self.aggregate(member, loop, accumulator or "")
+        for response in responses:
+            self.aggregate(response, loop, accumulator or "")
 
     def loop(self, loop: SgNode, stream_member: SgNode, use: SgNode, accumulator: str | None,
              chat: str | None) -> None:
@@ -86,7 +86,7 @@ class Streams:
         # `result.stream` -> `result`
         self.change.edits.append(_edit(use.range().end.index, stream_member.range().end.index))
         brace = body.range().start.index + 1
-        statements = [c for c in body.named_children()]
+        statements = list(body.named_children())
         indent = (indent_before(self.src.text, statements[0].range().start.index)
                   if statements else indent_before(self.src.text, loop.range().start.index) + "  ")
         lines = []
