@@ -677,13 +677,20 @@ _RULES = [
         "message when that message is the next statement.",
     ),
     Rule(
-        "GM506", "js-function-calling", "warning", "none",
-        "A function-call round trip (`functionCalls()`, `functionResponse`) is left as it was.",
+        "GM506", "js-function-calling", "error", "safe",
+        "`functionCalls()` and `functionResponse` parts become `function_call` / "
+        "`function_result` steps.",
         "Interactions answers a function call with a `function_call` step (`{ id, name, "
         "arguments }`) and takes the result as `{ type: \"function_result\", call_id, name, "
-        "result }`; the legacy objects carried no call id. The declarations themselves "
-        "migrate (GM502); a model whose answers are read through `functionCalls()` or "
-        "answered with `functionResponse` parts stays on the legacy SDK.",
+        "result }`; the legacy objects carried no call id. `response.functionCalls()` becomes "
+        "`(result.steps ?? []).filter((step) => step.type === \"function_call\")` (typed as "
+        "`Interactions.FunctionCallStep` in TypeScript; kept `undefined` when there is no call "
+        "where the code tests the list itself), each call's `.args` becomes `.arguments`, and "
+        "a `{ functionResponse: { name: call.name, response: R } }` part sent on a chat "
+        "(alone, in a literal list or built with `calls.map((call) => ...)`) becomes "
+        "`{ type: \"function_result\", call_id: call.id, name: call.name, result: R }`. A call "
+        "used whole, a result whose call cannot be told, or a hand-built history with function "
+        "turns is reported with this code and its model stays.",
     ),
     Rule(
         "GM508", "js-count-tokens", "error", "safe",

@@ -195,21 +195,30 @@ class Contents:
         self.src = src
         self.change = change
 
+    def t(self, node: SgNode) -> str:
+        """The source of a user expression embedded in new code, with edits made inside it."""
+        return self.change.text(node) if self.change is not None else node.text()
+
     def input(self, node: SgNode) -> str:
         """The `input` expression for a legacy `generateContent` / `sendMessage` argument."""
         inner = unwrap(node)
         if is_string(self.src, node) or proven_string(self.src, node):
-            return node.text()
+            return self.t(node)
         if inner is not None and inner.kind() == "array":
             elements = [e for e in inner.named_children() if e.kind() != "comment"]
             if len(elements) == 1 and is_string(self.src, elements[0]):
-                return elements[0].text()  # one text part is the text itself
+                return self.t(elements[0])  # one text part is the text itself
+            if elements and all(_part_key(e) == "functionResponse" for e in elements):
+                return "[" + ", ".join(self.block(e) for e in elements) + "]"  # result steps
             if all(e.kind() == "object" and {k for k, _p, _v in object_pairs(e)} <= {"role",
                                                                                    "parts"}
                    and any(k == "parts" for k, _p, _v in object_pairs(e))
                    for e in inner.named_children() if e.kind() != "comment"):
                 return "[" + ", ".join(self.history(inner)) + "]"  # a list of Content turns
             return f"[{user_step(self.blocks(inner))}]"
+        mapped = self.mapped_results(inner)
+        if mapped is not None:
+            return mapped
         ctx = self.src.ctx
         if self.change is not None and inner is not None and inner.kind() in (
             "identifier", "member_expression", "subscript_expression"
@@ -219,9 +228,44 @@ class Contents:
                 f"`{_short(node.text())}` is passed on as the input text (unsafe fix: a list of "
                 "parts or a request object would now be refused by the API)",
                 fix=FIX_UNSAFE, fixed=True))
-            return node.text()
+            return self.t(node)
         raise Escape("GM522", node, f"`{_short(node.text())}` is not certainly a string or a "
                      "literal list of parts; convert it to Interactions input by hand")
+
+    def mapped_results(self, node: SgNode | None) -> str | None:
+        """`calls.map((call) => ({ functionResponse: { name: call.name, response: R } }))`."""
+        if node is None or node.kind() != "call_expression":
+            return None
+        func = node.field("function")
+        args = node.field("arguments")
+        prop = func.field("property") if func is not None and \
+            func.kind() == "member_expression" else None
+        if prop is None or prop.text() != "map" or args is None:
+            return None
+        callbacks = [a for a in args.named_children() if a.kind() != "comment"]
+        if len(callbacks) != 1 or callbacks[0].kind() != "arrow_function":
+            return None
+        body = callbacks[0].field("body")
+        part = unwrap(body)
+        if body is None or part is None or _part_key(part) != "functionResponse":
+            return None
+        value = list(object_pairs(part))[0][2]
+        from migrator.js.functions import function_result
+
+        step = function_result(self.change, part, value, self.t)
+        start = node.range().start.index
+        head = self.src.text[start : body.range().start.index]
+        tail = self.src.text[body.range().end.index : node.range().end.index]
+        if len(head) + len(step) > 70 and "\n" not in tail:
+            from migrator.js.layout import _split_top, indent_unit
+
+            unit = indent_unit(self.src.text)
+            # `input:` sits one level inside the create() call's object
+            outer_indent = self.src.indent_of(self.src.statement_of(node)) + unit
+            members = _split_top(step.strip()[1:-1])
+            step = "{\n" + "".join(f"{outer_indent}{unit}{m},\n" for m in members) + \
+                outer_indent + "}"
+        return f"{head}({step}){tail}"
 
     def blocks(self, array: SgNode) -> list[str]:
         out = []
@@ -233,7 +277,7 @@ class Contents:
 
     def block(self, part: SgNode) -> str:
         if is_string(self.src, part):
-            return text_block(part.text())
+            return text_block(self.t(part))
         inner = unwrap(part)
         if inner is None or inner.kind() != "object":
             raise Escape("GM522", part, f"part `{_short(part.text())}` is not a literal")
@@ -242,7 +286,7 @@ class Contents:
             raise Escape("GM522", part, "a part is not a literal the rewrite knows")
         key, _pair, value = pairs[0]
         if key == "text":
-            return text_block(value.text())
+            return text_block(self.t(value))
         if key in ("inlineData", "fileData"):
             if value.kind() != "object":
                 raise Escape("GM522", value, f"`{key}` is not an object literal")
@@ -262,14 +306,17 @@ class Contents:
                 if _is_buffer(data):
                     raise Escape("GM522", data, "inline data is a Buffer; the legacy SDK took "
                                  "base64 text")
-                return f'{{ type: "{kind}", data: {data.text()}, mime_type: {mime.text()} }}'
+                return f'{{ type: "{kind}", data: {self.t(data)}, mime_type: {mime.text()} }}'
             uri = fields.get("fileUri")
             if uri is None:
                 raise Escape("GM522", value, "file data without `fileUri`")
-            return f'{{ type: "{kind}", uri: {uri.text()}, mime_type: {mime.text()} }}'
-        if key in ("functionResponse", "functionCall"):
-            raise Escape("GM506", part, f"a `{key}` part needs the call id Interactions asks "
-                         "for; send a `function_result` step by hand")
+            return f'{{ type: "{kind}", uri: {self.t(uri)}, mime_type: {mime.text()} }}'
+        if key == "functionResponse":
+            from migrator.js.functions import function_result
+
+            return function_result(self.change, part, value, self.t)
+        if key == "functionCall":
+            raise Escape("GM506", part, "a `functionCall` part in a request is not migrated")
         raise Escape("GM522", part, f"part `{key}` is not migrated")
 
     def history(self, node: SgNode) -> list[str]:
@@ -303,6 +350,14 @@ class Contents:
             step = "user_input" if role == "user" else "model_output"
             steps.append(f'{{ type: "{step}", content: [{", ".join(blocks)}] }}')
         return steps
+
+
+def _part_key(node: SgNode) -> str | None:
+    inner = unwrap(node)
+    if inner is None or inner.kind() != "object":
+        return None
+    pairs = list(object_pairs(inner))
+    return pairs[0][0] if len(pairs) == 1 else None
 
 
 def _is_buffer(node: SgNode) -> bool:

@@ -52,6 +52,10 @@ class GenaiPass:
             except Escape as escape:
                 src.flag(escape.node, escape.code, escape.message)
                 continue
+            if change.nested():
+                src.flag(call, "GM521", "the rewrite of this call would overlap itself; left as "
+                         "it was")
+                continue
             src.commit(change)
 
     def generate(self, call: SgNode, client: str, change: Change, *, stream: bool) -> None:

@@ -251,6 +251,9 @@ class LegacyPass:
             self.model_into(call, client, change)
         except Escape as escape:
             return escape
+        if change.nested():
+            return Escape("GM521", call, "the rewrite of this model's uses would overlap itself "
+                          "(a value read in two converted places); left as it was")
         return change
 
     def model_into(self, call: SgNode, client: str, change: Change) -> None:

@@ -236,9 +236,19 @@ class Reads:
                 field[1], USAGE_FIELDS[field[1]])
             self.change.edits.append(_span(start, end, suffix))
             return
-        if name == "functionCalls":
-            raise Escape("GM506", node, "`functionCalls()` must become `function_call` steps "
-                         "answered with their call ids; migrate the tool loop by hand")
+        if name == "functionCalls" and self.text_override is None:
+            from migrator.js.functions import FunctionCalls
+
+            call = called(node)
+            if call is None or call.field("arguments").text() != "()":  # type: ignore[union-attr]
+                raise Escape("GM506", node, "`functionCalls` is not called as `functionCalls()`")
+            interaction_text = self.src.text[interaction.range().start.index : start]
+            if interaction.kind() not in ("identifier", "member_expression"):
+                raise Escape("GM506", node, "the function calls are read from an expression; "
+                             "hold the answer in a name")
+            FunctionCalls(self.src, self.change).read(call, interaction.range().start.index,
+                                                      interaction_text)
+            return
         raise Escape("GM521", node, f"response `.{name}` has no faithful Interactions "
                      "equivalent")
 

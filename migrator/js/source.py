@@ -80,6 +80,8 @@ class Change:
 
     edits: list[Edit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Names that hold a function call read from an answer (their `.id` is the call id).
+    calls: set[str] = field(default_factory=set)
 
     def replace(self, node: SgNode, text: str) -> None:
         r = node.range()
@@ -87,6 +89,36 @@ class Change:
 
     def insert(self, index: int, text: str) -> None:
         self.edits.append(Edit(index, index, text))
+
+    def text(self, node: SgNode) -> str:
+        """`node`'s source with this change's edits inside it applied; those edits are then
+        consumed, so a replacement built from this text carries them."""
+        r = node.range()
+        start, end = r.start.index, r.end.index
+        inner = [e for e in self.edits if start <= e.start and e.end <= end
+                 and (e.start, e.end) != (start, end)]
+        out = node.text()
+        for edit in sorted(inner, key=lambda e: (e.start, e.end), reverse=True):
+            out = out[: edit.start - start] + edit.text + out[edit.end - start :]
+        self.edits = [e for e in self.edits if not any(e is i for i in inner)]
+        return out
+
+    def nested(self) -> bool:
+        """True when one edit lies inside another's replaced range: applying both would
+        garble the text, so such a change is never applied."""
+        spans = sorted(self.edits, key=lambda e: (e.start, -e.end))
+        for i, outer_edit in enumerate(spans):
+            for inner_edit in spans[i + 1 :]:
+                if inner_edit.start >= outer_edit.end:
+                    break
+                if outer_edit.start < outer_edit.end and (
+                    outer_edit.start < inner_edit.start < outer_edit.end
+                    or outer_edit.start < inner_edit.end < outer_edit.end
+                    or (outer_edit.start == inner_edit.start and inner_edit.end < outer_edit.end
+                        and inner_edit.start != inner_edit.end)
+                ):
+                    return True
+        return False
 
 
 class Source:
@@ -155,6 +187,8 @@ class Source:
                          "assignment_pattern", "rest_pattern")
                 and not (kind == "pair_pattern" and _same(parent.field("key"), node))
             ) or (kind == "arrow_function" and _same(parent.field("parameter"), node)) or (
+                kind == "for_in_statement" and _same(parent.field("left"), node)
+            ) or (
                 node.kind() == "shorthand_property_identifier_pattern"
             ):
                 out.append(node)
@@ -232,6 +266,8 @@ class Source:
     def commit(self, change: Change) -> bool:
         """Take the change's edits and findings; False (nothing taken) when an edit overlaps
         one already taken: the change is redone on the next round's fresh parse."""
+        if change.nested():
+            return False
         for edit in change.edits:
             for other in self.edits:
                 if edit.start < other.end and other.start < edit.end:
