@@ -87,10 +87,11 @@ class FunctionCalls:
             if kind == "binary_expression" and not same(parent.field("left"), use):
                 raise Escape("GM506", use, "the function calls are used whole")
             right = parent.field("right") if kind == "binary_expression" else None
-            if right is not None and parent.field("operator").text() == "&&" and \
-                    right.text().startswith((f"{use.text()}.length", f"{use.text()}?.length")):  # type: ignore[union-attr]
-                return False  # `calls && calls.length`: falsy for [] as for undefined
-            return True
+            operator = parent.field("operator")
+            # `calls && calls.length`: falsy for [] as for undefined
+            return not (right is not None and operator is not None and operator.text() == "&&"
+                        and right.text().startswith((f"{use.text()}.length",
+                                                     f"{use.text()}?.length")))
         if kind == "subscript_expression" and same(parent.field("object"), use):
             self.item(parent)
             return False
