@@ -20,6 +20,7 @@ from migrator.js.layout import create_call, indent_unit, object_text
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import Change, Escape, Source, object_pairs, same
 from migrator.js.streams import Streams
+from migrator.js.types import annotation_of, field_annotation, retype
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -107,7 +108,7 @@ class Chats:
             left = parent.field("left")
             if left is not None and left.kind() == "member_expression" and \
                     left.text().startswith("this."):
-                self.add_field(left.text())
+                self.add_field(left.text(), left)
                 return
             if left is not None and left.kind() == "subscript_expression":
                 obj = left.field("object")
@@ -117,7 +118,7 @@ class Chats:
         if parent is not None and parent.kind() == "public_field_definition":
             prop = parent.field("name")
             if prop is not None:
-                self.add_field(f"this.{prop.text()}")
+                self.add_field(f"this.{prop.text()}", parent)
                 return
         if parent is not None and parent.kind() == "arguments":
             call = parent.parent()
@@ -166,6 +167,7 @@ class Chats:
             return
         self.seen.add(key)
         self.holders.names.add(str(declaration.range().start.index))
+        retype(self.src, self.change, annotation_of(declaration), "chat")
         for use in self.src.uses(name, declaration):
             self.holder_use(use, name)
         self.check_assignments(name, declaration)
@@ -219,11 +221,13 @@ class Chats:
                 return self.is_chat(value.field("left")) and self.is_chat(value.field("right"))
         return False
 
-    def add_field(self, spelled: str) -> None:
+    def add_field(self, spelled: str, where: SgNode | None = None) -> None:
         if ("field", spelled) in self.seen:
             return
         self.seen.add(("field", spelled))
         prop = spelled.split(".", 1)[1]
+        retype(self.src, self.change, field_annotation(self.src, where or self.model.node, prop),
+               "chat")
         for node in self.src.root.find_all(kind="member_expression", regex=rf"^this\.{prop}$"):
             parent = node.parent()
             if parent is not None and parent.kind() == "assignment_expression" and same(
@@ -247,6 +251,9 @@ class Chats:
         declarations = [declaration]
         decl = declarations[0].parent()
         init = decl.field("value") if decl is not None else None
+        retype(self.src, self.change, annotation_of(declaration), "chat map")
+        if init is not None and init.kind() == "new_expression":
+            retype(self.src, self.change, init.field("type_arguments"), "chat map")
         if init is None or init.text() not in ("new Map()", "{}") and not init.text().startswith(
             "new Map<"
         ):

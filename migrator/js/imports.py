@@ -8,11 +8,13 @@ the legacy import went away; while it stays, the text lint reports it (and GM527
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from migrator.findings import FIX_SAFE, Finding, finding
 from migrator.js.legacy import imported_names
 from migrator.js.source import Change, Source, genai_spec_for, is_genai_spec, is_legacy_spec
+from migrator.js.types import ALIAS, ALIAS_DECLARATION
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -64,8 +66,11 @@ def imports_pass(src: Source) -> None:
     values, types, _ = _genai_bindings(src)
     needs_client = "GoogleGenAI" not in values and bool(
         src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
+    alias = src.typescript and bool(
+        src.root.find_all(kind="type_identifier", regex=f"^{ALIAS}$")) and not re.search(
+        rf"\btype\s+{ALIAS}\b", src.text)
     needs_types = src.typescript and "Interactions" not in types and "Interactions" not in values \
-        and "Interactions." in src.text
+        and ("Interactions." in src.text or alias)
     legacy_statements: dict[int, tuple[SgNode, list[SgNode], list[SgNode]]] = {}
     for name, spec in names.items():
         if name == "*":
@@ -104,6 +109,13 @@ def imports_pass(src: Source) -> None:
             if first is not None:
                 change.insert(first.range().end.index,
                               "\n" + _genai_import(first, needs_client, needs_types))
+    if alias:
+        last = [c for c in src.root.children() if c.kind() == "import_statement" or (
+            c.kind() == "lexical_declaration" and "require(" in c.text())]
+        anchor_node = last[-1] if last else None
+        at = anchor_node.range().end.index if anchor_node is not None else 0
+        change.insert(at, f"\n{ALIAS_DECLARATION}" if anchor_node is not None
+                      else f"{ALIAS_DECLARATION}\n")
     if change.edits:
         src.commit(change)
     elif legacy_statements and anchor is not None and "GoogleGenAI" in values:

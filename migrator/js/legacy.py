@@ -30,6 +30,7 @@ from migrator.js.source import (
     unwrap,
 )
 from migrator.js.streams import Streams
+from migrator.js.types import annotation_of, field_annotation, retype
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -101,6 +102,7 @@ class LegacyPass:
                           "dynamically; the rewrite follows named imports only")
             return
         local = {self.original(spec): name for name, spec in names.items()}
+        self.src.legacy_types = {name: original for original, name in local.items()}
         for error in ERROR_CLASSES:
             if error in local and len(self.src.identifiers(local[error])) > 1:
                 use = self.src.identifiers(local[error])[1]
@@ -266,7 +268,7 @@ class LegacyPass:
                          "httpOptions")
         converter = Converter(src)
         params = converter.model_params(args[0])
-        ref, uses = self.model_uses(call)
+        ref, uses = self.model_uses(call, change)
         if ref is None:
             raise Escape("GM521", call, "the model is kept where the rewrite cannot follow it "
                          "(returned, exported, passed on or used inline)")
@@ -292,7 +294,7 @@ class LegacyPass:
             self.model_use(use, model, change, chats)
         chats.sends()
 
-    def model_uses(self, call: SgNode) -> tuple[str | None, list[SgNode]]:
+    def model_uses(self, call: SgNode, change: Change) -> tuple[str | None, list[SgNode]]:
         src = self.src
         name = bound_name(call)
         if name is not None:
@@ -312,10 +314,7 @@ class LegacyPass:
                         raise Escape("GM521", use, f"`{name.text()}` is assigned more than once")
                     continue
                 uses.append(use)
-            if declarations[0].parent() is not None and \
-                    declarations[0].parent().field("type") is not None:  # type: ignore[union-attr]
-                raise Escape("GM510", declarations[0], "the model's declared type would have "
-                             "to change; remove the annotation or migrate by hand")
+            retype(src, change, annotation_of(declarations[0]), "model")
             return name.text(), uses
         parent = outer(call).parent()
         if parent is not None and parent.kind() == "assignment_expression":
@@ -333,6 +332,8 @@ class LegacyPass:
                             raise Escape("GM521", m, f"`{spelled}` is assigned more than once")
                         continue
                     uses.append(m)
+                retype(src, change, field_annotation(src, call, spelled.split(".", 1)[1]),
+                       "model")
                 return spelled, uses
         return None, []
 

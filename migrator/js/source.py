@@ -135,6 +135,8 @@ class Source:
         self.edits: list[Edit] = []
         self.findings: list[Finding] = []
         self.todos: dict[int, list[str]] = {}  # statement start -> TODO lines
+        # local name -> exported name of what the file imports from the legacy SDK
+        self.legacy_types: dict[str, str] = {}
         self._ids: dict[str, list[SgNode]] | None = None
 
     @property
