@@ -712,10 +712,13 @@ _RULES = [
     Rule(
         "GM510", "js-typescript-type", "warning", "none",
         "A TypeScript annotation names a legacy type the migrated value no longer has.",
-        "`GenerativeModel`, `ChatSession`, `GenerateContentResult` and friends do not exist in "
-        "`@google/genai`, and the migrated values have other shapes. A declaration annotated "
-        "with one keeps its object on the legacy SDK; remove the annotation (TypeScript infers "
-        "the new type) or migrate by hand.",
+        "A model or chat annotated `GenerativeModel` / `ChatSession` (a declaration, a class "
+        "field, `Map<string, ChatSession>`) is migrated: the annotation names `ModelParams`, a "
+        "local alias of `Omit<Interactions.CreateModelInteractionParamsNonStreaming, \"input\" "
+        "| \"stream\">` declared after the imports. Other legacy types (`GenerateContentResult`, "
+        "`Content`, `Part`, `FunctionCall`, ...) on a value the rewrite would change keep that "
+        "object on the legacy SDK with this code; remove the annotation (TypeScript infers the "
+        "new type) or migrate by hand.",
     ),
     Rule(
         "GM520", "js-unsupported-config-key", "warning", "unsafe",

@@ -150,6 +150,13 @@ class Reads:
         declaration = self.src.binding(name)
         if declaration is None:
             raise Escape("GM521", name, f"`{name.text()}` is not declared in this file")
+        annotation = declaration.parent().field("type") if declaration.parent() is not None and \
+            declaration.parent().kind() == "variable_declarator" else None  # type: ignore[union-attr]
+        if annotation is not None and self.src.typescript and not any(
+            word in annotation.text() for word in ("any", "unknown")
+        ):
+            raise Escape("GM510", annotation, f"`{name.text()}` is declared with a type the "
+                         "interaction does not have; remove the annotation or migrate by hand")
         uses = self.src.uses(name.text(), declaration)
         for use in uses:
             parent = use.parent()
