@@ -693,11 +693,13 @@ _RULES = [
         "turns is reported with this code and its model stays.",
     ),
     Rule(
-        "GM508", "js-count-tokens", "error", "safe",
-        "`model.countTokens(text)` becomes `ai.models.countTokens({ model, contents })`.",
-        "Token counting has no Interactions equivalent; `@google/genai` keeps it on "
-        "`ai.models`, with the same `totalTokens`. Only for a string, on a model without a "
-        "system instruction or tools (the legacy count included them).",
+        "GM508", "js-count-tokens-embeddings", "error", "safe",
+        "`model.countTokens(text)` / `embedContent(text)` move to `ai.models`.",
+        "Token counting and embeddings have no Interactions equivalent; `@google/genai` keeps "
+        "them on `ai.models`: `countTokens({ model: model.model, contents })` with the same "
+        "`totalTokens`, and `embedContent({ model: model.model, contents })` whose one vector is "
+        "read as `.embeddings[0].values` where it was `.embedding.values`. Only for a string, "
+        "on a model without a system instruction or tools (the legacy count included them).",
     ),
     Rule(
         "GM509", "js-genai-models", "warning", "safe",
@@ -766,11 +768,11 @@ _RULES = [
     Rule(
         "GM525", "js-api-not-migrated", "warning", "none",
         "A legacy API outside the migrated surface is left as it was.",
-        "`GoogleAIFileManager`, `GoogleAICacheManager`, `embedContent`, "
-        "`batchEmbedContents`, `getGenerativeModelFromCachedContent` and `countTokens` of "
-        "anything but a string on a plain model are not rewritten: `@google/genai` has "
-        "`ai.files`, `ai.caches` and `ai.models.embedContent`, whose results have other "
-        "shapes.",
+        "`GoogleAIFileManager`, `GoogleAICacheManager`, `batchEmbedContents`, "
+        "`getGenerativeModelFromCachedContent`, and `countTokens` / `embedContent` of anything "
+        "but a string on a plain model (or read other than through `totalTokens` / "
+        "`embedding.values`) are not rewritten: `@google/genai` has `ai.files`, `ai.caches` and "
+        "`ai.models.embedContent`, whose results have other shapes.",
     ),
     Rule(
         "GM526", "js-legacy-error-class", "warning", "none",

@@ -86,8 +86,10 @@ def indent_unit(text: str) -> str:
     return "  "
 
 
-def create_call(client: str, members: list[str], src: Source, call: SgNode) -> str:
+def create_call(client: str, members: list[str], src: Source, call: SgNode,
+                method: str = "interactions.create") -> str:
+    """`<client>.<method>({ members })`, laid out to fit where `call` stands."""
     indent = src.indent_of(src.statement_of(call))
-    head = f"{client}.interactions.create("
+    head = f"{client}.{method}("
     return head + object_text(members, indent, call.range().start.column + len(head),
                               indent_unit(src.text)) + ")"

@@ -21,6 +21,7 @@ from migrator.js.layout import create_call
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
     Change,
+    Edit,
     Escape,
     Source,
     assignment_of,
@@ -353,6 +354,8 @@ class LegacyPass:
             chats.start(call)
         elif method == "countTokens":
             self.count_tokens(call, model, change)
+        elif method == "embedContent":
+            self.embed_content(call, model, change)
         else:
             raise Escape("GM525", node, f"`{method}()` is not migrated")
 
@@ -382,6 +385,37 @@ class LegacyPass:
             raise Escape("GM521", arg, "a request object with per-call options is not migrated")
         return Contents(self.src, change).input(arg)
 
+    def embed_content(self, call: SgNode, model: Model, change: Change) -> None:
+        """`model.embedContent(text)` -> `ai.models.embedContent({ model, contents })`; the one
+        vector moves from `.embedding.values` to `.embeddings[0].values`."""
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) != 1 or not is_string(self.src, args[0]):
+            raise Escape("GM525", call, "embedContent() of something other than a string is not "
+                         "migrated")
+        if model.has_system or model.has_tools:
+            raise Escape("GM525", call, "an embedding model with a system instruction or tools "
+                         "is not migrated")
+        bang = "!" if self.src.typescript else ""
+        reads = Reads(self.src, change)
+        name = bound_name(call)
+        if name is None:
+            raise Escape("GM525", call, "the embedding is not held in a name")
+        for use in reads.uses_of(name):
+            member = member_of(use)
+            values = member_of(member[0]) if member is not None and \
+                member[1] == "embedding" else None
+            if values is None or values[1] != "values":
+                raise Escape("GM525", use, "only `.embedding.values` of an embedding is migrated "
+                             "(the result has another shape)")
+            change.edits.append(Edit(use.range().end.index, values[0].range().end.index,
+                                     f".embeddings{bang}[0].values{bang}"))
+        change.replace(call, create_call(model.client, [f"model: {model.ref}.model",
+                                                        f"contents: {args[0].text()}"],
+                                         self.src, call, "models.embedContent"))
+        change.findings.append(self.src.fixed(call, "GM508", "`embedContent` moved to "
+                                              "`models.embedContent`"))
+
     def count_tokens(self, call: SgNode, model: Model, change: Change) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                 if a.kind() != "comment"]
@@ -403,7 +437,8 @@ class LegacyPass:
             member = member_of(outer(call))
             if member is None or member[1] != "totalTokens":
                 raise Escape("GM525", call, "only `totalTokens` of a token count is migrated")
-        change.replace(call, f"{model.client}.models.countTokens({{ model: {model.ref}.model, "
-                             f"contents: {args[0].text()} }})")
+        change.replace(call, create_call(model.client, [f"model: {model.ref}.model",
+                                                        f"contents: {args[0].text()}"],
+                                         self.src, call, "models.countTokens"))
         change.findings.append(self.src.fixed(call, "GM508", "`countTokens` moved to "
                                               "`models.countTokens`"))
