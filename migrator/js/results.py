@@ -150,8 +150,9 @@ class Reads:
         declaration = self.src.binding(name)
         if declaration is None:
             raise Escape("GM521", name, f"`{name.text()}` is not declared in this file")
-        annotation = declaration.parent().field("type") if declaration.parent() is not None and \
-            declaration.parent().kind() == "variable_declarator" else None  # type: ignore[union-attr]
+        holder = declaration.parent()
+        annotation = holder.field("type") if holder is not None and \
+            holder.kind() == "variable_declarator" else None
         if annotation is not None and self.src.typescript and not any(
             word in annotation.text() for word in ("any", "unknown")
         ):
