@@ -22,7 +22,9 @@ from migrator.lint import text as text_lint
 # Bytes that only SDK code contains: the rewrite is entered only when one of them occurs.
 SDK_TRIGGERS = (b"@google/generative-ai", b"@google/genai", b"GoogleGenerativeAI",
                 b"GoogleGenAI")
-TRIGGERS = tuple(dict.fromkeys((*text_lint.TRIGGERS, *SDK_TRIGGERS, b"interactions")))
+# The Interactions lint needs a create() call (or a 1.x event name) to have anything to say.
+LINT_TRIGGERS = (b"interactions.create", b"content.delta", b"interaction.complete")
+TRIGGERS = tuple(dict.fromkeys((*text_lint.TRIGGERS, *SDK_TRIGGERS, *LINT_TRIGGERS)))
 JS_TRIGGER_TEXT = tuple(t.decode() for t in TRIGGERS)
 MAX_ROUNDS = 6
 
@@ -141,7 +143,7 @@ def run_source(text: str, path: str, lang: str, ctx: Context,
     """(new text, findings against the new text, why the result was refused or None)."""
     rewritten: list[Finding] = []
     new = text
-    if (any(t.decode() in text for t in SDK_TRIGGERS) or "interactions" in text) and _parser():
+    if any(t.decode() in text for t in (*SDK_TRIGGERS, *LINT_TRIGGERS)) and _parser():
         new, rewritten = transform(text, path, lang, ctx)
     new, models = _model_ids(new, path, lang, ctx)
     # Fixes of the rewrite point at the original; everything else at the new text, which is
