@@ -95,6 +95,8 @@ class GenaiPass:
         if value.kind() != "object":
             raise Escape("GM521", value, "the config is not an object literal")
         converter = Converter(self.src)
+        keys = {k for k, _p, _v in object_pairs(value)}
+        response_format: list[str] = []
         for key, pair, item in object_pairs(value):
             if key is None or pair.kind() != "pair":
                 raise Escape("GM521", pair, "the config uses a spread or shorthand member")
@@ -110,11 +112,24 @@ class GenaiPass:
                         raise Escape("GM521", sub_pair, f"thinking config key `{sub}` has no "
                                      "Interactions equivalent")
                     generation.append(f"{_THINKING[sub]}: {sub_value.text()}")
+            elif key == "responseMimeType":
+                if item.text().strip("'\"") == "text/plain" and not keys & {
+                    "responseSchema", "responseJsonSchema"
+                }:
+                    continue  # plain text is what the API answers anyway
+                response_format.insert(0, f"mime_type: {item.text()}")
+            elif key == "responseSchema" and "responseMimeType" in keys:
+                response_format.append(f"schema: {converter.schema(item)}")
+            elif key == "responseJsonSchema" and "responseMimeType" in keys:
+                response_format.append(f"schema: {item.text()}")  # JSON Schema already
             elif key in UNSUPPORTED_KEYS or key == "topK":
                 raise Escape("GM520", pair, f"`{key}` has no Interactions equivalent; the call "
                              "is left as it was")
             else:
                 raise Escape("GM521", pair, f"config key `{key}` is not migrated")
+        if response_format:
+            members.append("response_format: { " + ", ".join(['type: "text"', *response_format])
+                           + " }")
 
     def reads(self, call: SgNode, change: Change) -> None:
         reads = Reads(self.src, change, getter=True)
