@@ -18,6 +18,8 @@ from migrator.engine import MAX_FILE_BYTES, Handler
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 NOTEBOOK_SUFFIXES = (".ipynb",)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".rst")
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,11 @@ SETUP_PY = FileKind("migrator.lint.manifests", "MANIFEST_HANDLER", prefilter.SET
 # files cost a line scan, so they are checked rather than reported as too big.
 NOTEBOOK = FileKind("migrator.documents.notebook", "NOTEBOOK_HANDLER", prefilter.PYTHON,
                     max_bytes=64 * 2**20)
-MARKDOWN = FileKind("migrator.documents.markdown", "MARKDOWN_HANDLER", prefilter.PYTHON)
+# Markdown holds Python and JS/TS code blocks; HTML pages JS in <script> blocks (only those
+# that use an SDK are read).
+MARKDOWN = FileKind("migrator.documents.markdown", "MARKDOWN_HANDLER", prefilter.DOCUMENT)
+HTML = FileKind("migrator.documents.html", "HTML_HANDLER", prefilter.HTML)
+JS = FileKind("migrator.js", "JS_HANDLER", prefilter.JS)
 # Lock files of large JavaScript monorepos run to tens of MiB; they are only searched with
 # regular expressions, never parsed by LibCST, so the source-file size cap would turn them into
 # a GM902 error that fails every check of such a repository.
@@ -66,6 +72,10 @@ def kind_for(path: str) -> FileKind | None:
         return SETUP_PY if name == "setup.py" else PYTHON
     if suffix in NOTEBOOK_SUFFIXES:
         return NOTEBOOK
+    if suffix in JS_SUFFIXES:
+        return JS
+    if suffix in HTML_SUFFIXES:
+        return HTML
     # The manifest and text modules decide with `claims(name)`, so the file-name knowledge lives
     # next to the code that parses those files.
     if _claims(MANIFEST.module, name):

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 
 # The kinds of files, by what their handler looks for.
 PYTHON = "python"  # Python sources, notebooks, Markdown / reST (their code blocks are Python)
-TEXT = "text"  # JS / TS, YAML, JSON, TOML, .env: model ids and the legacy JS package
+TEXT = "text"  # YAML, JSON, TOML, .env: model ids and the legacy JS package
+JS = "js"  # JavaScript / TypeScript: both JS SDKs, Interactions calls, model ids
+DOCUMENT = "document"  # Markdown: Python and JS code blocks
+HTML = "html"  # <script> blocks that use a JS SDK
 MANIFEST = "manifest"  # requirements, pyproject.toml, package.json, lock files, ...
 SETUP_PY = "setup.py"  # Python that is also a manifest
 
@@ -44,6 +47,14 @@ _PYTHON_SDK = (
     (b"genai", rb"(?<![A-Za-z0-9])genai(?![A-Za-z0-9])"),
 )
 _JS_SDK = ((b"generative-ai", rb"@google/generative-ai\b"),)
+# JS/TS code: both SDKs (imports, CDN URLs, the client classes) and Interactions calls made
+# through a client another module created (their 1.x-schema misuse is reported).
+_JS_CODE = (
+    *_JS_SDK,
+    (b"@google/genai", rb"@google/genai\b"),
+    (b"GoogleGen", rb"\bGoogleGen(?:erativeAI|AI)\b"),
+    (b"interaction", rb"interactions\.create|content\.delta|interaction\.complete"),
+)
 # A manifest that names none of these names none of the packages of rules/packages.toml.
 # `-r other.txt` / `-c pins.txt`: the pins may be in the included file.
 MANIFEST_NEEDLES = (
@@ -133,6 +144,12 @@ def for_kind(kind: str, models: ModelTable) -> Prefilter:
         return Prefilter(MANIFEST_NEEDLES, None)
     if kind == TEXT:
         return _build(_JS_SDK, model_literals(models))
+    if kind == JS:
+        return _build(_JS_CODE, model_literals(models))
+    if kind == HTML:
+        return _build(_JS_CODE, [])
+    if kind == DOCUMENT:
+        return _build((*_PYTHON_SDK, *_JS_CODE), model_literals(models))
     python = _build(_PYTHON_SDK, model_literals(models))
     if kind == SETUP_PY:
         return Prefilter(tuple(sorted(set(python.needles + MANIFEST_NEEDLES))), None)

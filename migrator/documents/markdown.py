@@ -4,7 +4,8 @@ Each fenced ```python / ```py block (and each reST `.. code-block:: python`) is 
 own snippet; prose, other blocks and the fences themselves are kept byte for byte, and so is
 the indentation of a block nested in a list. Findings carry the line in the document. A block
 that mentions the legacy SDK but does not parse (an excerpt with `...`, a console session) is
-left as it was with a GM901 finding; the other blocks still migrate. IPython lines in a Python
+left as it was with a GM901 finding; the other blocks still migrate. ```js / ```ts (and
+jsx, tsx, mjs, cjs) blocks go through the JS/TS pass the same way. IPython lines in a Python
 block copied from Colab (`!pip install ...`) are handled as in a notebook cell, and `pip
 install` lines there and in shell blocks (```bash, ```sh, ```console, ```shell) move to
 google-genai.
@@ -31,6 +32,10 @@ from migrator.findings import Finding, finding
 from migrator.syntax import cpython_error, syntax_error_finding, too_deep_finding, unparsable
 
 _PYTHON_LANGS = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3"})
+# JS / TS block languages and the file suffix each is checked as.
+_JS_LANGS = {"js": ".js", "javascript": ".js", "mjs": ".mjs", "cjs": ".cjs", "jsx": ".jsx",
+             "node": ".js", "ts": ".ts", "typescript": ".ts", "mts": ".mts", "cts": ".cts",
+             "tsx": ".tsx"}
 _SHELL_LANGS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "text", ""})
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\r\n]*)$")
 _RST_DIRECTIVE = re.compile(
@@ -138,6 +143,11 @@ def run_markdown(path: str, data: bytes, ctx: Context) -> HandlerOutput:
         new = _python_block(path, lines, block, ctx, findings)
         if new is not None:
             replacements[block.first] = (block.end, new)
+    for block in blocks:
+        if block.lang in _JS_LANGS and not rst:
+            new = _js_block(path, lines, block, ctx, findings)
+            if new is not None:
+                replacements[block.first] = (block.end, new)
     # Install lines keep the legacy package while a Python block still imports it.
     remaining = "\n".join(replacements[b.first][1] if b.first in replacements
                           else "".join(lines[b.first:b.end]) for b in python_blocks)
@@ -237,6 +247,36 @@ def _python_block(
         return None
     if newline == "\r\n" and "\r\n" not in new_code:
         new_code = new_code.replace("\n", "\r\n")
+    return _indent(new_code, block.indent)
+
+
+def _js_block(
+    path: str, lines: list[str], block: _Block, ctx: Context, findings: list[Finding]
+) -> str | None:
+    """A ```js / ```ts block through the JS/TS pass, as a program of its own."""
+    from migrator.js import run_source
+    from migrator.js.source import LANGUAGES
+
+    original = "".join(lines[block.first : block.end])
+    if not prefilter.for_kind(prefilter.JS, ctx.models).mentions(original):
+        return None
+    code = _dedent(lines[block.first : block.end], block.indent)
+    if code is None:
+        return None
+    suffix = _JS_LANGS[block.lang]
+    new_code, found, error = run_source(code, path, LANGUAGES[suffix], ctx, suffix)
+    for item in found:
+        findings.append(finding(
+            path, (block.first + item.line, item.column + len(block.indent)), item.code,
+            item.message, fix=item.fix, fixed=item.fixed, **dict(item.data),
+        ))
+    if error is not None:
+        findings.append(finding(path, (block.first + 1, 1), "GM903",
+                                f"the rewrite of this code block did not check ({error}); "
+                                "the block was left as it was"))
+        return None
+    if new_code == code:
+        return None
     return _indent(new_code, block.indent)
 
 

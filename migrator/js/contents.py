@@ -1,0 +1,371 @@
+"""Legacy request contents -> Interactions `input`, and chat history -> steps.
+
+The legacy SDK took a string, an array of strings and parts, or a request object; Interactions
+takes a string or steps made of content blocks. Only values whose shape is certain here are
+converted: a name of unknown type may hold parts or a request object at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from migrator.findings import FIX_UNSAFE, finding
+from migrator.js.source import (
+    Change,
+    Escape,
+    Source,
+    assignment_of,
+    object_pairs,
+    string_value,
+    unwrap,
+)
+
+if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
+# Methods whose result is a string whatever the receiver (`x.join(", ")`, `s.trim()`).
+_STRING_METHODS = {"join", "trim", "trimStart", "trimEnd", "toString", "toUpperCase",
+                   "toLowerCase", "replace", "replaceAll", "padStart", "padEnd", "toFixed",
+                   "normalize", "toISOString", "toLocaleString"}
+_STRING_CALLS = {"String", "JSON.stringify"}
+
+
+def kind_of_mime(mime: str) -> str:
+    for prefix in ("image", "audio", "video"):
+        if mime.startswith(prefix + "/"):
+            return prefix
+    return "document"
+
+
+def is_string(src: Source, node: SgNode | None, depth: int = 0) -> bool:
+    """True when `node` certainly evaluates to a string (or undefined from `process.env`)."""
+    node = unwrap(node)
+    if node is None or depth > 4:
+        return False
+    kind = node.kind()
+    if kind in ("string", "template_string"):
+        return True
+    if kind == "binary_expression":
+        op = node.field("operator")
+        if op is not None and op.text() == "+":
+            return is_string(src, node.field("left"), depth + 1) or is_string(
+                src, node.field("right"), depth + 1)
+        if op is not None and op.text() in ("??", "||"):
+            return is_string(src, node.field("left"), depth + 1) and is_string(
+                src, node.field("right"), depth + 1)
+        return False
+    if kind == "ternary_expression":
+        return is_string(src, node.field("consequence"), depth + 1) and is_string(
+            src, node.field("alternative"), depth + 1)
+    if kind == "member_expression":
+        obj = node.field("object")
+        return obj is not None and obj.text() == "process.env"
+    if kind == "call_expression":
+        func = node.field("function")
+        if func is None:
+            return False
+        if func.text() in _STRING_CALLS:
+            return True
+        prop = func.field("property") if func.kind() == "member_expression" else None
+        return prop is not None and prop.text() in _STRING_METHODS
+    if kind == "identifier":
+        return _identifier_is_string(src, node, depth)
+    return False
+
+
+def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
+    decl = src.binding(node)
+    if decl is None:
+        return False
+    parent = decl.parent()
+    if parent is None:
+        return False
+    if parent.kind() == "variable_declarator":
+        annotation = parent.field("type")
+        if annotation is not None and annotation.text().lstrip(": ").strip() == "string":
+            return True
+        holder = parent.parent()
+        if holder is None or not holder.text().startswith("const"):
+            # `let x = "a"` may be reassigned with anything: every assignment must be a string
+            assignments = [a for a in (assignment_of(n) for n in src.uses(node.text(), decl))
+                           if a is not None]
+            if any(not is_string(src, a.field("right"), depth + 1) for a in assignments):
+                return False
+        return is_string(src, parent.field("value"), depth + 1)
+    if parent.kind() in ("required_parameter", "optional_parameter"):
+        annotation = parent.field("type")
+        return annotation is not None and annotation.text().lstrip(": ").strip() == "string"
+    return False
+
+
+# Methods only strings have: a call that ran without throwing proves the receiver is one.
+_STRING_ONLY = {"trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "startsWith",
+                "endsWith", "split", "charAt", "charCodeAt", "substring", "substr", "match",
+                "matchAll", "replace", "replaceAll", "padStart", "padEnd", "localeCompare",
+                "normalize", "codePointAt", "toLocaleLowerCase", "toLocaleUpperCase"}
+
+
+def proven_string(src: Source, node: SgNode) -> bool:
+    """A name the code has already proven to be a string before `node` runs: an early exit
+    on `typeof name !== "string"`, a string-only method called on it in an enclosing block,
+    or a TypeScript `string` in the annotation of the pattern that bound it."""
+    inner = unwrap(node)
+    if inner is None or inner.kind() != "identifier":
+        return False
+    name = inner.text()
+    declaration = src.binding(inner)
+    if declaration is None:
+        return False
+    if _annotated_string(declaration, name):
+        return True
+    start = node.range().start.index
+    blocks = [a for a in node.ancestors() if a.kind() in ("statement_block", "program")]
+    guard = re.compile(rf"typeof\s+{re.escape(name)}\s*!==?\s*[\"']string[\"']")
+    for block in blocks:
+        for statement in block.named_children():
+            if statement.range().start.index >= start:
+                break
+            if statement.range().end.index > start:
+                continue  # the statement that holds the call
+            text = statement.text()
+            if statement.kind() == "if_statement":
+                condition = statement.field("condition")
+                consequence = statement.field("consequence")
+                if condition is not None and guard.search(condition.text()) and \
+                        "&&" not in condition.text() and consequence is not None and \
+                        re.search(r"\b(return|throw)\b", consequence.text()) and \
+                        statement.field("alternative") is None:
+                    return True
+                continue
+            for call in statement.find_all(kind="call_expression"):
+                func = call.field("function")
+                if func is None or func.kind() != "member_expression":
+                    continue
+                obj, prop = func.field("object"), func.field("property")
+                if obj is not None and prop is not None and obj.text() == name and \
+                        prop.text() in _STRING_ONLY and "?." not in func.text() and \
+                        src.binding(obj) == declaration and \
+                        not any(a.kind() in ("if_statement", "ternary_expression",
+                                             "binary_expression", "arrow_function",
+                                             "function_expression", "catch_clause")
+                                for a in call.ancestors()
+                                if a.range().start.index >= statement.range().start.index):
+                    return True
+            del text
+    return False
+
+
+def _annotated_string(declaration: SgNode, name: str) -> bool:
+    """`{ prompt }: { prompt: string }` or `const { prompt } = x as { prompt: string }`."""
+    for ancestor in declaration.ancestors()[:4]:
+        annotation = None
+        if ancestor.kind() in ("required_parameter", "optional_parameter"):
+            annotation = ancestor.field("type")
+        elif ancestor.kind() == "variable_declarator":
+            annotation = ancestor.field("type")
+            value = ancestor.field("value")
+            while annotation is None and value is not None and value.kind() in (
+                "as_expression", "satisfies_expression", "parenthesized_expression"
+            ):
+                if value.kind() == "parenthesized_expression":
+                    value = value.named_children()[0] if value.named_children() else None
+                    continue
+                annotation = value.named_children()[-1]
+        if annotation is not None:
+            return re.search(rf"(?:^|[{{;,\s]){re.escape(name)}\s*:\s*string\s*(?:[;,}}]|$)",
+                             annotation.text()) is not None
+    return False
+
+
+def same_node(a: SgNode | None, b: SgNode | None) -> bool:
+    return a is not None and b is not None and a == b
+
+
+def text_block(expr: str) -> str:
+    return f'{{ type: "text", text: {expr} }}'
+
+
+def user_step(blocks: list[str]) -> str:
+    return f'{{ type: "user_input", content: [{", ".join(blocks)}] }}'
+
+
+class Contents:
+    def __init__(self, src: Source, change: Change | None = None) -> None:
+        self.src = src
+        self.change = change
+
+    def t(self, node: SgNode) -> str:
+        """The source of a user expression embedded in new code, with edits made inside it."""
+        return self.change.text(node) if self.change is not None else node.text()
+
+    def input(self, node: SgNode) -> str:
+        """The `input` expression for a legacy `generateContent` / `sendMessage` argument."""
+        inner = unwrap(node)
+        if is_string(self.src, node) or proven_string(self.src, node):
+            return self.t(node)
+        if inner is not None and inner.kind() == "array":
+            elements = [e for e in inner.named_children() if e.kind() != "comment"]
+            if len(elements) == 1 and is_string(self.src, elements[0]):
+                return self.t(elements[0])  # one text part is the text itself
+            if elements and all(_part_key(e) == "functionResponse" for e in elements):
+                return "[" + ", ".join(self.block(e) for e in elements) + "]"  # result steps
+            if all(e.kind() == "object" and {k for k, _p, _v in object_pairs(e)} <= {"role",
+                                                                                   "parts"}
+                   and any(k == "parts" for k, _p, _v in object_pairs(e))
+                   for e in inner.named_children() if e.kind() != "comment"):
+                return "[" + ", ".join(self.history(inner)) + "]"  # a list of Content turns
+            return f"[{user_step(self.blocks(inner))}]"
+        mapped = self.mapped_results(inner)
+        if mapped is not None:
+            return mapped
+        ctx = self.src.ctx
+        if self.change is not None and inner is not None and inner.kind() in (
+            "identifier", "member_expression", "subscript_expression"
+        ) and ctx.unsafe_fixes and ctx.enabled("GM522", self.src.path):
+            self.change.findings.append(finding(
+                self.src.path, self.src.pos(node), "GM522",
+                f"`{_short(node.text())}` is passed on as the input text (unsafe fix: a list of "
+                "parts or a request object would now be refused by the API)",
+                fix=FIX_UNSAFE, fixed=True))
+            return self.t(node)
+        raise Escape("GM522", node, f"`{_short(node.text())}` is not certainly a string or a "
+                     "literal list of parts; convert it to Interactions input by hand")
+
+    def mapped_results(self, node: SgNode | None) -> str | None:
+        """`calls.map((call) => ({ functionResponse: { name: call.name, response: R } }))`."""
+        if node is None or node.kind() != "call_expression":
+            return None
+        func = node.field("function")
+        args = node.field("arguments")
+        prop = func.field("property") if func is not None and \
+            func.kind() == "member_expression" else None
+        if prop is None or prop.text() != "map" or args is None:
+            return None
+        callbacks = [a for a in args.named_children() if a.kind() != "comment"]
+        if len(callbacks) != 1 or callbacks[0].kind() != "arrow_function":
+            return None
+        body = callbacks[0].field("body")
+        part = unwrap(body)
+        if body is None or part is None or _part_key(part) != "functionResponse":
+            return None
+        value = list(object_pairs(part))[0][2]
+        from migrator.js.functions import function_result
+
+        step = function_result(self.change, part, value, self.t)
+        start = node.range().start.index
+        head = self.src.text[start : body.range().start.index]
+        tail = self.src.text[body.range().end.index : node.range().end.index]
+        if len(head) + len(step) > 70 and "\n" not in tail:
+            from migrator.js.layout import _split_top, indent_unit
+
+            unit = indent_unit(self.src.text)
+            # `input:` sits one level inside the create() call's object
+            outer_indent = self.src.indent_of(self.src.statement_of(node)) + unit
+            members = _split_top(step.strip()[1:-1])
+            step = "{\n" + "".join(f"{outer_indent}{unit}{m},\n" for m in members) + \
+                outer_indent + "}"
+        return f"{head}({step}){tail}"
+
+    def blocks(self, array: SgNode) -> list[str]:
+        out = []
+        for element in array.named_children():
+            if element.kind() == "comment":
+                continue
+            out.append(self.block(element))
+        return out
+
+    def block(self, part: SgNode) -> str:
+        if is_string(self.src, part):
+            return text_block(self.t(part))
+        inner = unwrap(part)
+        if inner is None or inner.kind() != "object":
+            raise Escape("GM522", part, f"part `{_short(part.text())}` is not a literal")
+        pairs = list(object_pairs(inner))
+        if len(pairs) != 1 or pairs[0][0] is None:
+            raise Escape("GM522", part, "a part is not a literal the rewrite knows")
+        key, _pair, value = pairs[0]
+        if key == "text":
+            return text_block(self.t(value))
+        if key in ("inlineData", "fileData"):
+            if value.kind() != "object":
+                raise Escape("GM522", value, f"`{key}` is not an object literal")
+            fields = {k: v for k, _p, v in object_pairs(value)}
+            if None in fields or set(fields) - {"data", "mimeType", "fileUri"}:
+                raise Escape("GM522", value, f"`{key}` has fields the rewrite does not know")
+            mime = fields.get("mimeType")
+            mime_text = string_value(mime)
+            if mime is None or mime_text is None:
+                raise Escape("GM522", value, "the MIME type is not a literal, so the content "
+                             "block type (image, audio, video, document) cannot be chosen")
+            kind = kind_of_mime(mime_text)
+            if key == "inlineData":
+                data = fields.get("data")
+                if data is None:
+                    raise Escape("GM522", value, "inline data without `data`")
+                if _is_buffer(data):
+                    raise Escape("GM522", data, "inline data is a Buffer; the legacy SDK took "
+                                 "base64 text")
+                return f'{{ type: "{kind}", data: {self.t(data)}, mime_type: {mime.text()} }}'
+            uri = fields.get("fileUri")
+            if uri is None:
+                raise Escape("GM522", value, "file data without `fileUri`")
+            return f'{{ type: "{kind}", uri: {self.t(uri)}, mime_type: {mime.text()} }}'
+        if key == "functionResponse":
+            from migrator.js.functions import function_result
+
+            return function_result(self.change, part, value, self.t)
+        if key == "functionCall":
+            raise Escape("GM506", part, "a `functionCall` part in a request is not migrated")
+        raise Escape("GM522", part, f"part `{key}` is not migrated")
+
+    def history(self, node: SgNode) -> list[str]:
+        """Steps for a literal legacy history (`[{ role, parts }]`)."""
+        if node.kind() != "array":
+            raise Escape("GM524", node, "the chat history is not a literal list")
+        steps = []
+        for element in node.named_children():
+            if element.kind() == "comment":
+                continue
+            if element.kind() != "object":
+                raise Escape("GM524", element, "a history entry is not an object literal")
+            role = None
+            parts = None
+            for key, _pair, value in object_pairs(element):
+                if key == "role":
+                    role = string_value(value)
+                elif key == "parts":
+                    parts = value
+                else:
+                    raise Escape("GM524", element, "a history entry has keys other than "
+                                 "role and parts")
+            if parts is None or role not in ("user", "model"):
+                raise Escape("GM524", element, "a history entry is not a user or model turn")
+            if parts.kind() == "array":
+                blocks = self.blocks(parts)
+            elif is_string(self.src, parts):
+                blocks = [text_block(parts.text())]
+            else:
+                raise Escape("GM524", parts, "history parts are not a literal")
+            step = "user_input" if role == "user" else "model_output"
+            steps.append(f'{{ type: "{step}", content: [{", ".join(blocks)}] }}')
+        return steps
+
+
+def _part_key(node: SgNode) -> str | None:
+    inner = unwrap(node)
+    if inner is None or inner.kind() != "object":
+        return None
+    pairs = list(object_pairs(inner))
+    return pairs[0][0] if len(pairs) == 1 else None
+
+
+def _is_buffer(node: SgNode) -> bool:
+    text = node.text()
+    return text.startswith("Buffer.") or text.startswith("fs.readFileSync(") or \
+        text.startswith("readFileSync(")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,179 @@
+"""Older `@google/genai` code: `ai.models.generateContent(...)` -> `ai.interactions.create(...)`.
+
+`{ model, contents, config }` becomes `{ model, input, <config in snake_case> }` when the
+contents are a string (or a literal list of parts) and every config key has an Interactions
+spelling; `response.text` (a getter here) becomes `response.output_text ?? ""`. A
+`generateContentStream` consumed by one `for await` loop over `chunk.text` becomes a stream
+of events. Anything else stays, with a finding (GM521).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from migrator.js.config import GENERATION_KEYS, UNSUPPORTED_KEYS, Converter
+from migrator.js.contents import Contents
+from migrator.js.layout import create_call
+from migrator.js.results import Reads, bound_name, called, member_of, outer
+from migrator.js.source import Change, Escape, Source, is_genai_spec, object_pairs, same
+from migrator.js.streams import GUARD
+
+if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
+_THINKING = {"thinkingLevel": "thinking_level"}
+
+
+class GenaiPass:
+    def __init__(self, src: Source) -> None:
+        self.src = src
+
+    def run(self) -> None:
+        src = self.src
+        if "models.generateContent" not in src.text or not any(
+            is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string")
+        ):
+            return
+        for call in src.root.find_all(kind="call_expression",
+                                      regex=r"\.models\s*\.\s*generateContent(Stream)?\s*\("):
+            func = call.field("function")
+            if func is None or func.kind() != "member_expression":
+                continue
+            method = func.field("property").text()  # type: ignore[union-attr]
+            owner = func.field("object")
+            if method not in ("generateContent", "generateContentStream") or owner is None or \
+                    owner.kind() != "member_expression" or \
+                    owner.field("property").text() != "models":  # type: ignore[union-attr]
+                continue
+            change = Change()
+            try:
+                self.generate(call, owner.field("object").text(),  # type: ignore[union-attr]
+                              change, stream=method == "generateContentStream")
+            except Escape as escape:
+                src.flag(escape.node, escape.code, escape.message)
+                continue
+            if change.nested():
+                src.flag(call, "GM521", "the rewrite of this call would overlap itself; left as "
+                         "it was")
+                continue
+            src.commit(change)
+
+    def generate(self, call: SgNode, client: str, change: Change, *, stream: bool) -> None:
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) != 1 or args[0].kind() != "object":
+            raise Escape("GM521", call, "the request is not an object literal")
+        members: list[str] = []
+        generation: list[str] = []
+        for key, pair, value in object_pairs(args[0]):
+            if pair.kind() == "shorthand_property_identifier":
+                key = pair.text()
+                if key == "config":
+                    raise Escape("GM521", pair, "the config is given through a name the rewrite "
+                                 "does not follow")
+            if key == "model":
+                members.append(pair.text())
+            elif key == "contents":
+                members.append(f"input: {Contents(self.src, change).input(value)}")
+            elif key == "config":
+                self.config(value, members, generation)
+            else:
+                raise Escape("GM521", pair, f"request key `{key}` is not migrated")
+        if generation:
+            members.append("generation_config: { " + ", ".join(generation) + " }")
+        if stream:
+            members.append("stream: true")
+        change.replace(call, create_call(client, members, self.src, call))
+        change.findings.append(self.src.fixed(call, "GM509", "`models.generateContent` became "
+                                              "`interactions.create`"))
+        if stream:
+            self.stream(call, change)
+        else:
+            self.reads(call, change)
+
+    def config(self, value: SgNode, members: list[str], generation: list[str]) -> None:
+        if value.kind() != "object":
+            raise Escape("GM521", value, "the config is not an object literal")
+        converter = Converter(self.src)
+        keys = {k for k, _p, _v in object_pairs(value)}
+        response_format: list[str] = []
+        for key, pair, item in object_pairs(value):
+            if key is None or pair.kind() != "pair":
+                raise Escape("GM521", pair, "the config uses a spread or shorthand member")
+            if key in GENERATION_KEYS:
+                generation.append(f"{GENERATION_KEYS[key]}: {item.text()}")
+            elif key == "systemInstruction":
+                members.append(f"system_instruction: {converter.system_instruction(item)}")
+            elif key == "safetySettings":
+                members.append(f"safety_settings: {converter.safety_settings(item)}")
+            elif key == "thinkingConfig" and item.kind() == "object":
+                for sub, sub_pair, sub_value in object_pairs(item):
+                    if sub not in _THINKING:
+                        raise Escape("GM521", sub_pair, f"thinking config key `{sub}` has no "
+                                     "Interactions equivalent")
+                    generation.append(f"{_THINKING[sub]}: {sub_value.text()}")
+            elif key == "responseMimeType":
+                if item.text().strip("'\"") == "text/plain" and not keys & {
+                    "responseSchema", "responseJsonSchema"
+                }:
+                    continue  # plain text is what the API answers anyway
+                response_format.insert(0, f"mime_type: {item.text()}")
+            elif key == "responseSchema" and "responseMimeType" in keys:
+                response_format.append(f"schema: {converter.schema(item)}")
+            elif key == "responseJsonSchema" and "responseMimeType" in keys:
+                response_format.append(f"schema: {item.text()}")  # JSON Schema already
+            elif key in UNSUPPORTED_KEYS or key == "topK":
+                raise Escape("GM520", pair, f"`{key}` has no Interactions equivalent; the call "
+                             "is left as it was")
+            else:
+                raise Escape("GM521", pair, f"config key `{key}` is not migrated")
+        if response_format:
+            members.append("response_format: { " + ", ".join(['type: "text"', *response_format])
+                           + " }")
+
+    def reads(self, call: SgNode, change: Change) -> None:
+        reads = Reads(self.src, change, getter=True)
+        name = bound_name(call)
+        if name is None:
+            node = outer(call)
+            if node.parent() is not None and node.parent().kind() == "expression_statement":  # type: ignore[union-attr]
+                return
+            reads.response_use(node, node)
+            return
+        for use in reads.uses_of(name):
+            reads.response_use(use, use)
+
+    def stream(self, call: SgNode, change: Change) -> None:
+        name = bound_name(call)
+        loop = None
+        if name is not None:
+            uses = Reads(self.src, change).uses_of(name)
+            if len(uses) != 1:
+                raise Escape("GM523", call, "the stream is used more than once")
+            loop = uses[0].parent()
+            iterated = uses[0]
+        else:
+            iterated = outer(call)
+            loop = iterated.parent()
+        if loop is None or loop.kind() != "for_in_statement" or not same(
+            loop.field("right"), iterated
+        ) or not loop.text().startswith("for await"):
+            raise Escape("GM523", call, "the stream is not consumed by one `for await` loop")
+        left, body = loop.field("left"), loop.field("body")
+        if left is None or left.kind() != "identifier" or body is None or \
+                body.kind() != "statement_block":
+            raise Escape("GM523", loop, "the stream loop does not bind one name with a block")
+        chunk = left.text()
+        for node in body.find_all(kind="identifier", regex=f"^{chunk}$"):
+            member = member_of(node)
+            if member is None or member[1] != "text" or called(member[0]) is not None:
+                raise Escape("GM523", node, f"the loop uses `{chunk}` other than as "
+                             f"`{chunk}.text`")
+            change.replace(member[0], f"{chunk}.delta.text")
+        statements = body.named_children()
+        from migrator.js.edit import indent_before
+
+        indent = indent_before(self.src.text, statements[0].range().start.index) if statements \
+            else "  "
+        change.insert(body.range().start.index + 1, f"\n{indent}{GUARD.format(v=chunk)}")
+

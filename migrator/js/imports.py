@@ -1,0 +1,199 @@
+"""Imports follow the code: run on a fresh parse after the rewrites of a round.
+
+A name imported from `@google/generative-ai` that nothing uses any more is dropped; an import
+left empty goes, or becomes the `@google/genai` import the new code needs (same module system
+and quotes: `import` stays `import`, `require` stays `require`). GM403 is reported fixed where
+the legacy import went away; while it stays, the text lint reports it (and GM527 says why).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from migrator.findings import FIX_SAFE, Finding, finding
+from migrator.js.legacy import imported_names
+from migrator.js.source import Change, Source, genai_spec_for, is_genai_spec, is_legacy_spec
+from migrator.js.types import ALIAS, ALIAS_DECLARATION
+
+if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
+
+def _genai_bindings(src: Source) -> tuple[set[str], set[str], SgNode | None]:
+    """(value names, type names) imported from @google/genai, and one such import node."""
+    values: set[str] = set()
+    types: set[str] = set()
+    node = None
+    for string in src.root.find_all(kind="string"):
+        if not is_genai_spec(string.text()[1:-1]):
+            continue
+        parent = string.parent()
+        holder = parent
+        if parent is not None and parent.kind() == "arguments":
+            # `require(...)` / `await import(...)`: the declarator that destructures it
+            holder = parent.parent()
+            while holder is not None and holder.kind() in ("call_expression", "await_expression",
+                                                           "parenthesized_expression"):
+                holder = holder.parent()
+        if holder is None:
+            continue
+        node = node or holder
+        is_type = holder.kind() == "import_statement" and holder.text().startswith("import type")
+        for child in holder.find_all(any=[{"kind": "import_specifier"},
+                                          {"kind": "shorthand_property_identifier_pattern"}]):
+            name = child.field("alias") or child.field("name") or child
+            (types if is_type else values).add(name.text())
+    return values, types, node
+
+
+def _used(src: Source, name: str, spec: SgNode) -> bool:
+    start, end = spec.range().start.index, spec.range().end.index
+    for node in src.identifiers(name):
+        if not start <= node.range().start.index < end:
+            return True
+    if src.typescript:
+        for node in src.root.find_all(kind="type_identifier", regex=f"^{name}$"):
+            if not start <= node.range().start.index < end:
+                return True
+    return False
+
+
+def imports_pass(src: Source) -> None:
+    names = imported_names(src)
+    if not names:
+        return  # only code moved off the legacy SDK needs a new import
+    values, types, _ = _genai_bindings(src)
+    needs_client = "GoogleGenAI" not in values and bool(
+        src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
+    alias = src.typescript and bool(
+        src.root.find_all(kind="type_identifier", regex=f"^{ALIAS}$")) and not re.search(
+        rf"\btype\s+{ALIAS}\b", src.text)
+    needs_types = src.typescript and "Interactions" not in types and "Interactions" not in values \
+        and ("Interactions." in src.text or alias)
+    legacy_statements: dict[int, tuple[SgNode, list[SgNode], list[SgNode]]] = {}
+    for name, spec in names.items():
+        if name == "*":
+            continue
+        statement = src.statement_of(spec)
+        entry = legacy_statements.setdefault(statement.range().start.index, (statement, [], []))
+        (entry[2] if _used(src, name, spec) else entry[1]).append(spec)
+    change = Change()
+    anchor: SgNode | None = None
+    replaced = False
+    for statement, unused, used in legacy_statements.values():
+        if anchor is None:
+            anchor = statement
+        if not unused:
+            continue
+        if not used:
+            new = _genai_import(statement, needs_client, needs_types) if not replaced else ""
+            replaced = replaced or bool(new)
+            _replace_statement(src, change, statement, new)
+            by = " by @google/genai" if new else ""
+            change.findings.append(_fixed_import(
+                src, statement, "GM403", f"the `@google/generative-ai` import was replaced{by}"))
+        else:
+            for spec in unused:
+                _remove_specifier(src, change, spec)
+    if (needs_client or needs_types) and not replaced:
+        if anchor is not None:
+            new = _genai_import(anchor, needs_client, needs_types)
+            indent = src.indent_of(anchor)
+            change.insert(anchor.range().end.index, f"\n{indent}{new}")
+            change.findings.append(src.unfixed(anchor, "GM527", "the legacy import stays: "
+                                                   "some uses of the legacy SDK were left for a "
+                                                   "human"))
+        else:
+            first = src.root.find(kind="import_statement")
+            if first is not None:
+                change.insert(first.range().end.index,
+                              "\n" + _genai_import(first, needs_client, needs_types))
+    if alias:
+        last = [c for c in src.root.children() if c.kind() == "import_statement" or (
+            c.kind() == "lexical_declaration" and "require(" in c.text())]
+        anchor_node = last[-1] if last else None
+        at = anchor_node.range().end.index if anchor_node is not None else 0
+        change.insert(at, f"\n{ALIAS_DECLARATION}" if anchor_node is not None
+                      else f"{ALIAS_DECLARATION}\n")
+    if change.edits:
+        src.commit(change)
+    elif legacy_statements and anchor is not None and "GoogleGenAI" in values:
+        src.findings.append(src.unfixed(anchor, "GM527", "the legacy import stays: some uses of "
+                                        "the legacy SDK were left for a human"))
+
+
+def _genai_import(statement: SgNode, client: bool, types: bool) -> str:
+    text = statement.text()
+    legacy = next((s for s in statement.find_all(kind="string")
+                   if is_legacy_spec(s.text()[1:-1])), None)
+    quote = legacy.text()[0] if legacy is not None else '"'
+    spec = genai_spec_for(legacy.text()[1:-1]) if legacy is not None else "@google/genai"
+    semi = ";" if text.rstrip().endswith(";") else ""
+    cjs = statement.kind() != "import_statement"
+    lines = []
+    if client:
+        pattern = statement.find(kind="object_pattern")
+        if cjs and legacy is not None and pattern is not None:
+            # `require(...)` or `await import(...)`: the same statement, other names and module
+            base = statement.range().start.index
+            edits = sorted([(pattern.range().start.index - base, pattern.range().end.index - base,
+                             "{ GoogleGenAI }"),
+                            (legacy.range().start.index - base, legacy.range().end.index - base,
+                             f"{quote}{spec}{quote}")], reverse=True)
+            new = text
+            for start, end, value in edits:
+                new = new[:start] + value + new[end:]
+            lines.append(new)
+        elif cjs:
+            keyword = text.split()[0] if text.split()[0] in ("const", "let", "var") else "const"
+            lines.append(f"{keyword} {{ GoogleGenAI }} = require({quote}{spec}{quote}){semi}")
+        else:
+            lines.append(f"import {{ GoogleGenAI }} from {quote}{spec}{quote}{semi}")
+    if types:
+        lines.append(f"import type {{ Interactions }} from {quote}{spec}{quote}{semi}")
+    return "\n".join(lines)
+
+
+def _replace_statement(src: Source, change: Change, statement: SgNode, new: str) -> None:
+    start, end = statement.range().start.index, statement.range().end.index
+    if new:
+        change.edits.append(_edit(start, end, new))
+        return
+    text = src.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip() and text[end:end + 1] == "\n":
+        change.edits.append(_edit(line_start, end + 1, ""))
+    else:
+        change.edits.append(_edit(start, end, ""))
+
+
+def _remove_specifier(src: Source, change: Change, spec: SgNode) -> None:
+    from migrator.js.edit import NodeText
+
+    holder = spec.parent()
+    if holder is None:
+        return
+    text = NodeText(holder, src.text)
+    text.remove_member(spec)
+    change.edits.extend(text.edits)
+
+
+def _edit(start: int, end: int, text: str):  # type: ignore[no-untyped-def]
+    from migrator.js.source import Edit
+
+    return Edit(start, end, text)
+
+
+def _fixed_import(src: Source, statement: SgNode, code: str, message: str) -> Finding:
+    """Reported where the text lint reports a legacy import (`from "..."`, `require(`)."""
+    from migrator.lint.text import LEGACY_JS_IMPORT
+
+    line, column = src.pos(statement)
+    text = src.text[statement.range().start.index : statement.range().end.index]
+    for number, part in enumerate(text.splitlines()):
+        match = LEGACY_JS_IMPORT.search(part)
+        if match is not None:
+            line, column = line + number, (column if number == 0 else 1) + match.start()
+            break
+    return finding(src.path, (line, column), code, message, fix=FIX_SAFE, fixed=True)

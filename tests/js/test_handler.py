@@ -1,0 +1,77 @@
+"""The JS/TS handler around the rewrite: prefilter, lazy parser import, compile check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import migrator.js.check
+from migrator.config import Settings
+from migrator.engine import make_context, process_file
+from migrator.handlers import handler_for
+
+LEGACY = (
+    'const { GoogleGenerativeAI } = require("@google/generative-ai");\n'
+    "const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY);\n"
+    'const model = genAI.getGenerativeModel({ model: "gemini-2.5-flash" });\n'
+    'model.generateContent("Hi").then((r) => console.log(r.response.text()));\n'
+)
+
+
+@pytest.mark.parametrize("name", ["a.js", "a.mjs", "a.cjs", "a.jsx", "a.ts", "a.mts",
+                                  "a.cts", "a.tsx"])
+def test_every_js_and_ts_suffix_has_the_js_handler(name: str) -> None:
+    handler = handler_for(name)
+    assert handler is not None and handler.name == "javascript"
+
+
+def test_python_only_run_never_loads_the_js_parser(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text('MODEL = "gemini-1.5-flash"\n', encoding="utf-8")
+    (tmp_path / "util.js").write_text("export const x = 1;\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from migrator.config import Settings\n"
+        "from migrator.engine import make_context, run\n"
+        f"run([{str(tmp_path / 'app.py')!r}, {str(tmp_path / 'util.js')!r}],"
+        " make_context(Settings(), write=False))\n"
+        "print('ast_grep_py' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_result_that_does_not_check_is_not_written(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "app.cjs"
+    path.write_text(LEGACY, encoding="utf-8")
+    monkeypatch.setattr(migrator.js.check, "node_check",
+                        lambda text, suffix, lang: None if "GoogleGenerativeAI" in text
+                        else "SyntaxError: invented")
+    result = process_file(str(path), make_context(Settings(), write=True))
+    assert path.read_text(encoding="utf-8") == LEGACY
+    assert not result.written
+    assert [f.code for f in result.findings if f.code == "GM903"] == ["GM903"]
+    assert not any(f.fixed for f in result.findings)
+
+
+def test_the_real_node_check_refuses_broken_javascript() -> None:
+    if migrator.js.check._node() is None:
+        pytest.skip("node not installed")
+    assert migrator.js.check.check("let a = 1;\n", "let a = ;\n", ".cjs", "javascript")
+    assert migrator.js.check.check("let a = 1;\n", "let a = 2;\n", ".cjs", "javascript") is None
+    # ESM syntax in a .js file is checked as a module
+    assert migrator.js.check.check("", "import x from 'y';\nawait x;\n", ".js",
+                                   "javascript") is None
+
+
+def test_a_file_that_does_not_parse_is_reported_and_still_linted(tmp_path: Path) -> None:
+    path = tmp_path / "broken.js"
+    path.write_text('import { GoogleGenerativeAI } from "@google/generative-ai";\n'
+                    'const model = "gemini-1.5-flash";\nconst = ;\n', encoding="utf-8")
+    result = process_file(str(path), make_context(Settings(), write=False))
+    found = {f.code for f in result.findings}
+    assert {"GM901", "GM403", "GM301"} <= found
