@@ -64,7 +64,9 @@ def finding(
         line=line,
         column=col,
         code=code,
-        message=message,
+        # One line: a message can quote code that spans lines, and every output format (text,
+        # GitHub annotations, TODO comments) is line-based.
+        message=" ".join(message.split()) if "\n" in message else message,
         fix=fix,
         fixed=fixed,
         data=tuple(sorted(data.items())),

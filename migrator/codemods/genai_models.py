@@ -1346,7 +1346,9 @@ class _Pass:
                                     f"not migrated: {error.reason}" + (
                                         f" (because of line {error.origin})"
                                         if error.origin else "")))
-            todos.setdefault(id(stmt), []).append(f"{TODO_PREFIX}{error.code} {error.reason}")
+            # One line: the reason can quote code that spans lines.
+            todos.setdefault(id(stmt), []).append(
+                TODO_PREFIX + " ".join(f"{error.code} {error.reason}".split()))
         if not edits and not todos:
             return self.module, findings
         transformer = _Apply(edits, before, after, todos)

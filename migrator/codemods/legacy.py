@@ -1989,12 +1989,18 @@ def _statement(code: str) -> cst.SimpleStatementLine:
     return stmt
 
 
+def todo_comment(text: str) -> str:
+    """The TODO comment for `text`, on one line: a reason can quote code that spans lines, and
+    a comment cannot (LibCST refuses it, and the file would not be written)."""
+    return TODO_PREFIX + " ".join(text.split())
+
+
 def _todo_lines(node: cst.CSTNode, todos: list[str]) -> list[cst.EmptyLine]:
     existing = {line.comment.value for line in getattr(node, "leading_lines", ())
                 if line.comment is not None}
     lines = list(getattr(node, "leading_lines", ()))
     for text in todos:
-        comment = TODO_PREFIX + text
+        comment = todo_comment(text)
         if comment not in existing:
             lines.append(cst.EmptyLine(comment=cst.Comment(comment)))
             existing.add(comment)
