@@ -2090,9 +2090,37 @@ class Apply(cst.CSTTransformer):
         for call, statement, configure_pin in plan.configures:
             if configure_pin is not None:
                 self.todo(configure_pin)
-            elif migrating_sites or not self.keep_configure:
-                # While the legacy SDK stays, a client is only worth adding when used.
+            elif not self.keep_configure or self.client_needed(call, migrating_sites):
                 self.convert_configure(call, statement)
+
+    def client_needed(self, call: cst.Call, migrating_sites: list[Site]) -> bool:
+        """While the legacy SDK stays (its configure() too), whether this configure() must also
+        make the client: some migrated call may read the client it makes. A configure() inside
+        a function is not needed when every migrated call runs after a configure() of its own
+        function (each of those makes the client it reads): otherwise every handler that
+        configures the legacy SDK would build an unused Client, which raises without a key."""
+        plan = self.plan
+        users: list[cst.CSTNode] = [site.call for site in migrating_sites]
+        users += [node for holder, node, _, _ in plan.state_edits if holder.pin is None]
+        if not users:
+            return False
+        function = self.enclosing_function(call)
+        if function is None:
+            return True
+        # The unconditional configure() calls of each function (a pinned one stays legacy).
+        configured: dict[cst.FunctionDef, int] = {}
+        for other, _, pin in plan.configures:
+            owner = self.enclosing_function(other)
+            if pin is None and owner is not None:
+                line = plan.pos(other)[0]
+                configured[owner] = min(line, configured.get(owner, line))
+        for node in users:
+            owner = self.enclosing_function(node)
+            if owner is function:
+                return True
+            if owner is None or owner not in configured or configured[owner] > plan.pos(node)[0]:
+                return True  # it reads a client made elsewhere: possibly by this configure()
+        return False
 
     def convert_construction(self, construction: Construction) -> None:
         call = construction.call
