@@ -2704,6 +2704,11 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
                                     "the legacy SDK is imported here, but none of its uses "
                                     "is one gemini-migrate can follow: migrate by hand"))
         return result, findings
+    if legacy_left and add_import and not any(
+            isinstance(n, cst.Name) and n.value == sdk for n in _walk(result)):
+        # What migrated needs no client (a model nobody calls became a dict): no import that
+        # nothing uses, which would also make google-genai a requirement for nothing.
+        add_import = False
     result = result.visit(FixImports(sdk, add_import and not (local_mode and legacy_left),
                                      legacy_left, every=local_mode))
     result = plan.media.add_imports(result)
