@@ -380,7 +380,10 @@ def run_repository(folder: Path, rows: list[Row], tool: list[str], timeout: floa
     result.diff = _git(folder, "diff", "--no-color")
     check = run("--check", "--output-format", "json", "-q", "-j", "1", "--exit-zero")
     try:
-        result.findings = json.loads(check.stdout or "[]")
+        found = json.loads(check.stdout or "[]")
+        # --output-format json prints an envelope ({"tool": ..., "findings": [...]}) since
+        # format_version 1; a bare list is the older shape.
+        result.findings = found["findings"] if isinstance(found, dict) else found
     except ValueError:
         result.internal_errors.append("--check printed no JSON")
     run("-q", "-j", "1")
