@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,10 @@ def test_levels_and_properties() -> None:
 
 def test_escaping() -> None:
     """`%`, CR and LF are escaped everywhere; `:` and `,` also inside properties."""
-    out = render([finding("dir,x/a:b.py", (1, 1), "GM907", "bad 100%\nsecond line")])
+    # finding() keeps messages on one line, so the newline is put in afterwards.
+    item = dataclasses.replace(finding("dir,x/a:b.py", (1, 1), "GM907", "bad 100%"),
+                               message="bad 100%\nsecond line")
+    out = render([item])
     assert out == ("::error file=dir%2Cx/a%3Ab.py,line=1,col=1,title=GM907 invalid-manifest"
                    "::GM907 bad 100%25%0Asecond line\n")
 
