@@ -15,7 +15,7 @@ from dataclasses import dataclass
 # Codes are separated by commas and/or blanks, as flake8 and ruff accept (`noqa:E501,GM301`,
 # `noqa: E501 GM301`); prose after the list ("# noqa: GM301 legacy id") ends it.
 _DIRECTIVE = re.compile(
-    r"(?:#|//)[ \t]*noqa\b"
+    r"(?:#|//)[ \t]*(?P<word>noqa)\b"
     r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Z]+[0-9]+\b)*))?",
     re.IGNORECASE,
 )
@@ -24,7 +24,8 @@ _SPLIT = re.compile(r"[\s,]+")
 
 @dataclass(frozen=True)
 class Noqa:
-    """One `noqa` comment: its 1-based column and the codes it lists (None when bare)."""
+    """One `noqa` comment: the 1-based column of the word `noqa` (where GM904 points) and the
+    codes it lists (None when bare)."""
 
     column: int
     codes: tuple[str, ...] | None
@@ -41,7 +42,7 @@ def parse(line: str) -> list[Noqa]:
     for match in _DIRECTIVE.finditer(line):
         codes = match.group("codes")
         listed = tuple(_SPLIT.split(codes.strip().upper())) if codes else None
-        found.append(Noqa(match.start() + 1, listed))
+        found.append(Noqa(match.start("word") + 1, listed))
     return found
 
 

@@ -8,12 +8,12 @@ from migrator.noqa import Noqa, parse, suppressed
 
 
 @pytest.mark.parametrize(("line", "expected"), [
-    ("x = 1  # noqa: E501  # noqa: GM301", [Noqa(8, ("E501",)), Noqa(22, ("GM301",))]),
-    ("x = 1  # noqa:GM301,GM302", [Noqa(8, ("GM301", "GM302"))]),
-    ("x = 1  # NOQA : gm301 , GM302 legacy id", [Noqa(8, ("GM301", "GM302"))]),
-    ("x = 1  #noqa", [Noqa(8, None)]),
-    ("x = 1  # noqa: E501 W291", [Noqa(8, ("E501", "W291"))]),
-    ('const a = "x"; // noqa: GM301', [Noqa(16, ("GM301",))]),
+    ("x = 1  # noqa: E501  # noqa: GM301", [Noqa(10, ("E501",)), Noqa(24, ("GM301",))]),
+    ("x = 1  # noqa:GM301,GM302", [Noqa(10, ("GM301", "GM302"))]),
+    ("x = 1  # NOQA : gm301 , GM302 legacy id", [Noqa(10, ("GM301", "GM302"))]),
+    ("x = 1  #noqa", [Noqa(9, None)]),
+    ("x = 1  # noqa: E501 W291", [Noqa(10, ("E501", "W291"))]),
+    ('const a = "x"; // noqa: GM301', [Noqa(19, ("GM301",))]),
     ('s = "noqa: GM301"', []),
     ("x = 1  # noqa_not", []),
     ("x = 1", []),
