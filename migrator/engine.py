@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from migrator import prefilter
+from migrator import noqa, prefilter
 from migrator.config import Settings
 from migrator.findings import Finding, finding
 from migrator.knowledge import ModelTable, model_table
@@ -252,12 +252,6 @@ def _skip(result: FileResult, code: str, message: str) -> FileResult:
     return result
 
 
-# `noqa` alone suppresses everything on the line; `noqa: A, B` only the codes listed, which may
-# belong to other linters (`noqa: E501` must not hide a GM finding).
-_NOQA = re.compile(r"noqa(?:\s*:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*))?",
-                   re.IGNORECASE)
-
-
 def _select(findings: Iterable[Finding], data: bytes, path: str, ctx: Context) -> list[Finding]:
     """Drop findings the settings disable or a `noqa` comment on their line suppresses."""
     lines: list[str] | None = None
@@ -269,12 +263,12 @@ def _select(findings: Iterable[Finding], data: bytes, path: str, ctx: Context) -
         if lines is None:
             lines = data.decode("utf-8", "replace").splitlines()
         text = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
-        match = _NOQA.search(text) if "noqa" in text.lower() else None
-        if match and not item.fixed:
-            codes = match.group("codes")
-            if codes is None or item.code in re.split(r"\s*,\s*", codes.upper()):
-                used.add((item.line, item.code if codes else "*"))
-                continue
+        directives = noqa.parse(text) if not item.fixed else []
+        if any(d.codes is not None and item.code in d.codes for d in directives):
+            used.add((item.line, item.code))
+            continue
+        if any(d.codes is None for d in directives):
+            continue  # a bare noqa may belong to another linter: never reported unused
         kept.append(item)
     if b"noqa" in data and ctx.enabled("GM904", path):
         kept.extend(_unused_noqa(path, data, used))
@@ -283,14 +277,11 @@ def _select(findings: Iterable[Finding], data: bytes, path: str, ctx: Context) -
 
 def _unused_noqa(path: str, data: bytes, used: set[tuple[int, str]]) -> Iterator[Finding]:
     for number, text in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
-        for match in _NOQA.finditer(text):
-            codes = match.group("codes")
-            if not codes:
-                continue  # a bare noqa may belong to another linter
-            for code in re.split(r"\s*,\s*", codes.upper()):
+        for directive in noqa.parse(text):
+            for code in directive.codes or ():
                 if code.startswith("GM") and (number, code) not in used:
                     yield finding(
-                        path, (number, match.start() + 1), "GM904",
+                        path, (number, directive.column), "GM904",
                         f"`noqa: {code}` suppresses nothing on this line",
                     )
 

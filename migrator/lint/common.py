@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
 from migrator.knowledge import MODELS_PREFIX, ModelInfo, model_message
-
-# A bare `noqa` covers every code; one with a code list covers only the codes it lists, so a
-# comment meant for another linter (listing only, say, E501) does not silence gemini-migrate.
-_NOQA = re.compile(r"noqa(?:\s*:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*))?", re.IGNORECASE)
-
-
-def suppressed(line_text: str, code: str) -> bool:
-    """True when a `noqa` comment on the line covers `code`.
-
-    A check must not *fix* a suppressed finding: the engine drops suppressed findings only
-    when they are unfixed, so the check reports them unfixed and leaves the code alone.
-    """
-    if "noqa" not in line_text.lower():
-        return False
-    for match in _NOQA.finditer(line_text):
-        codes = match.group("codes")
-        if codes is None or code in re.split(r"\s*,\s*", codes.upper()):
-            return True
-    return False
+from migrator.noqa import suppressed as suppressed  # re-exported for the checks
 
 
 def model_code(info: ModelInfo) -> str:
