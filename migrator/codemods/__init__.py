@@ -98,16 +98,13 @@ def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Fi
 
 def remap_lines(findings: list[Finding], before: str, after: str) -> list[Finding]:
     """Move the lines of unfixed findings (reported against `after`) back to `before`."""
-    import difflib
     from dataclasses import replace
 
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
-                                      autojunk=False)
-    back: dict[int, int] = {}
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for offset in range(j2 - j1):
-            # Lines of a replaced block map to the block's start in the original.
-            back[j1 + offset + 1] = (i1 + offset + 1) if tag == "equal" else min(i1 + 1, i2 or 1)
+    from migrator.codemods.linemap import back_map
+
+    if not any(not f.fixed for f in findings):
+        return findings
+    back = back_map(before.splitlines(), after.splitlines())
     return [f if f.fixed else replace(f, line=back.get(f.line, f.line)) for f in findings]
 
 
