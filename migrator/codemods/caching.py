@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrator.codemods.convert import Unsupported, is_text_literal, walk
+from migrator.codemods.convert import Unsupported, is_text_literal
+from migrator.codemods.facts.nodes import walk
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Holder, Plan, Site

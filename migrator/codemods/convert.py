@@ -6,10 +6,18 @@ human has to see. Converters never guess: a value they cannot read statically is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import libcst as cst
 
+from migrator.codemods.facts.nodes import (
+    dict_node,
+    is_text_literal,
+    literal,
+    string_value,
+    text_block,
+)
+from migrator.codemods.facts.nodes import same_quotes as _same_quotes
 from migrator.knowledge import ModelTable
 
 
@@ -73,26 +81,6 @@ THRESHOLDS = {
     "high": "block_only_high",
     "off": "off",
 }
-
-
-def string_value(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def is_text_literal(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
-
-
-def literal(text: str) -> cst.SimpleString:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return cst.SimpleString(f'"{escaped}"')
-
-
-def dict_node(items: list[tuple[str, cst.BaseExpression]]) -> cst.Dict:
-    return cst.Dict([cst.DictElement(literal(k), v) for k, v in items])
 
 
 def _enum_member(node: cst.BaseExpression) -> str | None:
@@ -315,20 +303,6 @@ def model_literal(
     return _same_quotes(node, new_id), value, new_id
 
 
-def _same_quotes(node: cst.BaseExpression, text: str) -> cst.BaseExpression:
-    if isinstance(node, cst.SimpleString) and node.value[:1] in ("'", '"') and (
-        node.value[:3] not in ("'''", '"""')
-    ):
-        quote = node.value[0]
-        if quote not in text and "\\" not in text:
-            return node.with_changes(value=f"{quote}{text}{quote}")
-    return literal(text)
-
-
-def text_block(node: cst.BaseExpression) -> cst.Dict:
-    return dict_node([("type", literal("text")), ("text", node)])
-
-
 def history_to_steps(node: cst.BaseExpression) -> list[cst.Dict]:
     """A literal legacy history `[{"role": "user", "parts": [...]}, ...]` -> Interactions steps."""
     if not isinstance(node, (cst.List, cst.Tuple)):
@@ -367,19 +341,3 @@ def _text_part(node: cst.Dict) -> cst.BaseExpression | None:
     return None
 
 
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node under `node` (itself first), in source order, without a visitor's cost."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def dotted(node: cst.BaseExpression) -> str:
-    """`a.b.c` for a dotted name, "" for anything else."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{dotted(node.value)}.{node.attr.value}"
-    return ""

@@ -14,7 +14,7 @@ from typing import cast
 
 import libcst as cst
 
-from migrator.codemods.convert import dict_node, literal, string_value, text_block
+from migrator.codemods.facts.nodes import dict_node, literal, string_value, text_block
 
 # Codes (see migrator/codes.py).
 CONFIG = "GM103"

@@ -54,8 +54,8 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.convert import dotted as _dotted
-from migrator.codemods.convert import walk as _walk
+from migrator.codemods.facts.nodes import dotted as _dotted
+from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.schema import LegacySchema
 from migrator.codemods.tools import ToolPlan, afc_loop
 from migrator.engine import Context

@@ -36,8 +36,8 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.convert import dotted as _dotted
-from migrator.codemods.convert import walk as _walk
+from migrator.codemods.facts.nodes import dotted as _dotted
+from migrator.codemods.facts.nodes import walk as _walk
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Plan, Site

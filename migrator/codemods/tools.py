@@ -26,7 +26,8 @@ import libcst as cst
 from libcst.metadata import Assignment, GlobalScope
 
 from migrator.codemods import genai_convert
-from migrator.codemods.convert import Unsupported, dict_node, literal, string_value, walk
+from migrator.codemods.convert import Unsupported, dict_node, literal, string_value
+from migrator.codemods.facts.nodes import walk
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 if TYPE_CHECKING:

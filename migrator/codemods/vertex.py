@@ -34,7 +34,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.convert import Unsupported, is_text_literal
-from migrator.codemods.convert import walk as _walk
+from migrator.codemods.facts.nodes import walk as _walk
 from migrator.engine import Context
 from migrator.findings import FIX_NONE, FIX_UNSAFE, Finding, finding
 from migrator.lint.common import decide_fix
