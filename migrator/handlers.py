@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 
 from migrator import prefilter
-from migrator.engine import MAX_FILE_BYTES, Handler
+from migrator.context import MAX_FILE_BYTES, Handler
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 NOTEBOOK_SUFFIXES = (".ipynb",)

@@ -134,7 +134,7 @@ STAND_IN_CODES = ("GM001", "GM002", "GM014", "GM301", "GM302", "GM401")
 @pytest.fixture
 def stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     """A handler that reports one finding of each of several codes, whatever the rules do."""
-    from migrator.engine import Handler, HandlerOutput
+    from migrator.context import Handler, HandlerOutput
     from migrator.findings import finding
 
     def report_all(path: str, data: bytes, ctx: engine.Context) -> HandlerOutput:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from migrator.engine import Context, Handler, HandlerOutput
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 
 if TYPE_CHECKING:

@@ -59,7 +59,7 @@ from migrator.codemods.genai_convert import (
     vertical,
     vertical_list,
 )
-from migrator.engine import Context
+from migrator.context import Context
 from migrator.findings import FIX_SAFE, Finding, finding
 
 GENERATE = "GM101"

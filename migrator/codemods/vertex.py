@@ -35,7 +35,7 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.convert import Unsupported, is_text_literal
 from migrator.codemods.facts.nodes import walk as _walk
-from migrator.engine import Context
+from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_UNSAFE, Finding, finding
 from migrator.lint.common import decide_fix
 

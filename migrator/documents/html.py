@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from migrator.engine import Context, Handler, HandlerOutput
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 from migrator.js import SDK_TRIGGERS
 from migrator.lint import text as text_lint

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from migrator import prefilter
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.documents import (
     GENAI_IMPORT,
     LEGACY_IMPORT,
@@ -27,7 +28,6 @@ from migrator.documents import (
     shell_commands,
 )
 from migrator.documents.notebook import mask_ipython, unmask_ipython
-from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 from migrator.syntax import cpython_error, syntax_error_finding, too_deep_finding, unparsable
 

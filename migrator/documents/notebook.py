@@ -27,13 +27,13 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from migrator import prefilter
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.documents import (
     GENAI_IMPORT,
     LEGACY_IMPORT,
     rewrite_install_line,
     shell_commands,
 )
-from migrator.engine import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 from migrator.syntax import libcst_only_finding
 

@@ -15,7 +15,7 @@ import difflib
 import os
 from dataclasses import replace
 
-from migrator.engine import Context, Handler, HandlerOutput
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import Finding, finding
 from migrator.lint import text as text_lint
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from migrator.js.results import bound_name, called, member_of, outer
+from migrator.js.nodes import bound_name, called, member_of, outer, uses_of
 from migrator.js.source import Change, Edit, Escape, Source, same
 
 if TYPE_CHECKING:
@@ -60,10 +60,8 @@ class FunctionCalls:
                 return
             raise Escape("GM506", call, "the function calls are used in a way the rewrite "
                          "cannot follow")
-        from migrator.js.results import Reads
-
         truthy = False
-        for use in Reads(self.src, self.change).uses_of(name):
+        for use in uses_of(self.src, name):
             truthy |= self.list_use(use)
         if truthy:
             # `if (calls)` saw `undefined` when there was no call: keep that
@@ -149,10 +147,8 @@ class FunctionCalls:
         self.item_use(node)
 
     def item_name(self, name: SgNode) -> None:
-        from migrator.js.results import Reads
-
         self.change.calls.add(name.text())
-        for use in Reads(self.src, self.change).uses_of(name):
+        for use in uses_of(self.src, name):
             self.item_use(use)
 
     def item_use(self, use: SgNode) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from migrator.js.functions import FunctionCalls
+from migrator.js.nodes import bound_name, called, member_of, outer, statement_alone, uses_of
 from migrator.js.source import Change, Escape, Source, loose, same, unwrap
 
 if TYPE_CHECKING:
@@ -23,59 +25,6 @@ USAGE_FIELDS = {
     "cachedContentTokenCount": "total_cached_tokens",
 }
 TEXT = '.output_text ?? ""'
-
-
-def member_of(node: SgNode) -> tuple[SgNode, str] | None:
-    """(`node.name` member expression, name) when `node` is the object of a member access."""
-    parent = node.parent()
-    if parent is None or parent.kind() != "member_expression":
-        return None
-    if not same(parent.field("object"), node):
-        return None
-    prop = parent.field("property")
-    return (parent, prop.text()) if prop is not None else None
-
-
-def called(member: SgNode) -> SgNode | None:
-    """The call expression when `member` is called (`x.f()`), else None."""
-    parent = member.parent()
-    if parent is not None and parent.kind() == "call_expression" and same(
-        parent.field("function"), member
-    ):
-        return parent
-    return None
-
-
-def outer(node: SgNode) -> SgNode:
-    """`node` widened through parentheses and `await` that wrap it."""
-    while True:
-        parent = node.parent()
-        if parent is None or parent.kind() not in ("parenthesized_expression", "await_expression",
-                                                   "non_null_expression"):
-            return node
-        node = parent
-
-
-def bound_name(expr: SgNode) -> SgNode | None:
-    """The identifier a `const x = <expr>` / `x = <expr>` statement binds, else None."""
-    node = outer(expr)
-    parent = node.parent()
-    if parent is None:
-        return None
-    if parent.kind() == "variable_declarator" and same(parent.field("value"), node):
-        name = parent.field("name")
-        return name if name is not None and name.kind() == "identifier" else None
-    if parent.kind() == "assignment_expression" and same(parent.field("right"), node):
-        left = parent.field("left")
-        return left if left is not None and left.kind() == "identifier" else None
-    return None
-
-
-def statement_alone(src: Source, expr: SgNode) -> bool:
-    """`await x.generateContent(...)` as a statement of its own: the result is dropped."""
-    node = outer(expr)
-    parent = node.parent()
-    return parent is not None and parent.kind() == "expression_statement"
 
 
 class Reads:
@@ -147,25 +96,7 @@ class Reads:
         return param if param is not None and param.kind() == "identifier" else None
 
     def uses_of(self, name: SgNode) -> list[SgNode]:
-        declaration = self.src.binding(name)
-        if declaration is None:
-            raise Escape("GM521", name, f"`{name.text()}` is not declared in this file")
-        holder = declaration.parent()
-        annotation = holder.field("type") if holder is not None and \
-            holder.kind() == "variable_declarator" else None
-        if annotation is not None and self.src.typescript and not any(
-            word in annotation.text() for word in ("any", "unknown")
-        ):
-            raise Escape("GM510", annotation, f"`{name.text()}` is declared with a type the "
-                         "interaction does not have; remove the annotation or migrate by hand")
-        uses = self.src.uses(name.text(), declaration)
-        for use in uses:
-            parent = use.parent()
-            if parent is not None and parent.kind() == "assignment_expression" and same(
-                parent.field("left"), use
-            ):
-                raise Escape("GM521", use, f"`{name.text()}` is assigned more than once")
-        return uses
+        return uses_of(self.src, name)
 
     def result_use(self, use: SgNode) -> None:
         member = member_of(use)
@@ -245,8 +176,6 @@ class Reads:
             self.change.edits.append(_span(start, end, suffix))
             return
         if name == "functionCalls" and self.text_override is None:
-            from migrator.js.functions import FunctionCalls
-
             call = called(node)
             if call is None or call.field("arguments").text() != "()":  # type: ignore[union-attr]
                 raise Escape("GM506", node, "`functionCalls` is not called as `functionCalls()`")

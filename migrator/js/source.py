@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from migrator.engine import Context
+from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 
 if TYPE_CHECKING:

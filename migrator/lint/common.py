@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.engine import Context
+from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
 from migrator.knowledge import MODELS_PREFIX, ModelInfo, model_message
 from migrator.noqa import suppressed as suppressed  # re-exported for the checks

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from migrator.engine import Context, Handler, HandlerOutput
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import packages
 from migrator.lint.common import decide_fix

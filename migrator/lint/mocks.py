@@ -26,7 +26,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.nodes import walk as _walk
-from migrator.engine import Context
+from migrator.context import Context
 from migrator.findings import Finding, finding
 
 LEGACY = "google.generativeai"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 
-from migrator.engine import Context, Handler, HandlerOutput
+from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
 from migrator.lint.common import decide_fix, model_code, model_finding, successor_id
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
-from migrator.engine import Context
+from migrator.context import Context
 
 PYTHON_SUFFIXES = (".py", ".pyw")
 NOTEBOOK_SUFFIXES = (".ipynb",)

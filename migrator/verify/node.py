@@ -37,13 +37,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from migrator.verify.runner import (
-    _INHERIT,
-    FAKE_KEY,
-    Run,
-    _execute,
-    _log_path,
-)
+from migrator.verify.execution import FAKE_KEY, INHERITED_ENV, Run, execute, log_path
 from migrator.verify.sandbox import Sandbox
 from migrator.verify.snippets import ESM_SYNTAX, NODE_EXT
 
@@ -223,7 +217,7 @@ def _link_packages(workdir: Path, root: Path, genai: Path) -> None:
 
 def _env(workdir: Path, script: Path, *, base_url: str | None, key: str,
          source_dir: str | None) -> dict[str, str]:
-    env = {k: os.environ[k] for k in _INHERIT if k in os.environ}
+    env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
     env.update({"HOME": str(workdir), "GEMINI_API_KEY": key,
                 "GEMINI_MIGRATE_SNIPPET": str(script)})
     if source_dir:
@@ -274,14 +268,14 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
                                               encoding="utf-8")
         argv = node_argv(node, root, script)
         if live_key is None:
-            emulator = Emulator(log_path=_log_path(log_name), model_overrides=model_overrides)
+            emulator = Emulator(log_path=log_path(log_name), model_overrides=model_overrides)
             box = Sandbox(str(temp), emulator=emulator)
             env = _env(workdir, script, base_url=box.url, key=FAKE_KEY, source_dir=source_dir)
         else:
             box = Sandbox(str(temp), network=False)
             env = _env(workdir, script, base_url=None, key=live_key, source_dir=source_dir)
         env.update(box.env())
-        _execute(run, argv, str(workdir), env, timeout, box)
+        execute(run, argv, str(workdir), env, timeout, box)
         run.stderr = error_line(run.stderr)
         if emulator is not None:
             run.emulated = True

@@ -39,15 +39,16 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrator.formats import envelope, plural
 from migrator.verify import keys, sandbox
+from migrator.verify.execution import FAKE_KEY, INHERITED_ENV, Run, execute, log_path
 from migrator.verify.keys import Redactor
 from migrator.verify.meaning import LEGACY_SDK
-from migrator.verify.sandbox import OUTPUT_CAP, LostProcess, Outcome, Sandbox, kill_running
+from migrator.verify.sandbox import OUTPUT_CAP, LostProcess, Sandbox, kill_running
 from migrator.verify.snippets import (
     NODE_EXT,
     Snippet,
@@ -62,14 +63,9 @@ if TYPE_CHECKING:
     from migrator.config import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-FAKE_KEY = "gemini-migrate-emulator-key"
 SITE_DIR = str(Path(__file__).resolve().parent / "_site")
 INSTALL_HINT = "pip install 'gemini-migrate[verify]'"
 NO_CALLS = "no Gemini call reached the emulator"
-# Environment variables a snippet may inherit; everything else (API keys, cloud credentials,
-# proxies, PYTHON* settings) is dropped.
-_INHERIT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "COMSPEC", "PATHEXT",
-            "WINDIR", "TMPDIR", "TEMP", "TMP")
 # Request kinds that carry meaning; interactions get/delete/cancel and upload plumbing have no
 # legacy counterpart and are not compared.
 COMPARED_KINDS = frozenset({"generate", "count_tokens", "embed", "files.upload", "files.get",
@@ -81,27 +77,6 @@ _COMPARED_FIELDS = ("kind", "model", "stream", "conversation", "system_instructi
                     "display_name", "cache", "status")
 __all__ = ["NO_CALLS", "OUTPUT_CAP", "Redactor", "Result", "Run", "judge", "kill_running",
            "run_source", "run_verify"]
-
-
-@dataclass
-class Run:
-    """One execution of one snippet."""
-
-    exit_code: int | None = None
-    timed_out: bool = False
-    seconds: float = 0.0
-    stdout: str = ""
-    stderr: str = ""
-    stdout_truncated: bool = False
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None  # could not start
-    server: str | None = None  # stopped as a long-running server listening here
-    emulated: bool = False  # ran against an emulator, so its requests were counted
-
-    def take(self, outcome: Outcome) -> None:
-        for name in ("exit_code", "timed_out", "seconds", "stdout", "stderr",
-                     "stdout_truncated", "error", "server"):
-            setattr(self, name, getattr(outcome, name))
 
 
 @dataclass
@@ -156,7 +131,7 @@ def _env(workdir: str, *, base_url: str | None, key: str,
          source_dir: str | None = None, box: Sandbox | None = None) -> dict[str, str]:
     import site
 
-    env = {k: os.environ[k] for k in _INHERIT if k in os.environ}
+    env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
     env.update({
         "HOME": workdir, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "GEMINI_API_KEY": key,
@@ -204,7 +179,7 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
         with open(script, "w", encoding="utf-8") as fh:
             fh.write(source)
         if live_key is None:
-            emulator = Emulator(log_path=_log_path(log_name), model_overrides=model_overrides)
+            emulator = Emulator(log_path=log_path(log_name), model_overrides=model_overrides)
             box = Sandbox(root, emulator=emulator)
             env = _env(workdir, base_url=box.url, key=FAKE_KEY, source_dir=source_dir, box=box)
             server = fork_server() if fork else None
@@ -215,7 +190,7 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
         if server is not None:
             _execute_forked(run, server, box, script, workdir, env, timeout, root)
         else:
-            _execute(run, [sys.executable, script], workdir, env, timeout, box)
+            execute(run, [sys.executable, script], workdir, env, timeout, box)
         if emulator is not None:
             run.emulated = True
             run.requests = emulator.requests()
@@ -226,26 +201,6 @@ def run_source(source: str, filename: str, *, timeout: float, live_key: str | No
             emulator.stop()
         shutil.rmtree(root, ignore_errors=True)
     return run
-
-
-def _log_path(name: str | None) -> str | None:
-    folder = os.environ.get("GEMINI_MIGRATE_VERIFY_LOG_DIR")
-    if not folder or not name:
-        return None
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, re.sub(r"[^\w.-]+", "_", name).strip("_") + ".jsonl")
-    if os.path.exists(path):
-        os.remove(path)
-    return path
-
-
-def _execute(run: Run, argv: list[str], cwd: str, env: dict[str, str], timeout: float,
-             box: Sandbox | None = None) -> None:
-    """Run `argv` in `box`. Without one (callers that start their own emulator on the host),
-    the process tree is still contained and killed, but network and files are not."""
-    if box is None:
-        box = Sandbox(os.path.dirname(os.path.abspath(cwd)), network=False, readonly=False)
-    run.take(box.run(argv, cwd=cwd, env=env, timeout=timeout))
 
 
 class ForkServer:

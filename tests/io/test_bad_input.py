@@ -13,7 +13,8 @@ from click.testing import CliRunner
 import migrator.engine as engine
 from migrator.cli import cli
 from migrator.config import Settings
-from migrator.engine import Handler, HandlerOutput, make_context, process_file
+from migrator.context import Handler, HandlerOutput
+from migrator.engine import make_context, process_file
 
 LEGACY = (
     "import google.generativeai as genai\n"
