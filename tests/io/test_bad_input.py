@@ -175,7 +175,7 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
     stand_in = Handler("python", edit_meanwhile)
     monkeypatch.setattr(engine, "handler_of", lambda p: stand_in)
     result = process_file(str(path), make_context(Settings(), write=True))
-    assert [f.code for f in result.findings if f.code.startswith("GM9")] == ["GM905"]
+    assert [(f.code, f.line) for f in result.findings if f.code.startswith("GM9")] == [("GM905", 1)]
     assert not result.written and result.skipped
     assert path.read_text() == LEGACY + "# edited by someone else\n"
 

@@ -54,7 +54,7 @@ def test_a_result_that_does_not_check_is_not_written(tmp_path: Path,
     result = process_file(str(path), make_context(Settings(), write=True))
     assert path.read_text(encoding="utf-8") == LEGACY
     assert not result.written
-    assert [f.code for f in result.findings if f.code == "GM903"] == ["GM903"]
+    assert [(f.code, f.line) for f in result.findings if f.code == "GM903"] == [("GM903", 1)]
     assert not any(f.fixed for f in result.findings)
 
 
