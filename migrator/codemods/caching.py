@@ -33,9 +33,11 @@ from libcst.metadata import Assignment
 
 from migrator.codemods.convert import Unsupported, is_text_literal
 from migrator.codemods.facts.nodes import walk
+from migrator.codemods.facts.sites import Holder, Site
+from migrator.codemods.facts.syntax import _attr, _is_truth_test, _kwarg, _rename, rebuild_args
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Apply, Holder, Plan, Site
+    from migrator.codemods.legacy import Apply, Plan
 
 LEGACY = "google.generativeai"
 CACHE_CLASS = f"{LEGACY}.caching.CachedContent"
@@ -80,8 +82,6 @@ def _text_or_name(plan: Plan, node: cst.BaseExpression, what: str) -> None:
 
 def collect(plan: Plan, call: cst.Call, names: set[str]) -> bool:
     """Claim a CachedContent.create/get/list or from_cached_content call; False otherwise."""
-    from migrator.codemods.legacy import Site
-
     method = next((PRODUCERS[n] for n in sorted(names & set(PRODUCERS))), None)
     if method is None and names & FROM_CACHE:
         method = "cache.model"
@@ -106,8 +106,6 @@ def collect(plan: Plan, call: cst.Call, names: set[str]) -> bool:
         plan.pin(site, CODE, f"the {'model' if kind == 'cached_model' else 'cache'} is used "
                  "where gemini-migrate cannot follow it", call)
         return True
-    from migrator.codemods.legacy import Holder
-
     holder = plan.holders.setdefault(key, Holder(key, kind))
     if holder.kind != kind:
         plan.pin(holder, "GM011", "the same name holds different legacy objects", call)
@@ -145,8 +143,6 @@ def produced(plan: Plan, value: object, target: cst.CSTNode) -> bool:
 
 
 def classify_use(plan: Plan, holder: Holder, use: cst.BaseExpression) -> None:
-    from migrator.codemods.legacy import Site, _is_truth_test
-
     parent = plan.parent(use)
     grand = plan.parent(parent) if parent is not None else None
     if isinstance(parent, cst.Attribute) and parent.value is use:
@@ -392,8 +388,6 @@ def _response_field(plan: Plan, read: cst.Attribute) -> None:
 
 
 def convert_site(apply: Apply, site: Site) -> None:
-    from migrator.codemods.legacy import _attr, _kwarg, _rename, rebuild_args
-
     plan = apply.plan
     client = apply.client
     method = site.method

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
@@ -56,12 +55,22 @@ from migrator.codemods.convert import (
 )
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
+from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
+from migrator.codemods.facts.sites import Construction, Holder, Pin, Site
+from migrator.codemods.facts.syntax import (
+    _attr,
+    _is_name,
+    _is_truth_test,
+    _kwarg,
+    _names_in,
+    _rename,
+    rebuild_args,
+)
 from migrator.codemods.schema import LegacySchema
 from migrator.codemods.tools import ToolPlan, afc_loop
 from migrator.engine import Context
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
-LEGACY = "google.generativeai"
 MODEL_CLASSES = {f"{LEGACY}.GenerativeModel", f"{LEGACY}.generative_models.GenerativeModel"}
 CONFIG_CLASSES = {
     f"{LEGACY}.GenerationConfig",
@@ -74,10 +83,6 @@ LEGACY_DEFAULT_MODEL = "gemini-1.5-flash-002"
 
 GENERATE = {"generate_content": False, "generate_content_async": True}
 SEND = {"send_message": False, "send_message_async": True}
-COUNT = {"count_tokens": False, "count_tokens_async": True}
-# The model catalogue: no Interactions equivalent, google-genai keeps it on client.models.
-MODELS_API = {f"{LEGACY}.list_models": "list", f"{LEGACY}.get_model": "get"}
-EMBED = {f"{LEGACY}.embed_content": False, f"{LEGACY}.embed_content_async": True}
 TASK_TYPES = frozenset({
     "retrieval_query", "retrieval_document", "semantic_similarity", "classification",
     "clustering", "question_answering", "fact_verification", "code_retrieval_query",
@@ -88,12 +93,6 @@ MODEL_FIELDS = {
     "output_token_limit": "output_token_limit",
     "supported_generation_methods": "supported_actions",
 }
-USAGE_FIELDS = {
-    "prompt_token_count": "total_input_tokens",
-    "candidates_token_count": "total_output_tokens",
-    "total_token_count": "total_tokens",
-    "cached_content_token_count": "total_cached_tokens",
-}
 RESPONSE_ONLY = {"candidates", "parts", "prompt_feedback", "to_dict", "resolve", "model_version"}
 TODO_PREFIX = "# TODO(gemini-migrate): "
 
@@ -101,64 +100,6 @@ TODO_PREFIX = "# TODO(gemini-migrate): "
 # --------------------------------------------------------------------------------------------
 # Plan
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class Pin:
-    code: str
-    reason: str
-    node: cst.CSTNode
-
-
-@dataclass(eq=False)
-class Construction:
-    """A `GenerativeModel(...)` call or a `model.start_chat(...)` call."""
-
-    call: cst.Call
-    holder: Holder | None = None
-    # create() keyword arguments this construction stands for, in order.
-    kwargs: list[tuple[str, cst.BaseExpression]] = field(default_factory=list)
-    history: list[cst.Dict] | None = None
-    model_source: Holder | Construction | None = None  # for start_chat
-
-
-@dataclass(eq=False)
-class Holder:
-    """Where a model or chat object lives: a name in a scope, an attribute, a dict of them."""
-
-    key: str
-    kind: str  # "model" | "chat"
-    constructions: list[Construction] = field(default_factory=list)
-    uses: list[cst.BaseExpression] = field(default_factory=list)
-    pin: Pin | None = None
-    sites: list[Site] = field(default_factory=list)
-    chats: list[Construction] = field(default_factory=list)
-
-
-@dataclass(eq=False)
-class Site:
-    """A `generate_content` or `send_message` call being migrated."""
-
-    call: cst.Call
-    method: str
-    receiver: cst.BaseExpression
-    holder: Holder | None
-    inline: Construction | None
-    is_async: bool
-    stream: bool = False
-    pin: Pin | None = None
-    result: cst.BaseExpression | None = None  # the call or the Await around it
-    statement: cst.SimpleStatementLine | None = None
-    accessor_edits: list[tuple[Any, Callable[..., Any]]] = field(default_factory=list)
-    loops: list[cst.For] = field(default_factory=list)
-    # New arguments: original ones edited in place (None drops one), new ones in front.
-    edits: dict[int, cst.Arg | None] = field(default_factory=dict)
-    prepend: list[cst.Arg] = field(default_factory=list)
-    append: list[cst.Arg] = field(default_factory=list)
-    response_target: cst.BaseExpression | None = None
-    hoist: bool = False
-    # response-detail rewrites (responses.py): (node, edit, code, message)
-    read_edits: list[tuple[Any, Callable[..., Any], str, str]] = field(default_factory=list)
 
 
 class Plan:
@@ -1758,10 +1699,6 @@ def _is_main_guard(node: cst.If) -> bool:
             and string_value(test.comparisons[0].comparator) == "__main__")
 
 
-def _is_name(node: cst.CSTNode, value: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == value
-
-
 def _client_assignment(statement: cst.CSTNode, sdk: str) -> str | None:
     """`X = <sdk>.Client(...)` as a whole statement: X. (libcst.matchers costs 0.17 s to import
     on the pre-commit path; these shapes are simple enough to test by hand.)"""
@@ -1787,18 +1724,6 @@ def _qualified(qnames: object, node: cst.CSTNode) -> set[str]:
     return {q.name for q in value}
 
 
-def _is_truth_test(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
-    if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
-        return True
-    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
-        return True
-    if isinstance(parent, cst.Comparison) and len(parent.comparisons) == 1:
-        target = parent.comparisons[0]
-        return isinstance(target.operator, (cst.Is, cst.IsNot)) and _is_name(
-            target.comparator, "None") or _is_name(parent.left, "None")
-    return False
-
-
 def _inside(
     node: cst.CSTNode, body: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
 ) -> bool:
@@ -1819,73 +1744,6 @@ def _awaited(node: cst.BaseExpression) -> cst.BaseExpression:
 
 def _clean(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[], rpar=[]) if hasattr(node, "lpar") else node
-
-
-_NO_SPACE_EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-
-
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE_EQUAL)
-
-
-def _rename(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
-    """The same argument slot (comma, comments) under a keyword."""
-    equal = arg.equal if arg.keyword is not None else _NO_SPACE_EQUAL
-    return arg.with_changes(keyword=cst.Name(name), equal=equal, value=value)
-
-
-def rebuild_args(
-    original: Sequence[cst.Arg],
-    edits: dict[int, cst.Arg | None],
-    prepend: Sequence[cst.Arg],
-    append: Sequence[cst.Arg] = (),
-    opening: cst.BaseParenthesizableWhitespace | None = None,
-) -> list[cst.Arg]:
-    """Apply slot edits and put new arguments first, in the layout the call already had:
-    a call written one argument per line stays one argument per line. `opening` is the
-    whitespace after the call's `(`: the indentation of the first argument."""
-    kept = [edits.get(i, arg) for i, arg in enumerate(original)]
-    args = [a for a in kept if a is not None]
-    separator: cst.Comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    # The comma after the last argument is followed by the `)`'s indentation, not an
-    # argument's: the opening parenthesis tells how arguments are indented instead.
-    commas = [a.comma for a in original[:-1]]
-    if isinstance(opening, cst.ParenthesizedWhitespace):
-        commas.append(cst.Comma(whitespace_after=opening))
-    commas += [a.comma for a in original[-1:]]
-    for comma in commas:
-        if isinstance(comma, cst.Comma):
-            after = comma.whitespace_after
-            if isinstance(after, cst.ParenthesizedWhitespace):
-                # the layout of the next line, without the comment that ends this one
-                after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
-            separator = cst.Comma(whitespace_before=cst.SimpleWhitespace(""),
-                                  whitespace_after=after)
-            break
-    new = [a.with_changes(comma=separator) for a in prepend]
-    out = new + args
-    # The last argument ends the way the call's last argument did (a trailing comma and the
-    # closing parenthesis on its own line, or nothing).
-    ending = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
-    if append:
-        out = [a.with_changes(comma=separator) for a in out]
-        out += [a.with_changes(comma=separator) for a in append]
-    if out:
-        # the line break before `)` (after a last argument written without a comma) goes
-        # with whatever argument is last now
-        closing = next((a.whitespace_after_arg for a in out[:-1]
-                        if isinstance(a.whitespace_after_arg, cst.ParenthesizedWhitespace)),
-                       None)
-        if closing is not None:
-            out = [a.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
-                   if a.whitespace_after_arg is closing else a for a in out]
-            out[-1] = out[-1].with_changes(whitespace_after_arg=closing)
-        out[-1] = out[-1].with_changes(comma=ending if args or append else
-                                       cst.MaybeSentinel.DEFAULT)
-        if original and edits.get(len(original) - 1, original[-1]) is None:
-            # The dropped last argument held the line break before ")".
-            out[-1] = out[-1].with_changes(whitespace_after_arg=original[-1].whitespace_after_arg)
-    return out
 
 
 def layout(node: cst.BaseExpression, indent: str, width: int = 60) -> cst.BaseExpression:
@@ -1961,26 +1819,6 @@ def _as_blocks(node: cst.BaseExpression) -> cst.List:
 # --------------------------------------------------------------------------------------------
 
 NodeEdit = Callable[..., Any]
-
-
-def _names_in(module: cst.Module) -> set[str]:
-    """Identifiers a new variable could clash with (keyword-argument names and attribute names
-    cannot)."""
-    skip: set[int] = set()
-    for node in _walk(module):
-        if isinstance(node, cst.Arg) and node.keyword is not None:
-            skip.add(id(node.keyword))
-        elif isinstance(node, cst.Attribute):
-            skip.add(id(node.attr))
-    return {n.value for n in _walk(module) if isinstance(n, cst.Name) and id(n) not in skip}
-
-
-def _attr(dotted: str) -> cst.BaseExpression:
-    parts = dotted.split(".")
-    node: cst.BaseExpression = cst.Name(parts[0])
-    for part in parts[1:]:
-        node = cst.Attribute(node, cst.Name(part))
-    return node
 
 
 def _statement(code: str) -> cst.SimpleStatementLine:

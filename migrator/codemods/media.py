@@ -38,9 +38,11 @@ from migrator.codemods.convert import (
 )
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
+from migrator.codemods.facts.sites import Pin, Site
+from migrator.codemods.facts.syntax import _is_truth_test, _names_in, _rename
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Apply, Plan, Site
+    from migrator.codemods.legacy import Apply, Plan
 
 LEGACY = "google.generativeai"
 FILES = {
@@ -131,8 +133,6 @@ class Media:
 
     def fresh(self, base: str) -> str:
         if self.used_names is None:
-            from migrator.codemods.legacy import _names_in
-
             self.used_names = _names_in(self.plan.module)
         name, n = base, 1
         while name in self.used_names:
@@ -155,8 +155,6 @@ class Media:
                 continue
             for site in group:
                 if site.pin is None:
-                    from migrator.codemods.legacy import Pin
-
                     site.pin = Pin(pinned.code, pinned.reason, site.call)
                     changed = True
         return changed
@@ -689,8 +687,6 @@ class Media:
                 self.file_use(access.node, sites)
 
     def file_use(self, node: cst.CSTNode, sites: list[Site]) -> None:
-        from migrator.codemods.legacy import _is_truth_test
-
         plan = self.plan
         parent = plan.parent(node)
         if isinstance(parent, cst.Attribute) and parent.value is node:
@@ -881,13 +877,11 @@ def _args(call: cst.Call, names: tuple[str, ...]) -> dict[str, cst.BaseExpressio
 
 
 def _named(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
-    from migrator.codemods.legacy import _rename
-
     return _rename(arg, name, value)
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    from migrator.codemods.legacy import _kwarg as make
+    from migrator.codemods.facts.syntax import _kwarg as make
 
     return make(name, value)
 

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from migrator.codemods.convert import Unsupported, string_value
+from migrator.codemods.facts.sdk import COUNT, EMBED, MODELS_API, USAGE_FIELDS
+from migrator.codemods.facts.sites import Holder, Site
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Holder, Plan, Site
+    from migrator.codemods.legacy import Plan
 
 PARTS = "GM033"  # faithful response-detail rewrites
 NO_EQUIVALENT = "GM034"
@@ -347,8 +349,6 @@ def _last_reads(plan: Plan, field: cst.Attribute) -> list[tuple[cst.CSTNode, Cal
     if name == "text":
         return [(field, lambda n, client: n.with_changes(attr=cst.Name("output_text")))]
     if name == "usage_metadata":
-        from migrator.codemods.legacy import USAGE_FIELDS
-
         outer = plan.parent(field)
         if isinstance(outer, cst.Attribute) and outer.value is field \
                 and outer.attr.value in USAGE_FIELDS:
@@ -408,8 +408,6 @@ def _has_history(construction: object) -> bool:
 def check_handlers(plan: Plan) -> None:
     """Pins the migrating calls whose enclosing `except` would stop matching, and notes the
     `except ValueError` clauses around `.text` reads that output_text never triggers."""
-    from migrator.codemods.legacy import COUNT, EMBED, MODELS_API
-
     for site in plan.sites:
         if site.pin is not None:
             continue

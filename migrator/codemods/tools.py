@@ -28,10 +28,12 @@ from libcst.metadata import Assignment, GlobalScope
 from migrator.codemods import genai_convert
 from migrator.codemods.convert import Unsupported, dict_node, literal, string_value
 from migrator.codemods.facts.nodes import walk
+from migrator.codemods.facts.sites import Construction, Site
+from migrator.codemods.facts.syntax import _rename
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Construction, Plan, Site
+    from migrator.codemods.legacy import Plan
 
 LEGACY = "google.generativeai"
 TOOL = "GM025"  # tools= migrated / a tool that cannot be
@@ -694,8 +696,6 @@ class ToolPlan(Tools):
     def per_call(self, site: Site, arg: cst.Arg, name: str) -> cst.Arg | None:
         """`generate_content(..., tools=)` / `tool_config=`: legacy replaced the model's value,
         so this moves only where the model has none to replace."""
-        from migrator.codemods.legacy import _rename
-
         plan = self.plan
         constructions = plan.model_constructions(site)
         if _is_none(arg.value):
