@@ -34,7 +34,11 @@ from libcst.metadata import Assignment
 from migrator.codemods.convert import Unsupported, is_text_literal
 from migrator.codemods.facts.nodes import walk
 from migrator.codemods.facts.sites import Holder, Site
-from migrator.codemods.facts.syntax import _attr, _is_truth_test, _kwarg, _rename, rebuild_args
+from migrator.codemods.facts.syntax import attr_from_dotted as _attr
+from migrator.codemods.facts.syntax import is_truth_test as _is_truth_test
+from migrator.codemods.facts.syntax import kwarg as _kwarg
+from migrator.codemods.facts.syntax import rebuild_args
+from migrator.codemods.facts.syntax import rename_kwarg as _rename
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Plan

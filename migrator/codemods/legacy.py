@@ -57,15 +57,13 @@ from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
 from migrator.codemods.facts.sites import Construction, Holder, Pin, Site
-from migrator.codemods.facts.syntax import (
-    _attr,
-    _is_name,
-    _is_truth_test,
-    _kwarg,
-    _names_in,
-    _rename,
-    rebuild_args,
-)
+from migrator.codemods.facts.syntax import attr_from_dotted as _attr
+from migrator.codemods.facts.syntax import is_name as _is_name
+from migrator.codemods.facts.syntax import is_truth_test as _is_truth_test
+from migrator.codemods.facts.syntax import kwarg as _kwarg
+from migrator.codemods.facts.syntax import names_in as _names_in
+from migrator.codemods.facts.syntax import rebuild_args
+from migrator.codemods.facts.syntax import rename_kwarg as _rename
 from migrator.codemods.schema import LegacySchema
 from migrator.codemods.tools import ToolPlan, afc_loop
 from migrator.engine import Context

@@ -39,7 +39,9 @@ from migrator.codemods.convert import (
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sites import Pin, Site
-from migrator.codemods.facts.syntax import _is_truth_test, _names_in, _rename
+from migrator.codemods.facts.syntax import is_truth_test as _is_truth_test
+from migrator.codemods.facts.syntax import names_in as _names_in
+from migrator.codemods.facts.syntax import rename_kwarg as _rename
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Plan
@@ -881,7 +883,7 @@ def _named(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
 
 
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    from migrator.codemods.facts.syntax import _kwarg as make
+    from migrator.codemods.facts.syntax import kwarg as make
 
     return make(name, value)
 

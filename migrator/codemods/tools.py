@@ -29,7 +29,7 @@ from migrator.codemods import genai_convert
 from migrator.codemods.convert import Unsupported, dict_node, literal, string_value
 from migrator.codemods.facts.nodes import walk
 from migrator.codemods.facts.sites import Construction, Site
-from migrator.codemods.facts.syntax import _rename
+from migrator.codemods.facts.syntax import rename_kwarg as _rename
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 if TYPE_CHECKING:

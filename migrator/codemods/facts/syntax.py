@@ -9,30 +9,30 @@ import libcst as cst
 from migrator.codemods.facts.nodes import walk as _walk
 
 
-def _is_name(node: cst.CSTNode, value: str) -> bool:
+def is_name(node: cst.CSTNode, value: str) -> bool:
     return isinstance(node, cst.Name) and node.value == value
 
 
-def _is_truth_test(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
+def is_truth_test(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
     if isinstance(parent, (cst.If, cst.While)) and parent.test is node:
         return True
     if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
         return True
     if isinstance(parent, cst.Comparison) and len(parent.comparisons) == 1:
         target = parent.comparisons[0]
-        return isinstance(target.operator, (cst.Is, cst.IsNot)) and _is_name(
-            target.comparator, "None") or _is_name(parent.left, "None")
+        return isinstance(target.operator, (cst.Is, cst.IsNot)) and is_name(
+            target.comparator, "None") or is_name(parent.left, "None")
     return False
 
 
 _NO_SPACE_EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
 
 
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+def kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE_EQUAL)
 
 
-def _rename(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
+def rename_kwarg(arg: cst.Arg, name: str, value: cst.BaseExpression) -> cst.Arg:
     """The same argument slot (comma, comments) under a keyword."""
     equal = arg.equal if arg.keyword is not None else _NO_SPACE_EQUAL
     return arg.with_changes(keyword=cst.Name(name), equal=equal, value=value)
@@ -92,7 +92,7 @@ def rebuild_args(
     return out
 
 
-def _names_in(module: cst.Module) -> set[str]:
+def names_in(module: cst.Module) -> set[str]:
     """Identifiers a new variable could clash with (keyword-argument names and attribute names
     cannot)."""
     skip: set[int] = set()
@@ -104,7 +104,7 @@ def _names_in(module: cst.Module) -> set[str]:
     return {n.value for n in _walk(module) if isinstance(n, cst.Name) and id(n) not in skip}
 
 
-def _attr(dotted: str) -> cst.BaseExpression:
+def attr_from_dotted(dotted: str) -> cst.BaseExpression:
     parts = dotted.split(".")
     node: cst.BaseExpression = cst.Name(parts[0])
     for part in parts[1:]:
