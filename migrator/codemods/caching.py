@@ -33,6 +33,7 @@ from libcst.metadata import Assignment
 
 from migrator.codemods.convert import Unsupported, is_text_literal
 from migrator.codemods.facts.nodes import walk
+from migrator.codemods.facts.sdk import LEGACY
 from migrator.codemods.facts.sites import Holder, Site
 from migrator.codemods.facts.syntax import attr_from_dotted as _attr
 from migrator.codemods.facts.syntax import is_truth_test as _is_truth_test
@@ -43,7 +44,6 @@ from migrator.codemods.facts.syntax import rename_kwarg as _rename
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Plan
 
-LEGACY = "google.generativeai"
 CACHE_CLASS = f"{LEGACY}.caching.CachedContent"
 PRODUCERS = {f"{CACHE_CLASS}.create": "cache.create", f"{CACHE_CLASS}.get": "cache.get",
              f"{CACHE_CLASS}.list": "cache.list"}

@@ -38,6 +38,7 @@ from migrator.codemods.convert import (
 )
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
+from migrator.codemods.facts.sdk import LEGACY
 from migrator.codemods.facts.sites import Pin, Site
 from migrator.codemods.facts.syntax import is_truth_test as _is_truth_test
 from migrator.codemods.facts.syntax import names_in as _names_in
@@ -46,7 +47,6 @@ from migrator.codemods.facts.syntax import rename_kwarg as _rename
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Apply, Plan
 
-LEGACY = "google.generativeai"
 FILES = {
     **{f"{LEGACY}.{name}": method for name, method in (
         ("upload_file", "upload"), ("get_file", "get"), ("delete_file", "delete"),

@@ -28,6 +28,7 @@ from libcst.metadata import Assignment, GlobalScope
 from migrator.codemods import genai_convert
 from migrator.codemods.convert import Unsupported, dict_node, literal, string_value
 from migrator.codemods.facts.nodes import walk
+from migrator.codemods.facts.sdk import LEGACY
 from migrator.codemods.facts.sites import Construction, Site
 from migrator.codemods.facts.syntax import rename_kwarg as _rename
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
@@ -35,7 +36,6 @@ from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Plan
 
-LEGACY = "google.generativeai"
 TOOL = "GM025"  # tools= migrated / a tool that cannot be
 CHOICE = "GM026"  # tool_config -> tool_choice
 AFC = "GM027"  # automatic function calling -> explicit loop
