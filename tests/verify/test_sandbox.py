@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from migrator.verify import runner, sandbox
+from migrator.verify import execution, runner, sandbox
 from migrator.verify.keys import Redactor
 from migrator.verify.runner import NO_CALLS, run_verify
 from migrator.verify.sandbox import Isolation, Sandbox
@@ -407,7 +407,10 @@ def test_snippet_discovery_parses_imports(tmp_path: Path) -> None:
 
 
 def test_runner_module_keeps_its_public_names() -> None:
-    """node.py and embedders import these from runner."""
-    for name in ("Redactor", "Run", "Result", "judge", "kill_running", "_execute", "_INHERIT",
-                 "FAKE_KEY", "OUTPUT_CAP", "NO_CALLS"):
+    """Embedders import these from runner; node.py takes what it shares with runner from
+    execution.py, so that neither imports the other."""
+    for name in ("Redactor", "Run", "Result", "judge", "kill_running", "FAKE_KEY", "OUTPUT_CAP",
+                 "NO_CALLS"):
         assert hasattr(runner, name), name
+    for name in ("Run", "execute", "INHERITED_ENV", "FAKE_KEY", "log_path"):
+        assert hasattr(execution, name), name
