@@ -66,17 +66,26 @@ def transform_module(
     """Run every pass to a fixed point; findings are those of the last round plus fixed ones."""
     fixed: dict[tuple[int, int, str, str], Finding] = {}
     last: list[Finding] = []
+    # A pass is a function of the module object it is given (and of the run's context): in the
+    # next round, every pass after the last rewrite sees the very object it saw before, and
+    # running it again (metadata and all) would only repeat its answer.
+    seen: dict[int, tuple[cst.Module, cst.Module, list[Finding]]] = {}
     for _ in range(MAX_ROUNDS):
         changed = False
         last = []
-        for run_pass in _passes():
-            new_module, found = run_pass(module, path, ctx)
+        for index, run_pass in enumerate(_passes()):
+            before = seen.get(index)
+            if before is not None and before[0] is module:
+                new_module, found = before[1], before[2]
+            else:
+                new_module, found = run_pass(module, path, ctx)
+                seen[index] = (module, new_module, found)
             for item in found:
                 if item.fixed:
                     fixed.setdefault((item.line, item.column, item.code, item.message), item)
                 else:
                     last.append(item)
-            if not new_module.deep_equals(module):
+            if new_module is not module and not new_module.deep_equals(module):
                 changed = True
                 module = new_module
         if not changed:
