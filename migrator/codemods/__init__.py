@@ -38,7 +38,9 @@ def _passes() -> list[Pass]:
 
 def _vertex_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
     """Vertex AI's generative_models (GM020), imported only for files that mention it."""
-    if "vertexai" not in module.code:
+    from migrator.codemods.facts.source import code_of
+
+    if "vertexai" not in code_of(module):
         return module, []
     from migrator.codemods.vertex import vertex_pass
 
@@ -48,7 +50,9 @@ def _vertex_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Modul
 def _genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
     """The google-genai pass, imported (with libcst.codemod, ~0.25 s) only for files that can
     hold a google.genai client: most legacy files cannot."""
-    code = module.code
+    from migrator.codemods.facts.source import code_of
+
+    code = code_of(module)
     # `models.generate_content`, not any generate_content: a half-migrated legacy file (a
     # client next to a pinned `model.generate_content`) has nothing for this pass
     if ("models.generate_content" not in code and "chats" not in code) or (
@@ -102,7 +106,9 @@ def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Fi
 
     module = cst.parse_module(source)
     new_module, findings = transform_module(module, path, ctx)
-    return new_module.code, findings
+    from migrator.codemods.facts.source import code_of
+
+    return code_of(new_module), findings
 
 
 def remap_lines(findings: list[Finding], before: str, after: str) -> list[Finding]:
@@ -133,11 +139,13 @@ def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     new_module, findings = transform_module(module, path, ctx)
     if new_module.deep_equals(module):
         return HandlerOutput(None, findings)
-    updated = new_module.bytes
+    from migrator.codemods.facts.source import code_of
+
+    updated = code_of(new_module).encode(new_module.encoding)
     if not ctx.write:
         # Nothing is written: what is left must point at the file as it is on disk, not at
         # the rewritten text (inserted TODO lines shift everything below them).
-        findings = remap_lines(findings, module.code, new_module.code)
+        findings = remap_lines(findings, code_of(module), code_of(new_module))
     try:
         compile(updated, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:

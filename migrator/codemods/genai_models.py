@@ -34,6 +34,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
     CONFIG as CONFIG_CODE,
 )
@@ -120,7 +121,7 @@ class Unit:
 def genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
     if not any(ctx.enabled(code, path) for code in (GENERATE, CHATS)):
         return module, []
-    code = module.code
+    code = code_of(module)
     # Without these words no google.genai client can be built or named in this file.
     if ("generate_content" not in code and "chats" not in code) or "genai" not in code \
             or "Client" not in code:

@@ -57,6 +57,7 @@ from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
 from migrator.codemods.facts.sites import Construction, Holder, Pin, Site
+from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.codemods.facts.syntax import attr_from_dotted as _attr
 from migrator.codemods.facts.syntax import is_name as _is_name
 from migrator.codemods.facts.syntax import is_truth_test as _is_truth_test
@@ -109,7 +110,7 @@ class Plan:
         self.scopes = wrapper.resolve(ScopeProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.positions = wrapper.resolve(PositionProvider)
-        self.lines = self.module.code.splitlines()
+        self.lines = code_of(self.module).splitlines()
         self.findings: list[Finding] = []
         self.holders: dict[str, Holder] = {}
         self.constructions: dict[cst.Call, Construction] = {}
@@ -2429,9 +2430,9 @@ class FixImports(cst.CSTTransformer):
 
 
 def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
-    if "generativeai" not in module.code:
+    if "generativeai" not in code_of(module):
         return module, []
-    wrapper = MetadataWrapper(module)
+    wrapper = wrapper_of(module)
     source = wrapper.module
     imports = [n for n in _walk(source) if isinstance(n, (cst.Import, cst.ImportFrom))
                and _legacy_alias(n) is not None]
@@ -2560,7 +2561,7 @@ def _pin_if_mocked(plan: Plan, module: cst.Module, path: str, ctx: Context) -> N
     migrated, they would bypass it (and reach the network). Everything stays."""
     from migrator.lint.mocks import _MOCKING, mocks_pass
 
-    if not _MOCKING.search(module.code):
+    if not _MOCKING.search(code_of(module)):
         return
     _, mocked = mocks_pass(module, path, ctx)
     if not mocked:

@@ -35,6 +35,7 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.convert import Unsupported, is_text_literal
 from migrator.codemods.facts.nodes import walk as _walk
+from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_UNSAFE, Finding, finding
 from migrator.lint.common import decide_fix
@@ -221,7 +222,7 @@ class _Planner:
         text = f"dict(model={model}, config={{{items}}})" if config else f"dict(model={model})"
         if len(text) > 72:
             # One argument and one config key per line, as the constructor call usually was.
-            line = self.module.code.splitlines()[self.pos(call)[0] - 1]
+            line = code_of(self.module).splitlines()[self.pos(call)[0] - 1]
             indent = line[: len(line) - len(line.lstrip())]
             inner = indent + "    "
             keys = "".join(f'{inner}    "{k}": {v},\n' for k, v in config)
@@ -403,9 +404,10 @@ class _Apply(cst.CSTTransformer):
 def vertex_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
     """GM020 for every file using `vertexai.generative_models`; with --unsafe-fixes, the
     rewrite to google-genai on Vertex AI when every use has a known shape."""
-    if "vertexai" not in module.code or "generative_models" not in module.code:
+    code = code_of(module)
+    if "vertexai" not in code or "generative_models" not in code:
         return module, []
-    wrapper = MetadataWrapper(module)
+    wrapper = wrapper_of(module)
     planner = _Planner(wrapper, path)
     anchors = [n for s in planner.imports for n in s.body
                if any(m in planner.code(n) for m in ("generative_models", "import vertexai"))]
@@ -420,7 +422,7 @@ def vertex_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         planner.plan()
     except Unsupported as exc:
         return module, [finding(path, pos, CODE, f"{base}; left as it is: {exc.reason}")]
-    line = planner.module.code.splitlines()[pos[0] - 1] if pos[0] >= 1 else ""
+    line = code_of(planner.module).splitlines()[pos[0] - 1] if pos[0] >= 1 else ""
     fix, apply = decide_fix(ctx, path, CODE, line, FIX_UNSAFE)
     if not apply:
         hint = ("; --unsafe-fixes rewrites it to genai.Client(vertexai=True) + "

@@ -26,6 +26,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.nodes import walk as _walk
+from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import Finding, finding
 
@@ -211,11 +212,11 @@ class _Checker:
 
 def mocks_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
     """Report mocks of the legacy SDK (GM040, GM041); the module is never changed."""
-    code = module.code
+    code = code_of(module)
     if "generativeai" not in code and ".genai." not in code:
         return module, []
     if _MOCKING.search(code) is None:
         return module, []
-    checker = _Checker(MetadataWrapper(module), path)
+    checker = _Checker(wrapper_of(module), path)
     checker.run()
     return module, checker.findings

@@ -24,6 +24,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
+from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, VERTEX, ModelDecision
@@ -99,7 +100,7 @@ class _Checker:
         self.positions = wrapper.resolve(PositionProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
-        self.lines = self.module.code.splitlines()
+        self.lines = code_of(self.module).splitlines()
         self.findings: list[Finding] = []
         self.replacements: dict[cst.CSTNode, cst.CSTNode] = {}
         # Keyword arguments a fix adds to a call (api_version for v1beta-only aliases).
@@ -726,7 +727,7 @@ def interactions_pass(
     module: cst.Module, path: str, ctx: Context
 ) -> tuple[cst.Module, list[Finding]]:
     """Model names (GM301/GM302) and Interactions misuse (GM201-GM208)."""
-    code = module.code
+    code = code_of(module)
     # Metadata resolution is the expensive part: skip it unless there is an Interactions call
     # to check or a string that really is an outdated model id.
     if "interactions" not in code and "aqa" not in code and not any(
@@ -735,8 +736,9 @@ def interactions_pass(
         ctx.models.notable(match.group()) for match in ctx.models.token_pattern.finditer(code)
     ):
         return module, []
-    # The copy matters: a codemod may have put one node object in two places of the tree.
-    wrapper = MetadataWrapper(module)
+    # The copy matters (a codemod may have put one node object in two places of the tree);
+    # the wrapper and what it resolved are shared with the other passes given this module.
+    wrapper = wrapper_of(module)
     checker = _Checker(wrapper, path, ctx)
     checker.run()
     if not checker.replacements and not checker.added_args:

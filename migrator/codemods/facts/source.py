@@ -16,7 +16,7 @@ from libcst.metadata import MetadataWrapper
 
 # One round touches at most a couple of module objects per file (the input and what the
 # rewriting passes returned); a few entries cover them without keeping old trees alive.
-_KEEP = 4
+_KEEP = 6
 
 _codes: OrderedDict[int, tuple[cst.Module, str]] = OrderedDict()
 _wrappers: OrderedDict[int, tuple[cst.Module, MetadataWrapper]] = OrderedDict()
@@ -28,10 +28,14 @@ def code_of(module: cst.Module) -> str:
     if entry is not None and entry[0] is module:
         return entry[1]
     code = module.code
+    _remember(module, code)
+    return code
+
+
+def _remember(module: cst.Module, code: str) -> None:
     _codes[id(module)] = (module, code)
     if len(_codes) > _KEEP:
         _codes.popitem(last=False)
-    return code
 
 
 def wrapper_of(module: cst.Module) -> MetadataWrapper:
@@ -47,6 +51,8 @@ def wrapper_of(module: cst.Module) -> MetadataWrapper:
     if entry is not None and entry[0] is module:
         return entry[1]
     wrapper = MetadataWrapper(module)
+    # the copy renders to the same text: it need not be rendered again
+    _remember(wrapper.module, code_of(module))
     _wrappers[id(module)] = (module, wrapper)
     if len(_wrappers) > _KEEP:
         _wrappers.popitem(last=False)
