@@ -2358,8 +2358,70 @@ def _new_sdk_names(module: cst.Module) -> tuple[str | None, str | None]:
     return sdk, client
 
 
+def _legacy_names(module: cst.Module) -> tuple[set[str], set[str]] | None:
+    """Names the legacy imports of `module` bind, more than that rather than fewer: (bound to
+    the SDK module itself, bound to anything else that may lead into it); None for a star
+    import from it, which can bind any name."""
+    modules: set[str] = set()
+    others: set[str] = set()
+    for node in _walk(module):
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                name = _dotted(alias.name)
+                if alias.asname is None:
+                    if name.split(".")[0] == "google":
+                        others.add("google")  # `google.generativeai.x` reaches the SDK
+                elif name == LEGACY:
+                    modules.add(alias.asname.name.value)  # type: ignore[union-attr]
+                elif name == "google" or name.startswith(LEGACY + "."):
+                    others.add(alias.asname.name.value)  # type: ignore[union-attr]
+        elif isinstance(node, cst.ImportFrom) and node.module is not None:
+            source = _dotted(node.module)
+            if source != "google" and source != LEGACY and not source.startswith(LEGACY + "."):
+                continue
+            if isinstance(node.names, cst.ImportStar):
+                return None
+            for alias in node.names:
+                name = _dotted(alias.name)
+                if source == "google" and name != "generativeai":
+                    continue  # `from google import genai` is the new SDK
+                bound = (alias.asname.name.value if alias.asname  # type: ignore[union-attr]
+                         else name.split(".")[-1])
+                (modules if source == "google" else others).add(bound)
+    return modules, others
+
+
+def _legacy_surely_gone(module: cst.Module) -> bool:
+    """True when no name a legacy import binds is used outside the imports, but as the
+    `<sdk>.Client` this pass writes: then nothing can resolve to the legacy SDK, and
+    `_legacy_remains` need not resolve scopes to know it. False: undecided."""
+    bound = _legacy_names(module)
+    if bound is None:
+        return False
+    modules, others = bound
+    names = modules | others
+    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    while stack:
+        node, is_value = stack.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            continue
+        if isinstance(node, cst.Name) and node.value in names:
+            return False
+        if (isinstance(node, cst.Attribute) and not is_value and node.attr.value == "Client"
+                and isinstance(node.value, cst.Name) and node.value.value in modules):
+            continue  # `<sdk>.Client` (not `<sdk>.Client.x`): the client this pass wrote
+        attribute = node.value if isinstance(node, cst.Attribute) else None
+        stack.extend((child, child is attribute) for child in node.children)
+    return True
+
+
 def _legacy_remains(module: cst.Module) -> bool:
     """Whether the rewritten module still uses the legacy SDK outside its imports."""
+    return not _legacy_surely_gone(module) and _legacy_resolved(module)
+
+
+def _legacy_resolved(module: cst.Module) -> bool:
+    """`_legacy_remains` through scopes and qualified names (a whole metadata resolution)."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     qnames = wrapper.resolve(QualifiedNameProvider)
     parents = wrapper.resolve(ParentNodeProvider)
