@@ -94,6 +94,9 @@ def transform_module(
                 module = new_module
         if not changed:
             break
+    from migrator.codemods.facts.nodes import forget_walks
+
+    forget_walks()
     return module, [*fixed.values(), *dict.fromkeys(last)]
 
 

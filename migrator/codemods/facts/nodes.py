@@ -45,13 +45,32 @@ def text_block(node: cst.BaseExpression) -> cst.Dict:
     return dict_node([("type", literal("text")), ("text", node)])
 
 
+# `children` runs a visitor over the node each time it is read, and the passes walk the same
+# (immutable) trees many times: each node's children, reversed for the stack, are kept by
+# identity with the node itself, so an id cannot be reused while its entry lives.
+# transform_module forgets them once a file is done; the bound only guards other callers.
+_CHILDREN: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
+_CHILDREN_BOUND = 500_000
+
+
+def forget_walks() -> None:
+    _CHILDREN.clear()
+
+
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every node under `node` (itself first), in source order, without a visitor's cost."""
+    if len(_CHILDREN) > _CHILDREN_BOUND:
+        _CHILDREN.clear()
+    known = _CHILDREN
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(current.children))
+        entry = known.get(id(current))
+        if entry is None or entry[0] is not current:
+            entry = (current, list(reversed(current.children)))
+            known[id(current)] = entry
+        stack.extend(entry[1])
 
 
 def dotted(node: cst.BaseExpression) -> str:
