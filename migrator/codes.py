@@ -588,7 +588,10 @@ _RULES = [
         "GM303", "model-substituted", "info", "safe",
         "A model id the Interactions API refuses was substituted while migrating.",
         "The old id would be refused by `client.interactions.create` (or is retired), so the "
-        "migration writes its successor from the model table and reports the substitution.",
+        "migration writes its successor from the model table and reports the substitution. "
+        "An id reaching the call through a name is substituted where it is written: a "
+        "constant, a parameter's default (`def __init__(self, model=\"gemini-2.0-flash\")`) "
+        "or the default of `os.getenv` / `os.environ.get`, when that name is bound once.",
     ),
     Rule(
         "GM304", "v1beta-only-alias", "warning", "safe",
@@ -607,10 +610,13 @@ _RULES = [
     Rule(
         "GM305", "model-not-visible", "warning", "none",
         "The model id of an Interactions call comes from where the tool cannot see.",
-        "An environment variable without a default, a config file or a value from another "
-        "process reaches the `model=` of a migrated call: if it names an id the Interactions "
+        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`, "
+        "directly or through a name bound once) reaches the `model=` of an Interactions call, "
+        "also through `**model` of a `dict(model=...)`: if it names an id the Interactions "
         "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
-        "finding says where the id comes from; check the value it holds.",
+        "call still migrates; the finding says where the id comes from. An id the tool can "
+        "read (a constant, a parameter's default, a getenv default) is substituted there "
+        "instead (GM303).",
     ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(

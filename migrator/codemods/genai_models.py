@@ -35,6 +35,7 @@ from libcst.metadata import (
 )
 
 from migrator.codemods.facts.source import code_of
+from migrator.codemods.facts.modelsource import model_source
 from migrator.codemods.genai_convert import (
     CONFIG as CONFIG_CODE,
 )
@@ -683,6 +684,7 @@ class _Pass:
     def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
         value = string_value(node)
         if value is None:
+            self.model_at_source(unit, node)
             return node
         new_id, info = self.ctx.models.interactions_name(value)
         if new_id == value:
@@ -694,6 +696,25 @@ class _Pass:
                                f"model {value!r} is refused by the Interactions API; "
                                f"using {new_id!r}", {"from": value, "to": new_id}))
         return _same_quotes(node, new_id)
+
+    def model_at_source(self, unit: Unit, node: cst.BaseExpression) -> None:
+        """`model=MODEL` where the id is written in a constant, a parameter's default or a
+        getenv default: substituted there, once this call migrates."""
+        source = model_source(node, self.scopes, self.parent, self.qualified)
+        literal_node = source.string if source is not None else None
+        value = string_value(literal_node) if literal_node is not None else None
+        if literal_node is None or value is None:
+            return
+        new_id, info = self.ctx.models.interactions_name(value)
+        if info is None or new_id == value or not self.ctx.enabled(MODEL_SUBSTITUTED, self.path):
+            return
+        unit.fixed.append((literal_node, MODEL_SUBSTITUTED,
+                           f"model {value!r} is refused by the Interactions API; "
+                           f"substituted {new_id!r}", {"from": value, "to": new_id}))
+        def substitute(n: cst.CSTNode) -> cst.CSTNode:
+            return _same_quotes(cast(cst.BaseExpression, n), new_id)
+
+        unit.edit(literal_node, "model", substitute)
 
     def shared_config(self, unit: Unit, name: cst.Name) -> ConfigParts:
         """`config=cfg` where `cfg = types.GenerateContentConfig(...)`: the assignment becomes a

@@ -53,6 +53,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
+from migrator.codemods.facts.modelsource import model_source
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
@@ -677,34 +678,26 @@ class Plan:
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
                 fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
             return new_node
-        if isinstance(node, cst.Name):
-            self.substitute_constant(node)
+        if isinstance(node, (cst.Name, cst.Call, cst.Subscript)):
+            self.substitute_source(node)
         return new_node
 
-    def substitute_constant(self, name: cst.Name) -> None:
-        """MODEL = "gemini-1.5-flash" at module level, used as the model: fix the constant."""
-        scope = self.scopes.get(name)
-        if scope is None:
-            return
-        assignments = list(scope[name.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            return
-        node = assignments[0].node
-        parent = self.parent(node)
-        assign = self.parent(parent)
-        if not (isinstance(parent, cst.AssignTarget) and isinstance(assign, cst.Assign)):
-            return
-        value = assign.value
-        if not isinstance(value, cst.SimpleString):
+    def substitute_source(self, node: cst.BaseExpression) -> None:
+        """The model is a name or an environment lookup: fix the id where it is written (a
+        constant, a parameter default, a getenv default). An id the tool cannot see is
+        reported by the lint at the Interactions call (GM305)."""
+        source = model_source(node, self.scopes, self.parent, self.qualified)
+        value = source.string if source is not None else None
+        if value is None:
             return
         if value in self.literal_defs:
-            self.literal_users[value].append(name)
+            self.literal_users[value].append(node)
             return
         new_node, old, new = model_literal(value, self.ctx.models)
         if old is not None and new is not None:
             self.literal_defs[value] = (new_node, old, new)
-            self.literal_users[value] = [name]
-            self.substitutions.append((name, finding(
+            self.literal_users[value] = [node]
+            self.substitutions.append((node, finding(
                 self.path, self.pos(value), "GM303",
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
                 fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))

@@ -25,6 +25,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.source import code_of, wrapper_of
+from migrator.codemods.facts.modelsource import model_source
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, VERTEX, ModelDecision
@@ -252,6 +253,7 @@ class _Checker:
         calls = [c for c in (self.interactions_call(n) for n in self.nodes) if c is not None]
         creates = [c for c in calls if c.method == "create"]
         self.check_models(creates)
+        self.check_model_sources(creates)
         if calls:
             self.check_outputs(calls)
         if calls or self.facts.imports_genai:
@@ -317,6 +319,46 @@ class _Checker:
                 fix=report_fix, fixed=apply,
                 **{"from": token, "to": decision.model if decision.changed else ""},
             ))
+
+    # GM305 ---------------------------------------------------------------------------------
+
+    def check_model_sources(self, creates: list[_CreateCall]) -> None:
+        """An Interactions call whose model comes from an environment variable with no default:
+        the tool cannot check the id, so the call says where it comes from (it still runs)."""
+        for create in creates:
+            model = self.model_expression(create)
+            if model is None:
+                continue
+            source = model_source(model, self.scopes, self.parent, self.qualified)
+            if source is None or not source.hidden:
+                continue
+            self.add(create.call, "GM305",
+                     f"the model of this Interactions call comes from {source.hidden}: an id "
+                     "the Interactions API refuses (Gemini 1.x, 1.5, 2.0) or a retired one "
+                     "fails here at run time; check the value it holds",
+                     source=source.hidden)
+
+    def model_expression(self, create: _CreateCall) -> cst.BaseExpression | None:
+        """The `model=` of a create call, also through `**name` where `name` is bound once to
+        `dict(model=...)` or `{"model": ...}` (how the migration writes a model object)."""
+        if "model" in create.kwargs:
+            return create.kwargs["model"].value
+        splats = [arg.value for arg in create.call.args if arg.star == "**"]
+        if len(splats) != 1 or not isinstance(splats[0], cst.Name):
+            return None
+        values, complete = self.scoped(splats[0])
+        if not complete or len(values) != 1:
+            return None
+        value = values[0]
+        if isinstance(value, cst.Call) and _is_name(value.func, "dict"):
+            for arg in value.args:
+                if arg.keyword is not None and arg.keyword.value == "model":
+                    return arg.value
+        elif isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement) and _str(element.key) == "model":
+                    return element.value
+        return None
 
     def destination(self, node: cst.SimpleString, calls: list[_CreateCall]) -> str:
         """What receives the id: an Interactions call, a legacy SDK call, other google-genai

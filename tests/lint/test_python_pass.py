@@ -91,3 +91,22 @@ def test_disabled_code_is_neither_reported_nor_fixed() -> None:
     ctx = make_context(replace(Settings(), ignore=("GM302",)), write=True)
     module, found = interactions_pass(cst.parse_module(source), "x.py", ctx)
     assert module.code == source and found == []
+
+
+def test_model_from_an_environment_variable_without_default_is_reported_at_the_call() -> None:
+    """GM305: the tool cannot see the id, so the call says where it comes from; it still
+    runs. A getenv default is an id the tool sees (substituted at its source instead)."""
+    source = (
+        "import os\n\n"
+        "from google import genai\n\n"
+        "client = genai.Client()\n"
+        'HIDDEN = os.environ["GEMINI_MODEL"]\n'
+        'SEEN = os.getenv("GEMINI_MODEL", "gemini-2.5-flash")\n'
+        "chat = dict(model=HIDDEN)\n"
+        'a = client.interactions.create(**chat, input="x")\n'
+        'b = client.interactions.create(model=os.getenv("M2"), input="x")\n'
+        'c = client.interactions.create(model=SEEN, input="x")\n'
+    )
+    code, found = _run(source)
+    assert code == source
+    assert found == [(9, "GM305", "none", False), (10, "GM305", "none", False)]
