@@ -803,7 +803,11 @@ _RULES = [
         "config keys in snake_case (`systemInstruction` -> `system_instruction`, "
         "`temperature`, `topP`, `maxOutputTokens`, `stopSequences`, `seed` -> "
         "`generation_config`), and `response.text` (a getter) -> `response.output_text ?? "
-        "\"\"`. Anything else is left as it was with GM521.",
+        "\"\"`. `ai.chats.create({ model, config, history })` becomes a parameters object "
+        "`{ model, <config in snake_case>, previous_interaction_id: undefined }` and each "
+        "`chat.sendMessage[Stream]({ message })` a turn of a `previous_interaction_id` chain, "
+        "as for legacy chats (GM505): a literal `history` goes out as steps with the first "
+        "message. Anything else is left as it was with GM521.",
     ),
     Rule(
         "GM510", "js-typescript-type", "warning", "none",
