@@ -845,7 +845,10 @@ _RULES = [
         "Interactions takes a string or steps of content blocks. A name whose type cannot be "
         "seen (an untyped parameter, `req.body.prompt`) may be either, and a part whose MIME "
         "type is not a literal cannot be given its block type (image, audio, video, "
-        "document). Give the value a `string` type (TypeScript) or convert it by hand.",
+        "document). Counted as strings: literals, template literals, string-method results "
+        "(`.trim()`, `.toLowerCase()`, `.join()`), `String(x)`, and a parameter of a function "
+        "of this file, not exported nor passed on, that every call gives a string. Give the "
+        "value a `string` type (TypeScript) or convert it by hand.",
     ),
     Rule(
         "GM523", "js-stream-not-migrated", "warning", "none",
