@@ -809,7 +809,11 @@ _RULES = [
         "config keys in snake_case (`systemInstruction` -> `system_instruction`, "
         "`temperature`, `topP`, `maxOutputTokens`, `stopSequences`, `seed` -> "
         "`generation_config`), and `response.text` (a getter) -> `response.output_text ?? "
-        "\"\"`. Anything else is left as it was with GM521.",
+        "\"\"`. `ai.chats.create({ model, config, history })` becomes a parameters object "
+        "`{ model, <config in snake_case>, previous_interaction_id: undefined }` and each "
+        "`chat.sendMessage[Stream]({ message })` a turn of a `previous_interaction_id` chain, "
+        "as for legacy chats (GM505): a literal `history` goes out as steps with the first "
+        "message. Anything else is left as it was with GM521.",
     ),
     Rule(
         "GM510", "js-typescript-type", "warning", "none",
@@ -847,7 +851,10 @@ _RULES = [
         "Interactions takes a string or steps of content blocks. A name whose type cannot be "
         "seen (an untyped parameter, `req.body.prompt`) may be either, and a part whose MIME "
         "type is not a literal cannot be given its block type (image, audio, video, "
-        "document). Give the value a `string` type (TypeScript) or convert it by hand.",
+        "document). Counted as strings: literals, template literals, string-method results "
+        "(`.trim()`, `.toLowerCase()`, `.join()`), `String(x)`, and a parameter of a function "
+        "of this file, not exported nor passed on, that every call gives a string. Give the "
+        "value a `string` type (TypeScript) or convert it by hand.",
     ),
     Rule(
         "GM523", "js-stream-not-migrated", "warning", "none",

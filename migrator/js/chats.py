@@ -195,7 +195,7 @@ class Chats:
             return False
         value = outer(value) if value.kind() != "parenthesized_expression" else value
         text = value.text()
-        if text in ("null", "undefined"):
+        if text in ("null", "undefined") or self.is_start(value):
             return True
         if value.kind() == "call_expression":
             func = value.field("function")
@@ -370,13 +370,9 @@ class Chats:
         if not _PURE.match(chat):
             raise Escape("GM521", receiver, "the chat expression is not a plain name, field or "
                          "lookup, so its interaction id cannot be stored back")
-        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
-                if a.kind() != "comment"]
-        if len(args) != 1:
-            raise Escape("GM521", call, "a send with request options is not migrated")
         contents = Contents(self.src, self.change)
         history = self.first_turn.get(call.range().start.index)
-        message = args[0]
+        message = self.message(call)
         if history:
             inner = message
             if inner.kind() == "array":
@@ -393,10 +389,10 @@ class Chats:
             value = contents.input(message)
         stream = method == "sendMessageStream"
         members = [f"...{chat}", f"input: {value}", *(["stream: true"] if stream else [])]
-        new = create_call(self.model.client, members, self.src, call)
+        new = create_call(self.client(call), members, self.src, call)
         self.change.replace(call, new)
         if stream:
-            Streams(self.src, self.change).result(call, chat=chat)
+            self.stream(call, chat)
             return
         name = bound_name(call)
         if name is None:
@@ -406,4 +402,24 @@ class Chats:
         indent = self.src.indent_of(statement)
         self.change.insert(statement.range().end.index,
                            f"\n{indent}{chat}.previous_interaction_id = {name.text()}.id;")
+        self.reads(call)
+
+    # -- what differs between the SDKs: overridden for @google/genai's `ai.chats` ----------------
+
+    def message(self, call: SgNode) -> SgNode:
+        """The message argument of a send."""
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) != 1:
+            raise Escape("GM521", call, "a send with request options is not migrated")
+        return args[0]
+
+    def client(self, call: SgNode) -> str:
+        """The client expression the turn's create() call is made on."""
+        return self.model.client
+
+    def stream(self, call: SgNode, chat: str) -> None:
+        Streams(self.src, self.change).result(call, chat=chat)
+
+    def reads(self, call: SgNode) -> None:
         Reads(self.src, self.change).result(call)

@@ -95,8 +95,50 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
         return is_string(src, parent.field("value"), depth + 1)
     if parent.kind() in ("required_parameter", "optional_parameter"):
         annotation = parent.field("type")
-        return annotation is not None and annotation.text().lstrip(": ").strip() == "string"
+        if annotation is not None:
+            return annotation.text().lstrip(": ").strip() == "string"
+        return _unassigned(src, node, decl) and _callers_pass_strings(src, parent, depth)
+    if parent.kind() == "formal_parameters" and decl.kind() == "identifier":
+        return _unassigned(src, node, decl) and _callers_pass_strings(src, decl, depth)
     return False
+
+
+def _unassigned(src: Source, node: SgNode, decl: SgNode) -> bool:
+    return all(assignment_of(n) is None for n in src.uses(node.text(), decl))
+
+
+def _callers_pass_strings(src: Source, param: SgNode, depth: int) -> bool:
+    """A parameter of a function declared in this file, not exported, whose name is only
+    ever called directly, and every call passes a string in that position."""
+    params = param.parent()
+    function = params.parent() if params is not None else None
+    if params is None or function is None or params.kind() != "formal_parameters":
+        return False
+    position = [p for p in params.named_children() if p.kind() != "comment"]
+    index = next((i for i, p in enumerate(position) if p == param), None)
+    if index is None:
+        return False
+    name = function.field("name") if function.kind() == "function_declaration" else None
+    if name is None and function.kind() in ("arrow_function", "function_expression"):
+        declarator = function.parent()
+        if declarator is not None and declarator.kind() == "variable_declarator" and \
+                declarator.field("value") == function:
+            name = declarator.field("name")
+    if name is None or name.kind() != "identifier" or \
+            src.statement_of(function).kind() == "export_statement":
+        return False
+    calls = 0
+    for use in src.uses(name.text(), name):
+        call = use.parent()
+        if call is None or call.kind() != "call_expression" or call.field("function") != use:
+            return False  # passed on, exported or reassigned: other callers may exist
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) <= index or args[index].kind() == "spread_element" or \
+                not is_string(src, args[index], depth + 1):
+            return False
+        calls += 1
+    return calls > 0
 
 
 # Methods only strings have: a call that ran without throwing proves the receiver is one.

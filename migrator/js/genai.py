@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from migrator.js.chats import Chats
 from migrator.js.config import GENERATION_KEYS, UNSUPPORTED_KEYS, Converter
 from migrator.js.contents import Contents
-from migrator.js.layout import create_call
+from migrator.js.layout import create_call, indent_unit, object_text
+from migrator.js.legacy import Model
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import Change, Escape, Source, is_genai_spec, object_pairs, same
 from migrator.js.streams import GUARD
@@ -30,10 +32,10 @@ class GenaiPass:
 
     def run(self) -> None:
         src = self.src
-        if "models.generateContent" not in src.text or not any(
-            is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string")
-        ):
+        if ("models.generateContent" not in src.text and "chats.create" not in src.text) or \
+                not any(is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string")):
             return
+        self.chats()
         for call in src.root.find_all(kind="call_expression",
                                       regex=r"\.models\s*\.\s*generateContent(Stream)?\s*\("):
             func = call.field("function")
@@ -143,7 +145,49 @@ class GenaiPass:
         for use in reads.uses_of(name):
             reads.response_use(use, use)
 
-    def stream(self, call: SgNode, change: Change) -> None:
+    def chats(self) -> None:
+        """`ai.chats.create(...)`: one chat rewrite per client, since chats of one client may
+        share a Map or an object keyed by session."""
+        src = self.src
+        by_client: dict[str, list[SgNode]] = {}
+        for call in src.root.find_all(kind="call_expression",
+                                      regex=r"^[\w$.]+\.chats\s*\.\s*create\s*\("):
+            client = _chats_client(call)
+            if client is not None:
+                by_client.setdefault(client, []).append(call)
+        for client, calls in by_client.items():
+            # All chats of the client together first (they may share holders); failing that,
+            # each chat alone, which then must not meet another chat in any holder.
+            outcome = self.chat_group(client, calls)
+            if isinstance(outcome, Change):
+                src.commit(outcome)
+                continue
+            if len(calls) == 1:
+                src.flag(outcome.node, outcome.code, outcome.message)
+                continue
+            for call in calls:
+                alone = self.chat_group(client, [call])
+                if isinstance(alone, Change):
+                    src.commit(alone)
+                else:
+                    src.flag(alone.node, alone.code, alone.message)
+
+    def chat_group(self, client: str, calls: list[SgNode]) -> Change | Escape:
+        change = Change()
+        model = Model(calls[0], "", client, Converter(self.src))
+        chats = GenaiChats(self.src, change, model, self, calls)
+        try:
+            for call in calls:
+                chats.start(call)
+            chats.sends()
+        except Escape as escape:
+            return escape
+        if change.nested():
+            return Escape("GM521", calls[0], "the rewrite of this chat would overlap itself; "
+                          "left as it was")
+        return change
+
+    def stream(self, call: SgNode, change: Change, chat: str | None = None) -> None:
         name = bound_name(call)
         loop = None
         if name is not None:
@@ -175,5 +219,98 @@ class GenaiPass:
 
         indent = indent_before(self.src.text, statements[0].range().start.index) if statements \
             else "  "
-        change.insert(body.range().start.index + 1, f"\n{indent}{GUARD.format(v=chunk)}")
+        lines = [GUARD.format(v=chunk)]
+        if chat is not None:
+            lines.insert(0, f'if ({chunk}.event_type === "interaction.created") '
+                         f"{chat}.previous_interaction_id = {chunk}.interaction.id;")
+        change.insert(body.range().start.index + 1, "".join(f"\n{indent}{line}" for line in lines))
+
+
+def _chats_client(call: SgNode) -> str | None:
+    """`ai` of `ai.chats.create(...)`."""
+    func = call.field("function")
+    if func is None or func.kind() != "member_expression" or \
+            func.field("property").text() != "create":  # type: ignore[union-attr]
+        return None
+    owner = func.field("object")
+    if owner is None or owner.kind() != "member_expression" or \
+            owner.field("property").text() != "chats":  # type: ignore[union-attr]
+        return None
+    client = owner.field("object")
+    return client.text() if client is not None else None
+
+
+class GenaiChats(Chats):
+    """`ai.chats.create({ model, config, history })` and `chat.sendMessage({ message })`:
+    the same `previous_interaction_id` chain as a legacy chat, built from the request's own
+    model and config instead of a model object."""
+
+    def __init__(self, src: Source, change: Change, model: Model, genai: GenaiPass,
+                 creations: list[SgNode]) -> None:
+        super().__init__(src, change, model)
+        self.genai = genai
+        self.creations = {c.range().start.index for c in creations}
+
+    def start(self, call: SgNode) -> None:
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) != 1 or args[0].kind() != "object":
+            raise Escape("GM521", call, "the chat parameters are not an object literal")
+        members: list[str] = []
+        generation: list[str] = []
+        history: list[str] = []
+        for key, pair, value in object_pairs(args[0]):
+            if pair.kind() == "shorthand_property_identifier":
+                key = pair.text()
+                if key != "model":
+                    raise Escape("GM521", pair, f"the chat's `{key}` is given through a name "
+                                 "the rewrite does not follow")
+            if key == "model":
+                members.append(pair.text())
+            elif key == "config":
+                self.genai.config(value, members, generation)
+            elif key == "history":
+                history = Contents(self.src).history(value)
+            else:
+                raise Escape("GM521", pair, f"chat parameter `{key}` is not migrated")
+        if generation:
+            members.append("generation_config: { " + ", ".join(generation) + " }")
+        ts = " as string | undefined" if self.src.typescript else ""
+        members.append(f"previous_interaction_id: undefined{ts}")
+        text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
+                           call.range().start.column, indent_unit(self.src.text))
+        self.change.replace(call, text)
+        self.change.findings.append(self.src.fixed(call, "GM509", "the chat became a "
+                                                   "`previous_interaction_id` chain"))
+        self.hold(call, history)
+
+    def is_start(self, value: SgNode) -> bool:
+        return value.kind() == "call_expression" and \
+            value.range().start.index in self.creations
+
+    def message(self, call: SgNode) -> SgNode:
+        args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"]
+        if len(args) != 1 or args[0].kind() != "object":
+            raise Escape("GM521", call, "the send's parameters are not an object literal")
+        message = None
+        for key, pair, value in object_pairs(args[0]):
+            if key == "message" and pair.kind() == "pair":
+                message = value
+            else:
+                raise Escape("GM521", pair, f"send parameter `{key or pair.text()}` is not "
+                             "migrated")
+        if message is None:
+            raise Escape("GM521", call, "the send has no `message`")
+        return message
+
+    def stream(self, call: SgNode, chat: str) -> None:
+        self.genai.stream(call, self.change, chat=chat)
+
+    def reads(self, call: SgNode) -> None:
+        reads = Reads(self.src, self.change, getter=True)
+        name = bound_name(call)
+        assert name is not None  # send() checked it
+        for use in reads.uses_of(name):
+            reads.response_use(use, use)
 
