@@ -34,8 +34,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.codemods.facts.source import code_of
 from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
     CONFIG as CONFIG_CODE,
 )

@@ -24,8 +24,8 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, VERTEX, ModelDecision
