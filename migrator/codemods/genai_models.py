@@ -35,6 +35,7 @@ from libcst.metadata import (
 )
 
 from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.nodes import same_quotes
 from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
     CONFIG as CONFIG_CODE,
@@ -695,7 +696,7 @@ class _Pass:
             unit.fixed.append((node, MODEL_SUBSTITUTED,
                                f"model {value!r} is refused by the Interactions API; "
                                f"using {new_id!r}", {"from": value, "to": new_id}))
-        return _same_quotes(node, new_id)
+        return same_quotes(node, new_id)
 
     def model_at_source(self, unit: Unit, node: cst.BaseExpression) -> None:
         """`model=MODEL` where the id is written in a constant, a parameter's default or a
@@ -712,7 +713,7 @@ class _Pass:
                            f"model {value!r} is refused by the Interactions API; "
                            f"substituted {new_id!r}", {"from": value, "to": new_id}))
         def substitute(n: cst.CSTNode) -> cst.CSTNode:
-            return _same_quotes(cast(cst.BaseExpression, n), new_id)
+            return same_quotes(cast(cst.BaseExpression, n), new_id)
 
         unit.edit(literal_node, "model", substitute)
 
@@ -1507,16 +1508,6 @@ def _previous_update(
 
 def _same_assignments(here: Scope, there: Scope, name: str) -> bool:
     return set(here[name]) == set(there[name]) and bool(here[name])
-
-
-def _same_quotes(node: cst.BaseExpression, text: str) -> cst.BaseExpression:
-    if isinstance(node, cst.SimpleString) and node.value[:1] in ("'", '"') and (
-        node.value[:3] not in ("'''", '"""')
-    ):
-        quote = node.value[0]
-        if quote not in text and "\\" not in text:
-            return node.with_changes(value=f"{quote}{text}{quote}")
-    return literal(text)
 
 
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
