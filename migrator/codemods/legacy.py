@@ -2577,10 +2577,15 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             if c.holder is not None and c.holder.pin is None}
         client_before = next((st for st in source.body
                               if any(id(n) in targets for n in _walk(st))), None)
+    # A pinned call keeps the legacy SDK, so the file is mixed: apply once, keeping
+    # configure(). Only when nothing is pinned can a legacy use the plan does not model
+    # still remain, and only then is a second application needed.
+    pinned = any(s.pin is not None for s in plan.sites) or any(
+        h.pin is not None for h in plan.holders.values())
     result, findings, legacy_left, sdk, add_import, apply = _apply(
-        plan, source, choose, client, keep_configure=False, client_before=client_before,
+        plan, source, choose, client, keep_configure=pinned, client_before=client_before,
         client_after=client_after, local_mode=local_mode)
-    if legacy_left:
+    if legacy_left and not pinned:
         result, findings, legacy_left, sdk, add_import, apply = _apply(
             plan, source, choose, client, keep_configure=True, client_before=client_before,
             client_after=client_after, local_mode=local_mode)
