@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,74 @@ class CliOverrides:
         if self.jobs is not None:
             changes["jobs"] = self.jobs
         return replace(settings, **changes)
+
+
+DEFAULT_LINE_LENGTH = 88  # black's and ruff's default
+
+
+def line_length(path: str) -> int:
+    """The line length the project formats to, as its own tools read it: the nearest folder
+    (from the file upwards) with ruff, black or flake8 settings decides; else 88."""
+    return _folder_line_length(os.path.dirname(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=256)
+def _folder_line_length(folder: str) -> int:
+    if not os.path.isdir(folder):  # a name such as `<stdin>` or a notebook cell's
+        return DEFAULT_LINE_LENGTH
+    found = _configured_line_length(Path(folder))
+    if found is not None:
+        return found
+    parent = os.path.dirname(folder)
+    if parent == folder or os.path.isdir(os.path.join(folder, ".git")):
+        return DEFAULT_LINE_LENGTH
+    return _folder_line_length(parent)
+
+
+def _configured_line_length(folder: Path) -> int | None:
+    """What the config files of one folder say, in ruff's order of precedence."""
+    for name in (".ruff.toml", "ruff.toml"):
+        data = _toml(folder / name)
+        if data is not None and _positive(data.get("line-length")):
+            return int(data["line-length"])
+    data = _toml(folder / "pyproject.toml")
+    if data is not None:
+        tool = data.get("tool", {})
+        for section in (tool.get("ruff", {}), tool.get("black", {})):
+            if isinstance(section, dict):
+                value = section.get("line-length", section.get("line_length"))
+                if isinstance(value, int) and _positive(value):
+                    return value
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        value = _ini_line_length(folder / name)
+        if value is not None:
+            return value
+    return None
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 40 <= value <= 400
+
+
+def _toml(path: Path) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _ini_line_length(path: Path) -> int | None:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        if not parser.read(path, encoding="utf-8"):
+            return None
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    for section in ("flake8", "pycodestyle"):
+        if parser.has_option(section, "max-line-length"):
+            value = parser.get(section, "max-line-length").strip()
+            if value.isdigit() and _positive(int(value)):
+                return int(value)
+    return None

@@ -84,10 +84,15 @@ def transform_module(
     # next round, every pass after the last rewrite sees the very object it saw before, and
     # running it again (metadata and all) would only repeat its answer.
     seen: dict[int, tuple[cst.Module, cst.Module, list[Finding]]] = {}
+    from migrator.codemods.facts.source import code_of
+    from migrator.codemods.wrap import wrap_pass_for
+
+    # last, so that every pass of the final round reports lines of the file as written
+    passes = [*_passes(), wrap_pass_for(code_of(module))]
     for _ in range(MAX_ROUNDS):
         changed = False
         last = []
-        for index, run_pass in enumerate(_passes()):
+        for index, run_pass in enumerate(passes):
             before = seen.get(index)
             if before is not None and before[0] is module:
                 new_module, found = before[1], before[2]

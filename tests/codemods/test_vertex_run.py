@@ -19,8 +19,8 @@ credentials = pytest.importorskip("google.auth.credentials")
 
 FIXED = (Path(__file__).resolve().parent.parent / "lint" / "fixtures" / "python" /
          "vertex_unsafe" / "fixed" / "app.py")
-CLIENT = ('client = genai.Client(vertexai=True, project=os.environ["PROJECT"], '
-          'location="us-central1")')
+CLIENT = ('client = genai.Client(\n'
+          '    vertexai=True, project=os.environ["PROJECT"], location="us-central1"\n)')
 
 
 class _Token(credentials.Credentials):  # type: ignore[misc]

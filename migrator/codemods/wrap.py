@@ -1,0 +1,127 @@
+"""Keep what the rewrite wrote within the project's line length (issue 11, readable output).
+
+A migrated call is often longer than the one it replaced (`client.interactions.create(**model,
+input=prompt)` for `model.generate_content(prompt)`). A careful engineer would wrap it as the
+project's formatter does, so a line the rewrite made longer than the configured length (ruff,
+black or flake8 settings; else 88) is split the way black splits a line: at the call whose
+closing bracket comes last on it, its arguments on one indented line when they fit there,
+else one per line with a trailing comma. Lines the file already had are never touched, and
+nothing inside an f-string is (a line break there is not valid before Python 3.12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from migrator.config import line_length
+from migrator.context import Context
+from migrator.findings import Finding
+
+# A split line can itself need a split (`print(client.interactions.create(...).output_text)`
+# first loses `print(`); each step re-renders the module, so the chain is bounded.
+_STEPS = 4
+
+
+def wrap_pass_for(original: str) -> Callable[[cst.Module, str, Context],
+                                                tuple[cst.Module, list[Finding]]]:
+    """The layout pass of one file: it knows the file's original lines, which stay as they are."""
+    kept = frozenset(original.splitlines())
+
+    def wrap_pass(module: cst.Module, path: str, ctx: Context
+                  ) -> tuple[cst.Module, list[Finding]]:
+        from migrator.codemods.facts.source import code_of
+
+        limit = line_length(path)
+        for _ in range(_STEPS):
+            long_lines = {number for number, line in enumerate(code_of(module).splitlines(), 1)
+                          if len(line) > limit and line not in kept}
+            if not long_lines:
+                break
+            wrapped = _wrap(module, long_lines, limit)
+            if wrapped is None:
+                break
+            module = wrapped
+        return module, []
+
+    return wrap_pass
+
+
+def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | None:
+    wrapper = MetadataWrapper(module)
+    positions = wrapper.resolve(PositionProvider)
+    lines = wrapper.module.code.splitlines()
+    chosen: dict[int, cst.Call] = {}  # line -> the call black would split there
+
+    class Pick(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.in_fstring = 0
+
+        def visit_FormattedString(self, node: cst.FormattedString) -> None:
+            self.in_fstring += 1
+
+        def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+            self.in_fstring -= 1
+
+        def visit_Call(self, node: cst.Call) -> None:
+            where = positions[node]
+            if (self.in_fstring or where.start.line != where.end.line
+                    or where.start.line not in long_lines or not node.args
+                    or "\n" in wrapper.module.code_for_node(node)):
+                return
+            current = chosen.get(where.start.line)
+            # the last closing bracket on the line; the outer call when two end together
+            if current is None or where.end.column > positions[current].end.column:
+                chosen[where.start.line] = node
+
+    wrapper.visit(Pick())
+    if not chosen:
+        return None
+    targets = {id(call): _indent(lines[line - 1]) for line, call in chosen.items()}
+
+    class Split(cst.CSTTransformer):
+        def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+            indent = targets.get(id(original_node))
+            if indent is None:
+                return updated_node
+            return _split(updated_node, indent, limit)
+
+    return wrapper.module.visit(Split())
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _split(call: cst.Call, indent: str, limit: int) -> cst.Call:
+    inner = indent + "    "
+    code = cst.Module([]).code_for_node
+    parts = [code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT,
+                                   whitespace_after_arg=cst.SimpleWhitespace("")))
+             for arg in call.args]
+    one_line = len(inner) + len(", ".join(parts)) <= limit
+    generator = len(call.args) == 1 and isinstance(call.args[0].value, cst.GeneratorExp)
+
+    def down(to: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                           last_line=cst.SimpleWhitespace(to))
+
+    args = []
+    for index, arg in enumerate(call.args):
+        last = index == len(call.args) - 1
+        if last:
+            if one_line or generator or len(call.args) == 1:
+                arg = arg.with_changes(comma=cst.MaybeSentinel.DEFAULT,
+                                       whitespace_after_arg=down(indent))
+            else:  # one per line ends with a comma, as black writes it
+                arg = arg.with_changes(comma=cst.Comma(whitespace_after=down(indent)),
+                                       whitespace_after_arg=cst.SimpleWhitespace(""))
+        else:
+            arg = arg.with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ") if one_line
+                                else down(inner)),
+                whitespace_after_arg=cst.SimpleWhitespace(""))
+        args.append(arg)
+    return call.with_changes(whitespace_before_args=down(inner), args=args)
