@@ -1396,7 +1396,13 @@ class _Pass:
                         found = True
         if not found:
             return module
-        return RemoveImportsVisitor(context).transform_module(module)
+        new = RemoveImportsVisitor(context).transform_module(module)
+        if new.body and module.body and new.body[0] is not module.body[0] and all(
+                line.comment is None for line in new.body[0].leading_lines):
+            # the removed import opened the file: the blank lines after it would now open it
+            new = new.with_changes(body=[new.body[0].with_changes(leading_lines=[]),
+                                         *new.body[1:]])
+        return new
 
 
 class _Apply(cst.CSTTransformer):
@@ -1553,7 +1559,10 @@ def config_args(parts: ConfigParts, arg: cst.Arg,
         if comment is not None and isinstance(comma, cst.Comma) and _multiline(comma):
             ws = cast(cst.ParenthesizedWhitespace, comma.whitespace_after)
             comma = comma.with_changes(whitespace_after=ws.with_changes(first_line=comment))
-        out.append(cst.Arg(item.value, keyword=cst.Name(item.key), equal=_EQUAL, comma=comma))
+        # the last one keeps what followed `config=...`: the line break before `)`
+        out.append(cst.Arg(item.value, keyword=cst.Name(item.key), equal=_EQUAL, comma=comma,
+                           whitespace_after_arg=arg.whitespace_after_arg if last
+                           else cst.SimpleWhitespace("")))
     return out
 
 
