@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import libcst as cst
-from libcst.metadata import BaseAssignment, ImportAssignment, MetadataWrapper, Scope, ScopeProvider
+from libcst.metadata import (
+    BaseAssignment,
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    Scope,
+    ScopeProvider,
+)
 
 from migrator.codemods.crossmodule import names_imported_elsewhere, repository_root
 
@@ -329,10 +336,16 @@ class ClientFacts:
                 target = target.func if isinstance(target, cst.Call) else target
                 if facts.qualified(target) & CACHES or _code(target) in CACHES:
                     return False
-            values = list(self._return_values(func))
-            if values and all(isinstance(v, (cst.Name, cst.Attribute)) for v in values):
-                return False  # returns a client that outlives the call
+            values = [v for v in self._return_values(func) if not _is_none(v)]
+            if values and all(isinstance(v, cst.Attribute) or (
+                    isinstance(v, cst.Name) and facts.global_name(v)) for v in values):
+                return False  # returns a client kept by the module or an object
         return True
+
+    def global_name(self, name: cst.Name) -> bool:
+        """A name bound at module level only (`global` assignments included)."""
+        found = self.referents(name)
+        return bool(found) and all(isinstance(a.scope, GlobalScope) for a in found)
 
     # --- functions ---------------------------------------------------------------------------
 
