@@ -424,6 +424,9 @@ class ClientFacts:
             if func.name.value != "__init__" or func.decorators:
                 return False
             holder, offset = owner, 1
+            if any(isinstance(c.func, cst.Name) and c.func.value == "cls" and self.enclosing(
+                    c, cst.ClassDef) is owner for c in self.calls):
+                return False  # `cls(...)` in a classmethod is a caller too
         name = cast("cst.FunctionDef | cst.ClassDef", holder).name
         scope = self.scopes.get(holder)
         if scope is None:
