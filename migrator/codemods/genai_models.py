@@ -249,10 +249,12 @@ class _Pass:
         """True only when `node` is certainly a str at run time."""
         if depth > 4:
             return False
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(node, cst.SimpleString):
             return isinstance(node.evaluated_value, str)
         if isinstance(node, cst.FormattedString):
             return "b" not in node.prefix.lower()
+        if isinstance(node, cst.ConcatenatedString):  # `f"..." "..."` across lines
+            return self.is_text(node.left, depth) and self.is_text(node.right, depth)
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
                 return self.is_text(node.left, depth + 1) or self.is_text(node.right, depth + 1)

@@ -93,3 +93,15 @@ def test_parameter_of_a_function_other_files_import_is_not_proven(tmp_path: Path
     out, codes = _migrate(root / "tools.py")
     assert "client.interactions.create(" in out
     assert codes == ["GM101"]
+
+
+def test_factory_called_through_an_imported_module(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {
+        "src/my_gemini.py": "from google import genai\n\n\ndef get_client():\n"
+                            "    client = genai.Client()\n    return client\n",
+        "src/cat.py": "from google import genai  # noqa: F401\nimport my_gemini\n\n"
+                      "client = my_gemini.get_client()\n" + CALL.format("client"),
+    })
+    out, codes = _migrate(root / "src" / "cat.py")
+    assert "client.interactions.create(" in out
+    assert codes == ["GM101"]

@@ -201,6 +201,9 @@ class ClientFacts:
             return any(self._returns(f, depth + 1, self._client) for f in self.callee(node))
         if isinstance(node, cst.Name):
             return self._name(node, depth, self._client, self._client_param)
+        if isinstance(node, cst.IfExp):  # `genai.Client(api_key=k) if k else None`
+            sides = [side for side in (node.body, node.orelse) if not _is_none(side)]
+            return bool(sides) and all(self._client(side, depth + 1) for side in sides)
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
             imported = self.module_attribute(node)
             if imported is not None:
@@ -363,7 +366,16 @@ class ClientFacts:
                 return [] if imported is None else [imported]
             return []
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and (
-                func.value.value == "self"):
+                func.value.value != "self"):
+            target = self.module_attribute(func)  # `my_gemini.get_client()`
+            if target is None:
+                return []
+            for stmt in target[0].module.body:
+                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == target[1]:
+                    self._foreign[id(stmt)] = target[0]
+                    return [stmt]
+            return []
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             cls = self.enclosing(call, cst.ClassDef)
             if not isinstance(cls, cst.ClassDef) or cls.bases:
                 return []  # a subclass or a base class may define it otherwise
@@ -507,7 +519,7 @@ class ClientFacts:
         stmt = assignment.node
         if isinstance(stmt, cst.Import):
             for alias in stmt.names:
-                if alias.asname is not None and alias.evaluated_alias == base.value:
+                if (alias.evaluated_alias or alias.evaluated_name) == base.value:
                     facts = self.module_facts(alias.evaluated_name, 0)
                     return None if facts is None else (facts, node.attr.value)
             return None
