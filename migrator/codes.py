@@ -523,7 +523,8 @@ _RULES = [
         "passes a client to (when no other file imports the function), or a name imported from "
         "a module that builds one. Anything else (a mock, an object from a container or a "
         "framework's state, a client of another SDK) is left alone and reported here, in a file "
-        "that imports google.genai, so that a real client can be migrated by hand.",
+        "that imports google.genai, so that a real client can be migrated by hand. A client that "
+        "may be a Vertex AI one is not reported: the Interactions API is not offered there.",
     ),
     # --- GM2xx: Interactions misuse -------------------------------------------------------------
     Rule(
