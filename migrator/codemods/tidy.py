@@ -1,6 +1,6 @@
 """Make migrated code read as a careful engineer would write it (issue 11, readable output).
 
-Two edits, each made only where it cannot change what the program does:
+Three edits, each made only where the program keeps its meaning:
 
 - A model dict used once is inlined into its call. `model = dict(model="gemini-2.5-flash")`
   followed by a single `client.interactions.create(**model, input=q)` in the same scope becomes
@@ -9,6 +9,10 @@ Two edits, each made only where it cannot change what the program does:
   any loop); a dict with comments, one named anywhere else, or one whose use is in another
   notebook cell stays. A module-level name is no riskier to inline than it was to rewrite: the
   legacy pass keeps every model another file imports as it was (codemods/crossmodule.py).
+- A client a method made through `global client` (the legacy `configure()` was in `__init__`)
+  becomes `self.client` when only methods of that class read it. Each object then uses the key
+  it was given; with the legacy global configuration the last object's key won for all (the
+  same when every object gets the same key, as in practice).
 - An alias the rewrite carried over from the legacy import (`import google.generativeai as palm`
   became `from google import genai as palm`) is dropped and its uses renamed to `genai`, when
   nothing in the file already uses that name and no string (an annotation) mentions the alias.
@@ -47,6 +51,8 @@ def tidy_pass_for(original: str) -> Callable[[cst.Module, str, Context],
         code = code_of(module)
         if "interactions.create(**" in code:
             module = _inline_model_dicts(module, original)
+        if "global " in code_of(module):
+            module = _client_in_method(module, code_of(module))
         alias = _carried_alias(code_of(module), original)
         if alias is not None:
             module = _rename_alias(module, alias)
@@ -320,3 +326,138 @@ def _rename_alias(module: cst.Module, alias: str) -> cst.Module:
             return updated_node
 
     return wrapper.module.visit(Rename())
+
+
+# --- a client made in a method ----------------------------------------------------------------
+
+_GLOBAL = re.compile(r"^[ \t]+global (\w+)[ \t]*$", re.MULTILINE)
+
+
+def _client_in_method(module: cst.Module, code: str) -> cst.Module:
+    """`global client` + `client = genai.Client(...)` in a method, when only methods of that
+    class use the client, becomes `self.client`: what a careful engineer writes, and one client
+    per object instead of one the last object made (the legacy SDK's configuration was global,
+    so each object kept configuring the same one)."""
+    globals_ = _GLOBAL.findall(code)
+    for name in dict.fromkeys(globals_):
+        if globals_.count(name) != 1 or re.search(rf"\b{name} = \w+\.Client\(", code) is None:
+            continue
+        rewritten = _to_attribute(module, name)
+        if rewritten is not None:
+            return rewritten
+    return module
+
+
+def _to_attribute(module: cst.Module, name: str) -> cst.Module | None:
+    wrapper = wrapper_of(module)
+    scopes = wrapper.resolve(ScopeProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
+    scope = scopes.get(wrapper.module)
+    if not isinstance(scope, GlobalScope) or name not in scope:
+        return None
+    bindings = list(scope[name])
+    if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+        return None
+    target = bindings[0].node
+    assign = parents.get(target)
+    if not (isinstance(target, cst.Name) and isinstance(assign, cst.AssignTarget)):
+        return None
+    method, owner = _method_of(target, parents)
+    if method is None or owner is None:
+        return None
+    self_name = _self_param(method)
+    if self_name is None or _has_attribute(owner, name):
+        return None
+    # every read is in a method of the same class, where its first parameter is the object
+    edits: dict[int, str] = {id(target): self_name}
+    for reference in bindings[0].references:
+        node = reference.node
+        if not isinstance(node, cst.Name):
+            return None
+        user, user_owner = _method_of(node, parents)
+        if user is None or user_owner is not owner:
+            return None
+        user_self = _self_param(user)
+        if user_self is None or _frame(scopes.get(node)) is not scopes.get(user.body):
+            return None
+        edits[id(node)] = user_self
+    global_statement = next((s for s in method.body.body if isinstance(
+        s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Global)
+        and [n.name.value for n in s.body[0].names] == [name]), None)
+    if global_statement is None:
+        return None
+
+    class Rewrite(cst.CSTTransformer):
+        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name
+                       ) -> cst.BaseExpression:
+            owner_name = edits.get(id(original_node))
+            if owner_name is None:
+                return updated_node
+            return cst.Attribute(value=cst.Name(owner_name), attr=cst.Name(name))
+
+        def leave_SimpleStatementLine(
+                self, original_node: cst.SimpleStatementLine,
+                updated_node: cst.SimpleStatementLine
+        ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+            if original_node is global_statement:
+                return cst.RemovalSentinel.REMOVE
+            return updated_node
+
+    return wrapper.module.visit(Rewrite())
+
+
+def _method_of(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
+               ) -> tuple[cst.FunctionDef | None, cst.ClassDef | None]:
+    """The innermost function around `node` and, when it is a plain method, its class."""
+    current = parents.get(node)
+    while current is not None and not isinstance(current, cst.FunctionDef):
+        if isinstance(current, (cst.Lambda, cst.ClassDef)):
+            return None, None
+        current = parents.get(current)
+    if current is None:
+        return None, None
+    block = parents.get(current)
+    owner = parents.get(block) if isinstance(block, cst.IndentedBlock) else None
+    if not isinstance(owner, cst.ClassDef):
+        return current, None
+    return current, owner
+
+
+def _self_param(method: cst.FunctionDef) -> str | None:
+    if any(isinstance(d.decorator, cst.Name) and d.decorator.value in (
+            "staticmethod", "classmethod") for d in method.decorators):
+        return None
+    params = [*method.params.posonly_params, *method.params.params]
+    return params[0].name.value if params else None
+
+
+def _frame(scope: Scope | None) -> Scope | None:
+    from libcst.metadata import ComprehensionScope
+
+    while isinstance(scope, ComprehensionScope):
+        scope = scope.parent
+    return scope
+
+
+def _has_attribute(owner: cst.ClassDef, name: str) -> bool:
+    """The class already has something called `name` (an attribute set anywhere in it, a
+    class variable, a method): the client must not take its place."""
+    found = False
+
+    class Find(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            found = found or node.attr.value == name
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            nonlocal found
+            found = found or node.name.value == name
+
+    owner.visit(Find())
+    for statement in owner.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and name in cst.Module(
+                        [statement]).code:
+                    found = True
+    return found

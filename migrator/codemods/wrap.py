@@ -72,6 +72,9 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
         def visit_List(self, node: cst.List) -> None:
             self._consider(node, node.elements)
 
+        def visit_ListComp(self, node: cst.ListComp) -> None:
+            self._consider(node, [node.elt])
+
         # brackets this pass does not split: when black would split one of them, the line
         # stays as it is rather than be split somewhere black would not
         def visit_Dict(self, node: cst.Dict) -> None:
@@ -102,7 +105,7 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
     if not chosen:
         return None
     targets = {id(node): _indent(lines[line - 1]) for line, node in chosen.items()
-               if isinstance(node, (cst.Call, cst.List))}
+               if isinstance(node, (cst.Call, cst.List, cst.ListComp))}
     if not targets:
         return None
 
@@ -112,6 +115,13 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
             if indent is None:
                 return updated_node
             return _split(updated_node, indent, limit)
+
+        def leave_ListComp(self, original_node: cst.ListComp, updated_node: cst.ListComp
+                           ) -> cst.ListComp:
+            indent = targets.get(id(original_node))
+            if indent is None:
+                return updated_node
+            return _split_comprehension(updated_node, indent)
 
         def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.List:
             indent = targets.get(id(original_node))
@@ -181,5 +191,26 @@ def _split_list(node: cst.List, indent: str, limit: int) -> cst.List:
         elements.append(element.with_changes(comma=comma))
     return node.with_changes(
         elements=elements,
+        lbracket=cst.LeftSquareBracket(whitespace_after=down(inner)),
+        rbracket=cst.RightSquareBracket(whitespace_before=down(indent)))
+
+
+def _split_comprehension(node: cst.ListComp, indent: str) -> cst.ListComp:
+    """`[elt for x in xs if c]` as black explodes it: the element, then its clauses, each on
+    an indented line of its own."""
+    inner = indent + "    "
+
+    def down(to: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                           last_line=cst.SimpleWhitespace(to))
+
+    def clauses(comp: cst.CompFor) -> cst.CompFor:
+        ifs = [i.with_changes(whitespace_before=down(inner)) for i in comp.ifs]
+        inner_for = clauses(comp.inner_for_in) if comp.inner_for_in is not None else None
+        return comp.with_changes(whitespace_before=down(inner), ifs=ifs,
+                                 inner_for_in=inner_for)
+
+    return node.with_changes(
+        for_in=clauses(node.for_in),
         lbracket=cst.LeftSquareBracket(whitespace_after=down(inner)),
         rbracket=cst.RightSquareBracket(whitespace_before=down(indent)))
