@@ -793,6 +793,21 @@ _RULES = [
         "turns is reported with this code and its model stays.",
     ),
     Rule(
+        "GM507", "js-files", "warning", "safe",
+        "`GoogleAIFileManager` becomes a `GoogleGenAI` client and its calls move to `files`.",
+        "The manager keeps its name and becomes `new GoogleGenAI({ apiKey: key })`: "
+        "`uploadFile(path, { mimeType, displayName })` -> `files.upload({ file: path, config: "
+        "{ mimeType, displayName } })`, `getFile(name)` -> `files.get({ name })`, "
+        "`deleteFile(name)` -> `files.delete({ name })`. The upload answers the file itself, so "
+        "`upload.file.uri` / `.mimeType` -> `upload.uri` / `.mimeType`, and a `fileData` part "
+        "whose `mimeType` is the upload's (given as a literal) becomes a content block of that "
+        "type. Reported unfixed, with the manager left as it was: `listFiles()` (`files.list()` "
+        "is an async pager, not `{ files, nextPageToken }`), an upload of anything but a path "
+        "(`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
+        "options, a result used whole or declared with a legacy type, a manager passed on or "
+        "exported.",
+    ),
+    Rule(
         "GM508", "js-count-tokens-embeddings", "error", "safe",
         "`model.countTokens(text)` / `embedContent(text)` move to `ai.models`.",
         "Token counting and embeddings have no Interactions equivalent; `@google/genai` keeps "
@@ -875,7 +890,7 @@ _RULES = [
     Rule(
         "GM525", "js-api-not-migrated", "warning", "none",
         "A legacy API outside the migrated surface is left as it was.",
-        "`GoogleAIFileManager`, `GoogleAICacheManager`, `batchEmbedContents`, "
+        "`GoogleAICacheManager`, `batchEmbedContents`, "
         "`getGenerativeModelFromCachedContent`, and `countTokens` / `embedContent` of anything "
         "but a string on a plain model (or read other than through `totalTokens` / "
         "`embedding.values`) are not rewritten: `@google/genai` has `ai.files`, `ai.caches` and "
