@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from migrator.js.contents import Contents, user_step
 from migrator.js.layout import create_call, indent_unit, object_text
 from migrator.js.results import Reads, bound_name, called, member_of, outer
-from migrator.js.source import Change, Escape, Source, object_pairs, same
+from migrator.js.source import Change, Escape, Source, object_pairs, same, unwrap
 from migrator.js.streams import Streams
 from migrator.js.types import annotation_of, field_annotation, retype
 
@@ -31,6 +31,23 @@ SENDS = ("sendMessage", "sendMessageStream")
 _MAP_METHODS = {"has", "delete", "clear", "size", "get", "set"}
 # A receiver repeated in `<chat>.previous_interaction_id = ...` must name the same chat again.
 _PURE = re.compile(r"^[\w$.]+(?:\[[\w$.'\"]+\])?(?:\.get\([\w$.'\"]+\))?$")
+
+
+def request_options(node: SgNode) -> str:
+    """Legacy per-call request options as create()'s second argument. Only `timeout` has the
+    same meaning there (milliseconds, in every @google/genai version); `signal` moved into
+    `fetch_options` at 2.9.0, and the base URL, API version and headers belong to the client."""
+    inner = unwrap(node)
+    if inner is None or inner.kind() != "object":
+        raise Escape("GM521", node, "the request options are not an object literal")
+    for key, pair, _value in object_pairs(inner):
+        if pair.kind() == "shorthand_property_identifier":
+            key = pair.text()
+        if key != "timeout":
+            raise Escape("GM521", pair, f"request option `{key or pair.text()}` has no "
+                         "portable twin on `interactions.create` (only `timeout` moves); set "
+                         "it on the client or migrate by hand")
+    return inner.text()
 
 
 @dataclass
@@ -49,6 +66,10 @@ class Chats:
         self.holders = _Holders()
         self.seen: set[tuple[str, str]] = set()
         self.first_turn: dict[int, list[str]] = {}  # send call start -> history steps
+        # send call start -> what the call's own options add: create() parameters and the
+        # request options that go as create()'s second argument
+        self.turn_members: dict[int, list[str]] = {}
+        self.turn_options: dict[int, str] = {}
 
     def start(self, call: SgNode) -> None:
         """A `startChat(...)` call on the model."""
@@ -388,8 +409,12 @@ class Chats:
         else:
             value = contents.input(message)
         stream = method == "sendMessageStream"
-        members = [f"...{chat}", f"input: {value}", *(["stream: true"] if stream else [])]
-        new = create_call(self.client(call), members, self.src, call)
+        start = call.range().start.index
+        members = [f"...{chat}", f"input: {value}", *self.turn_members.get(start, []),
+                   *(["stream: true"] if stream else [])]
+        options = self.turn_options.get(start)
+        new = create_call(self.client(call), members, self.src, call,
+                          tail=f", {options}" if options else "")
         self.change.replace(call, new)
         if stream:
             self.stream(call, chat)
@@ -407,10 +432,12 @@ class Chats:
     # -- what differs between the SDKs: overridden for @google/genai's `ai.chats` ----------------
 
     def message(self, call: SgNode) -> SgNode:
-        """The message argument of a send."""
+        """The message argument of a send; its request options (`{ timeout }`) go with it."""
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                 if a.kind() != "comment"]
-        if len(args) != 1:
+        if len(args) == 2:
+            self.turn_options[call.range().start.index] = request_options(args[1])
+        elif len(args) != 1:
             raise Escape("GM521", call, "a send with request options is not migrated")
         return args[0]
 

@@ -250,6 +250,7 @@ class GenaiChats(Chats):
         super().__init__(src, change, model)
         self.genai = genai
         self.creations = {c.range().start.index for c in creations}
+        self.configured = False  # a chat of this client was created with a config
 
     def start(self, call: SgNode) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
@@ -275,6 +276,7 @@ class GenaiChats(Chats):
                 raise Escape("GM521", pair, f"chat parameter `{key}` is not migrated")
         if generation:
             members.append("generation_config: { " + ", ".join(generation) + " }")
+        self.configured = self.configured or len(members) > 1
         ts = " as string | undefined" if self.src.typescript else ""
         members.append(f"previous_interaction_id: undefined{ts}")
         text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
@@ -297,12 +299,28 @@ class GenaiChats(Chats):
         for key, pair, value in object_pairs(args[0]):
             if key == "message" and pair.kind() == "pair":
                 message = value
+            elif key == "config" and pair.kind() == "pair":
+                self.turn_config(call, value)
             else:
                 raise Escape("GM521", pair, f"send parameter `{key or pair.text()}` is not "
                              "migrated")
         if message is None:
             raise Escape("GM521", call, "the send has no `message`")
         return message
+
+    def turn_config(self, call: SgNode, value: SgNode) -> None:
+        """A send's own `config` stands in for the chat's whole config on that turn
+        (`params.config ?? this.config`): carried over as create() parameters when no chat
+        of this client has a config of its own to take away."""
+        if self.configured:
+            raise Escape("GM521", value, "the send's config replaces the chat's own config for "
+                         "this turn; migrate by hand")
+        members: list[str] = []
+        generation: list[str] = []
+        self.genai.config(value, members, generation)
+        if generation:
+            members.append("generation_config: { " + ", ".join(generation) + " }")
+        self.turn_members[call.range().start.index] = members
 
     def stream(self, call: SgNode, chat: str) -> None:
         self.genai.stream(call, self.change, chat=chat)

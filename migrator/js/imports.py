@@ -129,8 +129,13 @@ def imports_pass(src: Source) -> None:
             c.kind() == "lexical_declaration" and "require(" in c.text())]
         anchor_node = last[-1] if last else None
         at = anchor_node.range().end.index if anchor_node is not None else 0
-        change.insert(at, f"\n{ALIAS_DECLARATION}" if anchor_node is not None
-                      else f"{ALIAS_DECLARATION}\n")
+        text = f"\n{ALIAS_DECLARATION}" if anchor_node is not None else f"{ALIAS_DECLARATION}\n"
+        # After an import this pass adds at the same place, not before it.
+        same_place = [e for e in change.edits if e.start == e.end == at and e.text]
+        if same_place:
+            same_place[-1].text += text
+        else:
+            change.insert(at, text)
     if change.edits:
         src.commit(change)
     elif legacy_statements and anchor is not None and "GoogleGenAI" in values:
