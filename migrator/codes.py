@@ -774,7 +774,9 @@ _RULES = [
         "from its `interaction.created` event). The object is updated in place, so chats kept "
         "in a name, a class field, a `Map` or an object keyed by session keep working. A "
         "literal `history` is sent as `user_input` / `model_output` steps with the first "
-        "message when that message is the next statement.",
+        "message when that message is the next statement. A send's `{ timeout }` request "
+        "option goes as create()'s second argument (milliseconds in every @google/genai "
+        "version); other request options (`signal`, base URL, headers) keep the chat as it was.",
     ),
     Rule(
         "GM506", "js-function-calling", "error", "safe",
@@ -828,7 +830,10 @@ _RULES = [
         "`{ model, <config in snake_case>, previous_interaction_id: undefined }` and each "
         "`chat.sendMessage[Stream]({ message })` a turn of a `previous_interaction_id` chain, "
         "as for legacy chats (GM505): a literal `history` goes out as steps with the first "
-        "message. Anything else is left as it was with GM521.",
+        "message, and a send's own `config` becomes that turn's parameters when no chat of "
+        "the client has a config of its own (the send's config replaces the chat's for that "
+        "turn). A chat annotated `Chat` is retyped as for GM510. Anything else is left as it "
+        "was with GM521.",
     ),
     Rule(
         "GM510", "js-typescript-type", "warning", "none",

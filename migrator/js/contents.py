@@ -69,7 +69,7 @@ def is_string(src: Source, node: SgNode | None, depth: int = 0) -> bool:
             return True
         prop = func.field("property") if func.kind() == "member_expression" else None
         return prop is not None and prop.text() in _STRING_METHODS
-    if kind == "identifier":
+    if kind in ("identifier", "shorthand_property_identifier"):  # `{ message }` reads it too
         return _identifier_is_string(src, node, depth)
     return False
 
@@ -153,7 +153,7 @@ def proven_string(src: Source, node: SgNode) -> bool:
     on `typeof name !== "string"`, a string-only method called on it in an enclosing block,
     or a TypeScript `string` in the annotation of the pattern that bound it."""
     inner = unwrap(node)
-    if inner is None or inner.kind() != "identifier":
+    if inner is None or inner.kind() not in ("identifier", "shorthand_property_identifier"):
         return False
     name = inner.text()
     declaration = src.binding(inner)

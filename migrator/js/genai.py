@@ -35,6 +35,7 @@ class GenaiPass:
         if ("models.generateContent" not in src.text and "chats.create" not in src.text) or \
                 not any(is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string")):
             return
+        src.genai_types = genai_imports(src)
         self.chats()
         for call in src.root.find_all(kind="call_expression",
                                       regex=r"\.models\s*\.\s*generateContent(Stream)?\s*\("):
@@ -226,6 +227,22 @@ class GenaiPass:
         change.insert(body.range().start.index + 1, "".join(f"\n{indent}{line}" for line in lines))
 
 
+def genai_imports(src: Source) -> dict[str, str]:
+    """Local name -> exported name of each `import { ... } from "@google/genai"`."""
+    out: dict[str, str] = {}
+    for string in src.root.find_all(kind="string"):
+        parent = string.parent()
+        if parent is None or parent.kind() != "import_statement" or \
+                not is_genai_spec(string.text()[1:-1]):
+            continue
+        for spec in parent.find_all(kind="import_specifier"):
+            name = spec.field("name")
+            alias = spec.field("alias") or name
+            if name is not None and alias is not None:
+                out[alias.text()] = name.text()
+    return out
+
+
 def _chats_client(call: SgNode) -> str | None:
     """`ai` of `ai.chats.create(...)`."""
     func = call.field("function")
@@ -299,6 +316,8 @@ class GenaiChats(Chats):
         for key, pair, value in object_pairs(args[0]):
             if key == "message" and pair.kind() == "pair":
                 message = value
+            elif pair.kind() == "shorthand_property_identifier" and pair.text() == "message":
+                message = pair  # `{ message }`: the name is the message
             elif key == "config" and pair.kind() == "pair":
                 self.turn_config(call, value)
             else:

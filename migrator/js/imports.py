@@ -67,7 +67,8 @@ def _used(src: Source, name: str, spec: SgNode) -> bool:
 def imports_pass(src: Source) -> None:
     names = imported_names(src)
     if not names:
-        return  # only code moved off the legacy SDK needs a new import
+        _genai_only(src)  # only code moved off the legacy SDK needs a new import
+        return
     values, types, _ = _genai_bindings(src)
     needs_client = "GoogleGenAI" not in values and bool(
         src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
@@ -141,6 +142,45 @@ def imports_pass(src: Source) -> None:
     elif legacy_statements and anchor is not None and "GoogleGenAI" in values:
         src.findings.append(src.unfixed(anchor, "GM527", "the legacy import stays: some uses of "
                                         "the legacy SDK were left for a human"))
+
+
+def _genai_only(src: Source) -> None:
+    """A file on @google/genai alone whose chats were retyped `ModelParams`: declare the
+    alias (with the `Interactions` type import it names) and drop the `Chat` import left
+    unused."""
+    if not src.typescript or not src.root.find_all(kind="type_identifier", regex=f"^{ALIAS}$") \
+            or re.search(rf"\btype\s+{ALIAS}\b", src.text):
+        return
+    values, types, _ = _genai_bindings(src)
+    statements = [s.parent() for s in src.root.find_all(kind="string")
+                  if is_genai_spec(s.text()[1:-1]) and s.parent() is not None
+                  and s.parent().kind() == "import_statement"]  # type: ignore[union-attr]
+    if not statements:
+        return
+    change = Change()
+    for statement in statements:
+        assert statement is not None
+        specs = statement.find_all(kind="import_specifier")
+        for spec in specs:
+            local = spec.field("alias") or spec.field("name")
+            if _original(spec) == "Chat" and local is not None and \
+                    not _used(src, local.text(), spec):
+                if len(specs) == 1:
+                    _replace_statement(src, change, statement, "")
+                else:
+                    _remove_specifier(src, change, spec)
+    last = statements[-1]
+    assert last is not None
+    legacy_like = last.find(kind="string")
+    quote = legacy_like.text()[0] if legacy_like is not None else '"'
+    semi = ";" if last.text().rstrip().endswith(";") else ""
+    lines = []
+    if "Interactions" not in types and "Interactions" not in values:
+        lines.append(f"import type {{ Interactions }} from {quote}@google/genai{quote}{semi}")
+    lines.append(ALIAS_DECLARATION)
+    anchor = [c for c in src.root.children() if c.kind() == "import_statement"][-1]
+    change.insert(anchor.range().end.index, "".join(f"\n{line}" for line in lines))
+    src.commit(change)
 
 
 def _original(spec: SgNode) -> str:
