@@ -70,6 +70,9 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
             break
         text = new
         texts.append(text)
+    else:
+        # Out of rounds: the last round's findings stand on its input, not on the result.
+        last = _map_lines(last, texts[-2], text)
     return text, [*fixed.values(), *dict.fromkeys(last)]
 
 

@@ -3,6 +3,8 @@ on the line of the original file, however much earlier rounds grew or shrank the
 
 from __future__ import annotations
 
+import pytest
+
 from migrator.config import Settings
 from migrator.engine import make_context
 from migrator.js import run_source
@@ -45,3 +47,38 @@ def test_a_fix_of_a_later_round_points_at_the_original_line() -> None:
         assert line == 14
         assert SOURCE.splitlines()[line - 1][column - 1:].startswith("systemInstruction")
         assert fixed["GM403"][0] == 1
+
+
+UNFIXED = """\
+import { GoogleGenerativeAI } from "@google/generative-ai";
+
+const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY);
+const model = genAI.getGenerativeModel({ model: "gemini-2.5-flash" });
+const result = await model.generateContent([
+  { fileData: { fileUri: "https://example.com/files/abc", mimeType: "application/pdf" } },
+  "Summarise this report.",
+]);
+console.log(result.response.text());
+
+export async function answer(prompt) {
+  const other = genAI.getGenerativeModel({ model: "gemini-2.5-pro" });
+  const reply = await other.generateContent(prompt);
+  return reply.response.text();
+}
+"""
+
+
+def test_findings_of_a_run_cut_short_point_at_the_original_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of rounds, the last round's findings stand on its input: mapped to the result, and
+    from there back to the file as it was read."""
+    import migrator.js as js
+
+    line = UNFIXED.splitlines().index("  const reply = await other.generateContent(prompt);") + 1
+    for rounds in (1, js.MAX_ROUNDS):
+        monkeypatch.setattr(js, "MAX_ROUNDS", rounds)
+        ctx = make_context(Settings(), write=False)
+        new, findings, error = run_source(UNFIXED, "cut.mjs", "javascript", ctx, ".mjs")
+        assert error is None and new != UNFIXED
+        assert [f.line for f in findings if f.code == "GM522"] == [line]
