@@ -31,6 +31,7 @@ from migrator.js.source import (
     Escape,
     Source,
     assignment_of,
+    loose,
     object_pairs,
     same,
     unwrap,
@@ -250,7 +251,14 @@ class FilesPass:
         if member is None or member[1] != "file":
             raise Escape(CODE, node, "the upload result is used whole; @google/genai returns "
                          "the file itself (`file.uri`, not `result.file.uri`)")
-        change.edits.append(Edit(node.range().end.index, member[0].range().end.index, ""))
+        end = node.range().end.index
+        inner = [c for c in node.named_children() if c.kind() != "comment"]
+        if node.kind() == "parenthesized_expression" and len(inner) == 1 and loose(member[0]):
+            # `(await upload(...)).file` as a whole value: `await upload(...)`
+            start = node.range().start.index
+            change.edits.append(Edit(start, start + 1, ""))
+            end = inner[0].range().end.index
+        change.edits.append(Edit(end, member[0].range().end.index, ""))
 
     def by_name(self, call: SgNode, ref: str, method: str, change: Change) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
