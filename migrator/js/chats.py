@@ -85,6 +85,11 @@ class Chats:
                 raise Escape("GM524", params, "the chat parameters are not an object literal")
             from migrator.js.config import Converter
 
+            if any(k == "generationConfig" for k, _p, _v in object_pairs(params)) and \
+                    self.model_config_elsewhere():
+                raise Escape("GM521", params, "the chat's generationConfig replaces the model's "
+                             "whole, which also set a response format or tool choice that "
+                             "Interactions keeps elsewhere; migrate by hand")
             converter = Converter(self.src)
             converted = converter.model_params(params, chat=True)
             for node, new in converter.extra:
@@ -111,6 +116,25 @@ class Chats:
         self.change.findings.append(self.src.fixed(call, "GM505", "the chat became a "
                                                    "`previous_interaction_id` chain"))
         self.hold(call, history)
+
+    def model_config_elsewhere(self) -> bool:
+        """True when the model's generation settings live outside `generation_config` after
+        the rewrite (`response_format`, `tool_choice`) or cannot be seen: a chat's own
+        `generationConfig` replaced them all on the legacy SDK."""
+        args = [a for a in self.model.node.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"] if self.model.node.field("arguments") is not None else []
+        if len(args) != 1 or args[0].kind() != "object":
+            return True
+        for key, _pair, value in object_pairs(args[0]):
+            if key == "toolConfig":
+                return True
+            if key == "generationConfig":
+                if value.kind() != "object":
+                    return True
+                if any(k in ("responseMimeType", "responseSchema", None)
+                       for k, _p, _v in object_pairs(value)):
+                    return True
+        return False
 
     def hold(self, value: SgNode, history: list[str]) -> None:
         """Where the chat value goes: a name, a field, a Map or an object keyed by session."""
