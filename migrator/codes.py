@@ -774,7 +774,9 @@ _RULES = [
         "from its `interaction.created` event). The object is updated in place, so chats kept "
         "in a name, a class field, a `Map` or an object keyed by session keep working. A "
         "literal `history` is sent as `user_input` / `model_output` steps with the first "
-        "message when that message is the next statement.",
+        "message when that message is the next statement. A send's `{ timeout }` request "
+        "option goes as create()'s second argument (milliseconds in every @google/genai "
+        "version); other request options (`signal`, base URL, headers) keep the chat as it was.",
     ),
     Rule(
         "GM506", "js-function-calling", "error", "safe",
@@ -791,6 +793,21 @@ _RULES = [
         "`{ type: \"function_result\", call_id: call.id, name: call.name, result: R }`. A call "
         "used whole, a result whose call cannot be told, or a hand-built history with function "
         "turns is reported with this code and its model stays.",
+    ),
+    Rule(
+        "GM507", "js-files", "warning", "safe",
+        "`GoogleAIFileManager` becomes a `GoogleGenAI` client and its calls move to `files`.",
+        "The manager keeps its name and becomes `new GoogleGenAI({ apiKey: key })`: "
+        "`uploadFile(path, { mimeType, displayName })` -> `files.upload({ file: path, config: "
+        "{ mimeType, displayName } })`, `getFile(name)` -> `files.get({ name })`, "
+        "`deleteFile(name)` -> `files.delete({ name })`. The upload answers the file itself, so "
+        "`upload.file.uri` / `.mimeType` -> `upload.uri` / `.mimeType`, and a `fileData` part "
+        "whose `mimeType` is the upload's (given as a literal) becomes a content block of that "
+        "type. Reported unfixed, with the manager left as it was: `listFiles()` (`files.list()` "
+        "is an async pager, not `{ files, nextPageToken }`), an upload of anything but a path "
+        "(`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
+        "options, a result used whole or declared with a legacy type, a manager passed on or "
+        "exported.",
     ),
     Rule(
         "GM508", "js-count-tokens-embeddings", "error", "safe",
@@ -813,7 +830,10 @@ _RULES = [
         "`{ model, <config in snake_case>, previous_interaction_id: undefined }` and each "
         "`chat.sendMessage[Stream]({ message })` a turn of a `previous_interaction_id` chain, "
         "as for legacy chats (GM505): a literal `history` goes out as steps with the first "
-        "message. Anything else is left as it was with GM521.",
+        "message, and a send's own `config` becomes that turn's parameters when no chat of "
+        "the client has a config of its own (the send's config replaces the chat's for that "
+        "turn). A chat annotated `Chat` is retyped as for GM510. Anything else is left as it "
+        "was with GM521.",
     ),
     Rule(
         "GM510", "js-typescript-type", "warning", "none",
@@ -875,7 +895,7 @@ _RULES = [
     Rule(
         "GM525", "js-api-not-migrated", "warning", "none",
         "A legacy API outside the migrated surface is left as it was.",
-        "`GoogleAIFileManager`, `GoogleAICacheManager`, `batchEmbedContents`, "
+        "`GoogleAICacheManager`, `batchEmbedContents`, "
         "`getGenerativeModelFromCachedContent`, and `countTokens` / `embedContent` of anything "
         "but a string on a plain model (or read other than through `totalTokens` / "
         "`embedding.values`) are not rewritten: `@google/genai` has `ai.files`, `ai.caches` and "
