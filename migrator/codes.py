@@ -623,7 +623,9 @@ _RULES = [
         "GM401", "legacy-sdk-pin", "error", "safe",
         "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0,<4`.",
         "The legacy pin is replaced by `google-genai>=2.26.0,<4` (or dropped from a list that "
-        "already has google-genai) once no code of the repository imports the legacy SDK: an "
+        "already has google-genai) once no code the manifest governs imports the legacy SDK "
+        "(its folder and sub-folders, minus those with manifests of their own that do not "
+        "`-r` include it: a sub-app's requirements.txt governs that sub-app): an "
         "`import` / `from ... import` statement or `importlib.import_module` in a Python file "
         "or a notebook's code cells, as the run leaves them (a mention in a comment or a "
         "string does not count). Manifests are judged after the code, so `--check` and "
@@ -674,14 +676,14 @@ _RULES = [
     Rule(
         "GM407", "genai-undeclared", "error", "safe",
         "Code imports google-genai, but the manifest declares only the legacy SDK.",
-        "While some code still imports the legacy SDK its pin stays; when other code of the "
-        "project imports google-genai (the migrated part), every dependency list that names "
-        "the legacy SDK gets `google-genai>=2.26.0,<4` beside it (`@google/genai` in "
-        "package.json), written in that format's own syntax: a line after the legacy one "
-        "(requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), an item after "
-        "it in a list (pyproject arrays, setup.py). Without it a fresh install fails with "
-        "ImportError. Not written into a hash-checked file, a one-line setup.cfg value, or a "
-        "file whose pins google-genai cannot be installed with (GM408, GM409).",
+        "While some code still imports the legacy SDK its pin stays; when other code the "
+        "manifest governs (see GM401) imports google-genai (the migrated part), every "
+        "dependency list that names the legacy SDK gets `google-genai>=2.26.0,<4` beside it "
+        "(`@google/genai` in package.json), written in that format's own syntax: a line after "
+        "the legacy one (requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), "
+        "an item after it in a list (pyproject arrays, setup.py). Without it a fresh install "
+        "fails with ImportError. Not written into a hash-checked file, a one-line setup.cfg "
+        "value, or a file whose pins google-genai cannot be installed with (GM408, GM409).",
     ),
     Rule(
         "GM408", "genai-dependency-conflict", "error", "none",

@@ -30,7 +30,7 @@ from migrator.knowledge import packages
 from migrator.lint.common import decide_fix
 from migrator.lint.resolve import Pin, Verdict, check, python_lowest
 from migrator.lint.text import apply_edits, decode, scan_models
-from migrator.lint.usage import Usage, js_package, project_root, python_project
+from migrator.lint.usage import REQUIREMENTS_NAME, Usage, js_package, python_scope
 from migrator.lint.versions import (
     Requirement,
     normalize,
@@ -52,8 +52,6 @@ LOCK_FILES = {
     "poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "package-lock.json",
     "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
 }
-_REQUIREMENTS_NAME = re.compile(r"^(?:requirements|constraints)[\w.-]*\.(?:txt|in)$|"
-                                r"^[\w.-]*requirements\.(?:txt|in)$", re.IGNORECASE)
 PYTHON_LEGACY = "google-generativeai"
 PYTHON_GENAI = "google-genai"
 NPM_GENAI = "@google/genai"
@@ -64,7 +62,7 @@ def kind_of(name: str) -> str | None:
     lower = name.lower()
     if lower in LOCK_FILES:
         return "lock"
-    if _REQUIREMENTS_NAME.match(name):
+    if REQUIREMENTS_NAME.match(name):
         return "requirements"
     return {
         "pyproject.toml": "pyproject",
@@ -193,13 +191,11 @@ class Manifest:
             starts.append(starts[-1] + len(line))
         return starts
 
-    @cached_property
-    def root(self) -> str:
-        return project_root(self.path)
-
     def usage(self) -> Usage:
-        """What the project's Python code imports, as this run leaves it."""
-        return python_project(self.root, self.ctx)
+        """What the Python code this manifest governs imports, as this run leaves it: the
+        files of its folder, minus sub-folders with manifests of their own
+        (usage.manifest_scope)."""
+        return python_scope(os.path.dirname(os.path.abspath(self.path)), self.ctx)
 
     def position(self, offset: int) -> tuple[int, int]:
         line_start = self.text.rfind("\n", 0, offset) + 1
