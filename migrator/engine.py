@@ -136,7 +136,10 @@ def _read(path: str, kind: FileKind, ctx: Context) -> _Loaded | FileResult:
     check = prefilter.for_kind(kind.prefilter, ctx.models)
     if not check.matches(data):
         if data[:1] in (b"\xff", b"\xfe", b"\x00"):
-            return _wide(result, data, check)
+            wide = _wide(result, data, check)
+            if kind.wide and wide.skipped:  # its handler reads it
+                return _Loaded(path, data, before.st_mtime_ns, before.st_size)
+            return wide
         return result
     if b"\0" in data:
         # No source, notebook or document format this tool edits contains NUL bytes.

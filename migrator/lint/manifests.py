@@ -29,7 +29,7 @@ from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import packages
 from migrator.lint.common import decide_fix
 from migrator.lint.resolve import Pin, Verdict, check, python_lowest
-from migrator.lint.text import apply_edits, decode, scan_models
+from migrator.lint.text import apply_edits, decode_marked, encode_marked, scan_models
 from migrator.lint.usage import REQUIREMENTS_NAME, Usage, js_package, python_scope
 from migrator.lint.versions import (
     Requirement,
@@ -990,10 +990,13 @@ def _included_requirements(
         return
     seen.add(real)
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines(keepends=True)
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as fh:
+            decoded = decode_marked(fh.read())
+    except OSError:
         return
+    if decoded is None:
+        return
+    lines = decoded[0].splitlines(keepends=True)
     label = os.path.basename(path)
     for first, _, body, _ in _logical_lines(lines):
         stripped = body.strip()
@@ -1211,16 +1214,18 @@ def _unfixed(item: Finding, why: str) -> Finding:
 
 
 def run_manifest(path: str, data: bytes, ctx: Context) -> HandlerOutput:
-    if b"\0" in data:
-        return HandlerOutput(None, [finding(path, (1, 1), "GM907",
-                                            "binary content in a manifest; pins not checked")])
-    decoded = decode(data)
+    decoded = decode_marked(data)
+    if decoded is not None and "\0" in decoded[0]:
+        decoded = None
+        why = "binary content in a manifest; pins not checked"
+    else:
+        why = "manifest is not UTF-8 text (nor UTF-16 / UTF-32 with a byte-order mark); pins " \
+              "not checked"
     if decoded is None:
-        return HandlerOutput(None, [finding(path, (1, 1), "GM907",
-                                            "manifest is not UTF-8 text; pins not checked")])
-    text, encoding = decoded
+        return HandlerOutput(None, [finding(path, (1, 1), "GM907", why)])
+    text, codec, bom = decoded
     new, found = check_manifest(path, text, ctx)
-    return HandlerOutput(None if new is None else new.encode(encoding), found)
+    return HandlerOutput(None if new is None else encode_marked(new, codec, bom), found)
 
 
 MANIFEST_HANDLER = Handler(name="manifest", run=run_manifest)
