@@ -693,10 +693,10 @@ _RULES = [
         "release's requirements, built from its metadata by "
         "scripts/genai_dependencies.py). A manifest that pins `google-auth==2.32.0`, "
         "`pydantic==2.8.2` or `typing_extensions==4.12.2` (a frozen requirements file, say) "
-        "cannot install google-genai, so nothing is written into it and each pin in the way is "
-        "reported with the version google-genai needs: raising one pin of a frozen file can "
-        "break the pins that depend on it, which only the project can check. Pins in files "
-        "included with `-r` / `-c` count, and are reported on the include line.",
+        "cannot install google-genai. Where each pin in the way can be raised safely it is "
+        "(GM411); otherwise nothing is written into the file and each pin in the way is "
+        "reported with the version google-genai needs. Pins in files included with `-r` / "
+        "`-c` count, and are reported on the include line.",
     ),
     Rule(
         "GM409", "python-below-genai", "error", "none",
@@ -713,6 +713,22 @@ _RULES = [
         "@google/genai 2.x declares Node >= 20 and 3.x Node >= 22. npm installs it anyway "
         "with an EBADENGINE warning, so the package.json edit is made (with `^2.25.0`, which "
         "stays on 2.x), and engines.node (or .nvmrc) is reported: raise it to 20 or later.",
+    ),
+    Rule(
+        "GM411", "dependency-pin-raised", "error", "safe",
+        "An exact pin google-genai cannot install with is raised to the version it needs.",
+        "When google-genai is written into a file (GM401, GM402, GM407) whose exact pins "
+        "conflict with its dependencies (`pydantic==2.8.2`, `google-auth==2.32.0`, "
+        "`typing_extensions==4.12.2` in a frozen requirements file), each such pin is raised "
+        "to the lowest version that meets every bound google-genai and its dependencies ask "
+        "for (`pydantic==2.12.5`), and so are the pins that version needs in turn "
+        "(`pydantic_core==2.41.5`), from the releases' own metadata in rules/packages.toml. "
+        "Only when all of it is safe: an exact pin in a requirements file, pyproject array, "
+        "setup.cfg or setup.py (not a constraints file, a hash-checked file, a file included "
+        "with `-r` / `-c`, a Poetry, Pipfile or conda table), raised within its major series "
+        "(a 1.x to 2.x jump is the project's call), in a folder whose code calls the "
+        "Interactions API, with a result the recorded metadata says pip can install. Else "
+        "nothing is raised and the pins are reported (GM408).",
     ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(

@@ -28,7 +28,7 @@ from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import packages
 from migrator.lint.common import decide_fix
-from migrator.lint.resolve import Pin, Verdict, check, python_lowest
+from migrator.lint.resolve import Pin, Verdict, check, python_lowest, raises
 from migrator.lint.text import apply_edits, decode_marked, encode_marked, scan_models
 from migrator.lint.usage import REQUIREMENTS_NAME, Usage, js_package, python_scope
 from migrator.lint.versions import (
@@ -176,6 +176,8 @@ class Manifest:
         self.npm_floor = str(packages()["npm"]["genai_floor"])
         self._verdicts: dict[str, Verdict] = {}
         self._blockers_reported = False
+        self._settled: dict[str, str] = {}
+        self.kind: str | None = kind_of(os.path.basename(path))
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -251,6 +253,61 @@ class Manifest:
             self._verdicts[genai_spec] = check(self.pins(), genai_spec, python)
         return self._verdicts[genai_spec]
 
+    def installable(self, spec: str, wanted: str, code: str, offset: int) -> str:
+        """"" when google-genai `spec` can be written into this file by the fix of finding
+        `code` at `offset`: nothing conflicts, or the exact pins in the way are raised here
+        (GM411), only when that fix will be written too. Else why not (GM408 / GM409 are
+        reported once)."""
+        if spec not in self._settled:
+            verdict = self.verdict(spec)
+            if verdict.ok or (not verdict.python_needed and self.ctx.enabled(code, self.path)
+                              and decide_fix(self.ctx, self.path, code, self.line_at(offset),
+                                             FIX_SAFE)[1]
+                              and self.raise_pins(spec, wanted)):
+                self._settled[spec] = ""
+            else:
+                self._settled[spec] = self.report_blockers(verdict, wanted)
+        return self._settled[spec]
+
+    def raise_pins(self, spec: str, wanted: str) -> bool:
+        """GM411: raise the exact pins google-genai's dependencies conflict with to the
+        versions rules/packages.toml records, when that is safe: a requirements list this tool
+        edits in PEP 508 (not a constraints file, a hash-checked file, a Poetry / Pipfile /
+        conda table or an included file), code this manifest governs calls the Interactions
+        API (the raise is for it), and every raise stays in its major series and leaves a set
+        the recorded metadata says pip can install (resolve.raises)."""
+        if self.kind not in ("requirements", "pyproject", "setup.cfg", "setup.py") \
+                or os.path.basename(self.path).lower().startswith("constraints") \
+                or not self.ctx.enabled("GM411", self.path) or not self.usage().interactions:
+            return False
+        by_offset = {entry.offset: entry for entry in self.entries}
+
+        def raisable(pin: Pin) -> bool:
+            entry = by_offset.get(pin.origin) if isinstance(pin.origin, int) else None
+            return (entry is not None and entry.replace is not None and not entry.hashed
+                    and entry.spec_kind == "pep440" and not entry.req.marker
+                    and not entry.req.url)
+
+        python = python_lowest(self.python_spec[1]) if self.python_spec else None
+        plan = raises(self.pins(), spec, python, raisable)
+        if not plan:
+            return False
+        offsets = {key: by_offset[pin.origin] for key, (pin, _) in plan.items()
+                   if isinstance(pin.origin, int)}
+        if any(not decide_fix(self.ctx, self.path, "GM411", self.line_at(entry.offset),
+                              FIX_SAFE)[1] for entry in offsets.values()):
+            return False  # a raise that will not be written must not let google-genai in
+        for key, (pin, version) in sorted(plan.items(), key=lambda item: offsets[item[0]].offset):
+            entry = offsets[key]
+            req = entry.req
+            new = f"{req.name}{req.extras}=={version}"
+            assert entry.replace is not None  # raisable()
+            self.report(entry.offset, "GM411",
+                        f"`{pin.spelled}` raised to `{new}`: {wanted} needs it, and pip could "
+                        "not install both otherwise", fix=FIX_SAFE, edit=entry.replace(new),
+                        **{"from": pin.spelled, "to": new})
+        return True
+
     def report_blockers(self, verdict: Verdict, wanted: str) -> str:
         """GM408 on each conflicting pin, GM409 on the Python version; the reason, for the
         finding whose edit they withhold."""
@@ -315,12 +372,12 @@ class Manifest:
         new_spec = raised_spec(spec, self.python_floor)
         edit = None
         withheld = ""
-        verdict = self.verdict(new_spec)
-        if not verdict.ok:
-            withheld = self.report_blockers(verdict, f"google-genai{new_spec}")
-        elif entry.spec_edit is not None:
+        if entry.spec_edit is not None or (entry.replace is not None and not req.url):
+            withheld = self.installable(new_spec, f"google-genai{new_spec}", rule.code,
+                                        entry.offset)
+        if not withheld and entry.spec_edit is not None:
             edit = entry.spec_edit(new_spec)
-        elif entry.replace is not None and not req.url:
+        elif not withheld and entry.replace is not None and not req.url:
             new = f"{req.name}{req.extras}{new_spec}"
             if req.marker:
                 new += f"; {req.marker.lstrip(';').strip()}"
@@ -351,14 +408,14 @@ class Manifest:
             elif entry.has_genai and entry.remove is not None:
                 edit = entry.remove()
             elif entry.replace is not None:
-                verdict = self.verdict(genai_range())
-                if verdict.ok:
+                withheld = self.installable(genai_range(), wanted, rule.code, entry.offset)
+                if not withheld:
                     new = wanted
                     if req.marker:
                         new += f"; {req.marker.lstrip(';').strip()}"
                     edit = entry.replace(new)
                 else:
-                    message += f" (edit withheld: {self.report_blockers(verdict, wanted)})"
+                    message += f" (edit withheld: {withheld})"
         self.report(entry.offset, rule.code, message, fix=FIX_SAFE, edit=edit,
                     **{"from": req.name, "to": wanted})
         if usage.legacy and usage.genai and not entry.has_genai:
@@ -376,13 +433,13 @@ class Manifest:
             message += "; add google-genai" + (
                 " and regenerate the hashes" if entry.hashed else "")
         else:
-            verdict = self.verdict(genai_range())
-            if verdict.ok:
+            withheld = self.installable(genai_range(), wanted, "GM407", entry.offset)
+            if not withheld:
                 edit = place
                 message += f"; {wanted} added beside it (the legacy pin stays while " \
                            f"{len(self.usage().legacy)} file(s) still import the legacy SDK)"
             else:
-                message += f" (edit withheld: {self.report_blockers(verdict, wanted)})"
+                message += f" (edit withheld: {withheld})"
         self.report(entry.offset, "GM407", message, fix=FIX_SAFE, edit=edit, to=wanted)
 
     # -- requirements.txt / constraints.txt ----------------------------------------------
