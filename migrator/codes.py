@@ -730,6 +730,19 @@ _RULES = [
         "Interactions API, with a result the recorded metadata says pip can install. Else "
         "nothing is raised and the pins are reported (GM408).",
     ),
+    Rule(
+        "GM412", "held-back-undeclarable", "error", "none",
+        "A file is not migrated: no manifest that governs it can declare google-genai.",
+        "A file the rewrite would make import google-genai is governed by the manifests of the "
+        "nearest folder at or above it that has any (a sub-app's requirements.txt governs that "
+        "sub-app). When some of them name the legacy SDK and none declares google-genai or can "
+        "be given it (hash-checked, unparseable, pins google-genai cannot install with and "
+        "that cannot be raised (GM408, GM411), a Python version it does not support (GM409)), "
+        "the migrated file would fail with ImportError on a fresh install: it is left as it "
+        "was, its other findings reported unfixed, and this finding names the manifest and "
+        "why. Fix the manifest (or regenerate it from its source, e.g. requirements.in) and "
+        "run again. A folder whose manifests never named the legacy SDK holds nothing back.",
+    ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(
         "GM501", "js-client", "error", "safe",

@@ -30,7 +30,14 @@ from migrator.knowledge import packages
 from migrator.lint.common import decide_fix
 from migrator.lint.resolve import Pin, Verdict, check, python_lowest, raises
 from migrator.lint.text import apply_edits, decode_marked, encode_marked, scan_models
-from migrator.lint.usage import REQUIREMENTS_NAME, Usage, js_package, python_scope
+from migrator.lint.usage import (
+    REQUIREMENTS_NAME,
+    Usage,
+    js_package,
+    manifest_scope,
+    manifests_in,
+    python_scope,
+)
 from migrator.lint.versions import (
     Requirement,
     normalize,
@@ -276,22 +283,12 @@ class Manifest:
         conda table or an included file), code this manifest governs calls the Interactions
         API (the raise is for it), and every raise stays in its major series and leaves a set
         the recorded metadata says pip can install (resolve.raises)."""
-        if self.kind not in ("requirements", "pyproject", "setup.cfg", "setup.py") \
-                or os.path.basename(self.path).lower().startswith("constraints") \
-                or not self.ctx.enabled("GM411", self.path) or not self.usage().interactions:
+        if not self.ctx.enabled("GM411", self.path) or not self.usage().interactions:
             return False
-        by_offset = {entry.offset: entry for entry in self.entries}
-
-        def raisable(pin: Pin) -> bool:
-            entry = by_offset.get(pin.origin) if isinstance(pin.origin, int) else None
-            return (entry is not None and entry.replace is not None and not entry.hashed
-                    and entry.spec_kind == "pep440" and not entry.req.marker
-                    and not entry.req.url)
-
-        python = python_lowest(self.python_spec[1]) if self.python_spec else None
-        plan = raises(self.pins(), spec, python, raisable)
+        plan = self.raise_plan(spec)
         if not plan:
             return False
+        by_offset = {entry.offset: entry for entry in self.entries}
         offsets = {key: by_offset[pin.origin] for key, (pin, _) in plan.items()
                    if isinstance(pin.origin, int)}
         if any(not decide_fix(self.ctx, self.path, "GM411", self.line_at(entry.offset),
@@ -307,6 +304,43 @@ class Manifest:
                         "not install both otherwise", fix=FIX_SAFE, edit=entry.replace(new),
                         **{"from": pin.spelled, "to": new})
         return True
+
+    def raise_plan(self, spec: str) -> dict[str, tuple[Pin, str]] | None:
+        """The GM411 raises that let google-genai `spec` in (resolve.raises), where this file
+        may be edited so; None when there are none."""
+        if self.kind not in ("requirements", "pyproject", "setup.cfg", "setup.py") \
+                or os.path.basename(self.path).lower().startswith("constraints"):
+            return None
+        by_offset = {entry.offset: entry for entry in self.entries}
+
+        def raisable(pin: Pin) -> bool:
+            entry = by_offset.get(pin.origin) if isinstance(pin.origin, int) else None
+            return (entry is not None and entry.replace is not None and not entry.hashed
+                    and entry.spec_kind == "pep440" and not entry.req.marker
+                    and not entry.req.url)
+
+        python = python_lowest(self.python_spec[1]) if self.python_spec else None
+        return raises(self.pins(), spec, python, raisable)
+
+    def genai_blocker(self) -> str:
+        """Why google-genai cannot be written into this file beside / instead of its legacy
+        pin, once the code it governs imports google-genai; "" when it can (or it declares
+        google-genai already, or names no legacy pin). Judged before the run changes
+        anything, for the hold-back of migrate-time code (GM412)."""
+        legacy = [e for e in self.entries if e.req.key == PYTHON_LEGACY]
+        if not legacy or any(e.has_genai for e in legacy):
+            return ""
+        verdict = self.verdict(genai_range())
+        if not verdict.ok and (verdict.python_needed or not self.raise_plan(genai_range())):
+            if verdict.python_needed:
+                return f"google-genai needs Python {verdict.python_needed}"
+            return "its pins conflict with google-genai's dependencies (" + ", ".join(
+                pin.spelled for pin, _ in verdict.conflicts) + ") and cannot be raised safely"
+        if any(not e.hashed and (e.add is not None or e.replace is not None) for e in legacy):
+            return ""
+        if any(e.hashed for e in legacy):
+            return "it is hash-checked: regenerate it with its tool"
+        return "its legacy pin cannot be edited in place"
 
     def report_blockers(self, verdict: Verdict, wanted: str) -> str:
         """GM408 on each conflicting pin, GM409 on the Python version; the reason, for the
@@ -1268,6 +1302,75 @@ def _unfixed(item: Finding, why: str) -> Finding:
     from dataclasses import replace
 
     return replace(item, fixed=False, message=f"{item.message} (edit withheld: {why})")
+
+
+def _scan(path: str, data: bytes, ctx: Context) -> Manifest | str:
+    """The manifest read and its requirements recorded (nothing decided); or why it cannot
+    be read."""
+    decoded = decode_marked(data)
+    if decoded is None or "\0" in decoded[0]:
+        return "it is not text pip reads"
+    manifest = Manifest(path, decoded[0], ctx)
+    kind = manifest.kind
+    valid = True
+    if kind == "requirements":
+        manifest.requirements()
+    elif kind in ("pyproject", "pipfile"):
+        valid = manifest.toml(pipfile=kind == "pipfile")
+    elif kind == "setup.cfg":
+        valid = manifest.setup_cfg()
+    elif kind == "setup.py":
+        manifest.setup_py()
+    elif kind == "conda":
+        valid = manifest.conda()
+    if not valid:
+        return "it cannot be parsed"
+    return manifest
+
+
+def genai_blocked(path: str, ctx: Context) -> tuple[str, str] | None:
+    """(manifest, why) when the code file `path`, once it imports google-genai, would be
+    governed (usage.manifest_scope) by manifests that name the legacy SDK, none of which can
+    be made to declare google-genai: a fresh install would fail with ImportError. None when
+    some manifest of its folder declares google-genai or can be given it, or none names the
+    legacy SDK (nothing declared the SDK before either). Memoised per folder for the run."""
+    folder = manifest_scope(path)
+    if folder is None:
+        return None
+    key = ("genai-blocked", folder)
+    if key in ctx.memo:
+        cached = ctx.memo[key]
+        return cached if isinstance(cached, tuple) else None
+    blocked: tuple[str, str] | None = None
+    for name in manifests_in(folder):
+        manifest_path = os.path.join(folder, name)
+        try:
+            with open(manifest_path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        bare = data.replace(b"\0", b"").lower()
+        if b"generativeai" not in bare and b"google-genai" not in bare \
+                and b"google_genai" not in bare:
+            continue
+        scanned = _scan(manifest_path, data, ctx)
+        if isinstance(scanned, Manifest):
+            keys = {e.req.key for e in scanned.entries}
+            if PYTHON_GENAI in keys:  # declared already
+                blocked = None
+                break
+            if PYTHON_LEGACY not in keys:
+                continue
+        elif b"generativeai" not in bare:
+            continue
+        why = scanned if isinstance(scanned, str) else scanned.genai_blocker()
+        if not why:
+            blocked = None
+            break
+        if blocked is None:
+            blocked = (manifest_path, why)
+    ctx.memo[key] = blocked
+    return blocked
 
 
 def run_manifest(path: str, data: bytes, ctx: Context) -> HandlerOutput:

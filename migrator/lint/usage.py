@@ -251,7 +251,7 @@ _DECLARES = {
 _INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]*(\S+)", re.MULTILINE)
 
 
-def _manifests_in(folder: str) -> list[str]:
+def manifests_in(folder: str) -> list[str]:
     """The Python dependency manifests of one folder (names only, sorted)."""
     try:
         names = sorted(os.listdir(folder))
@@ -277,7 +277,7 @@ def _includes_above(folder: str, root: str) -> bool:
     """Some requirements file of `folder` installs a file of `root`'s folder (`-r ../r.txt`):
     the sub-folder's code is installed with `root`'s pins too."""
     top = os.path.realpath(root)
-    for name in _manifests_in(folder):
+    for name in manifests_in(folder):
         if not REQUIREMENTS_NAME.match(name):
             continue
         try:
@@ -294,7 +294,7 @@ def _includes_above(folder: str, root: str) -> bool:
 
 def _other_scope(root: str, folder: str) -> bool:
     """`folder` (below `root`) holds manifests of its own that do not include `root`'s."""
-    return bool(_manifests_in(folder)) and not _includes_above(folder, root)
+    return bool(manifests_in(folder)) and not _includes_above(folder, root)
 
 
 def manifest_scope(path: str) -> str | None:
@@ -309,7 +309,7 @@ def manifest_scope(path: str) -> str | None:
     """
     folder = os.path.dirname(os.path.abspath(path))
     while True:
-        if _manifests_in(folder):
+        if manifests_in(folder):
             return folder
         parent = os.path.dirname(folder)
         if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
