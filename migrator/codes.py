@@ -726,8 +726,8 @@ _RULES = [
         "Only when all of it is safe: an exact pin in a requirements file, pyproject array, "
         "setup.cfg or setup.py (not a constraints file, a hash-checked file, a file included "
         "with `-r` / `-c`, a Poetry, Pipfile or conda table), raised within its major series "
-        "(a 1.x to 2.x jump is the project's call), in a folder whose code calls the "
-        "Interactions API, with a result the recorded metadata says pip can install. Else "
+        "(a 1.x to 2.x jump is the project's call), for a folder whose code imports "
+        "google-genai, with a result the recorded metadata says pip can install. Else "
         "nothing is raised and the pins are reported (GM408).",
     ),
     Rule(

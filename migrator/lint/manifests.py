@@ -280,10 +280,11 @@ class Manifest:
         """GM411: raise the exact pins google-genai's dependencies conflict with to the
         versions rules/packages.toml records, when that is safe: a requirements list this tool
         edits in PEP 508 (not a constraints file, a hash-checked file, a Poetry / Pipfile /
-        conda table or an included file), code this manifest governs calls the Interactions
-        API (the raise is for it), and every raise stays in its major series and leaves a set
-        the recorded metadata says pip can install (resolve.raises)."""
-        if not self.ctx.enabled("GM411", self.path) or not self.usage().interactions:
+        conda table or an included file), code this manifest governs imports google-genai
+        (a legacy pin nothing imports is not worth a raise), and every raise stays in its
+        major series and leaves a set the recorded metadata says pip can install
+        (resolve.raises)."""
+        if not self.ctx.enabled("GM411", self.path) or not self.usage().genai:
             return False
         plan = self.raise_plan(spec)
         if not plan:

@@ -95,3 +95,18 @@ def test_no_manifest_naming_the_sdk_holds_nothing_back(tmp_path: Path) -> None:
     _tree(tmp_path, {"requirements.txt": "flask==3.0.3\n", "app.py": LEGACY})
     found = _run(tmp_path, write=True)
     assert "1 GM001*" in found["app.py"]
+
+
+def test_a_legacy_pin_nothing_imports_raises_nothing(tmp_path: Path) -> None:
+    frozen = "google-generativeai==0.8.3\npydantic==2.8.2\n"
+    _tree(tmp_path, {"requirements.txt": frozen, "util.py": "import os\n"})
+    found = _run(tmp_path, write=True)
+    assert found["requirements.txt"] == ["1 GM401", "2 GM408"]
+    assert (tmp_path / "requirements.txt").read_text() == frozen
+
+
+def test_google_genai_code_without_interactions_gets_its_pins_raised(tmp_path: Path) -> None:
+    _tree(tmp_path, {"requirements.txt": "google-generativeai==0.8.3\npydantic==2.8.2\n",
+                     "app.py": "from google import genai\n\nprint(genai.Client().models)\n"})
+    found = _run(tmp_path, write=True)
+    assert found["requirements.txt"] == ["1 GM401*", "2 GM411*"]
