@@ -623,7 +623,9 @@ _RULES = [
         "GM401", "legacy-sdk-pin", "error", "safe",
         "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0,<4`.",
         "The legacy pin is replaced by `google-genai>=2.26.0,<4` (or dropped from a list that "
-        "already has google-genai) once no code of the repository imports the legacy SDK: an "
+        "already has google-genai) once no code the manifest governs imports the legacy SDK "
+        "(its folder and sub-folders, minus those with manifests of their own that do not "
+        "`-r` include it: a sub-app's requirements.txt governs that sub-app): an "
         "`import` / `from ... import` statement or `importlib.import_module` in a Python file "
         "or a notebook's code cells, as the run leaves them (a mention in a comment or a "
         "string does not count). Manifests are judged after the code, so `--check` and "
@@ -674,14 +676,14 @@ _RULES = [
     Rule(
         "GM407", "genai-undeclared", "error", "safe",
         "Code imports google-genai, but the manifest declares only the legacy SDK.",
-        "While some code still imports the legacy SDK its pin stays; when other code of the "
-        "project imports google-genai (the migrated part), every dependency list that names "
-        "the legacy SDK gets `google-genai>=2.26.0,<4` beside it (`@google/genai` in "
-        "package.json), written in that format's own syntax: a line after the legacy one "
-        "(requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), an item after "
-        "it in a list (pyproject arrays, setup.py). Without it a fresh install fails with "
-        "ImportError. Not written into a hash-checked file, a one-line setup.cfg value, or a "
-        "file whose pins google-genai cannot be installed with (GM408, GM409).",
+        "While some code still imports the legacy SDK its pin stays; when other code the "
+        "manifest governs (see GM401) imports google-genai (the migrated part), every "
+        "dependency list that names the legacy SDK gets `google-genai>=2.26.0,<4` beside it "
+        "(`@google/genai` in package.json), written in that format's own syntax: a line after "
+        "the legacy one (requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), "
+        "an item after it in a list (pyproject arrays, setup.py). Without it a fresh install "
+        "fails with ImportError. Not written into a hash-checked file, a one-line setup.cfg "
+        "value, or a file whose pins google-genai cannot be installed with (GM408, GM409).",
     ),
     Rule(
         "GM408", "genai-dependency-conflict", "error", "none",
@@ -691,10 +693,10 @@ _RULES = [
         "release's requirements, built from its metadata by "
         "scripts/genai_dependencies.py). A manifest that pins `google-auth==2.32.0`, "
         "`pydantic==2.8.2` or `typing_extensions==4.12.2` (a frozen requirements file, say) "
-        "cannot install google-genai, so nothing is written into it and each pin in the way is "
-        "reported with the version google-genai needs: raising one pin of a frozen file can "
-        "break the pins that depend on it, which only the project can check. Pins in files "
-        "included with `-r` / `-c` count, and are reported on the include line.",
+        "cannot install google-genai. Where each pin in the way can be raised safely it is "
+        "(GM411); otherwise nothing is written into the file and each pin in the way is "
+        "reported with the version google-genai needs. Pins in files included with `-r` / "
+        "`-c` count, and are reported on the include line.",
     ),
     Rule(
         "GM409", "python-below-genai", "error", "none",
@@ -711,6 +713,35 @@ _RULES = [
         "@google/genai 2.x declares Node >= 20 and 3.x Node >= 22. npm installs it anyway "
         "with an EBADENGINE warning, so the package.json edit is made (with `^2.25.0`, which "
         "stays on 2.x), and engines.node (or .nvmrc) is reported: raise it to 20 or later.",
+    ),
+    Rule(
+        "GM411", "dependency-pin-raised", "error", "safe",
+        "An exact pin google-genai cannot install with is raised to the version it needs.",
+        "When google-genai is written into a file (GM401, GM402, GM407) whose exact pins "
+        "conflict with its dependencies (`pydantic==2.8.2`, `google-auth==2.32.0`, "
+        "`typing_extensions==4.12.2` in a frozen requirements file), each such pin is raised "
+        "to the lowest version that meets every bound google-genai and its dependencies ask "
+        "for (`pydantic==2.12.5`), and so are the pins that version needs in turn "
+        "(`pydantic_core==2.41.5`), from the releases' own metadata in rules/packages.toml. "
+        "Only when all of it is safe: an exact pin in a requirements file, pyproject array, "
+        "setup.cfg or setup.py (not a constraints file, a hash-checked file, a file included "
+        "with `-r` / `-c`, a Poetry, Pipfile or conda table), raised within its major series "
+        "(a 1.x to 2.x jump is the project's call), for a folder whose code imports "
+        "google-genai, with a result the recorded metadata says pip can install. Else "
+        "nothing is raised and the pins are reported (GM408).",
+    ),
+    Rule(
+        "GM412", "held-back-undeclarable", "error", "none",
+        "A file is not migrated: no manifest that governs it can declare google-genai.",
+        "A file the rewrite would make import google-genai is governed by the manifests of the "
+        "nearest folder at or above it that has any (a sub-app's requirements.txt governs that "
+        "sub-app). When some of them name the legacy SDK and none declares google-genai or can "
+        "be given it (hash-checked, unparseable, pins google-genai cannot install with and "
+        "that cannot be raised (GM408, GM411), a Python version it does not support (GM409)), "
+        "the migrated file would fail with ImportError on a fresh install: it is left as it "
+        "was, its other findings reported unfixed, and this finding names the manifest and "
+        "why. Fix the manifest (or regenerate it from its source, e.g. requirements.in) and "
+        "run again. A folder whose manifests never named the legacy SDK holds nothing back.",
     ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(
