@@ -48,6 +48,10 @@ BYTES_METHODS = {"read_bytes", "tobytes"}
 # Ids that are ordinary words: only reported where they are clearly a model argument.
 AMBIGUOUS_IDS = {"aqa"}
 MODEL_KEYWORDS = {"model", "model_name", "model_id"}
+# The model a tuning job starts from (`genai.create_tuned_model(source_model=...)`,
+# `client.tunings.tune(base_model=...)`): only some models can be tuned, and a tuned model is
+# tied to its base, so the id is reported, never substituted.
+TUNING_KEYWORDS = {"source_model", "base_model"}
 LINE_LENGTH = 88  # black's and ruff's default: where an added argument wraps
 
 
@@ -304,6 +308,9 @@ class _Checker:
                 self.alias_finding(node, decision, calls)
                 continue
             fix, note = decision.fix if decision.changed else FIX_NONE, ""
+            if keyword in TUNING_KEYWORDS:
+                fix, note = FIX_NONE, (" (the base model of a tuning job: not substituted, "
+                                       "choose a model that can be tuned)")
             listed = self.listed_beside(node)
             if decision.changed and decision.model.removeprefix("models/") in listed:
                 fix, note = FIX_NONE, (f" (the list already holds `{decision.model}`: remove "
@@ -444,12 +451,17 @@ class _Checker:
                                      fix=report_fix, fixed=apply, api_version="v1beta"))
 
     def names_a_model(self, node: cst.SimpleString) -> bool:
-        """A dict key (`{"gemini-1.5-flash": "gemini-2.5-flash"}`) or a comparison operand
-        (`if model == "gemini-pro":`) mentions an old id without selecting it: code that maps
-        or upgrades old ids would break if they were rewritten."""
+        """A dict key (`{"gemini-1.5-flash": "gemini-2.5-flash"}`, `PRICES["gemini-pro"]`), a
+        comparison operand (`if model == "gemini-pro":`) or a match case mentions an old id
+        without selecting it: code that maps or upgrades old ids would break if they were
+        rewritten."""
         parent = self.parent(node)
         if isinstance(parent, cst.DictElement) and parent.key is node:
             return True
+        if isinstance(parent, (cst.MatchValue, cst.MatchMappingElement)):
+            return True  # `case "gemini-pro":` compares, as `==` does
+        if isinstance(parent, cst.Index) and isinstance(self.parent(parent), cst.SubscriptElement):
+            return True  # `PRICES["gemini-1.5-pro"]` looks an entry up
         if isinstance(parent, cst.ComparisonTarget):
             return True
         if isinstance(parent, cst.Comparison) and parent.left is node:
