@@ -618,6 +618,18 @@ _RULES = [
         "read (a constant, a parameter's default, a getenv default) is substituted there "
         "instead (GM303).",
     ),
+    Rule(
+        "GM306", "tuned-model-not-migrated", "warning", "none",
+        "A call on a tuned model (`tunedModels/...`) stays as it is.",
+        "The Interactions API serves base models and agents only: a tuned model "
+        "(`tunedModels/...`, written in the call, in a constant or default that reaches it, or "
+        "the `.name` of `get_tuned_model(...)`) cannot be called through "
+        "`client.interactions.create`, and Gemini API tuning is not offered by google-genai "
+        "(`client.tunings` is for Vertex AI). The call keeps its SDK and its model, with a "
+        "TODO: move the tuning data to a prompt (few-shot examples, a system instruction) on a "
+        "current model, or keep the call on `client.models.generate_content` while the tuned "
+        "model is served.",
+    ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(
         "GM401", "legacy-sdk-pin", "error", "safe",

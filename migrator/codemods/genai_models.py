@@ -34,7 +34,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import model_source, tuned_model
 from migrator.codemods.facts.nodes import same_quotes
 from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
@@ -68,6 +68,7 @@ from migrator.findings import FIX_SAFE, Finding, finding
 GENERATE = "GM101"
 CHATS = "GM102"
 MODEL_SUBSTITUTED = "GM303"
+TUNED = "GM306"
 
 CLIENT_NAMES = frozenset({"google.genai.Client", "google.genai.client.Client"})
 VERTEX_KEYWORDS = frozenset({"vertexai", "project", "location", "credentials"})
@@ -683,6 +684,10 @@ class _Pass:
             child, current = current, self.parent(current)
 
     def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
+        tuned = tuned_model(node, self.scopes, self.parent, self.qualified)
+        if tuned is not None:
+            raise Unsupported(TUNED, f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         value = string_value(node)
         if value is None:
             self.model_at_source(unit, node)

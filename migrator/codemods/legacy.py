@@ -53,7 +53,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import model_source, tuned_model
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
@@ -542,6 +542,11 @@ class Plan:
                 raise Unsupported("GM011", f"GenerativeModel argument {name!r} is not understood")
         if tool_config is not None:
             kwargs = self.tools.add_tool_choice(call, kwargs, tool_config)
+        tuned = tuned_model(model_node, self.scopes, self.parent, self.qualified) \
+            if model_node is not None else None
+        if tuned is not None:
+            raise Unsupported("GM306", f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         kwargs.insert(0, ("model", self.model_name(model_node, call)))
         return kwargs
 

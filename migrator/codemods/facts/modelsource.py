@@ -69,7 +69,7 @@ def _source(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None]
     bound = assignments[0].node
     if isinstance(bound, cst.Param):
         default = bound.default
-        if isinstance(default, (cst.SimpleString, cst.Call)):
+        if isinstance(default, (cst.SimpleString, cst.Call, cst.Name)):
             return _source(default, scopes, parent, qualified, depth + 1)
         return None
     target = parent(bound)
@@ -80,6 +80,33 @@ def _source(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None]
     if isinstance(statement, cst.AnnAssign) and statement.value is not None and (
             statement.target is bound):
         return _source(statement.value, scopes, parent, qualified, depth + 1)
+    return None
+
+
+TUNED_PREFIX = "tunedModels/"
+# Calls whose result names a tuned model (`genai.get_tuned_model("tunedModels/x").name`).
+_TUNED_CALLS = ("get_tuned_model", "create_tuned_model", "list_tuned_models")
+
+
+def tuned_model(
+    node: cst.BaseExpression,
+    scopes: Mapping[cst.CSTNode, Scope | None],
+    parent: Callable[[cst.CSTNode], cst.CSTNode | None],
+    qualified: Callable[[cst.CSTNode], set[str]],
+) -> str | None:
+    """The tuned model a model expression names (`"tunedModels/my-model"`, directly or through
+    a constant, a default or a getenv default, or the `.name` of `get_tuned_model(...)`);
+    None when it is not one. The Interactions API serves base models only."""
+    source = model_source(node, scopes, parent, qualified)
+    value = source.string.evaluated_value if source is not None and source.string else None
+    if isinstance(value, str) and value.startswith(TUNED_PREFIX):
+        return value
+    inner: cst.BaseExpression = node
+    while isinstance(inner, (cst.Attribute, cst.Call)):
+        inner = inner.value if isinstance(inner, cst.Attribute) else inner.func
+        if isinstance(inner, cst.Call) and any(
+                q.rsplit(".", 1)[-1] in _TUNED_CALLS for q in qualified(inner.func)):
+            return f"the result of {'/'.join(sorted(qualified(inner.func)))}()"
     return None
 
 
