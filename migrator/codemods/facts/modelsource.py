@@ -52,6 +52,10 @@ def _source(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None]
         return ModelSource(string=node)
     if isinstance(node, cst.Call):
         return _env_lookup(node, qualified)
+    if isinstance(node, cst.Attribute):
+        value = self_attribute(node, parent)
+        return _source(value, scopes, parent, qualified, depth + 1) if value is not None \
+            else None
     if isinstance(node, cst.Subscript):
         if qualified(node.value) & {ENV_MAPPING} and len(node.slice) == 1:
             index = node.slice[0].slice
@@ -81,6 +85,144 @@ def _source(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None]
             statement.target is bound):
         return _source(statement.value, scopes, parent, qualified, depth + 1)
     return None
+
+
+def argument_sources(
+    node: cst.BaseExpression,
+    scopes: Mapping[cst.CSTNode, Scope | None],
+    parent: Callable[[cst.CSTNode], cst.CSTNode | None],
+    qualified: Callable[[cst.CSTNode], set[str]],
+) -> list[cst.SimpleString]:
+    """The literal ids passed for the parameter `node` names, at the calls of its function
+    in the same file: `make("gemini-2.0-flash")` for `def make(model): ...`, and
+    `Bot("gemini-2.0-flash")` / `Bot(model_name=...)` for a class whose `__init__` takes it.
+    Only an undecorated function called by its name is followed; a call that spreads
+    `*args` / `**kwargs`, or passes something other than a literal (or a name bound once to
+    one), adds nothing."""
+    if isinstance(node, cst.Attribute):
+        node = self_attribute(node, parent) or node
+    if not isinstance(node, cst.Name):
+        return []
+    scope = scopes.get(node)
+    assignments = list(scope[node.value]) if scope is not None else []
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return []
+    param = assignments[0].node
+    if not isinstance(param, cst.Param):
+        return []
+    function = _function_of(param, parent)
+    if function is None or function.decorators:
+        return []
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    keyword_ok = not any(p is param for p in params.posonly_params)
+    callee: cst.FunctionDef | cst.ClassDef = function
+    skip = 0
+    holder = parent(parent(function) or function)
+    if function.name.value == "__init__" and isinstance(holder, cst.ClassDef):
+        callee, skip = holder, 1  # Bot(...) runs Bot.__init__(self, ...)
+    elif isinstance(holder, cst.ClassDef):
+        return []  # a method: its calls go through an object the tool does not follow
+    at = [i for i, p in enumerate(positional) if p is param]
+    index = at[0] - skip if at else None
+    out: list[cst.SimpleString] = []
+    for call in _calls_of(callee, scopes, parent):
+        if any(arg.star for arg in call.args):
+            continue
+        value: cst.BaseExpression | None = None
+        for i, arg in enumerate(call.args):
+            by_position = arg.keyword is None and index is not None and i == index
+            if by_position or (keyword_ok and arg.keyword is not None
+                               and arg.keyword.value == param.name.value):
+                value = arg.value
+        if value is None:
+            continue
+        found = _source(value, scopes, parent, qualified, depth=1)
+        if found is not None and found.string is not None:
+            out.append(found.string)
+    return out
+
+
+def self_attribute(
+    node: cst.Attribute, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
+) -> cst.BaseExpression | None:
+    """What `self.model_name` holds when its class assigns it exactly once, in `__init__`
+    (`self.model_name = model_name`): the assigned expression; else None."""
+    if not (isinstance(node.value, cst.Name) and node.value.value == "self"):
+        return None
+    current = parent(node)
+    while current is not None and not isinstance(current, cst.ClassDef):
+        current = parent(current)
+    if current is None:
+        return None
+    assigned: list[tuple[cst.CSTNode, cst.BaseExpression | None]] = []
+    for child in _walk(current.body):
+        targets: list[cst.BaseExpression] = []
+        value: cst.BaseExpression | None = None
+        if isinstance(child, cst.Assign):
+            targets, value = [t.target for t in child.targets], child.value
+        elif isinstance(child, (cst.AnnAssign, cst.AugAssign)):
+            targets = [child.target]
+            value = child.value if isinstance(child, cst.AnnAssign) else None
+        elif isinstance(child, (cst.For, cst.WithItem, cst.NamedExpr)):
+            targets = [child.target if not isinstance(child, cst.WithItem)
+                       else child.asname.name if child.asname else cst.Name("_")]
+        for target in targets:
+            for name in _walk(target):
+                if (isinstance(name, cst.Attribute) and name.attr.value == node.attr.value
+                        and isinstance(name.value, cst.Name) and name.value.value == "self"):
+                    assigned.append((child, value if target is name else None))
+    if len(assigned) != 1 or assigned[0][1] is None:
+        return None
+    statement, value = assigned[0]
+    function = parent(statement)
+    while function is not None and not isinstance(function, cst.FunctionDef):
+        function = parent(function)
+    if not isinstance(function, cst.FunctionDef) or function.name.value != "__init__":
+        return None
+    return value
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out: list[cst.CSTNode] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out
+
+
+def _function_of(param: cst.Param,
+                 parent: Callable[[cst.CSTNode], cst.CSTNode | None]) -> cst.FunctionDef | None:
+    current = parent(param)
+    for _ in range(3):
+        if current is None or isinstance(current, cst.FunctionDef):
+            break
+        current = parent(current)
+    if not isinstance(current, cst.FunctionDef):
+        return None
+    every = (*current.params.posonly_params, *current.params.params,
+             *current.params.kwonly_params)
+    return current if any(p is param for p in every) else None
+
+
+def _calls_of(definition: cst.FunctionDef | cst.ClassDef,
+              scopes: Mapping[cst.CSTNode, Scope | None],
+              parent: Callable[[cst.CSTNode], cst.CSTNode | None]) -> list[cst.Call]:
+    """The calls `name(...)` of a function or class bound once in its scope."""
+    scope = scopes.get(definition)
+    if scope is None:
+        return []
+    assignments = list(scope.assignments[definition.name.value])
+    if len(assignments) != 1 or getattr(assignments[0], "node", None) is not definition:
+        return []
+    calls = []
+    for access in assignments[0].references:
+        call = parent(access.node)
+        if isinstance(call, cst.Call) and call.func is access.node:
+            calls.append(call)
+    return calls
 
 
 TUNED_PREFIX = "tunedModels/"
