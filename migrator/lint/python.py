@@ -11,11 +11,13 @@ that never imports google-genai may have its own `interactions` objects, so it i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import (
+    GlobalScope,
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
@@ -24,7 +26,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import ENV_LOOKUPS, model_source
 from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
@@ -301,7 +303,11 @@ class _Checker:
             if self.names_a_model(node):
                 continue
             calls = self.interactions_calls_of(node, model_args)
-            decision = models.decide(token, self.destination(node, calls))
+            destination, elsewhere = self.destination(node, calls), ""
+            if destination != INTERACTIONS and not info.interactions and info.outdated:
+                elsewhere = self.model_elsewhere(node)
+                destination = INTERACTIONS if elsewhere else destination
+            decision = models.decide(token, destination)
             if not decision.code or not self.ctx.enabled(decision.code, self.path):
                 continue
             if decision.api_version:
@@ -311,6 +317,9 @@ class _Checker:
             if keyword in TUNING_KEYWORDS:
                 fix, note = FIX_NONE, (" (the base model of a tuning job: not substituted, "
                                        "choose a model that can be tuned)")
+            if elsewhere:
+                note = (f" (the model of a call in {os.path.basename(elsewhere)}, which the "
+                        "Interactions API would refuse)")
             listed = self.listed_beside(node)
             if decision.changed and decision.model.removeprefix("models/") in listed:
                 fix, note = FIX_NONE, (f" (the list already holds `{decision.model}`: remove "
@@ -366,6 +375,31 @@ class _Checker:
                 if isinstance(element, cst.DictElement) and _str(element.key) == "model":
                     return element.value
         return None
+
+    def model_elsewhere(self, node: cst.SimpleString) -> str:
+        """The file that imports the module-level constant `node` is written in
+        (`MODEL = "..."` or its `os.getenv` default) and passes it as the model of a call that
+        is or becomes an Interactions call; "" when there is none."""
+        holder = self.parent(node)
+        if isinstance(holder, cst.Arg):
+            call = self.parent(holder)
+            if not (isinstance(call, cst.Call) and self.qualified(call.func) & ENV_LOOKUPS
+                    and holder is not call.args[0]):
+                return ""
+            holder = self.parent(call)
+        if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+            target = holder.targets[0].target
+        elif isinstance(holder, cst.AnnAssign):
+            target = holder.target
+        else:
+            return ""
+        if not isinstance(target, cst.Name) or not isinstance(self.scopes.get(target),
+                                                               GlobalScope):
+            return ""
+        from migrator.lint.modelimports import model_constant_users
+
+        users = model_constant_users(self.path, {target.value}, self.ctx.settings)
+        return users.get(target.value, "")
 
     def destination(self, node: cst.SimpleString, calls: list[_CreateCall]) -> str:
         """What receives the id: an Interactions call, a legacy SDK call, other google-genai
