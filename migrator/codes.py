@@ -610,8 +610,11 @@ _RULES = [
     Rule(
         "GM305", "model-not-visible", "warning", "none",
         "The model id of an Interactions call comes from where the tool cannot see.",
-        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`, "
-        "directly or through a name bound once) reaches the `model=` of an Interactions call, "
+        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`) "
+        "or a value read from a configuration file (`json.load`, `yaml.safe_load`, `tomllib`, "
+        "`dotenv_values`: `config[\"model\"]`, `config.get(\"model\")`), directly, through a "
+        "name bound once or a `self.model` set once in `__init__`, reaches the `model=` of an "
+        "Interactions call, "
         "also through `**model` of a `dict(model=...)`: if it names an id the Interactions "
         "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
         "call still migrates; the finding says where the id comes from. An id the tool can "

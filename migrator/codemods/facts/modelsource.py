@@ -23,6 +23,12 @@ from libcst.metadata import Assignment, Scope
 # Qualified names of environment lookups: (function, whether the second argument is a default).
 ENV_LOOKUPS = {"os.getenv", "os.environ.get"}
 ENV_MAPPING = "os.environ"
+# Readers of configuration files: a value read from what they return is not in the code.
+CONFIG_LOADERS = {
+    "json.load", "json.loads", "yaml.load", "yaml.safe_load", "yaml.full_load",
+    "tomllib.load", "tomllib.loads", "tomli.load", "tomli.loads", "toml.load", "toml.loads",
+    "dotenv.dotenv_values", "dotenv.main.dotenv_values",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,10 @@ def _source(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None]
         return None
     if isinstance(node, cst.SimpleString):
         return ModelSource(string=node)
+    if isinstance(node, (cst.Call, cst.Subscript)):
+        loader = _config_read(node, scopes, parent, qualified)
+        if loader:
+            return ModelSource(hidden=f"a configuration file read with {loader}()")
     if isinstance(node, cst.Call):
         return _env_lookup(node, qualified)
     if isinstance(node, cst.Attribute):
@@ -250,6 +260,44 @@ def tuned_model(
                 q.rsplit(".", 1)[-1] in _TUNED_CALLS for q in qualified(inner.func)):
             return f"the result of {'/'.join(sorted(qualified(inner.func)))}()"
     return None
+
+
+def _config_read(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None],
+                 parent: Callable[[cst.CSTNode], cst.CSTNode | None],
+                 qualified: Callable[[cst.CSTNode], set[str]]) -> str:
+    """`config["model"]`, `config.get("model")`, `config["llm"]["model"]` where `config` is
+    bound once to what a configuration file reader returned (`json.load(fh)`): the reader's
+    name; else ""."""
+    current: cst.BaseExpression = node
+    steps = 0
+    while steps < 4:
+        if isinstance(current, cst.Subscript):
+            current = current.value
+        elif (isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute)
+              and current.func.attr.value == "get"):
+            current = current.func.value
+        else:
+            break
+        steps += 1
+    if steps == 0:
+        return ""
+    if isinstance(current, cst.Call):
+        loaders = qualified(current.func) & CONFIG_LOADERS
+        return sorted(loaders)[0] if loaders else ""
+    if not isinstance(current, cst.Name):
+        return ""
+    scope = scopes.get(current)
+    assignments = list(scope[current.value]) if scope is not None else []
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        return ""
+    bound = assignments[0].node
+    target = parent(bound)
+    statement = parent(target) if isinstance(target, cst.AssignTarget) else target
+    value = statement.value if isinstance(statement, (cst.Assign, cst.AnnAssign)) else None
+    if isinstance(value, cst.Call):
+        loaders = qualified(value.func) & CONFIG_LOADERS
+        return sorted(loaders)[0] if loaders else ""
+    return ""
 
 
 def _env_lookup(call: cst.Call,
