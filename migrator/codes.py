@@ -572,8 +572,11 @@ _RULES = [
         "comparisons (code that maps old ids), an id whose successor is already in the same "
         "list (a model picker would show it twice), and ids in config files, whose readers the "
         "tool does not see (there the fix is unsafe). An id with no successor (`aqa`) is only "
-        "reported. Embedding models: vectors of different models are not comparable, so "
-        "stored vectors must be re-embedded.",
+        "reported. Embedding models (`kind = \"embedding\"` in the table) are never a safe "
+        "fix: vectors of different models are not comparable (nor of the same size), so "
+        "stored vectors would silently stop matching; the migration keeps the id and the "
+        "finding offers the successor as an unsafe fix (`--unsafe-fixes`) with a note to "
+        "re-embed stored data.",
     ),
     Rule(
         "GM302", "deprecated-model", "warning", "unsafe",

@@ -1179,17 +1179,9 @@ class Plan:
             if key in fields:
                 config.append((key, fields[key].value))
         model_arg = fields["model"]
-        model_node, old, new = model_arg.value, None, None
-        info = self.ctx.models.lookup(string_value(model_arg.value) or "")
-        # Deprecated embedding models still answer embed_content: only a retired one moves.
-        if info is not None and info.status == "retired" and info.successor:
-            model_node, old, new = model_literal(model_arg.value, self.ctx.models)
-        if old is not None and new is not None:
-            self.substitutions.append((model_arg.value, finding(
-                self.path, self.pos(model_arg.value), "GM303",
-                f"embedding model {old!r} is retired; substituted {new!r} (vectors from "
-                "different models are not comparable: re-embed stored data)",
-                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
+        # The embedding model stays: another model's vectors are not comparable with stored
+        # ones (knowledge.ModelTable.decide; the lint reports an outdated one, unsafe fix).
+        model_node = model_arg.value
         for index, arg in enumerate(site.call.args):
             name = arg.keyword.value if arg.keyword else names[index]
             if name == "model":
