@@ -255,7 +255,7 @@ class ModelTable:
                 "api_version=\"v1beta\"", fix="safe" if where == INTERACTIONS else "none",
                 api_version="v1beta", info=info)
         if info.kind == EMBEDDING and info.outdated and info.successor:
-            return self._embedding(model_id, info, migrating=migrating)
+            return keep if migrating else self._embedding(model_id, info)
         successor = info.successor
         target = successor if where == INTERACTIONS or not model_id.startswith(
             MODELS_PREFIX) else MODELS_PREFIX + successor
@@ -279,14 +279,12 @@ class ModelTable:
         return ModelDecision(model_id, target if successor else model_id, "GM302",
                              model_message(model_id, info), fix=fix, info=info)
 
-    def _embedding(self, model_id: str, info: ModelInfo, *, migrating: bool) -> ModelDecision:
+    def _embedding(self, model_id: str, info: ModelInfo) -> ModelDecision:
         """An outdated embedding model: its successor answers with vectors of another space
         (and size: embedding-001 gave 768 values, gemini-embedding-001 gives 3072), which
         stored vectors cannot be compared with. Replacing the id silently would turn a loud
         404 into wrong search results, so it is never a safe fix: the migration keeps the id,
         the lint reports it with an unsafe fix (`--unsafe-fixes`) and the re-embed note."""
-        if migrating:
-            return ModelDecision(model_id, model_id, info=info)
         target = (MODELS_PREFIX + info.successor if model_id.startswith(MODELS_PREFIX)
                   else info.successor)
         code = "GM301" if info.status == "retired" else "GM302"
