@@ -572,8 +572,11 @@ _RULES = [
         "comparisons (code that maps old ids), an id whose successor is already in the same "
         "list (a model picker would show it twice), and ids in config files, whose readers the "
         "tool does not see (there the fix is unsafe). An id with no successor (`aqa`) is only "
-        "reported. Embedding models: vectors of different models are not comparable, so "
-        "stored vectors must be re-embedded.",
+        "reported. Embedding models (`kind = \"embedding\"` in the table) are never a safe "
+        "fix: vectors of different models are not comparable (nor of the same size), so "
+        "stored vectors would silently stop matching; the migration keeps the id and the "
+        "finding offers the successor as an unsafe fix (`--unsafe-fixes`) with a note to "
+        "re-embed stored data.",
     ),
     Rule(
         "GM302", "deprecated-model", "warning", "unsafe",
@@ -610,13 +613,28 @@ _RULES = [
     Rule(
         "GM305", "model-not-visible", "warning", "none",
         "The model id of an Interactions call comes from where the tool cannot see.",
-        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`, "
-        "directly or through a name bound once) reaches the `model=` of an Interactions call, "
+        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`) "
+        "or a value read from a configuration file (`json.load`, `yaml.safe_load`, `tomllib`, "
+        "`dotenv_values`: `config[\"model\"]`, `config.get(\"model\")`), directly, through a "
+        "name bound once or a `self.model` set once in `__init__`, reaches the `model=` of an "
+        "Interactions call, "
         "also through `**model` of a `dict(model=...)`: if it names an id the Interactions "
         "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
         "call still migrates; the finding says where the id comes from. An id the tool can "
         "read (a constant, a parameter's default, a getenv default) is substituted there "
         "instead (GM303).",
+    ),
+    Rule(
+        "GM306", "tuned-model-not-migrated", "warning", "none",
+        "A call on a tuned model (`tunedModels/...`) stays as it is.",
+        "The Interactions API serves base models and agents only: a tuned model "
+        "(`tunedModels/...`, written in the call, in a constant or default that reaches it, or "
+        "the `.name` of `get_tuned_model(...)`) cannot be called through "
+        "`client.interactions.create`, and Gemini API tuning is not offered by google-genai "
+        "(`client.tunings` is for Vertex AI). The call keeps its SDK and its model, with a "
+        "TODO: move the tuning data to a prompt (few-shot examples, a system instruction) on a "
+        "current model, or keep the call on `client.models.generate_content` while the tuned "
+        "model is served.",
     ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(

@@ -34,7 +34,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
 from migrator.codemods.facts.nodes import same_quotes
 from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
@@ -68,6 +68,7 @@ from migrator.findings import FIX_SAFE, Finding, finding
 GENERATE = "GM101"
 CHATS = "GM102"
 MODEL_SUBSTITUTED = "GM303"
+TUNED = "GM306"
 
 CLIENT_NAMES = frozenset({"google.genai.Client", "google.genai.client.Client"})
 VERTEX_KEYWORDS = frozenset({"vertexai", "project", "location", "credentials"})
@@ -683,6 +684,10 @@ class _Pass:
             child, current = current, self.parent(current)
 
     def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
+        tuned = tuned_model(node, self.scopes, self.parent, self.qualified)
+        if tuned is not None:
+            raise Unsupported(TUNED, f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         value = string_value(node)
         if value is None:
             self.model_at_source(unit, node)
@@ -702,9 +707,15 @@ class _Pass:
         """`model=MODEL` where the id is written in a constant, a parameter's default or a
         getenv default: substituted there, once this call migrates."""
         source = model_source(node, self.scopes, self.parent, self.qualified)
-        literal_node = source.string if source is not None else None
-        value = string_value(literal_node) if literal_node is not None else None
-        if literal_node is None or value is None:
+        literals = [source.string] if source is not None and source.string is not None else []
+        # The ids passed for a parameter (`Bot("gemini-2.0-flash")`) reach the call too.
+        literals += argument_sources(node, self.scopes, self.parent, self.qualified)
+        for literal_node in literals:
+            self.substitute_at(unit, literal_node)
+
+    def substitute_at(self, unit: Unit, literal_node: cst.SimpleString) -> None:
+        value = string_value(literal_node)
+        if value is None:
             return
         new_id, info = self.ctx.models.interactions_name(value)
         if info is None or new_id == value or not self.ctx.enabled(MODEL_SUBSTITUTED, self.path):
