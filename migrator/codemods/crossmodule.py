@@ -113,6 +113,11 @@ _ENV_KEY = re.compile(
 )
 
 
+def reads_env_key(expression: str) -> bool:
+    """Whether an api_key expression reads what google-genai's Client() reads by itself."""
+    return bool(_ENV_KEY.match(expression.encode()))
+
+
 @lru_cache(maxsize=4)
 def _configures(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, api_key expression) of every legacy configure() call in the repository."""

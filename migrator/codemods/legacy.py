@@ -38,6 +38,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods import caching, media, responses
+from migrator.codemods import keys as api_keys
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -1937,6 +1938,11 @@ class Apply(cst.CSTTransformer):
         function = self.enclosing_function(call)
         if function is None:
             return True
+        if self.local_mode:
+            # The SDK is imported inside functions: the client made here is a local of this
+            # function, which no call elsewhere can read.
+            inside = {id(n) for n in _walk(function)}
+            return any(id(node) in inside for node in users)
         # The unconditional configure() calls of each function (a pinned one stays legacy).
         configured: dict[cst.FunctionDef, int] = {}
         for other, _, pin in plan.configures:
@@ -2536,6 +2542,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             if function is None:
                 plan.pin(site, "GM011", "no google-genai client can be created where this "
                          "call is (the SDK is imported inside another function)", site.call)
+        api_keys.pin_local_foreign_keys(plan, owners)
         plan.propagate()
         for import_node in owners.values():
             function = plan.enclosing_function(import_node)
@@ -2544,8 +2551,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             needs = any(s.pin is None and id(s.call) in inside for s in plan.sites)
             configured_here = any(p is None and id(c) in inside for c, _, p in plan.configures)
             statement = plan.statement_of(import_node)
-            # a configure() is only converted when some call migrates (Apply.prepare)
-            converted = configured_here and any(s.pin is None for s in plan.sites)
+            # a configure() is only converted when a call of its function migrates
+            # (Apply.client_needed): no google-genai import where nothing uses it
+            converted = configured_here and needs
             if (needs or converted) and statement is not None:
                 client_after[statement] = needs and not configured_here and (
                     existing_client is None)
@@ -2571,7 +2579,11 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             plan.propagate()
     migrated = [s for s in plan.sites if s.pin is None]
     client_before: cst.CSTNode | None = None
-    if migrated and existing_client is None and not configured and not local_mode:
+    if migrated and existing_client is None and configured and not local_mode:
+        # configure() in a function or the __main__ block: module-level code that runs a
+        # migrated call before it read GOOGLE_API_KEY, as Client() does
+        client_before = api_keys.module_client_before(plan, [s.call for s in migrated])
+    elif migrated and existing_client is None and not configured and not local_mode:
         targets = {id(s.call) for s in migrated} | {
             id(c.call) for c in plan.constructions.values()
             if c.holder is not None and c.holder.pin is None}
