@@ -442,6 +442,21 @@ _RULES = [
         "code imports `google.genai` (`from google import genai`), which the stub does not "
         "cover, so the real SDK runs. Stub `google.genai` and its `Client` instead.",
     ),
+    Rule(
+        "GM042", "legacy-error-handling-kept", "warning", "none",
+        "A call retried on the legacy SDK's errors stays on the legacy SDK.",
+        "`@google.api_core.retry.Retry(...)` (whose default predicate names "
+        "`google.api_core.exceptions` classes too), `request_options={\"retry\": Retry(...)}`, "
+        "or a tenacity / backoff decorator whose predicate names a "
+        "`google.api_core.exceptions` or `google.generativeai` error class retries on errors "
+        "a migrated call never raises: Interactions calls raise google-genai's own error "
+        "classes (importable only from a private, version-dependent module), `client.models` "
+        "calls raise `google.genai.errors.APIError`, and google-genai's retry options belong "
+        "to the client (`HttpOptions(retry_options=...)`). With no exact mapping, the call and "
+        "its model or chat stay on the legacy SDK. To migrate by hand, retry on "
+        "`getattr(e, \"status_code\", None) in (429, 500, 503)` (google-genai already retries "
+        "429 and 5xx a few times itself).",
+    ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",

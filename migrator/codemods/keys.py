@@ -18,6 +18,8 @@ Planning only: these return nodes or pin sites; the legacy pass applies.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,9 +28,15 @@ import libcst as cst
 from migrator.codemods.crossmodule import reads_env_key
 from migrator.codemods.facts.nodes import string_value
 from migrator.codemods.facts.nodes import walk as _walk
+from migrator.codemods.facts.sites import Pin
+from migrator.findings import Finding, finding
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy import Plan
+
+# What the legacy SDK read by itself when configure() was given no key.
+_LEGACY_ENV = re.compile(
+    r"""^os\.(?:environ\s*\[\s*|environ\.get\(\s*|getenv\(\s*)["']GOOGLE_API_KEY["']""")
 
 
 def _runs(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -152,3 +160,49 @@ def pin_local_foreign_keys(plan: Plan, owners: Mapping[int, cst.CSTNode]) -> Non
         place = f"{where.name.value}()" if where is not None else "this module"
         plan.pin(site, "GM016", f"the API key is configured in {place} ({text}); the "
                  "genai.Client() this function would make could not see it", site.call)
+
+
+def keep_idle_configures(plan: Plan) -> list[cst.Call]:
+    """configure() calls in a file where nothing calls the API: what reads that configuration
+    is elsewhere (another module, a library such as langchain), so each stays as it is rather
+    than becoming a Client nobody uses (which raises without a key). Returns them."""
+    if plan.sites or plan.holders or plan.loose_pins:
+        return []
+    kept: list[cst.Call] = []
+    configures: list[tuple[cst.Call, cst.SimpleStatementLine, Pin | None]] = []
+    for call, statement, pin in plan.configures:
+        if pin is None:
+            pin = Pin("", "no call in this file reads the configuration", call)
+            kept.append(call)
+        configures.append((call, statement, pin))
+    plan.configures = configures
+    return kept
+
+
+def legacy_readers(plan: Plan) -> list[str]:
+    """Connected files (crossmodule.connected) whose legacy calls read the key this file's
+    configure() sets, which the legacy SDK would not find by itself (anything but
+    GOOGLE_API_KEY from the environment): while they stay legacy, the configure() stays."""
+    from migrator.codemods.crossmodule import legacy_dependents
+
+    keyed = False
+    for call, _, pin in plan.configures:
+        key = next((a.value for a in call.args if a.keyword is not None
+                    and a.keyword.value == "api_key"), None)
+        if pin is None and key is not None and not _LEGACY_ENV.match(plan.code(key)):
+            keyed = True
+    if not keyed:
+        return []
+    return legacy_dependents(plan.path, plan.ctx.settings)
+
+
+def kept_finding(plan: Plan, call: cst.Call, readers: list[str]) -> Finding:
+    if readers:
+        shown = ", ".join(os.path.basename(r) for r in readers[:3])
+        more = f" and {len(readers) - 3} more" if len(readers) > 3 else ""
+        message = (f"configure() stays: {shown}{more} (connected through imports) still "
+                   "use the legacy SDK with the key it sets")
+    else:
+        message = ("configure() is left as it is: nothing in this file calls the API; other "
+                   "modules or libraries may read the legacy SDK's global configuration")
+    return finding(plan.path, plan.pos(call), "GM017", message)

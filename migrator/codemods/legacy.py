@@ -37,7 +37,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods import caching, media, responses
+from migrator.codemods import caching, media, responses, retries
 from migrator.codemods import keys as api_keys
 from migrator.codemods.convert import (
     Unsupported,
@@ -1269,6 +1269,7 @@ class Plan:
         return out
 
     def timeout(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        retries.check_request_options(self, node)
         if isinstance(node, cst.Dict) and len(node.elements) == 1:
             element = node.elements[0]
             if isinstance(element, cst.DictElement) and string_value(element.key) == "timeout":
@@ -1650,6 +1651,7 @@ class Plan:
         self.plan_sites()
         self.tools.round_trip.finish()
         responses.check_handlers(self)
+        retries.check_retries(self)
         responses.check_chat_state(self)
         self.collect_leftovers()
         self.disable()
@@ -2238,8 +2240,13 @@ class Apply(cst.CSTTransformer):
             ):
                 result = _keep_comments(original_node, result, [*before, *after])
             if before or after:
-                if before and isinstance(result, (cst.SimpleStatementLine,
-                                                  cst.BaseCompoundStatement)):
+                if before and isinstance(result, (cst.FunctionDef, cst.ClassDef)):
+                    # a definition keeps its blank lines (and comments) above it
+                    first = before[0].with_changes(leading_lines=[
+                        line for line in result.leading_lines if line.comment is None])
+                    before = [first, *before[1:]]
+                elif before and isinstance(result, (cst.SimpleStatementLine,
+                                                    cst.BaseCompoundStatement)):
                     first = before[0].with_changes(leading_lines=result.leading_lines)
                     result = result.with_changes(leading_lines=[])
                     before = [first, *before[1:]]
@@ -2505,6 +2512,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
 
     names = _names_in(source)
     existing_sdk, existing_client = _new_sdk_names(source)
+    # configure() stays where nothing here reads it, or while connected legacy code does
+    readers = api_keys.legacy_readers(plan)
+    idle = api_keys.keep_idle_configures(plan) if existing_client is None else []
     first = _legacy_alias(imports[0])
     assert first is not None
     legacy_bound = {b for b in (_legacy_alias(i) for i in imports) if b and b[1]}
@@ -2593,7 +2603,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     # configure(). Only when nothing is pinned can a legacy use the plan does not model
     # still remain, and only then is a second application needed.
     pinned = any(s.pin is not None for s in plan.sites) or any(
-        h.pin is not None for h in plan.holders.values())
+        h.pin is not None for h in plan.holders.values()) or bool(readers)
     result, findings, legacy_left, sdk, add_import, apply = _apply(
         plan, source, choose, client, keep_configure=pinned, client_before=client_before,
         client_after=client_after, local_mode=local_mode)
@@ -2601,7 +2611,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         result, findings, legacy_left, sdk, add_import, apply = _apply(
             plan, source, choose, client, keep_configure=True, client_before=client_before,
             client_after=client_after, local_mode=local_mode)
-    if legacy_left and (apply.fixed or existing_sdk is not None):
+    kept = [*idle, *(call for call, _, pin in plan.configures if pin is None and readers)]
+    findings += [api_keys.kept_finding(plan, call, readers) for call in kept]
+    if legacy_left and not kept and (apply.fixed or existing_sdk is not None):
         findings.append(finding(path, plan.pos(imports[0]), "GM017",
                                 "the legacy import stays: some uses were left for a human"))
     if not apply.fixed:
