@@ -1665,7 +1665,7 @@ class Plan:
                 self.pin(site, pinned.code, "the client configuration could not be migrated",
                          site.call)
         self.propagate()
-        while self.pin_shared_users():
+        while self.pin_shared_users() or retries.pin_shared_responses(self):
             self.propagate()
 
 

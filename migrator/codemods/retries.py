@@ -26,6 +26,7 @@ from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API
 
 if TYPE_CHECKING:
+    from migrator.codemods.facts.sites import Site
     from migrator.codemods.legacy import Plan
 
 KEPT = "GM042"
@@ -88,3 +89,27 @@ def check_request_options(plan: Plan, node: cst.BaseExpression) -> None:
         raise Unsupported(KEPT, "request_options retry: google-genai's retries are client "
                           "options (HttpOptions.retry_options) keyed on its own errors, not a "
                           "google.api_core Retry per call")
+
+
+def pin_shared_responses(plan: Plan) -> bool:
+    """A response read that two calls may feed (`r = a(...)` in a `try`, `r = b(...)` in its
+    `except`, then `r.text`) is rewritten for both or for neither: when one call stays legacy,
+    `r.output_text` would be read from the legacy response it returns. Returns True when it
+    pinned something."""
+    readers: dict[int, list[Site]] = {}
+    for site in plan.sites:
+        for node in [n for n, _ in site.accessor_edits] + [n for n, _, _, _ in site.read_edits]:
+            readers.setdefault(id(node), []).append(site)
+    changed = False
+    for sites in readers.values():
+        kept = next((s for s in sites if s.pin is not None), None)
+        if kept is None:
+            continue
+        for site in sites:
+            if site.pin is None:
+                target = site.response_target
+                name = f"{plan.code(target)!r}" if target is not None else "the response"
+                plan.pin(site, "GM011", f"{name} may also hold the response of another call, "
+                         "which stays on the legacy SDK", site.call)
+                changed = True
+    return changed
