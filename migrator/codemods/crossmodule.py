@@ -237,8 +237,10 @@ def _reverse_graph(root: str, settings: Settings | None) -> dict[str, set[str]]:
     return reverse
 
 
-def _importers(reverse: dict[str, set[str]], path: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _importers(root: str, settings: Settings | None, path: str) -> frozenset[str]:
     """`path` and every file that imports it, directly or through other files."""
+    reverse = _reverse_graph(root, settings)
     seen = {path}
     todo = [path]
     while todo:
@@ -246,15 +248,15 @@ def _importers(reverse: dict[str, set[str]], path: str) -> set[str]:
             if source not in seen:
                 seen.add(source)
                 todo.append(source)
-    return seen
+    return frozenset(seen)
 
 
 def connected(path: str, other: str, settings: Settings | None = None) -> bool:
     """Whether one program can run both files: one imports the other, directly or
     transitively, or a common entry point imports both."""
-    reverse = _reverse_graph(repository_root(path), settings)
+    root = repository_root(path)
     me, them = os.path.realpath(path), os.path.realpath(other)
-    return bool(_importers(reverse, me) & _importers(reverse, them))
+    return bool(_importers(root, settings, me) & _importers(root, settings, them))
 
 
 def legacy_dependents(path: str, settings: Settings | None = None) -> list[str]:
@@ -263,15 +265,14 @@ def legacy_dependents(path: str, settings: Settings | None = None) -> list[str]:
     out (they configure fake keys and are not the application)."""
     if not os.path.exists(path):
         return []
-    root = repository_root(path)
     me = os.path.realpath(path)
-    out: list[str] = []
-    for other, data in _python_files(root, settings):
-        real = os.path.realpath(other)
-        if real == me or b"generativeai" not in data or b"configure(" in data:
-            continue
-        if _is_test(os.path.relpath(other, root)) or not _LEGACY_USE.search(data):
-            continue
-        if connected(path, other, settings):
-            out.append(other)
-    return sorted(out)
+    return sorted(other for other in _legacy_users(repository_root(path), settings)
+                  if os.path.realpath(other) != me and connected(path, other, settings))
+
+
+@lru_cache(maxsize=4)
+def _legacy_users(root: str, settings: Settings | None) -> tuple[str, ...]:
+    """Files (not tests) that use the legacy SDK without a configure() of their own."""
+    return tuple(path for path, data in _python_files(root, settings)
+                 if b"generativeai" in data and b"configure(" not in data
+                 and not _is_test(os.path.relpath(path, root)) and _LEGACY_USE.search(data))

@@ -70,11 +70,12 @@ def _two_files(tmp_path: Path, config: str, chat: str = "import config\n" + CHAT
 
 
 def _fresh(path: Path) -> str:
-    from migrator.codemods.crossmodule import _configures, _import_graph, _reverse_graph
+    from migrator.codemods import crossmodule
 
-    _configures.cache_clear()
-    _import_graph.cache_clear()
-    _reverse_graph.cache_clear()
+    for cached in (crossmodule._configures, crossmodule._import_graph,
+                   crossmodule._reverse_graph, crossmodule._importers,
+                   crossmodule._legacy_users):
+        cached.cache_clear()
     return _migrate(path)
 
 
