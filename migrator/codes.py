@@ -152,13 +152,23 @@ _RULES = [
         "GM016", "configure-option-not-migrated", "warning", "none",
         "A `genai.configure` option has no direct `genai.Client` equivalent.",
         "`credentials=` (OAuth is only used by google-genai on Vertex AI), `client_options=` and "
-        "`default_metadata=` need a human decision; the configure call is left as it was.",
+        "`default_metadata=` need a human decision; the configure call is left as it was. "
+        "Calls that read a key `genai.Client()` cannot find by itself (anything but "
+        "GEMINI_API_KEY / GOOGLE_API_KEY from the environment) stay too: a key configured "
+        "in another module the import graph connects to this file (one imports the other, "
+        "directly or not, or a common entry point imports both), or, with the SDK imported "
+        "inside functions, in another function. An unconnected script's configure() does not "
+        "count.",
     ),
     Rule(
         "GM017", "rewrite-incomplete", "info", "none",
         "The legacy import stays because some uses of the legacy SDK were left for a human.",
         "Everything that could be migrated safely was; the remaining legacy uses are reported "
-        "with their own codes and marked with `# TODO(gemini-migrate)` comments.",
+        "with their own codes and marked with `# TODO(gemini-migrate)` comments. A "
+        "`configure()` also stays as it is where nothing in its file calls the API (another "
+        "module or a library such as langchain reads the global configuration), or while "
+        "modules connected to it through imports still use the legacy SDK with the key it "
+        "sets; the finding names them.",
     ),
     Rule(
         "GM018", "legacy-model-catalogue", "error", "safe",
@@ -441,6 +451,21 @@ _RULES = [
         "and `mock.patch.dict(sys.modules, {...})` replace the legacy package; the migrated "
         "code imports `google.genai` (`from google import genai`), which the stub does not "
         "cover, so the real SDK runs. Stub `google.genai` and its `Client` instead.",
+    ),
+    Rule(
+        "GM042", "legacy-error-handling-kept", "warning", "none",
+        "A call retried on the legacy SDK's errors stays on the legacy SDK.",
+        "`@google.api_core.retry.Retry(...)` (whose default predicate names "
+        "`google.api_core.exceptions` classes too), `request_options={\"retry\": Retry(...)}`, "
+        "or a tenacity / backoff decorator whose predicate names a "
+        "`google.api_core.exceptions` or `google.generativeai` error class retries on errors "
+        "a migrated call never raises: Interactions calls raise google-genai's own error "
+        "classes (importable only from a private, version-dependent module), `client.models` "
+        "calls raise `google.genai.errors.APIError`, and google-genai's retry options belong "
+        "to the client (`HttpOptions(retry_options=...)`). With no exact mapping, the call and "
+        "its model or chat stay on the legacy SDK. To migrate by hand, retry on "
+        "`getattr(e, \"status_code\", None) in (429, 500, 503)` (google-genai already retries "
+        "429 and 5xx a few times itself).",
     ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
