@@ -537,6 +537,19 @@ _RULES = [
         "Interactions does not raise. Migrating only some uses would break the others, so the "
         "call (or the whole chat) is left as it was.",
     ),
+    Rule(
+        "GM106", "genai-client-not-proven", "info", "none",
+        "`X.models.generate_content` / `X.chats.create` where `X` is not proven a genai client.",
+        "The google-genai pass rewrites a call only on a receiver proven to be a "
+        "`google.genai.Client`: a `genai.Client(...)` (not a Vertex AI one, nor one with a custom "
+        "HTTP transport or `**` arguments), a name or `self` attribute every assignment of which "
+        "is one, a factory function of the module (or another module of the repository) that "
+        "returns one, a parameter annotated `genai.Client` or one every caller in the module "
+        "passes a client to (when no other file imports the function), or a name imported from "
+        "a module that builds one. Anything else (a mock, an object from a container or a "
+        "framework's state, a client of another SDK) is left alone and reported here, in a file "
+        "that imports google.genai, so that a real client can be migrated by hand.",
+    ),
     # --- GM2xx: Interactions misuse -------------------------------------------------------------
     Rule(
         "GM201", "interactions-1x-outputs", "error", "safe",

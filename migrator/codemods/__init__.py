@@ -65,9 +65,7 @@ def _genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     code = code_of(module)
     # `models.generate_content`, not any generate_content: a half-migrated legacy file (a
     # client next to a pinned `model.generate_content`) has nothing for this pass
-    if ("models.generate_content" not in code and "chats" not in code) or (
-        "genai" not in code or "Client" not in code
-    ):
+    if ("models.generate_content" not in code and "chats" not in code) or "genai" not in code:
         return module, []
     from migrator.codemods.genai_models import genai_pass
 
