@@ -83,10 +83,12 @@ def transform_module(
     # running it again (metadata and all) would only repeat its answer.
     seen: dict[int, tuple[cst.Module, cst.Module, list[Finding]]] = {}
     from migrator.codemods.facts.source import code_of
+    from migrator.codemods.tidy import tidy_pass_for
     from migrator.codemods.wrap import wrap_pass_for
 
     # last, so that every pass of the final round reports lines of the file as written
-    passes = [*_passes(), wrap_pass_for(code_of(module))]
+    original = code_of(module)
+    passes = [*_passes(), tidy_pass_for(original), wrap_pass_for(original)]
     for _ in range(MAX_ROUNDS):
         changed = False
         last = []

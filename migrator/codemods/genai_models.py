@@ -34,7 +34,7 @@ from libcst.metadata import (
 )
 
 from migrator.codemods.facts.clients import ClientFacts, Collected
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
 from migrator.codemods.facts.nodes import same_quotes
 from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
@@ -68,6 +68,7 @@ from migrator.findings import FIX_SAFE, Finding, finding
 GENERATE = "GM101"
 CHATS = "GM102"
 MODEL_SUBSTITUTED = "GM303"
+TUNED = "GM306"
 
 NOT_PROVEN = "GM106"
 TODO_PREFIX = "# TODO(gemini-migrate): "
@@ -645,6 +646,10 @@ class _Pass:
             child, current = current, self.parent(current)
 
     def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
+        tuned = tuned_model(node, self.scopes, self.parent, self.qualified)
+        if tuned is not None:
+            raise Unsupported(TUNED, f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         value = string_value(node)
         if value is None:
             self.model_at_source(unit, node)
@@ -664,9 +669,15 @@ class _Pass:
         """`model=MODEL` where the id is written in a constant, a parameter's default or a
         getenv default: substituted there, once this call migrates."""
         source = model_source(node, self.scopes, self.parent, self.qualified)
-        literal_node = source.string if source is not None else None
-        value = string_value(literal_node) if literal_node is not None else None
-        if literal_node is None or value is None:
+        literals = [source.string] if source is not None and source.string is not None else []
+        # The ids passed for a parameter (`Bot("gemini-2.0-flash")`) reach the call too.
+        literals += argument_sources(node, self.scopes, self.parent, self.qualified)
+        for literal_node in literals:
+            self.substitute_at(unit, literal_node)
+
+    def substitute_at(self, unit: Unit, literal_node: cst.SimpleString) -> None:
+        value = string_value(literal_node)
+        if value is None:
             return
         new_id, info = self.ctx.models.interactions_name(value)
         if info is None or new_id == value or not self.ctx.enabled(MODEL_SUBSTITUTED, self.path):
@@ -1356,8 +1367,8 @@ class _Pass:
         return module, findings
 
     def unproven_reason(self, call: cst.Call) -> str | None:
-        """Why GM106 reports `call`; None for a Vertex AI client (Interactions is not offered
-        there: the call is right as it is)."""
+        """Why the call is not migrated; None for a Vertex AI client, where google-genai's
+        generate_content is the API to use (a finding there would never go away)."""
         func = cast(cst.Attribute, call.func)
         receiver = cast(cst.Attribute, func.value).value
         if isinstance(receiver, cst.Attribute) and receiver.attr.value == "aio":
@@ -1371,6 +1382,8 @@ class _Pass:
         kind = self.facts.ctor_kind(value) if value is not None else None
         shown = " ".join(cst.Module([]).code_for_node(receiver).split())
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        if kind == "vertex":
+            return None
         if kind == "transport":
             return (f"not migrated: `{shown}` is a client with a custom HTTP transport "
                     "(usually a mock of the old endpoint)")
