@@ -561,7 +561,7 @@ _RULES = [
         "a module that builds one. Anything else (a mock, an object from a container or a "
         "framework's state, a client of another SDK) is left alone and reported here, in a file "
         "that imports google.genai, so that a real client can be migrated by hand. A client that "
-        "may be a Vertex AI one is not reported: the Interactions API is not offered there.",
+        "is surely a Vertex AI one is not reported: the Interactions API is not offered there.",
     ),
     # --- GM2xx: Interactions misuse -------------------------------------------------------------
     Rule(

@@ -1373,7 +1373,7 @@ class _Pass:
         receiver = cast(cst.Attribute, func.value).value
         if isinstance(receiver, cst.Attribute) and receiver.attr.value == "aio":
             receiver = receiver.value
-        if self.facts.maybe_vertex(receiver):
+        if self.facts.surely_vertex(receiver):
             return None
         value: cst.BaseExpression | None = receiver
         if isinstance(receiver, cst.Name):
@@ -1383,7 +1383,13 @@ class _Pass:
         shown = " ".join(cst.Module([]).code_for_node(receiver).split())
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         if kind == "vertex":
-            return None
+            switch = next((arg.value for arg in value.args if arg.keyword is not None
+                           and arg.keyword.value == "vertexai"), None) if isinstance(
+                value, cst.Call) else None
+            if switch is None or (isinstance(switch, cst.Name) and switch.value == "True"):
+                return None
+            return (f"not migrated: `{shown}` may be a Vertex AI client (vertexai= is decided "
+                    "at run time); the Interactions API is not available there")
         if kind == "transport":
             return (f"not migrated: `{shown}` is a client with a custom HTTP transport "
                     "(usually a mock of the old endpoint)")

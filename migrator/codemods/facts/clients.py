@@ -186,28 +186,31 @@ class ClientFacts:
                 return "vertex"
         return "client"
 
-    def maybe_vertex(self, node: cst.BaseExpression, depth: int = 0) -> bool:
-        """Some assignment of `node` (a name, `self.attr`, a conditional) is a Vertex AI
-        client: a call there stays on `client.models` for good, there is nothing to report."""
+    def surely_vertex(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+        """Every assignment of `node` (a name, `self.attr`, both sides of a conditional) is a
+        Vertex AI client whose `vertexai=` is not decided at run time: a call there stays on
+        `client.models` for good, there is nothing to report."""
         if depth > 3:
             return False
         if isinstance(node, cst.Call):
-            return self.ctor_kind(node) == "vertex"
+            switch = next((arg.value for arg in node.args if arg.keyword is not None
+                           and arg.keyword.value == "vertexai"), None)
+            return self.ctor_kind(node) == "vertex" and (
+                switch is None or (isinstance(switch, cst.Name) and switch.value == "True"))
         if isinstance(node, cst.IfExp):
-            return any(self.maybe_vertex(side, depth + 1) for side in (node.body, node.orelse))
-        values: list[cst.BaseExpression] = []
+            return all(self.surely_vertex(side, depth + 1) for side in (node.body, node.orelse))
+        values: list[cst.BaseExpression | None] = []
         if isinstance(node, cst.Name):
-            values = [v for a in self.referents(node)
-                      if (v := self.assigned_value(a)) is not None]
+            values = [self.assigned_value(a) for a in self.referents(node)]
         elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
             key = self.attribute_key(node)
             for other in self.attributes:
                 parent = self.parent(other)
                 if self.attribute_key(other) == key and isinstance(parent, cst.AssignTarget):
                     stmt = self.parent(parent)
-                    if isinstance(stmt, cst.Assign):
-                        values.append(stmt.value)
-        return any(self.maybe_vertex(v, depth + 1) for v in values)
+                    values.append(stmt.value if isinstance(stmt, cst.Assign) else None)
+        return bool(values) and all(v is not None and self.surely_vertex(v, depth + 1)
+                                    for v in values)
 
     def is_ctor(self, node: cst.BaseExpression) -> bool:
         return self.ctor_kind(node) == "client"
