@@ -752,8 +752,10 @@ _RULES = [
         "`const response = result.response` -> `const response = result`, `usageMetadata."
         "promptTokenCount` / `candidatesTokenCount` / `totalTokenCount` / "
         "`cachedContentTokenCount` -> `usage.total_input_tokens` / `total_output_tokens` / "
-        "`total_tokens` / `total_cached_tokens`. Note: legacy `text()` threw on a blocked "
-        "answer; `output_text` never throws.",
+        "`total_tokens` / `total_cached_tokens`. A `{ timeout }` request option goes as "
+        "create()'s second argument (milliseconds on both SDKs); other request options keep "
+        "the model. Note: legacy `text()` threw on a blocked answer; `output_text` never "
+        "throws.",
     ),
     Rule(
         "GM504", "js-streaming", "error", "safe",
