@@ -808,9 +808,9 @@ _RULES = [
         "type. `FileState` is then imported from @google/genai (same members and values), "
         "and in TypeScript a `x.name` given to `get` / `delete` gets a `!` (a new `File`'s "
         "`name` is optional). Reported unfixed, with the manager left as it was: `listFiles()` "
-        "(`files.list()` "
-        "is an async pager, not `{ files, nextPageToken }`), an upload of anything but a path "
-        "(`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
+        "(`files.list()` is an async pager, not `{ files, nextPageToken }`), an upload of "
+        "anything but a path (a string, `path.join(...)`, a property named `...path`; "
+        "`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
         "options, a result used whole or declared with a legacy type, a manager passed on or "
         "exported.",
     ),
