@@ -37,7 +37,8 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods import caching, media, responses
+from migrator.codemods import caching, media, responses, retries
+from migrator.codemods import keys as api_keys
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -53,7 +54,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
@@ -542,6 +543,11 @@ class Plan:
                 raise Unsupported("GM011", f"GenerativeModel argument {name!r} is not understood")
         if tool_config is not None:
             kwargs = self.tools.add_tool_choice(call, kwargs, tool_config)
+        tuned = tuned_model(model_node, self.scopes, self.parent, self.qualified) \
+            if model_node is not None else None
+        if tuned is not None:
+            raise Unsupported("GM306", f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         kwargs.insert(0, ("model", self.model_name(model_node, call)))
         return kwargs
 
@@ -678,18 +684,39 @@ class Plan:
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
                 fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
             return new_node
-        if isinstance(node, (cst.Name, cst.Call, cst.Subscript)):
-            self.substitute_source(node)
+        if isinstance(node, (cst.Name, cst.Call, cst.Subscript, cst.Attribute)):
+            return self.substitute_source(node)
         return new_node
 
-    def substitute_source(self, node: cst.BaseExpression) -> None:
+    def substitute_source(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """The model is a name or an environment lookup: fix the id where it is written (a
         constant, a parameter default, a getenv default). An id the tool cannot see is
-        reported by the lint at the Interactions call (GM305)."""
+        reported by the lint at the Interactions call (GM305). Returns the model argument:
+        rewritten when the id is written inside it (`os.getenv("M", "gemini-2.0-flash")`),
+        since the call it stands in is rebuilt from it."""
         source = model_source(node, self.scopes, self.parent, self.qualified)
         value = source.string if source is not None else None
+        # The ids passed for a parameter (`Bot("gemini-2.0-flash")`) reach the call too.
+        for passed in argument_sources(node, self.scopes, self.parent, self.qualified):
+            self.substitute_literal(node, passed)
         if value is None:
-            return
+            return node
+        if isinstance(node, cst.Call) and any(arg.value is value for arg in node.args):
+            inline, old, new = model_literal(value, self.ctx.models)
+            if old is None or new is None:
+                return node
+            self.substitutions.append((node, finding(
+                self.path, self.pos(value), "GM303",
+                f"model {old!r} is refused by the Interactions API; substituted {new!r}",
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
+            return node.with_changes(args=[
+                arg.with_changes(value=inline) if arg.value is value else arg
+                for arg in node.args])
+        self.substitute_literal(node, value)
+        return node
+
+    def substitute_literal(self, node: cst.BaseExpression, value: cst.SimpleString) -> None:
+        """Substitute the id `value` where it is written, once the call `node` reaches moves."""
         if value in self.literal_defs:
             self.literal_users[value].append(node)
             return
@@ -1153,17 +1180,9 @@ class Plan:
             if key in fields:
                 config.append((key, fields[key].value))
         model_arg = fields["model"]
-        model_node, old, new = model_arg.value, None, None
-        info = self.ctx.models.lookup(string_value(model_arg.value) or "")
-        # Deprecated embedding models still answer embed_content: only a retired one moves.
-        if info is not None and info.status == "retired" and info.successor:
-            model_node, old, new = model_literal(model_arg.value, self.ctx.models)
-        if old is not None and new is not None:
-            self.substitutions.append((model_arg.value, finding(
-                self.path, self.pos(model_arg.value), "GM303",
-                f"embedding model {old!r} is retired; substituted {new!r} (vectors from "
-                "different models are not comparable: re-embed stored data)",
-                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
+        # The embedding model stays: another model's vectors are not comparable with stored
+        # ones (knowledge.ModelTable.decide; the lint reports an outdated one, unsafe fix).
+        model_node = model_arg.value
         for index, arg in enumerate(site.call.args):
             name = arg.keyword.value if arg.keyword else names[index]
             if name == "model":
@@ -1268,6 +1287,7 @@ class Plan:
         return out
 
     def timeout(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        retries.check_request_options(self, node)
         if isinstance(node, cst.Dict) and len(node.elements) == 1:
             element = node.elements[0]
             if isinstance(element, cst.DictElement) and string_value(element.key) == "timeout":
@@ -1649,6 +1669,7 @@ class Plan:
         self.plan_sites()
         self.tools.round_trip.finish()
         responses.check_handlers(self)
+        retries.check_retries(self)
         responses.check_chat_state(self)
         self.collect_leftovers()
         self.disable()
@@ -1662,7 +1683,7 @@ class Plan:
                 self.pin(site, pinned.code, "the client configuration could not be migrated",
                          site.call)
         self.propagate()
-        while self.pin_shared_users():
+        while self.pin_shared_users() or retries.pin_shared_responses(self):
             self.propagate()
 
 
@@ -1937,6 +1958,11 @@ class Apply(cst.CSTTransformer):
         function = self.enclosing_function(call)
         if function is None:
             return True
+        if self.local_mode:
+            # The SDK is imported inside functions: the client made here is a local of this
+            # function, which no call elsewhere can read.
+            inside = {id(n) for n in _walk(function)}
+            return any(id(node) in inside for node in users)
         # The unconditional configure() calls of each function (a pinned one stays legacy).
         configured: dict[cst.FunctionDef, int] = {}
         for other, _, pin in plan.configures:
@@ -2232,8 +2258,13 @@ class Apply(cst.CSTTransformer):
             ):
                 result = _keep_comments(original_node, result, [*before, *after])
             if before or after:
-                if before and isinstance(result, (cst.SimpleStatementLine,
-                                                  cst.BaseCompoundStatement)):
+                if before and isinstance(result, (cst.FunctionDef, cst.ClassDef)):
+                    # a definition keeps its blank lines (and comments) above it
+                    first = before[0].with_changes(leading_lines=[
+                        line for line in result.leading_lines if line.comment is None])
+                    before = [first, *before[1:]]
+                elif before and isinstance(result, (cst.SimpleStatementLine,
+                                                    cst.BaseCompoundStatement)):
                     first = before[0].with_changes(leading_lines=result.leading_lines)
                     result = result.with_changes(leading_lines=[])
                     before = [first, *before[1:]]
@@ -2499,6 +2530,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
 
     names = _names_in(source)
     existing_sdk, existing_client = _new_sdk_names(source)
+    # configure() stays where nothing here reads it, or while connected legacy code does
+    readers = api_keys.legacy_readers(plan)
+    idle = api_keys.keep_idle_configures(plan) if existing_client is None else []
     first = _legacy_alias(imports[0])
     assert first is not None
     legacy_bound = {b for b in (_legacy_alias(i) for i in imports) if b and b[1]}
@@ -2536,6 +2570,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             if function is None:
                 plan.pin(site, "GM011", "no google-genai client can be created where this "
                          "call is (the SDK is imported inside another function)", site.call)
+        api_keys.pin_local_foreign_keys(plan, owners)
         plan.propagate()
         for import_node in owners.values():
             function = plan.enclosing_function(import_node)
@@ -2544,8 +2579,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             needs = any(s.pin is None and id(s.call) in inside for s in plan.sites)
             configured_here = any(p is None and id(c) in inside for c, _, p in plan.configures)
             statement = plan.statement_of(import_node)
-            # a configure() is only converted when some call migrates (Apply.prepare)
-            converted = configured_here and any(s.pin is None for s in plan.sites)
+            # a configure() is only converted when a call of its function migrates
+            # (Apply.client_needed): no google-genai import where nothing uses it
+            converted = configured_here and needs
             if (needs or converted) and statement is not None:
                 client_after[statement] = needs and not configured_here and (
                     existing_client is None)
@@ -2571,7 +2607,11 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             plan.propagate()
     migrated = [s for s in plan.sites if s.pin is None]
     client_before: cst.CSTNode | None = None
-    if migrated and existing_client is None and not configured and not local_mode:
+    if migrated and existing_client is None and configured and not local_mode:
+        # configure() in a function or the __main__ block: module-level code that runs a
+        # migrated call before it read GOOGLE_API_KEY, as Client() does
+        client_before = api_keys.module_client_before(plan, [s.call for s in migrated])
+    elif migrated and existing_client is None and not configured and not local_mode:
         targets = {id(s.call) for s in migrated} | {
             id(c.call) for c in plan.constructions.values()
             if c.holder is not None and c.holder.pin is None}
@@ -2581,7 +2621,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     # configure(). Only when nothing is pinned can a legacy use the plan does not model
     # still remain, and only then is a second application needed.
     pinned = any(s.pin is not None for s in plan.sites) or any(
-        h.pin is not None for h in plan.holders.values())
+        h.pin is not None for h in plan.holders.values()) or bool(readers)
     result, findings, legacy_left, sdk, add_import, apply = _apply(
         plan, source, choose, client, keep_configure=pinned, client_before=client_before,
         client_after=client_after, local_mode=local_mode)
@@ -2589,7 +2629,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         result, findings, legacy_left, sdk, add_import, apply = _apply(
             plan, source, choose, client, keep_configure=True, client_before=client_before,
             client_after=client_after, local_mode=local_mode)
-    if legacy_left and (apply.fixed or existing_sdk is not None):
+    kept = [*idle, *(call for call, _, pin in plan.configures if pin is None and readers)]
+    findings += [api_keys.kept_finding(plan, call, readers) for call in kept]
+    if legacy_left and not kept and (apply.fixed or existing_sdk is not None):
         findings.append(finding(path, plan.pos(imports[0]), "GM017",
                                 "the legacy import stays: some uses were left for a human"))
     if not apply.fixed:
