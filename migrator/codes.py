@@ -809,7 +809,8 @@ _RULES = [
         "the migrated file would fail with ImportError on a fresh install: it is left as it "
         "was, its other findings reported unfixed, and this finding names the manifest and "
         "why. Fix the manifest (or regenerate it from its source, e.g. requirements.in) and "
-        "run again. A folder whose manifests never named the legacy SDK holds nothing back.",
+        "run again. A folder whose manifests never named the legacy SDK holds nothing back; "
+        "with GM412 ignored, such files are migrated anyway.",
     ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(
