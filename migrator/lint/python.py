@@ -26,7 +26,12 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods.facts.modelsource import ENV_LOOKUPS, argument_sources, model_source
+from migrator.codemods.facts.modelsource import (
+    ENV_LOOKUPS,
+    argument_sources,
+    lookup_use,
+    model_source,
+)
 from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
@@ -318,6 +323,12 @@ class _Checker:
             if keyword in TUNING_KEYWORDS:
                 fix, note = FIX_NONE, (" (the base model of a tuning job: not substituted, "
                                        "choose a model that can be tuned)")
+            lookup = lookup_use(node, self.scopes, self.parent) if decision.changed else None
+            if lookup is not None:
+                key = self.module.code_for_node(lookup)
+                fix, note = FIX_NONE, (f" (not substituted: it is also a lookup key, in "
+                                       f"`{key}` on line {self.pos(lookup)[0]}, which would "
+                                       "find something else; change both by hand)")
             if elsewhere:
                 note = (f" (the model of a call in {os.path.basename(elsewhere)}, which the "
                         "Interactions API would refuse)")
