@@ -152,13 +152,23 @@ _RULES = [
         "GM016", "configure-option-not-migrated", "warning", "none",
         "A `genai.configure` option has no direct `genai.Client` equivalent.",
         "`credentials=` (OAuth is only used by google-genai on Vertex AI), `client_options=` and "
-        "`default_metadata=` need a human decision; the configure call is left as it was.",
+        "`default_metadata=` need a human decision; the configure call is left as it was. "
+        "Calls that read a key `genai.Client()` cannot find by itself (anything but "
+        "GEMINI_API_KEY / GOOGLE_API_KEY from the environment) stay too: a key configured "
+        "in another module the import graph connects to this file (one imports the other, "
+        "directly or not, or a common entry point imports both), or, with the SDK imported "
+        "inside functions, in another function. An unconnected script's configure() does not "
+        "count.",
     ),
     Rule(
         "GM017", "rewrite-incomplete", "info", "none",
         "The legacy import stays because some uses of the legacy SDK were left for a human.",
         "Everything that could be migrated safely was; the remaining legacy uses are reported "
-        "with their own codes and marked with `# TODO(gemini-migrate)` comments.",
+        "with their own codes and marked with `# TODO(gemini-migrate)` comments. A "
+        "`configure()` also stays as it is where nothing in its file calls the API (another "
+        "module or a library such as langchain reads the global configuration), or while "
+        "modules connected to it through imports still use the legacy SDK with the key it "
+        "sets; the finding names them.",
     ),
     Rule(
         "GM018", "legacy-model-catalogue", "error", "safe",
@@ -442,6 +452,21 @@ _RULES = [
         "code imports `google.genai` (`from google import genai`), which the stub does not "
         "cover, so the real SDK runs. Stub `google.genai` and its `Client` instead.",
     ),
+    Rule(
+        "GM042", "legacy-error-handling-kept", "warning", "none",
+        "A call retried on the legacy SDK's errors stays on the legacy SDK.",
+        "`@google.api_core.retry.Retry(...)` (whose default predicate names "
+        "`google.api_core.exceptions` classes too), `request_options={\"retry\": Retry(...)}`, "
+        "or a tenacity / backoff decorator whose predicate names a "
+        "`google.api_core.exceptions` or `google.generativeai` error class retries on errors "
+        "a migrated call never raises: Interactions calls raise google-genai's own error "
+        "classes (importable only from a private, version-dependent module), `client.models` "
+        "calls raise `google.genai.errors.APIError`, and google-genai's retry options belong "
+        "to the client (`HttpOptions(retry_options=...)`). With no exact mapping, the call and "
+        "its model or chat stay on the legacy SDK. To migrate by hand, retry on "
+        "`getattr(e, \"status_code\", None) in (429, 500, 503)` (google-genai already retries "
+        "429 and 5xx a few times itself).",
+    ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",
@@ -511,6 +536,19 @@ _RULES = [
         "statically; or the call's errors are caught as `google.genai.errors.*`, which "
         "Interactions does not raise. Migrating only some uses would break the others, so the "
         "call (or the whole chat) is left as it was.",
+    ),
+    Rule(
+        "GM106", "genai-client-not-proven", "info", "none",
+        "`X.models.generate_content` / `X.chats.create` where `X` is not proven a genai client.",
+        "The google-genai pass rewrites a call only on a receiver proven to be a "
+        "`google.genai.Client`: a `genai.Client(...)` (not a Vertex AI one, nor one with a custom "
+        "HTTP transport or `**` arguments), a name or `self` attribute every assignment of which "
+        "is one, a factory function of the module (or another module of the repository) that "
+        "returns one, a parameter annotated `genai.Client` or one every caller in the module "
+        "passes a client to (when no other file imports the function), or a name imported from "
+        "a module that builds one. Anything else (a mock, an object from a container or a "
+        "framework's state, a client of another SDK) is left alone and reported here, in a file "
+        "that imports google.genai, so that a real client can be migrated by hand.",
     ),
     # --- GM2xx: Interactions misuse -------------------------------------------------------------
     Rule(
@@ -653,7 +691,9 @@ _RULES = [
         "GM401", "legacy-sdk-pin", "error", "safe",
         "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0,<4`.",
         "The legacy pin is replaced by `google-genai>=2.26.0,<4` (or dropped from a list that "
-        "already has google-genai) once no code of the repository imports the legacy SDK: an "
+        "already has google-genai) once no code the manifest governs imports the legacy SDK "
+        "(its folder and sub-folders, minus those with manifests of their own that do not "
+        "`-r` include it: a sub-app's requirements.txt governs that sub-app): an "
         "`import` / `from ... import` statement or `importlib.import_module` in a Python file "
         "or a notebook's code cells, as the run leaves them (a mention in a comment or a "
         "string does not count). Manifests are judged after the code, so `--check` and "
@@ -704,14 +744,14 @@ _RULES = [
     Rule(
         "GM407", "genai-undeclared", "error", "safe",
         "Code imports google-genai, but the manifest declares only the legacy SDK.",
-        "While some code still imports the legacy SDK its pin stays; when other code of the "
-        "project imports google-genai (the migrated part), every dependency list that names "
-        "the legacy SDK gets `google-genai>=2.26.0,<4` beside it (`@google/genai` in "
-        "package.json), written in that format's own syntax: a line after the legacy one "
-        "(requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), an item after "
-        "it in a list (pyproject arrays, setup.py). Without it a fresh install fails with "
-        "ImportError. Not written into a hash-checked file, a one-line setup.cfg value, or a "
-        "file whose pins google-genai cannot be installed with (GM408, GM409).",
+        "While some code still imports the legacy SDK its pin stays; when other code the "
+        "manifest governs (see GM401) imports google-genai (the migrated part), every "
+        "dependency list that names the legacy SDK gets `google-genai>=2.26.0,<4` beside it "
+        "(`@google/genai` in package.json), written in that format's own syntax: a line after "
+        "the legacy one (requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), "
+        "an item after it in a list (pyproject arrays, setup.py). Without it a fresh install "
+        "fails with ImportError. Not written into a hash-checked file, a one-line setup.cfg "
+        "value, or a file whose pins google-genai cannot be installed with (GM408, GM409).",
     ),
     Rule(
         "GM408", "genai-dependency-conflict", "error", "none",
@@ -721,10 +761,10 @@ _RULES = [
         "release's requirements, built from its metadata by "
         "scripts/genai_dependencies.py). A manifest that pins `google-auth==2.32.0`, "
         "`pydantic==2.8.2` or `typing_extensions==4.12.2` (a frozen requirements file, say) "
-        "cannot install google-genai, so nothing is written into it and each pin in the way is "
-        "reported with the version google-genai needs: raising one pin of a frozen file can "
-        "break the pins that depend on it, which only the project can check. Pins in files "
-        "included with `-r` / `-c` count, and are reported on the include line.",
+        "cannot install google-genai. Where each pin in the way can be raised safely it is "
+        "(GM411); otherwise nothing is written into the file and each pin in the way is "
+        "reported with the version google-genai needs. Pins in files included with `-r` / "
+        "`-c` count, and are reported on the include line.",
     ),
     Rule(
         "GM409", "python-below-genai", "error", "none",
@@ -741,6 +781,35 @@ _RULES = [
         "@google/genai 2.x declares Node >= 20 and 3.x Node >= 22. npm installs it anyway "
         "with an EBADENGINE warning, so the package.json edit is made (with `^2.25.0`, which "
         "stays on 2.x), and engines.node (or .nvmrc) is reported: raise it to 20 or later.",
+    ),
+    Rule(
+        "GM411", "dependency-pin-raised", "error", "safe",
+        "An exact pin google-genai cannot install with is raised to the version it needs.",
+        "When google-genai is written into a file (GM401, GM402, GM407) whose exact pins "
+        "conflict with its dependencies (`pydantic==2.8.2`, `google-auth==2.32.0`, "
+        "`typing_extensions==4.12.2` in a frozen requirements file), each such pin is raised "
+        "to the lowest version that meets every bound google-genai and its dependencies ask "
+        "for (`pydantic==2.12.5`), and so are the pins that version needs in turn "
+        "(`pydantic_core==2.41.5`), from the releases' own metadata in rules/packages.toml. "
+        "Only when all of it is safe: an exact pin in a requirements file, pyproject array, "
+        "setup.cfg or setup.py (not a constraints file, a hash-checked file, a file included "
+        "with `-r` / `-c`, a Poetry, Pipfile or conda table), raised within its major series "
+        "(a 1.x to 2.x jump is the project's call), for a folder whose code imports "
+        "google-genai, with a result the recorded metadata says pip can install. Else "
+        "nothing is raised and the pins are reported (GM408).",
+    ),
+    Rule(
+        "GM412", "held-back-undeclarable", "error", "none",
+        "A file is not migrated: no manifest that governs it can declare google-genai.",
+        "A file the rewrite would make import google-genai is governed by the manifests of the "
+        "nearest folder at or above it that has any (a sub-app's requirements.txt governs that "
+        "sub-app). When some of them name the legacy SDK and none declares google-genai or can "
+        "be given it (hash-checked, unparseable, pins google-genai cannot install with and "
+        "that cannot be raised (GM408, GM411), a Python version it does not support (GM409)), "
+        "the migrated file would fail with ImportError on a fresh install: it is left as it "
+        "was, its other findings reported unfixed, and this finding names the manifest and "
+        "why. Fix the manifest (or regenerate it from its source, e.g. requirements.in) and "
+        "run again. A folder whose manifests never named the legacy SDK holds nothing back.",
     ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(
@@ -804,7 +873,9 @@ _RULES = [
         "from its `interaction.created` event). The object is updated in place, so chats kept "
         "in a name, a class field, a `Map` or an object keyed by session keep working. A "
         "literal `history` is sent as `user_input` / `model_output` steps with the first "
-        "message when that message is the next statement.",
+        "message when that message is the next statement. A send's `{ timeout }` request "
+        "option goes as create()'s second argument (milliseconds in every @google/genai "
+        "version); other request options (`signal`, base URL, headers) keep the chat as it was.",
     ),
     Rule(
         "GM506", "js-function-calling", "error", "safe",
@@ -821,6 +892,21 @@ _RULES = [
         "`{ type: \"function_result\", call_id: call.id, name: call.name, result: R }`. A call "
         "used whole, a result whose call cannot be told, or a hand-built history with function "
         "turns is reported with this code and its model stays.",
+    ),
+    Rule(
+        "GM507", "js-files", "warning", "safe",
+        "`GoogleAIFileManager` becomes a `GoogleGenAI` client and its calls move to `files`.",
+        "The manager keeps its name and becomes `new GoogleGenAI({ apiKey: key })`: "
+        "`uploadFile(path, { mimeType, displayName })` -> `files.upload({ file: path, config: "
+        "{ mimeType, displayName } })`, `getFile(name)` -> `files.get({ name })`, "
+        "`deleteFile(name)` -> `files.delete({ name })`. The upload answers the file itself, so "
+        "`upload.file.uri` / `.mimeType` -> `upload.uri` / `.mimeType`, and a `fileData` part "
+        "whose `mimeType` is the upload's (given as a literal) becomes a content block of that "
+        "type. Reported unfixed, with the manager left as it was: `listFiles()` (`files.list()` "
+        "is an async pager, not `{ files, nextPageToken }`), an upload of anything but a path "
+        "(`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
+        "options, a result used whole or declared with a legacy type, a manager passed on or "
+        "exported.",
     ),
     Rule(
         "GM508", "js-count-tokens-embeddings", "error", "safe",
@@ -843,7 +929,10 @@ _RULES = [
         "`{ model, <config in snake_case>, previous_interaction_id: undefined }` and each "
         "`chat.sendMessage[Stream]({ message })` a turn of a `previous_interaction_id` chain, "
         "as for legacy chats (GM505): a literal `history` goes out as steps with the first "
-        "message. Anything else is left as it was with GM521.",
+        "message, and a send's own `config` becomes that turn's parameters when no chat of "
+        "the client has a config of its own (the send's config replaces the chat's for that "
+        "turn). A chat annotated `Chat` is retyped as for GM510. Anything else is left as it "
+        "was with GM521.",
     ),
     Rule(
         "GM510", "js-typescript-type", "warning", "none",
@@ -905,7 +994,7 @@ _RULES = [
     Rule(
         "GM525", "js-api-not-migrated", "warning", "none",
         "A legacy API outside the migrated surface is left as it was.",
-        "`GoogleAIFileManager`, `GoogleAICacheManager`, `batchEmbedContents`, "
+        "`GoogleAICacheManager`, `batchEmbedContents`, "
         "`getGenerativeModelFromCachedContent`, and `countTokens` / `embedContent` of anything "
         "but a string on a plain model (or read other than through `totalTokens` / "
         "`embedding.values`) are not rewritten: `@google/genai` has `ai.files`, `ai.caches` and "

@@ -113,6 +113,11 @@ _ENV_KEY = re.compile(
 )
 
 
+def reads_env_key(expression: str) -> bool:
+    """Whether an api_key expression reads what google-genai's Client() reads by itself."""
+    return bool(_ENV_KEY.match(expression.encode()))
+
+
 @lru_cache(maxsize=4)
 def _configures(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, api_key expression) of every legacy configure() call in the repository."""
@@ -138,8 +143,10 @@ def _is_test(rel: str) -> bool:
 def foreign_key_configure(path: str, settings: Settings | None = None
                           ) -> tuple[str, str] | None:
     """Another file's configure() whose API key google-genai's Client() would not find by
-    itself: (that file, the key expression). None when every configure elsewhere reads
-    GOOGLE_API_KEY / GEMINI_API_KEY from the environment or passes no key."""
+    itself: (that file, the key expression). Only a file the import graph connects to this one
+    counts (`connected`): a configure() in an unrelated script never set this file's key. None
+    when every connected configure reads GOOGLE_API_KEY / GEMINI_API_KEY from the environment
+    or passes no key."""
     if not os.path.exists(path):
         return None
     root = repository_root(path)
@@ -147,6 +154,171 @@ def foreign_key_configure(path: str, settings: Settings | None = None
     for other, key in _configures(root, settings):
         if os.path.realpath(other) == me or not key:
             continue
-        if not _ENV_KEY.match(key):
+        if not _ENV_KEY.match(key) and connected(path, other, settings):
             return other, key.decode(errors="replace")
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# the repository's import graph
+# --------------------------------------------------------------------------------------------
+
+_IMPORT_LINE = re.compile(rb"^[ \t]*import[ \t]+([\w. \t,]+)", re.MULTILINE)
+_FROM_LINE = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^#\n]*)",
+                        re.MULTILINE)
+# A legacy call or object: what keeps reading the legacy SDK's global configuration.
+_LEGACY_USE = re.compile(rb"generate_content|send_message|start_chat|count_tokens|"
+                         rb"embed_content|list_models|get_model|upload_file|GenerativeModel")
+
+
+def _imported_modules(rel: str, data: bytes) -> set[str]:
+    """Dotted names of the modules a file imports (and the packages they run)."""
+    parts = list(Path(rel).with_suffix("").parts)
+    package = parts[:-1]  # the folder: __init__.py and modules resolve alike
+    out: set[str] = set()
+
+    def add(name: str) -> None:
+        pieces = [p for p in name.split(".") if p]
+        for end in range(1, len(pieces) + 1):
+            out.add(".".join(pieces[:end]))
+
+    for match in _IMPORT_LINE.finditer(data):
+        for item in match.group(1).decode(errors="replace").split(","):
+            words = item.split()
+            if words:
+                add(words[0])
+    for match in _FROM_LINE.finditer(data):
+        module = match.group(1).decode(errors="replace")
+        level = len(module) - len(module.lstrip("."))
+        base = module.lstrip(".")
+        if level:
+            anchor = package[: len(package) - (level - 1)] if level - 1 <= len(package) else []
+            base = ".".join([*anchor, *([base] if base else [])])
+        if base:
+            add(base)
+        names = match.group(2).decode(errors="replace").strip("() \t\r\n")
+        for item in names.split(","):
+            words = item.split()
+            if words and words[0] != "*" and words[0].isidentifier():
+                add(f"{base}.{words[0]}" if base else words[0])
+    return out
+
+
+@lru_cache(maxsize=4)
+def _import_graph(root: str, settings: Settings | None) -> dict[str, set[str]]:
+    """Real path of each Python file -> real paths of the files it imports (by any of the
+    names it can be imported as: a module imported as `app` and as `pkg.app` is one file)."""
+    files = [(os.path.realpath(path), data) for path, data in _python_files(root, settings)]
+    by_name: dict[str, set[str]] = {}
+    for path, _ in files:
+        for name in _module_names(path, root):
+            by_name.setdefault(name, set()).add(path)
+    graph: dict[str, set[str]] = {}
+    for path, data in files:
+        if b"import" not in data:
+            graph[path] = set()
+            continue
+        rel = os.path.relpath(path, root)
+        targets: set[str] = set()
+        for name in _imported_modules(rel, data):
+            targets |= by_name.get(name, set())
+        targets.discard(path)
+        graph[path] = targets
+    return graph
+
+
+@lru_cache(maxsize=4)
+def _reverse_graph(root: str, settings: Settings | None) -> dict[str, set[str]]:
+    """Real path of each file -> the files that import it."""
+    reverse: dict[str, set[str]] = {}
+    for source, targets in _import_graph(root, settings).items():
+        for target in targets:
+            reverse.setdefault(target, set()).add(source)
+    return reverse
+
+
+@lru_cache(maxsize=256)
+def _importers(root: str, settings: Settings | None, path: str) -> frozenset[str]:
+    """`path` and every file that imports it, directly or through other files."""
+    reverse = _reverse_graph(root, settings)
+    seen = {path}
+    todo = [path]
+    while todo:
+        for source in reverse.get(todo.pop(), ()):
+            if source not in seen:
+                seen.add(source)
+                todo.append(source)
+    return frozenset(seen)
+
+
+def connected(path: str, other: str, settings: Settings | None = None) -> bool:
+    """Whether one program can run both files: one imports the other, directly or
+    transitively, or a common entry point imports both."""
+    root = repository_root(path)
+    me, them = os.path.realpath(path), os.path.realpath(other)
+    return bool(_importers(root, settings, me) & _importers(root, settings, them))
+
+
+def legacy_dependents(path: str, settings: Settings | None = None) -> list[str]:
+    """Files connected to `path` (see `connected`) that still use the legacy SDK without a
+    configure() of their own: they read the global configuration `path` sets. Tests are left
+    out (they configure fake keys and are not the application)."""
+    if not os.path.exists(path):
+        return []
+    me = os.path.realpath(path)
+    return sorted(other for other in _legacy_users(repository_root(path), settings)
+                  if os.path.realpath(other) != me and connected(path, other, settings))
+
+
+@lru_cache(maxsize=4)
+def _legacy_users(root: str, settings: Settings | None) -> tuple[str, ...]:
+    """Files (not tests) that use the legacy SDK without a configure() of their own."""
+    return tuple(path for path, data in _python_files(root, settings)
+                 if b"generativeai" in data and b"configure(" not in data
+                 and not _is_test(os.path.relpath(path, root)) and _LEGACY_USE.search(data))
+
+
+@lru_cache(maxsize=4)
+def _import_index(root: str, settings: Settings | None
+                  ) -> tuple[tuple[str, tuple[tuple[bytes, tuple[bytes, ...]], ...],
+                                   tuple[bytes, ...]], ...]:
+    """(path, its `from M import a, b` lines, its `import M` modules) of every Python file
+    that imports anything: names only, the files' text is not kept."""
+    out = []
+    for path, data in _python_files(root, settings):
+        froms = tuple(
+            (match.group(1), tuple(item.strip().split(b" as ")[0].strip() for item in
+                                   match.group(2).replace(b"\n", b" ").split(b",")))
+            for match in _FROM.finditer(data))
+        imports = tuple(match.group(1) for match in _IMPORT.finditer(data))
+        if froms or imports:
+            out.append((path, froms, imports))
+    return tuple(out)
+
+
+def names_imported_elsewhere(path: str, settings: Settings | None = None) -> set[str]:
+    """Names other files of the repository import from the module `path`, with "*" when one
+    imports the module itself (any of its names may then be used)."""
+    if not os.path.exists(path):
+        return set()
+    root = repository_root(path)
+    modules = {m.encode() for m in _module_names(path, root)}
+    me = os.path.realpath(path)
+    found: set[str] = set()
+
+    def mine(module: bytes) -> bool:
+        module = module.lstrip(b".")
+        return module in modules or any(module.endswith(b"." + m) for m in modules)
+
+    for other, froms, imports in _import_index(root, settings):
+        if os.path.realpath(other) == me:
+            continue
+        for module, names in froms:
+            for name in names:
+                if mine(module) and name:
+                    found.add(name.decode(errors="replace"))
+                elif mine(module.rstrip(b".") + b"." + name if module.strip(b".") else name):
+                    found.add("*")
+        if any(mine(module) for module in imports):
+            found.add("*")
+    return found

@@ -37,7 +37,8 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods import caching, media, responses
+from migrator.codemods import caching, media, responses, retries
+from migrator.codemods import keys as api_keys
 from migrator.codemods.convert import (
     Unsupported,
     config_dict,
@@ -1297,6 +1298,7 @@ class Plan:
         return out
 
     def timeout(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        retries.check_request_options(self, node)
         if isinstance(node, cst.Dict) and len(node.elements) == 1:
             element = node.elements[0]
             if isinstance(element, cst.DictElement) and string_value(element.key) == "timeout":
@@ -1678,6 +1680,7 @@ class Plan:
         self.plan_sites()
         self.tools.round_trip.finish()
         responses.check_handlers(self)
+        retries.check_retries(self)
         responses.check_chat_state(self)
         self.collect_leftovers()
         self.disable()
@@ -1691,7 +1694,7 @@ class Plan:
                 self.pin(site, pinned.code, "the client configuration could not be migrated",
                          site.call)
         self.propagate()
-        while self.pin_shared_users():
+        while self.pin_shared_users() or retries.pin_shared_responses(self):
             self.propagate()
 
 
@@ -1966,6 +1969,11 @@ class Apply(cst.CSTTransformer):
         function = self.enclosing_function(call)
         if function is None:
             return True
+        if self.local_mode:
+            # The SDK is imported inside functions: the client made here is a local of this
+            # function, which no call elsewhere can read.
+            inside = {id(n) for n in _walk(function)}
+            return any(id(node) in inside for node in users)
         # The unconditional configure() calls of each function (a pinned one stays legacy).
         configured: dict[cst.FunctionDef, int] = {}
         for other, _, pin in plan.configures:
@@ -2261,8 +2269,13 @@ class Apply(cst.CSTTransformer):
             ):
                 result = _keep_comments(original_node, result, [*before, *after])
             if before or after:
-                if before and isinstance(result, (cst.SimpleStatementLine,
-                                                  cst.BaseCompoundStatement)):
+                if before and isinstance(result, (cst.FunctionDef, cst.ClassDef)):
+                    # a definition keeps its blank lines (and comments) above it
+                    first = before[0].with_changes(leading_lines=[
+                        line for line in result.leading_lines if line.comment is None])
+                    before = [first, *before[1:]]
+                elif before and isinstance(result, (cst.SimpleStatementLine,
+                                                    cst.BaseCompoundStatement)):
                     first = before[0].with_changes(leading_lines=result.leading_lines)
                     result = result.with_changes(leading_lines=[])
                     before = [first, *before[1:]]
@@ -2528,6 +2541,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
 
     names = _names_in(source)
     existing_sdk, existing_client = _new_sdk_names(source)
+    # configure() stays where nothing here reads it, or while connected legacy code does
+    readers = api_keys.legacy_readers(plan)
+    idle = api_keys.keep_idle_configures(plan) if existing_client is None else []
     first = _legacy_alias(imports[0])
     assert first is not None
     legacy_bound = {b for b in (_legacy_alias(i) for i in imports) if b and b[1]}
@@ -2565,6 +2581,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             if function is None:
                 plan.pin(site, "GM011", "no google-genai client can be created where this "
                          "call is (the SDK is imported inside another function)", site.call)
+        api_keys.pin_local_foreign_keys(plan, owners)
         plan.propagate()
         for import_node in owners.values():
             function = plan.enclosing_function(import_node)
@@ -2573,8 +2590,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             needs = any(s.pin is None and id(s.call) in inside for s in plan.sites)
             configured_here = any(p is None and id(c) in inside for c, _, p in plan.configures)
             statement = plan.statement_of(import_node)
-            # a configure() is only converted when some call migrates (Apply.prepare)
-            converted = configured_here and any(s.pin is None for s in plan.sites)
+            # a configure() is only converted when a call of its function migrates
+            # (Apply.client_needed): no google-genai import where nothing uses it
+            converted = configured_here and needs
             if (needs or converted) and statement is not None:
                 client_after[statement] = needs and not configured_here and (
                     existing_client is None)
@@ -2600,7 +2618,11 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
             plan.propagate()
     migrated = [s for s in plan.sites if s.pin is None]
     client_before: cst.CSTNode | None = None
-    if migrated and existing_client is None and not configured and not local_mode:
+    if migrated and existing_client is None and configured and not local_mode:
+        # configure() in a function or the __main__ block: module-level code that runs a
+        # migrated call before it read GOOGLE_API_KEY, as Client() does
+        client_before = api_keys.module_client_before(plan, [s.call for s in migrated])
+    elif migrated and existing_client is None and not configured and not local_mode:
         targets = {id(s.call) for s in migrated} | {
             id(c.call) for c in plan.constructions.values()
             if c.holder is not None and c.holder.pin is None}
@@ -2610,7 +2632,7 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     # configure(). Only when nothing is pinned can a legacy use the plan does not model
     # still remain, and only then is a second application needed.
     pinned = any(s.pin is not None for s in plan.sites) or any(
-        h.pin is not None for h in plan.holders.values())
+        h.pin is not None for h in plan.holders.values()) or bool(readers)
     result, findings, legacy_left, sdk, add_import, apply = _apply(
         plan, source, choose, client, keep_configure=pinned, client_before=client_before,
         client_after=client_after, local_mode=local_mode)
@@ -2618,7 +2640,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         result, findings, legacy_left, sdk, add_import, apply = _apply(
             plan, source, choose, client, keep_configure=True, client_before=client_before,
             client_after=client_after, local_mode=local_mode)
-    if legacy_left and (apply.fixed or existing_sdk is not None):
+    kept = [*idle, *(call for call, _, pin in plan.configures if pin is None and readers)]
+    findings += [api_keys.kept_finding(plan, call, readers) for call in kept]
+    if legacy_left and not kept and (apply.fixed or existing_sdk is not None):
         findings.append(finding(path, plan.pos(imports[0]), "GM017",
                                 "the legacy import stays: some uses were left for a human"))
     if not apply.fixed:
