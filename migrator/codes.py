@@ -667,7 +667,8 @@ _RULES = [
         "A call on a tuned model (`tunedModels/...`) stays as it is.",
         "The Interactions API serves base models and agents only: a tuned model "
         "(`tunedModels/...`, written in the call, in a constant or default that reaches it, or "
-        "the `.name` of `get_tuned_model(...)`) cannot be called through "
+        "the `.name` of `get_tuned_model(...)`, a tuning job's `.tuned_model.model`) cannot "
+        "be called through "
         "`client.interactions.create`, and Gemini API tuning is not offered by google-genai "
         "(`client.tunings` is for Vertex AI). The call keeps its SDK and its model, with a "
         "TODO: move the tuning data to a prompt (few-shot examples, a system instruction) on a "

@@ -307,6 +307,8 @@ def tuned_model(
         return value
     inner: cst.BaseExpression = node
     while isinstance(inner, (cst.Attribute, cst.Call)):
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "tuned_model":
+            return "the tuned_model of a tuning job"  # job.tuned_model.model (google-genai)
         inner = inner.value if isinstance(inner, cst.Attribute) else inner.func
         if isinstance(inner, cst.Call) and any(
                 q.rsplit(".", 1)[-1] in _TUNED_CALLS for q in qualified(inner.func)):
