@@ -679,12 +679,25 @@ _RULES = [
         "A call on a tuned model (`tunedModels/...`) stays as it is.",
         "The Interactions API serves base models and agents only: a tuned model "
         "(`tunedModels/...`, written in the call, in a constant or default that reaches it, or "
-        "the `.name` of `get_tuned_model(...)`) cannot be called through "
+        "the `.name` of `get_tuned_model(...)`, a tuning job's `.tuned_model.model`) cannot "
+        "be called through "
         "`client.interactions.create`, and Gemini API tuning is not offered by google-genai "
         "(`client.tunings` is for Vertex AI). The call keeps its SDK and its model, with a "
         "TODO: move the tuning data to a prompt (few-shot examples, a system instruction) on a "
         "current model, or keep the call on `client.models.generate_content` while the tuned "
         "model is served.",
+    ),
+    Rule(
+        "GM307", "model-id-is-a-lookup-key", "warning", "none",
+        "A refused model id is also a lookup key: the call stays as it is.",
+        "The id reaching the call is one the Interactions API refuses, so migrating the call "
+        "means substituting the id where it is written; but the name holding it is also used "
+        "to look something up (`PRICES[MODEL]`, `limits.get(MODEL)`, `MODEL == \"...\"`, "
+        "`MODEL in ...`, `match MODEL:`), and the lookup would find something else once the "
+        "id changes. The call keeps its SDK and its model (the id still answers "
+        "generateContent), with a TODO; the id itself is reported (GM301 / GM302) without a "
+        "fix. Change the id and the keys it is looked up in together, then run the migration "
+        "again.",
     ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(

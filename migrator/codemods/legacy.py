@@ -54,7 +54,12 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
+from migrator.codemods.facts.modelsource import (
+    argument_sources,
+    lookup_use,
+    model_source,
+    tuned_model,
+)
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
@@ -722,6 +727,12 @@ class Plan:
             self.literal_users[value].append(node)
             return
         new_node, old, new = model_literal(value, self.ctx.models)
+        key = lookup_use(value, self.scopes, self.parent) if old is not None else None
+        if key is not None:
+            raise Unsupported("GM307", f"the model id {old!r} would be refused by the "
+                              f"Interactions API, and the name holding it is also a lookup key "
+                              f"(`{self.module.code_for_node(key)}`): "
+                              "change the id and the keys it is looked up in by hand")
         if old is not None and new is not None:
             self.literal_defs[value] = (new_node, old, new)
             self.literal_users[value] = [node]
