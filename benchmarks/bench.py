@@ -13,13 +13,14 @@ Trees are generated under benchmarks/.trees/ (git-ignored) from fixed seeds:
   Gemini code in it, on which `--check` is compared with `ruff check --select UP` (the lint
   gate a repository already runs): the two commands alternate, and the ratio is the median of
   the per-pair ratios.
-- `js-legacy-400`: a web project of 400 JavaScript/TypeScript files, a third of them legacy
+- `js-mixed-400`: a web project of 400 JavaScript/TypeScript files: a quarter legacy
   `@google/generative-ai` code (Next.js route handler, Express chat server, CommonJS script,
-  TypeScript module) and the rest ordinary modules and React components, for JS/TS files per
-  second (`--js` runs only these);
-- `js-plain-3000`: a 3,000-file web project with no Gemini code and no node_modules (JS/TS
-  modules and components, a Python backend, JSON, Markdown), where the gate's cost is set
-  against `ruff check --select UP` on the same tree.
+  TypeScript module), a quarter on `@google/genai` (older `models.generateContent` /
+  `chats` code and `interactions.create` code), the rest ordinary modules and React
+  components, for JS/TS files per second (`--js` runs only these);
+- `js-only-3000`: 3,000 JS/TS files (every suffix, components) with no Gemini code and no
+  node_modules, where the gate's cost is set against `ruff check --select UP` on
+  `py-only-3000`, as many ordinary Python modules (the Python gate's comparison).
 
 Every figure is the median of several runs of the real command in a fresh process; peak
 memory is the largest resident set of any process of the run (the CLI or one of its workers).
@@ -361,6 +362,51 @@ export class Summariser {
 }
 
 
+# Files on @google/genai: older `models.generateContent` / `chats` code (rewritten to
+# Interactions, GM509) and code already on `interactions.create` (linted only).
+JS_GENAI_TEMPLATES = {
+    "genai_route.ts": """import { GoogleGenAI } from '@google/genai';
+
+const ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY });
+
+export async function POST(req: Request): Promise<Response> {
+  const { question } = (await req.json()) as { question: string };
+  const response = await ai.models.generateContent({
+    model: 'gemini-2.5-flash',
+    contents: `Question __N__: ${question.trim()}`,
+    config: { systemInstruction: 'Answer briefly.', temperature: 0.2 },
+  });
+  return Response.json({ answer: response.text });
+}
+""",
+    "genai_chat.mjs": """import { GoogleGenAI } from '@google/genai';
+
+const ai = new GoogleGenAI({});
+const chat = ai.chats.create({ model: 'gemini-2.5-flash', config: { maxOutputTokens: 256 } });
+
+export async function reply(message) {
+  const first = await chat.sendMessage({ message: `Hello from __N__` });
+  console.log(first.text);
+  const second = await chat.sendMessage({ message: String(message) });
+  return second.text;
+}
+""",
+    "interactions.js": """import { GoogleGenAI } from '@google/genai';
+
+const ai = new GoogleGenAI({});
+
+export async function ask(question) {
+  const interaction = await ai.interactions.create({
+    model: 'gemini-2.5-flash',
+    input: String(question),
+    generation_config: { max_output_tokens: __N__ },
+  });
+  return interaction.output_text ?? '';
+}
+""",
+}
+
+
 def plain_js_module(rng: random.Random, typescript: bool) -> str:
     """An ordinary ES module (~80-150 lines) with no Gemini code."""
     t = (lambda hint: f": {hint}") if typescript else (lambda hint: "")
@@ -405,20 +451,24 @@ PACKAGE_JSON = json.dumps({"name": "web", "private": True, "type": "module",
                           indent=2) + "\n"
 
 
-def make_js_legacy(path: Path, files: int) -> None:
-    """A web project of `files` JS/TS files, every third one legacy SDK code."""
+def make_js_mixed(path: Path, files: int) -> None:
+    """A web project of `files` JS/TS files: a quarter legacy SDK code, a quarter on
+    @google/genai (older `models` / `chats` code and Interactions code), the rest ordinary
+    modules and React components with no Gemini code."""
     rng = random.Random(400)
     path.mkdir(parents=True)
     (path / "package.json").write_text(PACKAGE_JSON)
-    templates = list(JS_LEGACY_TEMPLATES.items())
+    legacy = list(JS_LEGACY_TEMPLATES.items())
+    genai = list(JS_GENAI_TEMPLATES.items())
     for n in range(files):
         folder = path / rng.choice(["app/api", "server", "scripts", "lib", "components"])
         folder.mkdir(parents=True, exist_ok=True)
-        if n % 3 == 0:
-            name, text = templates[(n // 3) % len(templates)]
+        if n % 4 in (0, 1):
+            templates = legacy if n % 4 == 0 else genai
+            name, text = templates[(n // 4) % len(templates)]
             stem, ext = name.split(".")
             (folder / f"{stem}_{n:03d}.{ext}").write_text(text.replace("__N__", str(n)))
-        elif n % 3 == 1:
+        elif n % 4 == 2:
             (folder / f"{_name(rng)}_{n}.jsx").write_text(react_component(rng))
         else:
             ts = rng.random() < 0.5
@@ -429,31 +479,35 @@ def make_js_legacy(path: Path, files: int) -> None:
     _git(path, "commit", "-q", "-m", "tree")
 
 
-def make_js_plain(path: Path, files: int) -> None:
-    """A web project with no Gemini code and no node_modules: mostly JS/TS, a Python backend
-    (so that ruff has work), JSON and Markdown."""
+def make_js_only(path: Path, files: int) -> None:
+    """A web project of `files` JS/TS files with no Gemini code and no node_modules: modules
+    in every JS/TS suffix and React components."""
     rng = random.Random(3000)
     path.mkdir(parents=True)
     (path / "package.json").write_text(PACKAGE_JSON.replace("@google/generative-ai", "zod"))
     for n in range(files):
-        kind = rng.random()
-        if kind < 0.55:
+        if rng.random() < 0.75:
             folder = path / "src" / rng.choice(["lib", "routes", "models", "util"])
             ext = rng.choice(["js", "mjs", "cjs", "ts", "mts", "cts"])
             text = plain_js_module(rng, ext.endswith("ts"))
-        elif kind < 0.7:
+        else:
             folder, ext, text = path / "src" / "components", rng.choice(["jsx", "tsx"]), \
                 react_component(rng)
-        elif kind < 0.9:
-            folder, ext, text = path / "backend" / rng.choice(WORDS), "py", plain_module(rng)
-        elif kind < 0.95:
-            folder, ext = path / "data", "json"
-            text = json.dumps({w: rng.randint(0, 99) for w in rng.sample(WORDS, 5)}, indent=2)
-        else:
-            folder, ext = path / "docs", "md"
-            text = "# Notes\n\n```js\nconsole.log('hello');\n```\n"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{_name(rng)}_{n}.{ext}").write_text(text)
+    _git(path, "init", "-q")
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "tree")
+
+
+def make_py_only(path: Path, files: int) -> None:
+    """`files` ordinary Python modules in packages: ruff's side of the JS gate ratio."""
+    rng = random.Random(3001)
+    path.mkdir(parents=True)
+    for n in range(files):
+        folder = path / f"pkg_{n // 15:03d}" / rng.choice(["core", "api", "io", "util", "jobs"])
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{_name(rng)}_{n}.py").write_text(plain_module(rng))
     _git(path, "init", "-q")
     _git(path, "add", "-A")
     _git(path, "commit", "-q", "-m", "tree")
@@ -556,9 +610,10 @@ def _js_count(path: Path) -> int:
 
 
 def js_speed(command: list[str], files: int, repeat: int) -> dict[str, object]:
-    """JS/TS files per second through gemini-migrate on a web project with legacy SDK code:
-    `--check`, and the rewrite in place on a fresh copy each time."""
-    legacy = tree("js-legacy", files, make_js_legacy)
+    """JS/TS files per second through gemini-migrate on a web project of legacy,
+    @google/genai and no-Gemini files: `--check`, and the rewrite in place on a fresh copy
+    each time."""
+    legacy = tree("js-mixed", files, make_js_mixed)
     work = TREES / "js-work"
     count = _js_count(legacy)
     out: dict[str, object] = {}
@@ -574,27 +629,30 @@ def js_speed(command: list[str], files: int, repeat: int) -> dict[str, object]:
 
 
 def js_gate_ratio(command: list[str], files: int, repeat: int) -> dict[str, object]:
-    """The gate's cost on a web project with no Gemini code and no node_modules, against
-    `ruff check --select UP` on the same tree (no cache, no configuration: the work a fresh CI
-    gate does). The two commands alternate, so both see the same machine load; medians."""
-    plain = tree("js-plain", files, make_js_plain)
+    """The gate's cost on `files` JS/TS files with no Gemini code and no node_modules (the
+    byte prefilter turns every file away before any parse), as a ratio to `ruff check --select
+    UP` on the same number of Python files, as the Python gate compares (no cache, no
+    configuration: the work a fresh CI gate does). The two commands alternate, so both see the
+    same machine load; medians."""
+    plain = tree("js-only", files, make_js_only)
+    python = tree("py-only", files, make_py_only)
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     assert ruff is not None, "ruff is needed for the gate ratio (pip install ruff)"
     ours_cmd = [*command, "--check", "--quiet", str(plain)]
     ruff_cmd = [ruff, "check", "--select", "UP", "--no-cache", "--isolated", "--quiet",
-                str(plain)]
+                str(python)]
     ours, theirs = [], []
     for _ in range(repeat):
         ours.append(measure(ours_cmd))
         theirs.append(measure(ruff_cmd))
-    assert ours[-1][2] == 0, f"the no-Gemini web tree has findings (exit {ours[-1][2]})"
+    assert ours[-1][2] == 0, f"the no-Gemini JS tree has findings (exit {ours[-1][2]})"
     wall = statistics.median(r[0] for r in ours)
     ruff_wall = statistics.median(r[0] for r in theirs)
     cpu = statistics.median(r[3] for r in ours)
     ruff_cpu = statistics.median(r[3] for r in theirs)
     return {"js_gate": {
         "files": files, "js_files": _js_count(plain),
-        "python_files": sum(1 for _ in plain.rglob("*.py")), "seconds": wall,
+        "python_files": sum(1 for _ in python.rglob("*.py")), "seconds": wall,
         "files_per_s": files / wall, "peak_mib": max(r[1] for r in ours) / 1024, "cpu": cpu,
         "ruff_seconds": ruff_wall, "ruff_cpu": ruff_cpu, "ratio": wall / ruff_wall,
         "cpu_ratio": cpu / ruff_cpu, "runs": repeat}}
@@ -808,16 +866,18 @@ def render_js(r: dict[str, object]) -> str:
         f"JavaScript / TypeScript ({r['cores']} cores, load average {r['load_before']:.1f} "
         f"before and {r['load_after']:.1f} after).", "",
         "| Run | Wall time | Files/s | CPU | Peak memory |", "|---|---:|---:|---:|---:|",
-        row(f"`--check`, web project, {check['files']} JS/TS files (a third legacy SDK code)",
-            check),
+        row(f"`--check`, web project, {check['files']} JS/TS files (a quarter legacy SDK "
+            "code, a quarter @google/genai, half no Gemini code)", check),
         row("rewrite in place, same files", rewrite),
-        row(f"`--check`, {gate['files']:,} files, no Gemini code, no node_modules "
-            f"({gate['js_files']:,} JS/TS, {gate['python_files']:,} Python)", gate),
-        f"| `ruff check --select UP --no-cache --isolated`, same tree | "
-        f"{gate['ruff_seconds']:.2f} s | | {gate['ruff_cpu']:.2f} s | |", "",
-        f"- Gate ratio on the no-Gemini web tree: gemini-migrate takes {gate['ratio']:.2f}x the "
-        f"wall time of ruff ({gate['cpu_ratio']:.2f}x its CPU); medians of {gate['runs']} "
-        f"alternating runs of each.",
+        row(f"`--check`, {gate['js_files']:,} JS/TS files, no Gemini code, no node_modules",
+            gate),
+        f"| `ruff check --select UP --no-cache --isolated`, {gate['python_files']:,} Python "
+        f"files | {gate['ruff_seconds']:.2f} s | "
+        f"{gate['python_files'] / gate['ruff_seconds']:,.0f} | {gate['ruff_cpu']:.2f} s | |",
+        "",
+        f"- Gate ratio: gemini-migrate on the no-Gemini JS/TS tree takes {gate['ratio']:.2f}x "
+        f"the wall time of ruff on as many Python files ({gate['cpu_ratio']:.2f}x its CPU); "
+        f"medians of {gate['runs']} alternating runs of each.",
     ])
 
 

@@ -537,6 +537,19 @@ _RULES = [
         "Interactions does not raise. Migrating only some uses would break the others, so the "
         "call (or the whole chat) is left as it was.",
     ),
+    Rule(
+        "GM106", "genai-client-not-proven", "info", "none",
+        "`X.models.generate_content` / `X.chats.create` where `X` is not proven a genai client.",
+        "The google-genai pass rewrites a call only on a receiver proven to be a "
+        "`google.genai.Client`: a `genai.Client(...)` (not a Vertex AI one, nor one with a custom "
+        "HTTP transport or `**` arguments), a name or `self` attribute every assignment of which "
+        "is one, a factory function of the module (or another module of the repository) that "
+        "returns one, a parameter annotated `genai.Client` or one every caller in the module "
+        "passes a client to (when no other file imports the function), or a name imported from "
+        "a module that builds one. Anything else (a mock, an object from a container or a "
+        "framework's state, a client of another SDK) is left alone and reported here, in a file "
+        "that imports google.genai, so that a real client can be migrated by hand.",
+    ),
     # --- GM2xx: Interactions misuse -------------------------------------------------------------
     Rule(
         "GM201", "interactions-1x-outputs", "error", "safe",
@@ -597,8 +610,11 @@ _RULES = [
         "comparisons (code that maps old ids), an id whose successor is already in the same "
         "list (a model picker would show it twice), and ids in config files, whose readers the "
         "tool does not see (there the fix is unsafe). An id with no successor (`aqa`) is only "
-        "reported. Embedding models: vectors of different models are not comparable, so "
-        "stored vectors must be re-embedded.",
+        "reported. Embedding models (`kind = \"embedding\"` in the table) are never a safe "
+        "fix: vectors of different models are not comparable (nor of the same size), so "
+        "stored vectors would silently stop matching; the migration keeps the id and the "
+        "finding offers the successor as an unsafe fix (`--unsafe-fixes`) with a note to "
+        "re-embed stored data.",
     ),
     Rule(
         "GM302", "deprecated-model", "warning", "unsafe",
@@ -635,20 +651,37 @@ _RULES = [
     Rule(
         "GM305", "model-not-visible", "warning", "none",
         "The model id of an Interactions call comes from where the tool cannot see.",
-        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`, "
-        "directly or through a name bound once) reaches the `model=` of an Interactions call, "
+        "An environment variable without a default (`os.environ[\"X\"]`, `os.getenv(\"X\")`) "
+        "or a value read from a configuration file (`json.load`, `yaml.safe_load`, `tomllib`, "
+        "`dotenv_values`: `config[\"model\"]`, `config.get(\"model\")`), directly, through a "
+        "name bound once or a `self.model` set once in `__init__`, reaches the `model=` of an "
+        "Interactions call, "
         "also through `**model` of a `dict(model=...)`: if it names an id the Interactions "
         "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
         "call still migrates; the finding says where the id comes from. An id the tool can "
         "read (a constant, a parameter's default, a getenv default) is substituted there "
         "instead (GM303).",
     ),
+    Rule(
+        "GM306", "tuned-model-not-migrated", "warning", "none",
+        "A call on a tuned model (`tunedModels/...`) stays as it is.",
+        "The Interactions API serves base models and agents only: a tuned model "
+        "(`tunedModels/...`, written in the call, in a constant or default that reaches it, or "
+        "the `.name` of `get_tuned_model(...)`) cannot be called through "
+        "`client.interactions.create`, and Gemini API tuning is not offered by google-genai "
+        "(`client.tunings` is for Vertex AI). The call keeps its SDK and its model, with a "
+        "TODO: move the tuning data to a prompt (few-shot examples, a system instruction) on a "
+        "current model, or keep the call on `client.models.generate_content` while the tuned "
+        "model is served.",
+    ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(
         "GM401", "legacy-sdk-pin", "error", "safe",
         "`google-generativeai` is deprecated; depend on `google-genai>=2.26.0,<4`.",
         "The legacy pin is replaced by `google-genai>=2.26.0,<4` (or dropped from a list that "
-        "already has google-genai) once no code of the repository imports the legacy SDK: an "
+        "already has google-genai) once no code the manifest governs imports the legacy SDK "
+        "(its folder and sub-folders, minus those with manifests of their own that do not "
+        "`-r` include it: a sub-app's requirements.txt governs that sub-app): an "
         "`import` / `from ... import` statement or `importlib.import_module` in a Python file "
         "or a notebook's code cells, as the run leaves them (a mention in a comment or a "
         "string does not count). Manifests are judged after the code, so `--check` and "
@@ -699,14 +732,14 @@ _RULES = [
     Rule(
         "GM407", "genai-undeclared", "error", "safe",
         "Code imports google-genai, but the manifest declares only the legacy SDK.",
-        "While some code still imports the legacy SDK its pin stays; when other code of the "
-        "project imports google-genai (the migrated part), every dependency list that names "
-        "the legacy SDK gets `google-genai>=2.26.0,<4` beside it (`@google/genai` in "
-        "package.json), written in that format's own syntax: a line after the legacy one "
-        "(requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), an item after "
-        "it in a list (pyproject arrays, setup.py). Without it a fresh install fails with "
-        "ImportError. Not written into a hash-checked file, a one-line setup.cfg value, or a "
-        "file whose pins google-genai cannot be installed with (GM408, GM409).",
+        "While some code still imports the legacy SDK its pin stays; when other code the "
+        "manifest governs (see GM401) imports google-genai (the migrated part), every "
+        "dependency list that names the legacy SDK gets `google-genai>=2.26.0,<4` beside it "
+        "(`@google/genai` in package.json), written in that format's own syntax: a line after "
+        "the legacy one (requirements, setup.cfg, environment.yml, Poetry and Pipfile tables), "
+        "an item after it in a list (pyproject arrays, setup.py). Without it a fresh install "
+        "fails with ImportError. Not written into a hash-checked file, a one-line setup.cfg "
+        "value, or a file whose pins google-genai cannot be installed with (GM408, GM409).",
     ),
     Rule(
         "GM408", "genai-dependency-conflict", "error", "none",
@@ -716,10 +749,10 @@ _RULES = [
         "release's requirements, built from its metadata by "
         "scripts/genai_dependencies.py). A manifest that pins `google-auth==2.32.0`, "
         "`pydantic==2.8.2` or `typing_extensions==4.12.2` (a frozen requirements file, say) "
-        "cannot install google-genai, so nothing is written into it and each pin in the way is "
-        "reported with the version google-genai needs: raising one pin of a frozen file can "
-        "break the pins that depend on it, which only the project can check. Pins in files "
-        "included with `-r` / `-c` count, and are reported on the include line.",
+        "cannot install google-genai. Where each pin in the way can be raised safely it is "
+        "(GM411); otherwise nothing is written into the file and each pin in the way is "
+        "reported with the version google-genai needs. Pins in files included with `-r` / "
+        "`-c` count, and are reported on the include line.",
     ),
     Rule(
         "GM409", "python-below-genai", "error", "none",
@@ -736,6 +769,35 @@ _RULES = [
         "@google/genai 2.x declares Node >= 20 and 3.x Node >= 22. npm installs it anyway "
         "with an EBADENGINE warning, so the package.json edit is made (with `^2.25.0`, which "
         "stays on 2.x), and engines.node (or .nvmrc) is reported: raise it to 20 or later.",
+    ),
+    Rule(
+        "GM411", "dependency-pin-raised", "error", "safe",
+        "An exact pin google-genai cannot install with is raised to the version it needs.",
+        "When google-genai is written into a file (GM401, GM402, GM407) whose exact pins "
+        "conflict with its dependencies (`pydantic==2.8.2`, `google-auth==2.32.0`, "
+        "`typing_extensions==4.12.2` in a frozen requirements file), each such pin is raised "
+        "to the lowest version that meets every bound google-genai and its dependencies ask "
+        "for (`pydantic==2.12.5`), and so are the pins that version needs in turn "
+        "(`pydantic_core==2.41.5`), from the releases' own metadata in rules/packages.toml. "
+        "Only when all of it is safe: an exact pin in a requirements file, pyproject array, "
+        "setup.cfg or setup.py (not a constraints file, a hash-checked file, a file included "
+        "with `-r` / `-c`, a Poetry, Pipfile or conda table), raised within its major series "
+        "(a 1.x to 2.x jump is the project's call), for a folder whose code imports "
+        "google-genai, with a result the recorded metadata says pip can install. Else "
+        "nothing is raised and the pins are reported (GM408).",
+    ),
+    Rule(
+        "GM412", "held-back-undeclarable", "error", "none",
+        "A file is not migrated: no manifest that governs it can declare google-genai.",
+        "A file the rewrite would make import google-genai is governed by the manifests of the "
+        "nearest folder at or above it that has any (a sub-app's requirements.txt governs that "
+        "sub-app). When some of them name the legacy SDK and none declares google-genai or can "
+        "be given it (hash-checked, unparseable, pins google-genai cannot install with and "
+        "that cannot be raised (GM408, GM411), a Python version it does not support (GM409)), "
+        "the migrated file would fail with ImportError on a fresh install: it is left as it "
+        "was, its other findings reported unfixed, and this finding names the manifest and "
+        "why. Fix the manifest (or regenerate it from its source, e.g. requirements.in) and "
+        "run again. A folder whose manifests never named the legacy SDK holds nothing back.",
     ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(
@@ -799,7 +861,9 @@ _RULES = [
         "from its `interaction.created` event). The object is updated in place, so chats kept "
         "in a name, a class field, a `Map` or an object keyed by session keep working. A "
         "literal `history` is sent as `user_input` / `model_output` steps with the first "
-        "message when that message is the next statement.",
+        "message when that message is the next statement. A send's `{ timeout }` request "
+        "option goes as create()'s second argument (milliseconds in every @google/genai "
+        "version); other request options (`signal`, base URL, headers) keep the chat as it was.",
     ),
     Rule(
         "GM506", "js-function-calling", "error", "safe",
@@ -816,6 +880,21 @@ _RULES = [
         "`{ type: \"function_result\", call_id: call.id, name: call.name, result: R }`. A call "
         "used whole, a result whose call cannot be told, or a hand-built history with function "
         "turns is reported with this code and its model stays.",
+    ),
+    Rule(
+        "GM507", "js-files", "warning", "safe",
+        "`GoogleAIFileManager` becomes a `GoogleGenAI` client and its calls move to `files`.",
+        "The manager keeps its name and becomes `new GoogleGenAI({ apiKey: key })`: "
+        "`uploadFile(path, { mimeType, displayName })` -> `files.upload({ file: path, config: "
+        "{ mimeType, displayName } })`, `getFile(name)` -> `files.get({ name })`, "
+        "`deleteFile(name)` -> `files.delete({ name })`. The upload answers the file itself, so "
+        "`upload.file.uri` / `.mimeType` -> `upload.uri` / `.mimeType`, and a `fileData` part "
+        "whose `mimeType` is the upload's (given as a literal) becomes a content block of that "
+        "type. Reported unfixed, with the manager left as it was: `listFiles()` (`files.list()` "
+        "is an async pager, not `{ files, nextPageToken }`), an upload of anything but a path "
+        "(`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
+        "options, a result used whole or declared with a legacy type, a manager passed on or "
+        "exported.",
     ),
     Rule(
         "GM508", "js-count-tokens-embeddings", "error", "safe",
@@ -838,7 +917,10 @@ _RULES = [
         "`{ model, <config in snake_case>, previous_interaction_id: undefined }` and each "
         "`chat.sendMessage[Stream]({ message })` a turn of a `previous_interaction_id` chain, "
         "as for legacy chats (GM505): a literal `history` goes out as steps with the first "
-        "message. Anything else is left as it was with GM521.",
+        "message, and a send's own `config` becomes that turn's parameters when no chat of "
+        "the client has a config of its own (the send's config replaces the chat's for that "
+        "turn). A chat annotated `Chat` is retyped as for GM510. Anything else is left as it "
+        "was with GM521.",
     ),
     Rule(
         "GM510", "js-typescript-type", "warning", "none",
@@ -900,7 +982,7 @@ _RULES = [
     Rule(
         "GM525", "js-api-not-migrated", "warning", "none",
         "A legacy API outside the migrated surface is left as it was.",
-        "`GoogleAIFileManager`, `GoogleAICacheManager`, `batchEmbedContents`, "
+        "`GoogleAICacheManager`, `batchEmbedContents`, "
         "`getGenerativeModelFromCachedContent`, and `countTokens` / `embedContent` of anything "
         "but a string on a plain model (or read other than through `totalTokens` / "
         "`embedding.values`) are not rewritten: `@google/genai` has `ai.files`, `ai.caches` and "

@@ -15,7 +15,7 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,7 +136,10 @@ def _read(path: str, kind: FileKind, ctx: Context) -> _Loaded | FileResult:
     check = prefilter.for_kind(kind.prefilter, ctx.models)
     if not check.matches(data):
         if data[:1] in (b"\xff", b"\xfe", b"\x00"):
-            return _wide(result, data, check)
+            wide = _wide(result, data, check)
+            if kind.wide and wide.skipped:  # its handler reads it
+                return _Loaded(path, data, before.st_mtime_ns, before.st_size)
+            return wide
         return result
     if b"\0" in data:
         # No source, notebook or document format this tool edits contains NUL bytes.
@@ -188,10 +191,46 @@ def _process(loaded: _Loaded, ctx: Context) -> FileResult:
         reason = next((f.message for f in output.findings if f.code in _SKIP_CODES), None)
         result.skipped = reason
     if output.updated is not None and output.updated != data:
+        held = _held_back(path, data, output.updated, ctx)
+        if held is not None:
+            result.findings = [replace(f, fixed=False) for f in result.findings] + [held]
+            return result
         result.updated = output.updated
         if ctx.write:
             _write(path, data, output.updated, loaded, result)
     return result
+
+
+def _held_back(path: str, original: bytes, updated: bytes, ctx: Context) -> Finding | None:
+    """GM412 when a rewrite makes a Python file or notebook import google-genai where no
+    manifest that governs it can be made to declare google-genai (lint.manifests.genai_blocked):
+    the file stays as it was, rather than fail with ImportError on a fresh install."""
+    if not path.endswith((".py", ".pyw", ".ipynb")) or b"genai" not in updated:
+        return None
+    from migrator.lint.usage import PY_LEGACY, notebook_code, python_usage
+
+    def program(data: bytes) -> str:
+        if path.endswith(".ipynb"):
+            return notebook_code(data) or ""
+        return data.decode("utf-8", "replace")
+
+    before, after = program(original), program(updated)
+    if python_usage(before)[1] or not python_usage(after)[1]:
+        return None  # imported google-genai already, or does not now
+    if not ctx.enabled("GM412", path):
+        return None
+    from migrator.lint.manifests import genai_blocked
+
+    blocked = genai_blocked(path, ctx)
+    if blocked is None:
+        return None
+    manifest, why = blocked
+    match = None if path.endswith(".ipynb") else PY_LEGACY.search(before)
+    line = before.count("\n", 0, match.start()) + 1 if match else 1
+    rel = os.path.relpath(manifest, os.path.dirname(os.path.abspath(path)))
+    return finding(path, (line, 1), "GM412",
+                   f"not migrated: the rewrite imports google-genai, but {rel}, which governs "
+                   f"this file, cannot declare it ({why}); fix the manifest and run again")
 
 
 def _skip(result: FileResult, code: str, message: str) -> FileResult:

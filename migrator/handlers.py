@@ -34,6 +34,9 @@ class FileKind:
     phase: int = 0
     # Bigger files are reported, not read.
     max_bytes: int = MAX_FILE_BYTES
+    # The handler reads UTF-16 / UTF-32 text with a byte-order mark (and writes it back so):
+    # pip reads requirements files so, and Windows PowerShell's `pip freeze >` writes them so.
+    wide: bool = False
 
 
 PYTHON = FileKind("migrator.codemods", "PYTHON_HANDLER", prefilter.PYTHON)
@@ -53,7 +56,7 @@ JS = FileKind("migrator.js", "JS_HANDLER", prefilter.JS)
 # regular expressions, never parsed by LibCST, so the source-file size cap would turn them into
 # a GM902 error that fails every check of such a repository.
 MANIFEST = FileKind("migrator.lint.manifests", "MANIFEST_HANDLER", prefilter.MANIFEST, phase=1,
-                    max_bytes=256 * 2**20)
+                    max_bytes=256 * 2**20, wide=True)
 TEXT = FileKind("migrator.lint.text", "TEXT_HANDLER", prefilter.TEXT, max_bytes=64 * 2**20)
 
 

@@ -35,6 +35,8 @@ PYTHON = "python"  # a string in Python code whose destination is not known
 CONFIG = "config"  # YAML / JSON / TOML / .env values, read by code the tool cannot see
 VERTEX = "vertex"  # Vertex AI code: served per region, where a successor may not be
 TIER_SUCCESSOR = "@tier"  # a family's successor chosen by the id's tier (meta.tier)
+EMBEDDING = "embedding"  # ModelInfo.kind of embedding models
+REEMBED = "vectors from different models are not comparable: re-embed stored data"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class ModelInfo:
     note: str = ""
     # "v1beta" when the id exists only on that API version (google-genai 3.x defaults to v1).
     api: str = ""
+    # "embedding" for embedding models: another model's vectors are not comparable with the
+    # ones already stored, so their successor is never written as a safe fix.
+    kind: str = ""
 
     @property
     def outdated(self) -> bool:
@@ -152,7 +157,8 @@ class ModelTable:
             return info
         for word, successor in self.tiers:
             if re.search(rf"(?:^|-){re.escape(word)}(?:-|$)", bare):
-                return replace(info, successor=successor)
+                kind = EMBEDDING if word == EMBEDDING else info.kind
+                return replace(info, successor=successor, kind=kind)
         return replace(info, successor=self.default_successor)
 
     def lookup(self, model_id: str) -> ModelInfo | None:
@@ -248,6 +254,8 @@ class ModelTable:
                 "calls to /v1 (where it is not found): send this call with "
                 "api_version=\"v1beta\"", fix="safe" if where == INTERACTIONS else "none",
                 api_version="v1beta", info=info)
+        if info.kind == EMBEDDING and info.outdated and info.successor:
+            return keep if migrating else self._embedding(model_id, info)
         successor = info.successor
         target = successor if where == INTERACTIONS or not model_id.startswith(
             MODELS_PREFIX) else MODELS_PREFIX + successor
@@ -271,6 +279,20 @@ class ModelTable:
         return ModelDecision(model_id, target if successor else model_id, "GM302",
                              model_message(model_id, info), fix=fix, info=info)
 
+    def _embedding(self, model_id: str, info: ModelInfo) -> ModelDecision:
+        """An outdated embedding model: its successor answers with vectors of another space
+        (and size: embedding-001 gave 768 values, gemini-embedding-001 gives 3072), which
+        stored vectors cannot be compared with. Replacing the id silently would turn a loud
+        404 into wrong search results, so it is never a safe fix: the migration keeps the id,
+        the lint reports it with an unsafe fix (`--unsafe-fixes`) and the re-embed note."""
+        target = (MODELS_PREFIX + info.successor if model_id.startswith(MODELS_PREFIX)
+                  else info.successor)
+        code = "GM301" if info.status == "retired" else "GM302"
+        message = model_message(model_id, info)
+        if REEMBED not in message:
+            message += f" ({REEMBED})"
+        return ModelDecision(model_id, target, code, message, fix="unsafe", info=info)
+
     def interactions_name(self, model_id: str) -> tuple[str, ModelInfo | None]:
         """The id to send to the Interactions API, and the entry that forced a substitution
         (`decide(model_id, INTERACTIONS, migrating=True)`, for the callers written before it:
@@ -291,6 +313,7 @@ def _info(model_id: str, entry: dict[str, Any]) -> ModelInfo:
         source=str(entry.get("source", "user configuration")),
         note=str(entry.get("note", "")),
         api=str(entry.get("api", "")),
+        kind=str(entry.get("kind", "")),
     )
 
 

@@ -131,7 +131,49 @@ def build() -> str:
             "]",
             "",
         ]
+    lines += _targets(groups, lines)
     return "\n".join(lines)
+
+
+def _targets(groups: list[tuple[list[str], str, list[str]]], lines: list[str]) -> list[str]:
+    """`[[python.genai_dependencies.target]]`: for each package google-genai or a recorded
+    dependency asks for with a lower bound, the lowest version that meets every such bound,
+    with its own requirements: the version a conflicting exact pin is raised to (GM411), and
+    what that version needs in turn, so the raise is judged from metadata too."""
+    import tomllib
+
+    recorded = tomllib.loads("\n".join(lines))["python"]["genai_dependencies"]
+    requirements = [r for g in groups for r in g[2]]
+    for entry in recorded.get("transitive", []):
+        requirements += entry["requires"]
+    floors: dict[str, str] = {}
+    extras: dict[str, set[str]] = {}
+    for requirement in requirements:
+        if ";" in requirement or "*" in requirement:  # `httpcore==1.*` names no version
+            continue
+        name = re.split(r"[<>=!~;\[]", requirement)[0].lower().replace("_", "-")
+        asked = re.search(r"\[([^\]]*)\]", requirement)
+        extras.setdefault(name, set()).update(
+            e.strip() for e in (asked.group(1).split(",") if asked else []) if e.strip())
+        floor = _floor(requirement)
+        if floor is not None and _key(floor) > _key(floors.get(name, "0")):
+            floors[name] = floor
+    out = []
+    for name in sorted(floors):
+        meta = _metadata(f"{name}=={floors[name]}")
+        wanted = tuple(sorted(extras.get(name, ())))
+        out += [
+            "[[python.genai_dependencies.target]]",
+            f'package = "{name}"',
+            f'version = "{floors[name]}"',
+            f'requires_python = "{meta.get("requires_python") or ""}"',
+            *([f'extras = [{", ".join(_quote(e) for e in wanted)}]'] if wanted else []),
+            "requires = [",
+            *(f"    {_quote(r)}," for r in _requires(meta, wanted)),
+            "]",
+            "",
+        ]
+    return out
 
 
 def current() -> str:

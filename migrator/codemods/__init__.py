@@ -65,9 +65,7 @@ def _genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     code = code_of(module)
     # `models.generate_content`, not any generate_content: a half-migrated legacy file (a
     # client next to a pinned `model.generate_content`) has nothing for this pass
-    if ("models.generate_content" not in code and "chats" not in code) or (
-        "genai" not in code or "Client" not in code
-    ):
+    if ("models.generate_content" not in code and "chats" not in code) or "genai" not in code:
         return module, []
     from migrator.codemods.genai_models import genai_pass
 
@@ -85,10 +83,12 @@ def transform_module(
     # running it again (metadata and all) would only repeat its answer.
     seen: dict[int, tuple[cst.Module, cst.Module, list[Finding]]] = {}
     from migrator.codemods.facts.source import code_of
+    from migrator.codemods.tidy import tidy_pass_for
     from migrator.codemods.wrap import wrap_pass_for
 
     # last, so that every pass of the final round reports lines of the file as written
-    passes = [*_passes(), wrap_pass_for(code_of(module))]
+    original = code_of(module)
+    passes = [*_passes(), tidy_pass_for(original), wrap_pass_for(original)]
     for _ in range(MAX_ROUNDS):
         changed = False
         last = []

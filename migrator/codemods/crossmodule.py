@@ -306,3 +306,49 @@ def _legacy_users(root: str, settings: Settings | None) -> tuple[str, ...]:
     return tuple(path for path, data in _python_files(root, settings)
                  if b"generativeai" in data and b"configure(" not in data
                  and not _is_test(os.path.relpath(path, root)) and _LEGACY_USE.search(data))
+
+
+@lru_cache(maxsize=4)
+def _import_index(root: str, settings: Settings | None
+                  ) -> tuple[tuple[str, tuple[tuple[bytes, tuple[bytes, ...]], ...],
+                                   tuple[bytes, ...]], ...]:
+    """(path, its `from M import a, b` lines, its `import M` modules) of every Python file
+    that imports anything: names only, the files' text is not kept."""
+    out = []
+    for path, data in _python_files(root, settings):
+        froms = tuple(
+            (match.group(1), tuple(item.strip().split(b" as ")[0].strip() for item in
+                                   match.group(2).replace(b"\n", b" ").split(b",")))
+            for match in _FROM.finditer(data))
+        imports = tuple(match.group(1) for match in _IMPORT.finditer(data))
+        if froms or imports:
+            out.append((path, froms, imports))
+    return tuple(out)
+
+
+def names_imported_elsewhere(path: str, settings: Settings | None = None) -> set[str]:
+    """Names other files of the repository import from the module `path`, with "*" when one
+    imports the module itself (any of its names may then be used)."""
+    if not os.path.exists(path):
+        return set()
+    root = repository_root(path)
+    modules = {m.encode() for m in _module_names(path, root)}
+    me = os.path.realpath(path)
+    found: set[str] = set()
+
+    def mine(module: bytes) -> bool:
+        module = module.lstrip(b".")
+        return module in modules or any(module.endswith(b"." + m) for m in modules)
+
+    for other, froms, imports in _import_index(root, settings):
+        if os.path.realpath(other) == me:
+            continue
+        for module, names in froms:
+            for name in names:
+                if mine(module) and name:
+                    found.add(name.decode(errors="replace"))
+                elif mine(module.rstrip(b".") + b"." + name if module.strip(b".") else name):
+                    found.add("*")
+        if any(mine(module) for module in imports):
+            found.add("*")
+    return found

@@ -17,7 +17,6 @@ finding and a `# TODO(gemini-migrate): GMxxx reason` comment above its statement
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -34,7 +33,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.clients import ClientFacts, Collected
+from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
 from migrator.codemods.facts.nodes import same_quotes
 from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
@@ -68,11 +68,10 @@ from migrator.findings import FIX_SAFE, Finding, finding
 GENERATE = "GM101"
 CHATS = "GM102"
 MODEL_SUBSTITUTED = "GM303"
+TUNED = "GM306"
 
-CLIENT_NAMES = frozenset({"google.genai.Client", "google.genai.client.Client"})
-VERTEX_KEYWORDS = frozenset({"vertexai", "project", "location", "credentials"})
+NOT_PROVEN = "GM106"
 TODO_PREFIX = "# TODO(gemini-migrate): "
-_MOCK_TRANSPORT = re.compile(r"\b(?:async_)?client_args\b|\bhttpx_(?:async_)?client\b")
 USAGE_FIELDS = {
     "prompt_token_count": "total_input_tokens",
     "candidates_token_count": "total_output_tokens",
@@ -90,6 +89,7 @@ STR_METHODS = frozenset({
     "casefold", "removeprefix", "removesuffix",
 })
 TEXT_FUNCTIONS = frozenset({"str", "input", "repr"})
+TEXT_CALLS = frozenset({"textwrap.dedent", "textwrap.indent", "textwrap.fill"})
 LAZY = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.IfExp,
         cst.BooleanOperation)
 
@@ -125,8 +125,8 @@ def genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module,
         return module, []
     code = code_of(module)
     # Without these words no google.genai client can be built or named in this file.
-    if ("generate_content" not in code and "chats" not in code) or "genai" not in code \
-            or "Client" not in code:
+    # A client built in another module may be used without `Client` being written here.
+    if ("generate_content" not in code and "chats" not in code) or "genai" not in code:
         return module, []
     return _Pass(module, path, ctx, code).run()
 
@@ -179,8 +179,13 @@ class _Pass:
         module.visit(collect)
         self.parents = collect.parents
         self.collect = collect
-        self.vertex_env = "GOOGLE_GENAI_USE_VERTEXAI" in code
-        self.attr_clients = self._attribute_clients()
+        self.facts = ClientFacts(module, self.scopes, Collected(
+            parents=collect.parents, calls=collect.calls,
+            attributes=[e for e in collect.exprs if isinstance(e, cst.Attribute)]),
+            path, ctx, code)
+        # Calls shaped like the old surface on a receiver not proven to be a client (GM106).
+        self.unproven: dict[int, cst.Call] = {}
+        self.imports_genai = "google.genai" in code or "from google import genai" in code
         self.units: list[Unit] = []
         self.groups: list[list[Unit]] = []
         self.group_edits: list[tuple[list[Unit], Unit]] = []
@@ -232,77 +237,14 @@ class _Pass:
         return None
 
     def is_client_ctor(self, node: cst.BaseExpression) -> bool:
-        if not isinstance(node, cst.Call) or not (self.qualified(node.func) & CLIENT_NAMES):
-            return False
-        if self.vertex_env and not any(
-                arg.keyword is not None and arg.keyword.value == "vertexai"
-                and isinstance(arg.value, cst.Name) and arg.value.value == "False"
-                for arg in node.args):
-            return False  # the file switches clients to Vertex AI through the environment
-        if _MOCK_TRANSPORT.search(cst.Module([]).code_for_node(node)):
-            return False  # a custom HTTP transport usually mocks generateContent: leave it
-        for arg in node.args:
-            if arg.star:
-                return False
-            if arg.keyword is not None and arg.keyword.value in VERTEX_KEYWORDS and not (
-                    arg.keyword.value == "vertexai" and isinstance(arg.value, cst.Name)
-                    and arg.value.value == "False"):
-                return False
-        return True
+        return self.facts.is_ctor(node)
 
     def attribute_key(self, node: cst.Attribute) -> tuple[int, str, str] | None:
-        """`self.client` is keyed by its class (other classes may hold other clients);
-        `app.client` by the base name, module-wide."""
-        if not isinstance(node.value, cst.Name):
-            return None
-        base = node.value.value
-        owner = id(self.enclosing_class(node)) if base in ("self", "cls") else 0
-        return (owner, base, node.attr.value)
-
-    def _attribute_clients(self) -> set[tuple[int, str, str]]:
-        good: set[tuple[int, str, str]] = set()
-        bad: set[tuple[int, str, str]] = set()
-        for node in self.collect.exprs:
-            if not isinstance(node, cst.Attribute):
-                continue
-            key = self.attribute_key(node)
-            if key is None:
-                continue
-            parent = self.parent(node)
-            value: cst.BaseExpression | None = None
-            if isinstance(parent, cst.AssignTarget):
-                stmt = self.parent(parent)
-                value = stmt.value if isinstance(stmt, cst.Assign) else None
-            elif isinstance(parent, cst.AnnAssign) and parent.target is node:
-                value = parent.value
-            else:
-                continue
-            (good if value is not None and self.is_client_ctor(value) else bad).add(key)
-        return good - bad
+        return self.facts.attribute_key(node)
 
     def is_client(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, cst.Call):
-            return self.is_client_ctor(node)
-        if isinstance(node, cst.Name):
-            found = self.referents(node)
-            if not found:
-                return False
-            for assignment in found:
-                value = self.assigned_value(assignment)
-                if value is not None and self.is_client_ctor(value):
-                    continue
-                if self._client_param(assignment):
-                    continue
-                return False
-            return True
-        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-            return self.attribute_key(node) in self.attr_clients
-        return False
-
-    def _client_param(self, assignment: BaseAssignment) -> bool:
-        param = getattr(assignment, "node", None)
-        return (isinstance(param, cst.Param) and param.annotation is not None
-                and bool(self.qualified(param.annotation.annotation) & CLIENT_NAMES))
+        """Proven a google.genai client (codemods/facts/clients.py)."""
+        return self.facts.is_client(node)
 
     def is_text(self, node: cst.BaseExpression, depth: int = 0) -> bool:
         """True only when `node` is certainly a str at run time."""
@@ -320,16 +262,18 @@ class _Pass:
             return False
         if isinstance(node, cst.Call):
             func = node.func
-            if isinstance(func, cst.Name):
-                return func.value in TEXT_FUNCTIONS and self.qualified(func) <= {
-                    f"builtins.{func.value}", func.value}
+            if isinstance(func, cst.Name) and func.value in TEXT_FUNCTIONS:
+                return self.qualified(func) <= {f"builtins.{func.value}", func.value}
             if isinstance(func, cst.Attribute):
                 if func.attr.value == "dumps":
                     return "json.dumps" in self.qualified(func)
                 if func.attr.value in STR_METHODS:
                     return self.is_text(func.value, depth + 1)
-                return func.attr.value in TEXT_METHODS
-            return False
+                if func.attr.value in TEXT_METHODS or self.qualified(func) & TEXT_CALLS:
+                    return True
+            return self.facts.text_call(node, self.is_text, depth)
+        if isinstance(node, (cst.Subscript, cst.IfExp)):
+            return self.facts.text_value(node, lambda n: self.is_text(n, depth + 1))
         if isinstance(node, cst.Name):
             found = self.referents(node)
             if not found:
@@ -340,10 +284,14 @@ class _Pass:
                     continue
                 if self._text_param(assignment) or self._text_binding(assignment, depth):
                     continue
+                param = getattr(assignment, "node", None)
+                if isinstance(param, cst.Param) and self.facts.text_param(param, self.is_text):
+                    continue
                 return False
             return True
         if isinstance(node, cst.Attribute):
-            return self.response_text(node) or self.text_field(node)
+            return self.response_text(node) or self.text_field(node) or (
+                self.facts.text_attribute(node, lambda n: self.is_text(n, depth + 1)))
         return False
 
     def file_mime(self, node: cst.BaseExpression) -> str | None:
@@ -400,8 +348,19 @@ class _Pass:
         if isinstance(parent, cst.AugAssign) and parent.target is node:
             return isinstance(parent.operator, cst.AddAssign) and self.is_text(parent.value,
                                                                                 depth + 1)
+        if isinstance(parent, cst.AnnAssign) and parent.target is node:
+            return _is_str_annotation(parent.annotation.annotation)
         if isinstance(parent, cst.For) and parent.target is node:
             items = parent.iter
+            if isinstance(items, cst.Name):  # `for q in QUESTIONS` of a literal list
+                found = self.referents(items)
+                only = next(iter(found)) if len(found) == 1 else None
+                value = self.assigned_value(only) if only is not None else None
+                loops_only = only is not None and all(
+                    isinstance(self.parent(a.node), cst.For)
+                    and cast(cst.For, self.parent(a.node)).iter is a.node for a in only.references)
+                if loops_only and isinstance(value, (cst.List, cst.Tuple)):
+                    items = value
             return isinstance(items, (cst.List, cst.Tuple, cst.Set)) and bool(items.elements) \
                 and all(not isinstance(e, cst.StarredElement) and self.is_text(e.value, depth + 1)
                         for e in items.elements)
@@ -520,6 +479,8 @@ class _Pass:
         if isinstance(receiver, cst.Attribute) and receiver.attr.value == "aio":
             receiver, is_async = receiver.value, True
         if not self.is_client(receiver):
+            if self.imports_genai:
+                self.unproven[id(call)] = call
             return None
         return kind, receiver, is_async
 
@@ -542,7 +503,7 @@ class _Pass:
             unit = Unit(call, GENERATE)
             self.units.append(unit)
             try:
-                if isinstance(client, cst.Call):
+                if isinstance(client, cst.Call) and self.facts.temporary(client):
                     # google-genai closes a client once it is garbage: the temporary's
                     # interactions request then fails ("client has been closed").
                     raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
@@ -683,6 +644,10 @@ class _Pass:
             child, current = current, self.parent(current)
 
     def model_value(self, unit: Unit, node: cst.BaseExpression) -> cst.BaseExpression:
+        tuned = tuned_model(node, self.scopes, self.parent, self.qualified)
+        if tuned is not None:
+            raise Unsupported(TUNED, f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         value = string_value(node)
         if value is None:
             self.model_at_source(unit, node)
@@ -702,9 +667,15 @@ class _Pass:
         """`model=MODEL` where the id is written in a constant, a parameter's default or a
         getenv default: substituted there, once this call migrates."""
         source = model_source(node, self.scopes, self.parent, self.qualified)
-        literal_node = source.string if source is not None else None
-        value = string_value(literal_node) if literal_node is not None else None
-        if literal_node is None or value is None:
+        literals = [source.string] if source is not None and source.string is not None else []
+        # The ids passed for a parameter (`Bot("gemini-2.0-flash")`) reach the call too.
+        literals += argument_sources(node, self.scopes, self.parent, self.qualified)
+        for literal_node in literals:
+            self.substitute_at(unit, literal_node)
+
+    def substitute_at(self, unit: Unit, literal_node: cst.SimpleString) -> None:
+        value = string_value(literal_node)
+        if value is None:
             return
         new_id, info = self.ctx.models.interactions_name(value)
         if info is None or new_id == value or not self.ctx.enabled(MODEL_SUBSTITUTED, self.path):
@@ -1372,6 +1343,10 @@ class _Pass:
             # One line: the reason can quote code that spans lines.
             todos.setdefault(id(stmt), []).append(
                 TODO_PREFIX + " ".join(f"{error.code} {error.reason}".split()))
+        if self.ctx.enabled(NOT_PROVEN, self.path):
+            for call in self.unproven.values():
+                findings.append(finding(self.path, self.pos(call), NOT_PROVEN,
+                                        self.unproven_reason(call)))
         if not edits and not todos:
             return self.module, findings
         transformer = _Apply(edits, before, after, todos)
@@ -1387,6 +1362,28 @@ class _Pass:
         if edits:
             module = self.drop_unused_types_import(module)
         return module, findings
+
+    def unproven_reason(self, call: cst.Call) -> str:
+        func = cast(cst.Attribute, call.func)
+        receiver = cast(cst.Attribute, func.value).value
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "aio":
+            receiver = receiver.value
+        value: cst.BaseExpression | None = receiver
+        if isinstance(receiver, cst.Name):
+            found = self.referents(receiver)
+            value = self.assigned_value(next(iter(found))) if len(found) == 1 else None
+        kind = self.facts.ctor_kind(value) if value is not None else None
+        shown = " ".join(cst.Module([]).code_for_node(receiver).split())
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        if kind == "vertex":
+            return (f"not migrated: `{shown}` is a Vertex AI client; the Interactions API is "
+                    "not available there")
+        if kind == "transport":
+            return (f"not migrated: `{shown}` is a client with a custom HTTP transport "
+                    "(usually a mock of the old endpoint)")
+        return (f"not migrated: `{shown}` is not proven to be a google.genai Client (a "
+                "genai.Client(...), a factory returning one, a parameter every caller passes "
+                "one to, or an import of one); migrate the call by hand if it is")
 
     def drop_unused_types_import(self, module: cst.Module) -> cst.Module:
         """`from google.genai import types` often only served the rewritten configs."""
@@ -1410,7 +1407,13 @@ class _Pass:
                         found = True
         if not found:
             return module
-        return RemoveImportsVisitor(context).transform_module(module)
+        new = RemoveImportsVisitor(context).transform_module(module)
+        if new.body and module.body and new.body[0] is not module.body[0] and all(
+                line.comment is None for line in new.body[0].leading_lines):
+            # the removed import opened the file: the blank lines after it would now open it
+            new = new.with_changes(body=[new.body[0].with_changes(leading_lines=[]),
+                                         *new.body[1:]])
+        return new
 
 
 class _Apply(cst.CSTTransformer):
@@ -1461,6 +1464,11 @@ class _FillHoisted(cst.CSTTransformer):
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> Any:
         return self.hoisted.get(updated_node.value, updated_node)
+
+
+def _is_str_annotation(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "str" or (
+        isinstance(node, cst.SimpleString) and node.evaluated_value == "str")
 
 
 def _with_todos(node: Any, lines: list[str]) -> Any:
@@ -1562,7 +1570,10 @@ def config_args(parts: ConfigParts, arg: cst.Arg,
         if comment is not None and isinstance(comma, cst.Comma) and _multiline(comma):
             ws = cast(cst.ParenthesizedWhitespace, comma.whitespace_after)
             comma = comma.with_changes(whitespace_after=ws.with_changes(first_line=comment))
-        out.append(cst.Arg(item.value, keyword=cst.Name(item.key), equal=_EQUAL, comma=comma))
+        # the last one keeps what followed `config=...`: the line break before `)`
+        out.append(cst.Arg(item.value, keyword=cst.Name(item.key), equal=_EQUAL, comma=comma,
+                           whitespace_after_arg=arg.whitespace_after_arg if last
+                           else cst.SimpleWhitespace("")))
     return out
 
 

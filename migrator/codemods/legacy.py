@@ -54,7 +54,7 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
@@ -543,6 +543,11 @@ class Plan:
                 raise Unsupported("GM011", f"GenerativeModel argument {name!r} is not understood")
         if tool_config is not None:
             kwargs = self.tools.add_tool_choice(call, kwargs, tool_config)
+        tuned = tuned_model(model_node, self.scopes, self.parent, self.qualified) \
+            if model_node is not None else None
+        if tuned is not None:
+            raise Unsupported("GM306", f"the model is a tuned model ({tuned}): the Interactions "
+                              "API serves base models only")
         kwargs.insert(0, ("model", self.model_name(model_node, call)))
         return kwargs
 
@@ -679,18 +684,39 @@ class Plan:
                 f"model {old!r} is refused by the Interactions API; substituted {new!r}",
                 fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
             return new_node
-        if isinstance(node, (cst.Name, cst.Call, cst.Subscript)):
-            self.substitute_source(node)
+        if isinstance(node, (cst.Name, cst.Call, cst.Subscript, cst.Attribute)):
+            return self.substitute_source(node)
         return new_node
 
-    def substitute_source(self, node: cst.BaseExpression) -> None:
+    def substitute_source(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """The model is a name or an environment lookup: fix the id where it is written (a
         constant, a parameter default, a getenv default). An id the tool cannot see is
-        reported by the lint at the Interactions call (GM305)."""
+        reported by the lint at the Interactions call (GM305). Returns the model argument:
+        rewritten when the id is written inside it (`os.getenv("M", "gemini-2.0-flash")`),
+        since the call it stands in is rebuilt from it."""
         source = model_source(node, self.scopes, self.parent, self.qualified)
         value = source.string if source is not None else None
+        # The ids passed for a parameter (`Bot("gemini-2.0-flash")`) reach the call too.
+        for passed in argument_sources(node, self.scopes, self.parent, self.qualified):
+            self.substitute_literal(node, passed)
         if value is None:
-            return
+            return node
+        if isinstance(node, cst.Call) and any(arg.value is value for arg in node.args):
+            inline, old, new = model_literal(value, self.ctx.models)
+            if old is None or new is None:
+                return node
+            self.substitutions.append((node, finding(
+                self.path, self.pos(value), "GM303",
+                f"model {old!r} is refused by the Interactions API; substituted {new!r}",
+                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
+            return node.with_changes(args=[
+                arg.with_changes(value=inline) if arg.value is value else arg
+                for arg in node.args])
+        self.substitute_literal(node, value)
+        return node
+
+    def substitute_literal(self, node: cst.BaseExpression, value: cst.SimpleString) -> None:
+        """Substitute the id `value` where it is written, once the call `node` reaches moves."""
         if value in self.literal_defs:
             self.literal_users[value].append(node)
             return
@@ -1154,17 +1180,9 @@ class Plan:
             if key in fields:
                 config.append((key, fields[key].value))
         model_arg = fields["model"]
-        model_node, old, new = model_arg.value, None, None
-        info = self.ctx.models.lookup(string_value(model_arg.value) or "")
-        # Deprecated embedding models still answer embed_content: only a retired one moves.
-        if info is not None and info.status == "retired" and info.successor:
-            model_node, old, new = model_literal(model_arg.value, self.ctx.models)
-        if old is not None and new is not None:
-            self.substitutions.append((model_arg.value, finding(
-                self.path, self.pos(model_arg.value), "GM303",
-                f"embedding model {old!r} is retired; substituted {new!r} (vectors from "
-                "different models are not comparable: re-embed stored data)",
-                fix=FIX_SAFE, fixed=True, **{"from": old, "to": new})))
+        # The embedding model stays: another model's vectors are not comparable with stored
+        # ones (knowledge.ModelTable.decide; the lint reports an outdated one, unsafe fix).
+        model_node = model_arg.value
         for index, arg in enumerate(site.call.args):
             name = arg.keyword.value if arg.keyword else names[index]
             if name == "model":

@@ -11,7 +11,7 @@ nothing inside an f-string is (a line break there is not valid before Python 3.1
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -53,7 +53,8 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
     wrapper = MetadataWrapper(module)
     positions = wrapper.resolve(PositionProvider)
     lines = wrapper.module.code.splitlines()
-    chosen: dict[int, cst.Call] = {}  # line -> the call black would split there
+    # line -> the brackets black would split there: the pair whose closing bracket comes last
+    chosen: dict[int, cst.CSTNode] = {}
 
     class Pick(cst.CSTVisitor):
         def __init__(self) -> None:
@@ -66,9 +67,33 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
             self.in_fstring -= 1
 
         def visit_Call(self, node: cst.Call) -> None:
+            self._consider(node, node.args)
+
+        def visit_List(self, node: cst.List) -> None:
+            self._consider(node, node.elements)
+
+        def visit_ListComp(self, node: cst.ListComp) -> None:
+            self._consider(node, [node.elt])
+
+        # brackets this pass does not split: when black would split one of them, the line
+        # stays as it is rather than be split somewhere black would not
+        def visit_Dict(self, node: cst.Dict) -> None:
+            self._consider(node, node.elements)
+
+        def visit_Set(self, node: cst.Set) -> None:
+            self._consider(node, node.elements)
+
+        def visit_Tuple(self, node: cst.Tuple) -> None:
+            if node.lpar:
+                self._consider(node, node.elements)
+
+        def visit_Subscript(self, node: cst.Subscript) -> None:
+            self._consider(node, node.slice)
+
+        def _consider(self, node: cst.CSTNode, items: Sequence[cst.CSTNode]) -> None:
             where = positions[node]
             if (self.in_fstring or where.start.line != where.end.line
-                    or where.start.line not in long_lines or not node.args
+                    or where.start.line not in long_lines or not items
                     or "\n" in wrapper.module.code_for_node(node)):
                 return
             current = chosen.get(where.start.line)
@@ -79,7 +104,10 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
     wrapper.visit(Pick())
     if not chosen:
         return None
-    targets = {id(call): _indent(lines[line - 1]) for line, call in chosen.items()}
+    targets = {id(node): _indent(lines[line - 1]) for line, node in chosen.items()
+               if isinstance(node, (cst.Call, cst.List, cst.ListComp))}
+    if not targets:
+        return None
 
     class Split(cst.CSTTransformer):
         def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
@@ -87,6 +115,19 @@ def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | 
             if indent is None:
                 return updated_node
             return _split(updated_node, indent, limit)
+
+        def leave_ListComp(self, original_node: cst.ListComp, updated_node: cst.ListComp
+                           ) -> cst.ListComp:
+            indent = targets.get(id(original_node))
+            if indent is None:
+                return updated_node
+            return _split_comprehension(updated_node, indent)
+
+        def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.List:
+            indent = targets.get(id(original_node))
+            if indent is None:
+                return updated_node
+            return _split_list(updated_node, indent, limit)
 
     return wrapper.module.visit(Split())
 
@@ -125,3 +166,51 @@ def _split(call: cst.Call, indent: str, limit: int) -> cst.Call:
                 whitespace_after_arg=cst.SimpleWhitespace(""))
         args.append(arg)
     return call.with_changes(whitespace_before_args=down(inner), args=args)
+
+
+def _split_list(node: cst.List, indent: str, limit: int) -> cst.List:
+    """A list literal as black explodes it: its elements on one indented line when they fit
+    there, else one per line with a trailing comma."""
+    inner = indent + "    "
+    code = cst.Module([]).code_for_node
+    parts = [code(e.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for e in node.elements]
+    one_line = len(inner) + len(", ".join(parts)) <= limit
+
+    def down(to: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                           last_line=cst.SimpleWhitespace(to))
+
+    elements = []
+    for index, element in enumerate(node.elements):
+        if index == len(node.elements) - 1:
+            comma: cst.Comma | cst.MaybeSentinel = (
+                cst.MaybeSentinel.DEFAULT if one_line else cst.Comma())
+        else:
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ") if one_line
+                              else down(inner))
+        elements.append(element.with_changes(comma=comma))
+    return node.with_changes(
+        elements=elements,
+        lbracket=cst.LeftSquareBracket(whitespace_after=down(inner)),
+        rbracket=cst.RightSquareBracket(whitespace_before=down(indent)))
+
+
+def _split_comprehension(node: cst.ListComp, indent: str) -> cst.ListComp:
+    """`[elt for x in xs if c]` as black explodes it: the element, then its clauses, each on
+    an indented line of its own."""
+    inner = indent + "    "
+
+    def down(to: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                           last_line=cst.SimpleWhitespace(to))
+
+    def clauses(comp: cst.CompFor) -> cst.CompFor:
+        ifs = [i.with_changes(whitespace_before=down(inner)) for i in comp.ifs]
+        inner_for = clauses(comp.inner_for_in) if comp.inner_for_in is not None else None
+        return comp.with_changes(whitespace_before=down(inner), ifs=ifs,
+                                 inner_for_in=inner_for)
+
+    return node.with_changes(
+        for_in=clauses(node.for_in),
+        lbracket=cst.LeftSquareBracket(whitespace_after=down(inner)),
+        rbracket=cst.RightSquareBracket(whitespace_before=down(indent)))

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from migrator.lint.usage import PY_GENAI, PY_LEGACY
 
+# A notebook is rewritten as one program whose cells are separated by a statement holding this
+# string (notebook.py); a rewrite must not move code from one cell to another (codemods/tidy.py).
+CELL_MARKER = "__gemini_migrate_cell__"
+
 _PIP = re.compile(r"\bpip3?\s+install\b|\buv\s+(?:pip\s+install|add)\b", re.IGNORECASE)
 # One requirement token of the legacy package: optional quotes, extras and version specifier.
 _LEGACY_TOKEN = re.compile(

@@ -29,6 +29,7 @@ from typing import Any
 from migrator import prefilter
 from migrator.context import Context, Handler, HandlerOutput
 from migrator.documents import (
+    CELL_MARKER,
     GENAI_IMPORT,
     LEGACY_IMPORT,
     rewrite_install_line,
@@ -414,7 +415,7 @@ def _unparsable(path: str, cell: _Cell, exc: Exception, masked_line: int) -> Fin
 
 
 def _cell_marker(nonce: str, number: int) -> str:
-    return f"'__gemini_migrate_cell__ {number} {nonce}'\n"
+    return f"'{CELL_MARKER} {number} {nonce}'\n"
 
 
 def _rewrite_program(
@@ -537,14 +538,14 @@ def _locate(item: Finding, cell: _Cell, masked_line: int) -> Finding:
 
 def _split(program: str, nonce: str, count: int) -> list[str] | None:
     pattern = re.compile(
-        r"^'__gemini_migrate_cell__ (\d+) " + re.escape(nonce) + r"'\r?\n", re.MULTILINE
+        rf"^'{CELL_MARKER} (\d+) " + re.escape(nonce) + r"'\r?\n", re.MULTILINE
     )
     matches = list(pattern.finditer(program))
     if [int(m.group(1)) for m in matches] != list(range(1, count)):
         return None
     bounds = [0, *[x for m in matches for x in (m.start(), m.end())], len(program)]
     regions = [program[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
-    if any("__gemini_migrate_cell__" in region for region in regions):
+    if any(CELL_MARKER in region for region in regions):
         return None
     return regions
 

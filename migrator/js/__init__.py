@@ -28,8 +28,8 @@ MAX_ROUNDS = 6
 
 
 def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[Finding]]:
-    """Rewrite JS/TS source to a fixed point; findings: fixed ones of every round, the rest
-    of the last round (positions in the returned text)."""
+    """Rewrite JS/TS source to a fixed point; findings: fixed ones of every round (positions
+    in the original `text`), the rest of the last round (positions in the returned text)."""
     from migrator.js.genai import GenaiPass
     from migrator.js.imports import imports_pass
     from migrator.js.legacy import LegacyPass
@@ -38,6 +38,7 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
 
     fixed: dict[tuple[int, int, str, str], Finding] = {}
     last: list[Finding] = []
+    texts = [text]  # the input of each round: texts[0] is the original
     for _ in range(MAX_ROUNDS):
         src = Source(text, path, lang, ctx)
         # tree-sitter stumbles on some JSX text (a bare `&`) that TypeScript accepts: an error
@@ -56,16 +57,22 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
             imports_pass(src)
         if not src.edits and not src.todos:
             lint_pass(src)
-        last = []
-        for item in src.findings:
-            if item.fixed:
-                fixed.setdefault((item.line, item.column, item.code, item.message), item)
-            else:
-                last.append(item)
+        done = [item for item in src.findings if item.fixed]
+        last = [item for item in src.findings if not item.fixed]
+        # A fix of a later round is found in that round's input: map it back, round by
+        # round, to the line of the original file it stands on.
+        for before, after in zip(reversed(texts[1:]), reversed(texts[:-1]), strict=True):
+            done = _map_lines(done, before, after)
+        for item in done:
+            fixed.setdefault((item.line, item.column, item.code, item.message), item)
         new = src.result()
         if new == text:
             break
         text = new
+        texts.append(text)
+    else:
+        # Out of rounds: the last round's findings stand on its input, not on the result.
+        last = _map_lines(last, texts[-2], text)
     return text, [*fixed.values(), *dict.fromkeys(last)]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from migrator.js.contents import Contents, user_step
 from migrator.js.layout import create_call, indent_unit, object_text
 from migrator.js.results import Reads, bound_name, called, member_of, outer
-from migrator.js.source import Change, Escape, Source, object_pairs, same
+from migrator.js.source import Change, Escape, Source, object_pairs, same, unwrap
 from migrator.js.streams import Streams
 from migrator.js.types import annotation_of, field_annotation, retype
 
@@ -31,6 +31,23 @@ SENDS = ("sendMessage", "sendMessageStream")
 _MAP_METHODS = {"has", "delete", "clear", "size", "get", "set"}
 # A receiver repeated in `<chat>.previous_interaction_id = ...` must name the same chat again.
 _PURE = re.compile(r"^[\w$.]+(?:\[[\w$.'\"]+\])?(?:\.get\([\w$.'\"]+\))?$")
+
+
+def request_options(node: SgNode) -> str:
+    """Legacy per-call request options as create()'s second argument. Only `timeout` has the
+    same meaning there (milliseconds, in every @google/genai version); `signal` moved into
+    `fetch_options` at 2.9.0, and the base URL, API version and headers belong to the client."""
+    inner = unwrap(node)
+    if inner is None or inner.kind() != "object":
+        raise Escape("GM521", node, "the request options are not an object literal")
+    for key, pair, _value in object_pairs(inner):
+        if pair.kind() == "shorthand_property_identifier":
+            key = pair.text()
+        if key != "timeout":
+            raise Escape("GM521", pair, f"request option `{key or pair.text()}` has no "
+                         "portable twin on `interactions.create` (only `timeout` moves); set "
+                         "it on the client or migrate by hand")
+    return inner.text()
 
 
 @dataclass
@@ -49,6 +66,10 @@ class Chats:
         self.holders = _Holders()
         self.seen: set[tuple[str, str]] = set()
         self.first_turn: dict[int, list[str]] = {}  # send call start -> history steps
+        # send call start -> what the call's own options add: create() parameters and the
+        # request options that go as create()'s second argument
+        self.turn_members: dict[int, list[str]] = {}
+        self.turn_options: dict[int, str] = {}
 
     def start(self, call: SgNode) -> None:
         """A `startChat(...)` call on the model."""
@@ -64,6 +85,11 @@ class Chats:
                 raise Escape("GM524", params, "the chat parameters are not an object literal")
             from migrator.js.config import Converter
 
+            if any(k == "generationConfig" for k, _p, _v in object_pairs(params)) and \
+                    self.model_config_elsewhere():
+                raise Escape("GM521", params, "the chat's generationConfig replaces the model's "
+                             "whole, which also set a response format or tool choice that "
+                             "Interactions keeps elsewhere; migrate by hand")
             converter = Converter(self.src)
             converted = converter.model_params(params, chat=True)
             for node, new in converter.extra:
@@ -90,6 +116,25 @@ class Chats:
         self.change.findings.append(self.src.fixed(call, "GM505", "the chat became a "
                                                    "`previous_interaction_id` chain"))
         self.hold(call, history)
+
+    def model_config_elsewhere(self) -> bool:
+        """True when the model's generation settings live outside `generation_config` after
+        the rewrite (`response_format`, `tool_choice`) or cannot be seen: a chat's own
+        `generationConfig` replaced them all on the legacy SDK."""
+        args = [a for a in self.model.node.field("arguments").named_children()  # type: ignore[union-attr]
+                if a.kind() != "comment"] if self.model.node.field("arguments") is not None else []
+        if len(args) != 1 or args[0].kind() != "object":
+            return True
+        for key, _pair, value in object_pairs(args[0]):
+            if key == "toolConfig":
+                return True
+            if key == "generationConfig":
+                if value.kind() != "object":
+                    return True
+                if any(k in ("responseMimeType", "responseSchema", None)
+                       for k, _p, _v in object_pairs(value)):
+                    return True
+        return False
 
     def hold(self, value: SgNode, history: list[str]) -> None:
         """Where the chat value goes: a name, a field, a Map or an object keyed by session."""
@@ -388,8 +433,12 @@ class Chats:
         else:
             value = contents.input(message)
         stream = method == "sendMessageStream"
-        members = [f"...{chat}", f"input: {value}", *(["stream: true"] if stream else [])]
-        new = create_call(self.client(call), members, self.src, call)
+        start = call.range().start.index
+        members = [f"...{chat}", f"input: {value}", *self.turn_members.get(start, []),
+                   *(["stream: true"] if stream else [])]
+        options = self.turn_options.get(start)
+        new = create_call(self.client(call), members, self.src, call,
+                          tail=f", {options}" if options else "")
         self.change.replace(call, new)
         if stream:
             self.stream(call, chat)
@@ -407,10 +456,12 @@ class Chats:
     # -- what differs between the SDKs: overridden for @google/genai's `ai.chats` ----------------
 
     def message(self, call: SgNode) -> SgNode:
-        """The message argument of a send."""
+        """The message argument of a send; its request options (`{ timeout }`) go with it."""
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                 if a.kind() != "comment"]
-        if len(args) != 1:
+        if len(args) == 2:
+            self.turn_options[call.range().start.index] = request_options(args[1])
+        elif len(args) != 1:
             raise Escape("GM521", call, "a send with request options is not migrated")
         return args[0]
 

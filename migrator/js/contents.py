@@ -69,7 +69,7 @@ def is_string(src: Source, node: SgNode | None, depth: int = 0) -> bool:
             return True
         prop = func.field("property") if func.kind() == "member_expression" else None
         return prop is not None and prop.text() in _STRING_METHODS
-    if kind == "identifier":
+    if kind in ("identifier", "shorthand_property_identifier"):  # `{ message }` reads it too
         return _identifier_is_string(src, node, depth)
     return False
 
@@ -153,7 +153,7 @@ def proven_string(src: Source, node: SgNode) -> bool:
     on `typeof name !== "string"`, a string-only method called on it in an enclosing block,
     or a TypeScript `string` in the annotation of the pattern that bound it."""
     inner = unwrap(node)
-    if inner is None or inner.kind() != "identifier":
+    if inner is None or inner.kind() not in ("identifier", "shorthand_property_identifier"):
         return False
     name = inner.text()
     declaration = src.binding(inner)
@@ -336,7 +336,8 @@ class Contents:
             if None in fields or set(fields) - {"data", "mimeType", "fileUri"}:
                 raise Escape("GM522", value, f"`{key}` has fields the rewrite does not know")
             mime = fields.get("mimeType")
-            mime_text = string_value(mime)
+            mime_text = string_value(mime) if mime is None or mime.kind() == "string" \
+                else uploaded_mime(self.src, mime)
             if mime is None or mime_text is None:
                 raise Escape("GM522", value, "the MIME type is not a literal, so the content "
                              "block type (image, audio, video, document) cannot be chosen")
@@ -392,6 +393,55 @@ class Contents:
             step = "user_input" if role == "user" else "model_output"
             steps.append(f'{{ type: "{step}", content: [{", ".join(blocks)}] }}')
         return steps
+
+
+def uploaded_mime(src: Source, node: SgNode) -> str | None:
+    """The literal MIME type a file was uploaded with, when `node` reads it back from the
+    upload's `const`: `upload.file.mimeType` of a legacy `uploadFile(path, { mimeType: "..." })`,
+    `file.mimeType` of `const { file } = ...` of one, or `upload.mimeType` of `files.upload({
+    file, config: { mimeType: "..." } })`. The service keeps the type it was given."""
+    if node.kind() != "member_expression" or node.field("property") is None or \
+            node.field("property").text() != "mimeType":  # type: ignore[union-attr]
+        return None
+    obj = node.field("object")
+    legacy = obj is not None and obj.kind() == "member_expression" and \
+        obj.field("property") is not None and obj.field("property").text() == "file"  # type: ignore[union-attr]
+    holder = obj.field("object") if legacy and obj is not None else obj
+    if holder is None or holder.kind() != "identifier":
+        return None
+    declaration = src.binding(holder)
+    if declaration is None:
+        return None
+    declarator = declaration.parent()
+    if declaration.kind() == "shorthand_property_identifier_pattern" and \
+            declaration.text() == "file" and declarator is not None and not legacy:
+        declarator, legacy = declarator.parent(), True  # `const { file } = await ...`
+    if declarator is None or declarator.kind() != "variable_declarator" or \
+            declarator.parent() is None or \
+            not declarator.parent().text().startswith("const"):  # type: ignore[union-attr]
+        return None
+    call = unwrap(declarator.field("value"))
+    func = call.field("function") if call is not None and call.kind() == "call_expression" \
+        else None
+    if func is None or func.kind() != "member_expression":
+        return None
+    args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
+            if a.kind() != "comment"]
+    method = func.field("property").text()  # type: ignore[union-attr]
+    if legacy and method == "uploadFile" and len(args) == 2:
+        metadata = unwrap(args[1])
+    elif not legacy and method == "upload" and func.field("object") is not None and \
+            func.field("object").text().endswith(".files") and len(args) == 1:  # type: ignore[union-attr]
+        request = unwrap(args[0])
+        config = [v for k, _p, v in object_pairs(request)
+                  if k == "config"] if request is not None and request.kind() == "object" else []
+        metadata = unwrap(config[0]) if len(config) == 1 else None
+    else:
+        return None
+    if metadata is None or metadata.kind() != "object":
+        return None
+    found = [v for k, _p, v in object_pairs(metadata) if k == "mimeType"]
+    return string_value(found[0]) if len(found) == 1 else None
 
 
 def _part_key(node: SgNode) -> str | None:

@@ -35,6 +35,7 @@ class GenaiPass:
         if ("models.generateContent" not in src.text and "chats.create" not in src.text) or \
                 not any(is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string")):
             return
+        src.genai_types = genai_imports(src)
         self.chats()
         for call in src.root.find_all(kind="call_expression",
                                       regex=r"\.models\s*\.\s*generateContent(Stream)?\s*\("):
@@ -226,6 +227,22 @@ class GenaiPass:
         change.insert(body.range().start.index + 1, "".join(f"\n{indent}{line}" for line in lines))
 
 
+def genai_imports(src: Source) -> dict[str, str]:
+    """Local name -> exported name of each `import { ... } from "@google/genai"`."""
+    out: dict[str, str] = {}
+    for string in src.root.find_all(kind="string"):
+        parent = string.parent()
+        if parent is None or parent.kind() != "import_statement" or \
+                not is_genai_spec(string.text()[1:-1]):
+            continue
+        for spec in parent.find_all(kind="import_specifier"):
+            name = spec.field("name")
+            alias = spec.field("alias") or name
+            if name is not None and alias is not None:
+                out[alias.text()] = name.text()
+    return out
+
+
 def _chats_client(call: SgNode) -> str | None:
     """`ai` of `ai.chats.create(...)`."""
     func = call.field("function")
@@ -250,6 +267,7 @@ class GenaiChats(Chats):
         super().__init__(src, change, model)
         self.genai = genai
         self.creations = {c.range().start.index for c in creations}
+        self.configured = False  # a chat of this client was created with a config
 
     def start(self, call: SgNode) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
@@ -275,6 +293,7 @@ class GenaiChats(Chats):
                 raise Escape("GM521", pair, f"chat parameter `{key}` is not migrated")
         if generation:
             members.append("generation_config: { " + ", ".join(generation) + " }")
+        self.configured = self.configured or len(members) > 1
         ts = " as string | undefined" if self.src.typescript else ""
         members.append(f"previous_interaction_id: undefined{ts}")
         text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
@@ -297,12 +316,30 @@ class GenaiChats(Chats):
         for key, pair, value in object_pairs(args[0]):
             if key == "message" and pair.kind() == "pair":
                 message = value
+            elif pair.kind() == "shorthand_property_identifier" and pair.text() == "message":
+                message = pair  # `{ message }`: the name is the message
+            elif key == "config" and pair.kind() == "pair":
+                self.turn_config(call, value)
             else:
                 raise Escape("GM521", pair, f"send parameter `{key or pair.text()}` is not "
                              "migrated")
         if message is None:
             raise Escape("GM521", call, "the send has no `message`")
         return message
+
+    def turn_config(self, call: SgNode, value: SgNode) -> None:
+        """A send's own `config` stands in for the chat's whole config on that turn
+        (`params.config ?? this.config`): carried over as create() parameters when no chat
+        of this client has a config of its own to take away."""
+        if self.configured:
+            raise Escape("GM521", value, "the send's config replaces the chat's own config for "
+                         "this turn; migrate by hand")
+        members: list[str] = []
+        generation: list[str] = []
+        self.genai.config(value, members, generation)
+        if generation:
+            members.append("generation_config: { " + ", ".join(generation) + " }")
+        self.turn_members[call.range().start.index] = members
 
     def stream(self, call: SgNode, chat: str) -> None:
         self.genai.stream(call, self.change, chat=chat)

@@ -12,12 +12,17 @@ import re
 from typing import TYPE_CHECKING
 
 from migrator.findings import FIX_SAFE, Finding, finding
+from migrator.js.files import MANAGER
 from migrator.js.legacy import imported_names
 from migrator.js.source import Change, Source, genai_spec_for, is_genai_spec, is_legacy_spec
 from migrator.js.types import ALIAS, ALIAS_DECLARATION
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
+
+# Legacy names whose @google/genai twin has the same members and values: once no legacy object
+# is left that gives them meaning, the import moves (`FileState.ACTIVE` is "ACTIVE" in both).
+MOVABLE = ("FileState",)
 
 
 def _genai_bindings(src: Source) -> tuple[set[str], set[str], SgNode | None]:
@@ -62,7 +67,8 @@ def _used(src: Source, name: str, spec: SgNode) -> bool:
 def imports_pass(src: Source) -> None:
     names = imported_names(src)
     if not names:
-        return  # only code moved off the legacy SDK needs a new import
+        _genai_only(src)  # only code moved off the legacy SDK needs a new import
+        return
     values, types, _ = _genai_bindings(src)
     needs_client = "GoogleGenAI" not in values and bool(
         src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
@@ -72,12 +78,21 @@ def imports_pass(src: Source) -> None:
     needs_types = src.typescript and "Interactions" not in types and "Interactions" not in values \
         and ("Interactions." in src.text or alias)
     legacy_statements: dict[int, tuple[SgNode, list[SgNode], list[SgNode]]] = {}
+    managers = [name for name, spec in names.items() if name != "*" and
+                _original(spec) == MANAGER and _used(src, name, spec)]
+    moved: list[str] = []
     for name, spec in names.items():
         if name == "*":
             continue
         statement = src.statement_of(spec)
         entry = legacy_statements.setdefault(statement.range().start.index, (statement, [], []))
-        (entry[2] if _used(src, name, spec) else entry[1]).append(spec)
+        in_use = _used(src, name, spec)
+        if in_use and name in MOVABLE and _original(spec) == name and not managers and \
+                name not in values:
+            # Nothing legacy is left to give it meaning: the same enum of @google/genai.
+            moved.append(name)
+            in_use = False
+        (entry[2] if in_use else entry[1]).append(spec)
     change = Change()
     anchor: SgNode | None = None
     replaced = False
@@ -87,7 +102,8 @@ def imports_pass(src: Source) -> None:
         if not unused:
             continue
         if not used:
-            new = _genai_import(statement, needs_client, needs_types) if not replaced else ""
+            new = _genai_import(statement, needs_client, needs_types,
+                                moved) if not replaced else ""
             replaced = replaced or bool(new)
             _replace_statement(src, change, statement, new)
             by = " by @google/genai" if new else ""
@@ -96,9 +112,9 @@ def imports_pass(src: Source) -> None:
         else:
             for spec in unused:
                 _remove_specifier(src, change, spec)
-    if (needs_client or needs_types) and not replaced:
+    if (needs_client or needs_types or moved) and not replaced:
         if anchor is not None:
-            new = _genai_import(anchor, needs_client, needs_types)
+            new = _genai_import(anchor, needs_client, needs_types, moved)
             indent = src.indent_of(anchor)
             change.insert(anchor.range().end.index, f"\n{indent}{new}")
             change.findings.append(src.unfixed(anchor, "GM527", "the legacy import stays: "
@@ -108,14 +124,19 @@ def imports_pass(src: Source) -> None:
             first = src.root.find(kind="import_statement")
             if first is not None:
                 change.insert(first.range().end.index,
-                              "\n" + _genai_import(first, needs_client, needs_types))
+                              "\n" + _genai_import(first, needs_client, needs_types, moved))
     if alias:
         last = [c for c in src.root.children() if c.kind() == "import_statement" or (
             c.kind() == "lexical_declaration" and "require(" in c.text())]
         anchor_node = last[-1] if last else None
         at = anchor_node.range().end.index if anchor_node is not None else 0
-        change.insert(at, f"\n{ALIAS_DECLARATION}" if anchor_node is not None
-                      else f"{ALIAS_DECLARATION}\n")
+        text = f"\n{ALIAS_DECLARATION}" if anchor_node is not None else f"{ALIAS_DECLARATION}\n"
+        # After an import this pass adds at the same place, not before it.
+        same_place = [e for e in change.edits if e.start == e.end == at and e.text]
+        if same_place:
+            same_place[-1].text += text
+        else:
+            change.insert(at, text)
     if change.edits:
         src.commit(change)
     elif legacy_statements and anchor is not None and "GoogleGenAI" in values:
@@ -123,7 +144,55 @@ def imports_pass(src: Source) -> None:
                                         "the legacy SDK were left for a human"))
 
 
-def _genai_import(statement: SgNode, client: bool, types: bool) -> str:
+def _genai_only(src: Source) -> None:
+    """A file on @google/genai alone whose chats were retyped `ModelParams`: declare the
+    alias (with the `Interactions` type import it names) and drop the `Chat` import left
+    unused."""
+    if not src.typescript or not src.root.find_all(kind="type_identifier", regex=f"^{ALIAS}$") \
+            or re.search(rf"\btype\s+{ALIAS}\b", src.text):
+        return
+    values, types, _ = _genai_bindings(src)
+    statements = [s.parent() for s in src.root.find_all(kind="string")
+                  if is_genai_spec(s.text()[1:-1]) and s.parent() is not None
+                  and s.parent().kind() == "import_statement"]  # type: ignore[union-attr]
+    if not statements:
+        return
+    change = Change()
+    for statement in statements:
+        assert statement is not None
+        specs = statement.find_all(kind="import_specifier")
+        for spec in specs:
+            local = spec.field("alias") or spec.field("name")
+            if _original(spec) == "Chat" and local is not None and \
+                    not _used(src, local.text(), spec):
+                if len(specs) == 1:
+                    _replace_statement(src, change, statement, "")
+                else:
+                    _remove_specifier(src, change, spec)
+    last = statements[-1]
+    assert last is not None
+    legacy_like = last.find(kind="string")
+    quote = legacy_like.text()[0] if legacy_like is not None else '"'
+    semi = ";" if last.text().rstrip().endswith(";") else ""
+    lines = []
+    if "Interactions" not in types and "Interactions" not in values:
+        lines.append(f"import type {{ Interactions }} from {quote}@google/genai{quote}{semi}")
+    lines.append(ALIAS_DECLARATION)
+    anchor = [c for c in src.root.children() if c.kind() == "import_statement"][-1]
+    change.insert(anchor.range().end.index, "".join(f"\n{line}" for line in lines))
+    src.commit(change)
+
+
+def _original(spec: SgNode) -> str:
+    if spec.kind() == "import_specifier":
+        return spec.field("name").text()  # type: ignore[union-attr]
+    if spec.kind() == "pair_pattern":
+        return spec.field("key").text()  # type: ignore[union-attr]
+    return spec.text()
+
+
+def _genai_import(statement: SgNode, client: bool, types: bool,
+                  moved: list[str] | None = None) -> str:
     text = statement.text()
     legacy = next((s for s in statement.find_all(kind="string")
                    if is_legacy_spec(s.text()[1:-1])), None)
@@ -132,13 +201,14 @@ def _genai_import(statement: SgNode, client: bool, types: bool) -> str:
     semi = ";" if text.rstrip().endswith(";") else ""
     cjs = statement.kind() != "import_statement"
     lines = []
-    if client:
+    names = "{ " + ", ".join(sorted({*(moved or []), *(["GoogleGenAI"] if client else [])})) + " }"
+    if client or moved:
         pattern = statement.find(kind="object_pattern")
         if cjs and legacy is not None and pattern is not None:
             # `require(...)` or `await import(...)`: the same statement, other names and module
             base = statement.range().start.index
             edits = sorted([(pattern.range().start.index - base, pattern.range().end.index - base,
-                             "{ GoogleGenAI }"),
+                             names),
                             (legacy.range().start.index - base, legacy.range().end.index - base,
                              f"{quote}{spec}{quote}")], reverse=True)
             new = text
@@ -147,9 +217,9 @@ def _genai_import(statement: SgNode, client: bool, types: bool) -> str:
             lines.append(new)
         elif cjs:
             keyword = text.split()[0] if text.split()[0] in ("const", "let", "var") else "const"
-            lines.append(f"{keyword} {{ GoogleGenAI }} = require({quote}{spec}{quote}){semi}")
+            lines.append(f"{keyword} {names} = require({quote}{spec}{quote}){semi}")
         else:
-            lines.append(f"import {{ GoogleGenAI }} from {quote}{spec}{quote}{semi}")
+            lines.append(f"import {names} from {quote}{spec}{quote}{semi}")
     if types:
         lines.append(f"import type {{ Interactions }} from {quote}{spec}{quote}{semi}")
     return "\n".join(lines)

@@ -87,9 +87,9 @@ def indent_unit(text: str) -> str:
 
 
 def create_call(client: str, members: list[str], src: Source, call: SgNode,
-                method: str = "interactions.create") -> str:
-    """`<client>.<method>({ members })`, laid out to fit where `call` stands."""
+                method: str = "interactions.create", tail: str = "") -> str:
+    """`<client>.<method>({ members }<tail>)`, laid out to fit where `call` stands."""
     indent = src.indent_of(src.statement_of(call))
     head = f"{client}.{method}("
-    return head + object_text(members, indent, call.range().start.column + len(head),
-                              indent_unit(src.text)) + ")"
+    return head + object_text(members, indent, call.range().start.column + len(head) +
+                              len(tail), indent_unit(src.text)) + tail + ")"

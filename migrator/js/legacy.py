@@ -17,6 +17,7 @@ from migrator.findings import FIX_UNSAFE, finding
 from migrator.js.chats import Chats
 from migrator.js.config import Converter
 from migrator.js.contents import Contents, is_string
+from migrator.js.files import MANAGER, FilesPass
 from migrator.js.layout import create_call
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
@@ -40,7 +41,7 @@ CLIENT_NAMES = ("ai", "genAI2", "googleGenAI")
 ERROR_CLASSES = ("GoogleGenerativeAIFetchError", "GoogleGenerativeAIResponseError",
                  "GoogleGenerativeAIError", "GoogleGenerativeAIRequestInputError",
                  "GoogleGenerativeAIAbortError")
-MANAGERS = ("GoogleAIFileManager", "GoogleAICacheManager")
+MANAGERS = ("GoogleAICacheManager",)
 # Parameters whose values include string-literal unions in @google/genai's types.
 TYPED_LITERALS = ("safety_settings", "tools", "response_format", "tool_choice", "thinking_level")
 
@@ -111,12 +112,13 @@ class LegacyPass:
                               "throws other classes, so the file is left as it was (check "
                               "`e.status` instead)")
                 return
+        if MANAGER in local:
+            FilesPass(self.src).run(local[MANAGER])
         for manager in MANAGERS:
             if manager in local:
                 for use in self.src.identifiers(local[manager])[1:]:
                     self.src.flag(use, "GM525", f"`{manager}` is not migrated: use "
-                                  "`ai.files` / `ai.caches` of @google/genai (results differ "
-                                  "in shape)")
+                                  "`ai.caches` of @google/genai (results differ in shape)")
         client_class = local.get("GoogleGenerativeAI")
         if client_class is None:
             return

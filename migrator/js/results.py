@@ -139,6 +139,15 @@ class Reads:
         if name == "text" and self.getter:
             if called(node) is not None:
                 raise Escape("GM521", node, "`text` is called; on this SDK it is a getter")
+            parent = node.parent()
+            operator = parent.field("operator") if parent is not None and \
+                parent.kind() == "binary_expression" else None
+            if operator is not None and operator.text() == "??" and same(
+                parent.field("left"), node  # type: ignore[union-attr]
+            ):
+                # `response.text ?? fallback` already says what an absent text reads as
+                self.change.edits.append(_span(start, node.range().end.index, ".output_text"))
+                return
             self.change.edits.append(_span(start, node.range().end.index, TEXT))
             if not loose(node):
                 self.change.insert(node.range().start.index, "(")

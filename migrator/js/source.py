@@ -137,6 +137,8 @@ class Source:
         self.todos: dict[int, list[str]] = {}  # statement start -> TODO lines
         # local name -> exported name of what the file imports from the legacy SDK
         self.legacy_types: dict[str, str] = {}
+        # local name -> exported name of what the file imports from @google/genai
+        self.genai_types: dict[str, str] = {}
         self._ids: dict[str, list[SgNode]] | None = None
 
     @property

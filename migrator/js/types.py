@@ -1,11 +1,12 @@
 """TypeScript annotations of migrated values (api-mapping-js.md H7).
 
-A model or chat annotated `GenerativeModel` / `ChatSession` (a declaration, a class field, a
-`Map<string, ChatSession>`) holds a parameters object after the rewrite, so the annotation
-names `ModelParams`, a local alias of the create() parameters without `input` and `stream`
-(with `stream` left in, a spread widens the call's return type to a stream union; leaving it
-out keeps `output_text` typed). The alias is declared once, after the imports, by the import
-pass. Any other legacy type in the annotation keeps the object on the legacy SDK (GM510).
+A model or chat annotated `GenerativeModel` / `ChatSession` (or @google/genai's `Chat`; a
+declaration, a class field, a `Map<string, ChatSession>`) holds a parameters object after the
+rewrite, so the annotation names `ModelParams`, a local alias of the create() parameters
+without `input` and `stream` (with `stream` left in, a spread widens the call's return type to
+a stream union; leaving it out keeps `output_text` typed). The alias is declared once, after
+the imports, by the import pass. Any other legacy type in the annotation keeps the object on
+the legacy SDK (GM510).
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def retype(src: Source, change: Change, annotation: SgNode | None, what: str) ->
         return
     legacy = src.legacy_types
     names = annotation.find_all(kind="type_identifier")
-    renamed = [n for n in names if legacy.get(n.text()) in OBJECT_TYPES]
+    # @google/genai's `Chat` (of `ai.chats.create`) is a chat that became parameters too.
+    renamed = [n for n in names if legacy.get(n.text()) in OBJECT_TYPES or (
+        what.startswith("chat") and src.genai_types.get(n.text()) == "Chat")]
     others = [n for n in names if n.text() in legacy and legacy[n.text()] not in OBJECT_TYPES]
     if others or not renamed:
         if renamed or others:

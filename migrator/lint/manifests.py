@@ -28,9 +28,16 @@ from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import packages
 from migrator.lint.common import decide_fix
-from migrator.lint.resolve import Pin, Verdict, check, python_lowest
-from migrator.lint.text import apply_edits, decode, scan_models
-from migrator.lint.usage import Usage, js_package, project_root, python_project
+from migrator.lint.resolve import Pin, Verdict, check, python_lowest, raises
+from migrator.lint.text import apply_edits, decode_marked, encode_marked, scan_models
+from migrator.lint.usage import (
+    REQUIREMENTS_NAME,
+    Usage,
+    js_package,
+    manifest_scope,
+    manifests_in,
+    python_scope,
+)
 from migrator.lint.versions import (
     Requirement,
     normalize,
@@ -52,8 +59,6 @@ LOCK_FILES = {
     "poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "package-lock.json",
     "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
 }
-_REQUIREMENTS_NAME = re.compile(r"^(?:requirements|constraints)[\w.-]*\.(?:txt|in)$|"
-                                r"^[\w.-]*requirements\.(?:txt|in)$", re.IGNORECASE)
 PYTHON_LEGACY = "google-generativeai"
 PYTHON_GENAI = "google-genai"
 NPM_GENAI = "@google/genai"
@@ -64,7 +69,7 @@ def kind_of(name: str) -> str | None:
     lower = name.lower()
     if lower in LOCK_FILES:
         return "lock"
-    if _REQUIREMENTS_NAME.match(name):
+    if REQUIREMENTS_NAME.match(name):
         return "requirements"
     return {
         "pyproject.toml": "pyproject",
@@ -178,6 +183,8 @@ class Manifest:
         self.npm_floor = str(packages()["npm"]["genai_floor"])
         self._verdicts: dict[str, Verdict] = {}
         self._blockers_reported = False
+        self._settled: dict[str, str] = {}
+        self.kind: str | None = kind_of(os.path.basename(path))
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -193,13 +200,11 @@ class Manifest:
             starts.append(starts[-1] + len(line))
         return starts
 
-    @cached_property
-    def root(self) -> str:
-        return project_root(self.path)
-
     def usage(self) -> Usage:
-        """What the project's Python code imports, as this run leaves it."""
-        return python_project(self.root, self.ctx)
+        """What the Python code this manifest governs imports, as this run leaves it: the
+        files of its folder, minus sub-folders with manifests of their own
+        (usage.manifest_scope)."""
+        return python_scope(os.path.dirname(os.path.abspath(self.path)), self.ctx)
 
     def position(self, offset: int) -> tuple[int, int]:
         line_start = self.text.rfind("\n", 0, offset) + 1
@@ -254,6 +259,89 @@ class Manifest:
             python = python_lowest(self.python_spec[1]) if self.python_spec else None
             self._verdicts[genai_spec] = check(self.pins(), genai_spec, python)
         return self._verdicts[genai_spec]
+
+    def installable(self, spec: str, wanted: str, code: str, offset: int) -> str:
+        """"" when google-genai `spec` can be written into this file by the fix of finding
+        `code` at `offset`: nothing conflicts, or the exact pins in the way are raised here
+        (GM411), only when that fix will be written too. Else why not (GM408 / GM409 are
+        reported once)."""
+        if spec not in self._settled:
+            verdict = self.verdict(spec)
+            if verdict.ok or (not verdict.python_needed and self.ctx.enabled(code, self.path)
+                              and decide_fix(self.ctx, self.path, code, self.line_at(offset),
+                                             FIX_SAFE)[1]
+                              and self.raise_pins(spec, wanted)):
+                self._settled[spec] = ""
+            else:
+                self._settled[spec] = self.report_blockers(verdict, wanted)
+        return self._settled[spec]
+
+    def raise_pins(self, spec: str, wanted: str) -> bool:
+        """GM411: raise the exact pins google-genai's dependencies conflict with to the
+        versions rules/packages.toml records, when that is safe: a requirements list this tool
+        edits in PEP 508 (not a constraints file, a hash-checked file, a Poetry / Pipfile /
+        conda table or an included file), code this manifest governs imports google-genai
+        (a legacy pin nothing imports is not worth a raise), and every raise stays in its
+        major series and leaves a set the recorded metadata says pip can install
+        (resolve.raises)."""
+        if not self.ctx.enabled("GM411", self.path) or not self.usage().genai:
+            return False
+        plan = self.raise_plan(spec)
+        if not plan:
+            return False
+        by_offset = {entry.offset: entry for entry in self.entries}
+        offsets = {key: by_offset[pin.origin] for key, (pin, _) in plan.items()
+                   if isinstance(pin.origin, int)}
+        if any(not decide_fix(self.ctx, self.path, "GM411", self.line_at(entry.offset),
+                              FIX_SAFE)[1] for entry in offsets.values()):
+            return False  # a raise that will not be written must not let google-genai in
+        for key, (pin, version) in sorted(plan.items(), key=lambda item: offsets[item[0]].offset):
+            entry = offsets[key]
+            req = entry.req
+            new = f"{req.name}{req.extras}=={version}"
+            assert entry.replace is not None  # raisable()
+            self.report(entry.offset, "GM411",
+                        f"`{pin.spelled}` raised to `{new}`: {wanted} needs it, and pip could "
+                        "not install both otherwise", fix=FIX_SAFE, edit=entry.replace(new),
+                        **{"from": pin.spelled, "to": new})
+        return True
+
+    def raise_plan(self, spec: str) -> dict[str, tuple[Pin, str]] | None:
+        """The GM411 raises that let google-genai `spec` in (resolve.raises), where this file
+        may be edited so; None when there are none."""
+        if self.kind not in ("requirements", "pyproject", "setup.cfg", "setup.py") \
+                or os.path.basename(self.path).lower().startswith("constraints"):
+            return None
+        by_offset = {entry.offset: entry for entry in self.entries}
+
+        def raisable(pin: Pin) -> bool:
+            entry = by_offset.get(pin.origin) if isinstance(pin.origin, int) else None
+            return (entry is not None and entry.replace is not None and not entry.hashed
+                    and entry.spec_kind == "pep440" and not entry.req.marker
+                    and not entry.req.url)
+
+        python = python_lowest(self.python_spec[1]) if self.python_spec else None
+        return raises(self.pins(), spec, python, raisable)
+
+    def genai_blocker(self) -> str:
+        """Why google-genai cannot be written into this file beside / instead of its legacy
+        pin, once the code it governs imports google-genai; "" when it can (or it declares
+        google-genai already, or names no legacy pin). Judged before the run changes
+        anything, for the hold-back of migrate-time code (GM412)."""
+        legacy = [e for e in self.entries if e.req.key == PYTHON_LEGACY]
+        if not legacy or any(e.has_genai for e in legacy):
+            return ""
+        verdict = self.verdict(genai_range())
+        if not verdict.ok and (verdict.python_needed or not self.raise_plan(genai_range())):
+            if verdict.python_needed:
+                return f"google-genai needs Python {verdict.python_needed}"
+            return "its pins conflict with google-genai's dependencies (" + ", ".join(
+                pin.spelled for pin, _ in verdict.conflicts) + ") and cannot be raised safely"
+        if any(not e.hashed and (e.add is not None or e.replace is not None) for e in legacy):
+            return ""
+        if any(e.hashed for e in legacy):
+            return "it is hash-checked: regenerate it with its tool"
+        return "its legacy pin cannot be edited in place"
 
     def report_blockers(self, verdict: Verdict, wanted: str) -> str:
         """GM408 on each conflicting pin, GM409 on the Python version; the reason, for the
@@ -319,12 +407,12 @@ class Manifest:
         new_spec = raised_spec(spec, self.python_floor)
         edit = None
         withheld = ""
-        verdict = self.verdict(new_spec)
-        if not verdict.ok:
-            withheld = self.report_blockers(verdict, f"google-genai{new_spec}")
-        elif entry.spec_edit is not None:
+        if entry.spec_edit is not None or (entry.replace is not None and not req.url):
+            withheld = self.installable(new_spec, f"google-genai{new_spec}", rule.code,
+                                        entry.offset)
+        if not withheld and entry.spec_edit is not None:
             edit = entry.spec_edit(new_spec)
-        elif entry.replace is not None and not req.url:
+        elif not withheld and entry.replace is not None and not req.url:
             new = f"{req.name}{req.extras}{new_spec}"
             if req.marker:
                 new += f"; {req.marker.lstrip(';').strip()}"
@@ -355,14 +443,14 @@ class Manifest:
             elif entry.has_genai and entry.remove is not None:
                 edit = entry.remove()
             elif entry.replace is not None:
-                verdict = self.verdict(genai_range())
-                if verdict.ok:
+                withheld = self.installable(genai_range(), wanted, rule.code, entry.offset)
+                if not withheld:
                     new = wanted
                     if req.marker:
                         new += f"; {req.marker.lstrip(';').strip()}"
                     edit = entry.replace(new)
                 else:
-                    message += f" (edit withheld: {self.report_blockers(verdict, wanted)})"
+                    message += f" (edit withheld: {withheld})"
         self.report(entry.offset, rule.code, message, fix=FIX_SAFE, edit=edit,
                     **{"from": req.name, "to": wanted})
         if usage.legacy and usage.genai and not entry.has_genai:
@@ -380,13 +468,13 @@ class Manifest:
             message += "; add google-genai" + (
                 " and regenerate the hashes" if entry.hashed else "")
         else:
-            verdict = self.verdict(genai_range())
-            if verdict.ok:
+            withheld = self.installable(genai_range(), wanted, "GM407", entry.offset)
+            if not withheld:
                 edit = place
                 message += f"; {wanted} added beside it (the legacy pin stays while " \
                            f"{len(self.usage().legacy)} file(s) still import the legacy SDK)"
             else:
-                message += f" (edit withheld: {self.report_blockers(verdict, wanted)})"
+                message += f" (edit withheld: {withheld})"
         self.report(entry.offset, "GM407", message, fix=FIX_SAFE, edit=edit, to=wanted)
 
     # -- requirements.txt / constraints.txt ----------------------------------------------
@@ -994,10 +1082,13 @@ def _included_requirements(
         return
     seen.add(real)
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines(keepends=True)
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as fh:
+            decoded = decode_marked(fh.read())
+    except OSError:
         return
+    if decoded is None:
+        return
+    lines = decoded[0].splitlines(keepends=True)
     label = os.path.basename(path)
     for first, _, body, _ in _logical_lines(lines):
         stripped = body.strip()
@@ -1214,17 +1305,88 @@ def _unfixed(item: Finding, why: str) -> Finding:
     return replace(item, fixed=False, message=f"{item.message} (edit withheld: {why})")
 
 
+def _scan(path: str, data: bytes, ctx: Context) -> Manifest | str:
+    """The manifest read and its requirements recorded (nothing decided); or why it cannot
+    be read."""
+    decoded = decode_marked(data)
+    if decoded is None or "\0" in decoded[0]:
+        return "it is not text pip reads"
+    manifest = Manifest(path, decoded[0], ctx)
+    kind = manifest.kind
+    valid = True
+    if kind == "requirements":
+        manifest.requirements()
+    elif kind in ("pyproject", "pipfile"):
+        valid = manifest.toml(pipfile=kind == "pipfile")
+    elif kind == "setup.cfg":
+        valid = manifest.setup_cfg()
+    elif kind == "setup.py":
+        manifest.setup_py()
+    elif kind == "conda":
+        valid = manifest.conda()
+    if not valid:
+        return "it cannot be parsed"
+    return manifest
+
+
+def genai_blocked(path: str, ctx: Context) -> tuple[str, str] | None:
+    """(manifest, why) when the code file `path`, once it imports google-genai, would be
+    governed (usage.manifest_scope) by manifests that name the legacy SDK, none of which can
+    be made to declare google-genai: a fresh install would fail with ImportError. None when
+    some manifest of its folder declares google-genai or can be given it, or none names the
+    legacy SDK (nothing declared the SDK before either). Memoised per folder for the run."""
+    folder = manifest_scope(path)
+    if folder is None:
+        return None
+    key = ("genai-blocked", folder)
+    if key in ctx.memo:
+        cached = ctx.memo[key]
+        return cached if isinstance(cached, tuple) else None
+    blocked: tuple[str, str] | None = None
+    for name in manifests_in(folder):
+        manifest_path = os.path.join(folder, name)
+        try:
+            with open(manifest_path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        bare = data.replace(b"\0", b"").lower()
+        if b"generativeai" not in bare and b"google-genai" not in bare \
+                and b"google_genai" not in bare:
+            continue
+        scanned = _scan(manifest_path, data, ctx)
+        if isinstance(scanned, Manifest):
+            keys = {e.req.key for e in scanned.entries}
+            if PYTHON_GENAI in keys:  # declared already
+                blocked = None
+                break
+            if PYTHON_LEGACY not in keys:
+                continue
+        elif b"generativeai" not in bare:
+            continue
+        why = scanned if isinstance(scanned, str) else scanned.genai_blocker()
+        if not why:
+            blocked = None
+            break
+        if blocked is None:
+            blocked = (manifest_path, why)
+    ctx.memo[key] = blocked
+    return blocked
+
+
 def run_manifest(path: str, data: bytes, ctx: Context) -> HandlerOutput:
-    if b"\0" in data:
-        return HandlerOutput(None, [finding(path, (1, 1), "GM907",
-                                            "binary content in a manifest; pins not checked")])
-    decoded = decode(data)
+    decoded = decode_marked(data)
+    if decoded is not None and "\0" in decoded[0]:
+        decoded = None
+        why = "binary content in a manifest; pins not checked"
+    else:
+        why = "manifest is not UTF-8 text (nor UTF-16 / UTF-32 with a byte-order mark); pins " \
+              "not checked"
     if decoded is None:
-        return HandlerOutput(None, [finding(path, (1, 1), "GM907",
-                                            "manifest is not UTF-8 text; pins not checked")])
-    text, encoding = decoded
+        return HandlerOutput(None, [finding(path, (1, 1), "GM907", why)])
+    text, codec, bom = decoded
     new, found = check_manifest(path, text, ctx)
-    return HandlerOutput(None if new is None else new.encode(encoding), found)
+    return HandlerOutput(None if new is None else encode_marked(new, codec, bom), found)
 
 
 MANIFEST_HANDLER = Handler(name="manifest", run=run_manifest)

@@ -11,11 +11,13 @@ that never imports google-genai may have its own `interactions` objects, so it i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import (
+    GlobalScope,
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
@@ -24,7 +26,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods.facts.modelsource import model_source
+from migrator.codemods.facts.modelsource import ENV_LOOKUPS, model_source
 from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
@@ -48,6 +50,10 @@ BYTES_METHODS = {"read_bytes", "tobytes"}
 # Ids that are ordinary words: only reported where they are clearly a model argument.
 AMBIGUOUS_IDS = {"aqa"}
 MODEL_KEYWORDS = {"model", "model_name", "model_id"}
+# The model a tuning job starts from (`genai.create_tuned_model(source_model=...)`,
+# `client.tunings.tune(base_model=...)`): only some models can be tuned, and a tuned model is
+# tied to its base, so the id is reported, never substituted.
+TUNING_KEYWORDS = {"source_model", "base_model"}
 LINE_LENGTH = 88  # black's and ruff's default: where an added argument wraps
 
 
@@ -297,13 +303,23 @@ class _Checker:
             if self.names_a_model(node):
                 continue
             calls = self.interactions_calls_of(node, model_args)
-            decision = models.decide(token, self.destination(node, calls))
+            destination, elsewhere = self.destination(node, calls), ""
+            if destination != INTERACTIONS and not info.interactions and info.outdated:
+                elsewhere = self.model_elsewhere(node)
+                destination = INTERACTIONS if elsewhere else destination
+            decision = models.decide(token, destination)
             if not decision.code or not self.ctx.enabled(decision.code, self.path):
                 continue
             if decision.api_version:
                 self.alias_finding(node, decision, calls)
                 continue
             fix, note = decision.fix if decision.changed else FIX_NONE, ""
+            if keyword in TUNING_KEYWORDS:
+                fix, note = FIX_NONE, (" (the base model of a tuning job: not substituted, "
+                                       "choose a model that can be tuned)")
+            if elsewhere:
+                note = (f" (the model of a call in {os.path.basename(elsewhere)}, which the "
+                        "Interactions API would refuse)")
             listed = self.listed_beside(node)
             if decision.changed and decision.model.removeprefix("models/") in listed:
                 fix, note = FIX_NONE, (f" (the list already holds `{decision.model}`: remove "
@@ -359,6 +375,31 @@ class _Checker:
                 if isinstance(element, cst.DictElement) and _str(element.key) == "model":
                     return element.value
         return None
+
+    def model_elsewhere(self, node: cst.SimpleString) -> str:
+        """The file that imports the module-level constant `node` is written in
+        (`MODEL = "..."` or its `os.getenv` default) and passes it as the model of a call that
+        is or becomes an Interactions call; "" when there is none."""
+        holder = self.parent(node)
+        if isinstance(holder, cst.Arg):
+            call = self.parent(holder)
+            if not (isinstance(call, cst.Call) and self.qualified(call.func) & ENV_LOOKUPS
+                    and holder is not call.args[0]):
+                return ""
+            holder = self.parent(call)
+        if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+            target = holder.targets[0].target
+        elif isinstance(holder, cst.AnnAssign):
+            target = holder.target
+        else:
+            return ""
+        if not isinstance(target, cst.Name) or not isinstance(self.scopes.get(target),
+                                                               GlobalScope):
+            return ""
+        from migrator.lint.modelimports import model_constant_users
+
+        users = model_constant_users(self.path, {target.value}, self.ctx.settings)
+        return users.get(target.value, "")
 
     def destination(self, node: cst.SimpleString, calls: list[_CreateCall]) -> str:
         """What receives the id: an Interactions call, a legacy SDK call, other google-genai
@@ -444,12 +485,17 @@ class _Checker:
                                      fix=report_fix, fixed=apply, api_version="v1beta"))
 
     def names_a_model(self, node: cst.SimpleString) -> bool:
-        """A dict key (`{"gemini-1.5-flash": "gemini-2.5-flash"}`) or a comparison operand
-        (`if model == "gemini-pro":`) mentions an old id without selecting it: code that maps
-        or upgrades old ids would break if they were rewritten."""
+        """A dict key (`{"gemini-1.5-flash": "gemini-2.5-flash"}`, `PRICES["gemini-pro"]`), a
+        comparison operand (`if model == "gemini-pro":`) or a match case mentions an old id
+        without selecting it: code that maps or upgrades old ids would break if they were
+        rewritten."""
         parent = self.parent(node)
         if isinstance(parent, cst.DictElement) and parent.key is node:
             return True
+        if isinstance(parent, (cst.MatchValue, cst.MatchMappingElement)):
+            return True  # `case "gemini-pro":` compares, as `==` does
+        if isinstance(parent, cst.Index) and isinstance(self.parent(parent), cst.SubscriptElement):
+            return True  # `PRICES["gemini-1.5-pro"]` looks an entry up
         if isinstance(parent, cst.ComparisonTarget):
             return True
         if isinstance(parent, cst.Comparison) and parent.left is node:

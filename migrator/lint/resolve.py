@@ -18,6 +18,7 @@ pin itself: a manifest that pins both pydantic and pydantic-core made them agree
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -115,9 +116,19 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Target:
+    """The version a conflicting exact pin is raised to (the lowest that meets every lower
+    bound google-genai and its recorded dependencies ask for) and that version's requirements."""
+
+    version: str
+    requires: dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class Table:
     releases: tuple[Release, ...]
     transitive: dict[str, tuple[tuple[str, str, str], ...]]  # dep key -> (key, name, floor)
+    targets: dict[str, Target] = field(default_factory=dict)
 
 
 def _requirements(items: list[str]) -> dict[str, tuple[str, str]]:
@@ -142,7 +153,10 @@ def table() -> Table:
             if floor := floor_only(spec):
                 floors.append((key, name, floor))
         transitive[normalize(entry["package"])] = tuple(floors)
-    return Table(releases, transitive)
+    targets = {normalize(entry["package"]): Target(entry["version"],
+                                                   _requirements(entry["requires"]))
+               for entry in data.get("target", [])}
+    return Table(releases, transitive, targets)
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,71 @@ def check(pins: list[Pin], genai_spec: str, python: Version | None) -> Verdict:
     if best is None:
         return Verdict(True)  # no recorded release in `genai_spec`: nothing to judge by
     return Verdict(False, best, "")
+
+
+def _exact(spec: str) -> Version | None:
+    """The version of an exact pin (`==2.8.2`, `===2.8.2`); None for anything else."""
+    found = clauses(spec)
+    if len(found) != 1 or found[0][0] not in ("==", "===") or "*" in found[0][1]:
+        return None
+    return parse_version(found[0][1])
+
+
+def raises(pins: list[Pin], genai_spec: str, python: Version | None,
+           raisable: Callable[[Pin], bool]) -> dict[str, tuple[Pin, str]] | None:
+    """Exact pins to raise (key -> (pin, version)) so that some recorded google-genai release
+    allowed by `genai_spec` accepts the whole set; None when no such raise exists.
+
+    A pin is raised only when `raisable(pin)` says its file may be edited there, it is exact
+    (`==v`), the recorded target version is above it in the same major series (dependents cap
+    the major: `pydantic<3`; a major jump is the project's call), and what the target version
+    requires in turn agrees with the file's pins, raising those the same way (pydantic 2.12.5
+    needs pydantic-core==2.41.5, which needs typing-extensions>=4.14.1). The raised set is
+    checked again as a whole (`check`).
+    """
+    data = table()
+    for release in reversed(data.releases):  # newest first, as `check`
+        if not compatible(release.versions, genai_spec):
+            continue
+        needed = interval(release.python).low
+        if python is not None and needed and compare(python, needed[:2]) < 0:
+            continue
+        plan = _plan(release, pins, raisable)
+        if not plan:
+            continue
+        raised = [Pin(p.key, p.spelled, f"=={plan[p.key][1]}", p.origin) if p.key in plan
+                  else p for p in pins]
+        if check(raised, release.versions, python).ok:
+            return plan
+    return None
+
+
+def _plan(release: Release, pins: list[Pin],
+          raisable: Callable[[Pin], bool]) -> dict[str, tuple[Pin, str]] | None:
+    data = table()
+    pinned = {pin.key: pin for pin in pins}
+    current = {pin.key: pin.spec for pin in pins}
+    plan: dict[str, tuple[Pin, str]] = {}
+    queue = list(release.requires.items())
+    while queue:
+        key, (_, spec) = queue.pop(0)
+        if key not in current or compatible(current[key], spec):
+            continue
+        pin, target = pinned.get(key), data.targets.get(key)
+        if pin is None or target is None or key in plan or not raisable(pin):
+            return None
+        old, new = _exact(pin.spec), parse_version(target.version)
+        if old is None or new is None or compare(new, old) <= 0 or new[0] != old[0] \
+                or not compatible(f"=={target.version}", spec):
+            return None
+        plan[key] = (pin, target.version)
+        current[key] = f"=={target.version}"
+        queue.extend(target.requires.items())
+    for key in plan:  # what each raised version needs, against the set as it ends up
+        for sub, (_, spec) in data.targets[key].requires.items():
+            if sub in current and not compatible(current[sub], spec):
+                return None
+    return plan
 
 
 def _pretty(spec: str) -> str:

@@ -119,6 +119,34 @@ def decode(data: bytes) -> tuple[str, str] | None:
         return None
 
 
+# Byte-order marks, longest first (UTF-32 LE starts with UTF-16 LE's), and the codec of the text
+# after them.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf", "utf-8"),
+)
+
+
+def decode_marked(data: bytes) -> tuple[str, str, bytes] | None:
+    """(text, codec, byte-order mark) for UTF-8 (with or without a BOM) and UTF-16 / UTF-32
+    with a BOM, as pip reads a requirements file; `encode_marked` writes it back byte for byte.
+    None for anything else."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), codec, bom
+            except UnicodeDecodeError:
+                return None
+    try:
+        return data.decode("utf-8"), "utf-8", b""
+    except UnicodeDecodeError:
+        return None
+
+
+def encode_marked(text: str, codec: str, bom: bytes) -> bytes:
+    return bom + text.encode(codec)
+
+
 def run_text(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     kind = kind_of(os.path.basename(path))
     if kind is None:

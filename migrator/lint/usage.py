@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
@@ -124,11 +125,13 @@ def js_usage(text: str) -> tuple[bool, bool, bool]:
 
 
 def _walk(root: str, exclude: tuple[str, ...], suffixes: tuple[str, ...],
-          stop_at: str | None = None) -> list[str]:
+          stop_at: str | None = None,
+          cut: Callable[[str, str], bool] | None = None) -> list[str]:
     """Files under `root` with one of `suffixes`, minus hidden folders and the run's excludes.
 
     `stop_at`: a file name that makes a sub-folder a project of its own (a nested package.json),
-    whose files belong to that project, not to this one.
+    whose files belong to that project, not to this one. `cut(root, sub-folder)`: the same
+    question asked by a function.
     """
     out: list[str] = []
     for folder, dirs, files in os.walk(root):
@@ -136,6 +139,7 @@ def _walk(root: str, exclude: tuple[str, ...], suffixes: tuple[str, ...],
             d for d in dirs
             if not d.startswith(".") and not any(fnmatch(d, p) for p in exclude)
             and not (stop_at and os.path.exists(os.path.join(folder, d, stop_at)))
+            and not (cut and cut(root, os.path.join(folder, d)))
         )
         out.extend(os.path.join(folder, name) for name in sorted(files)
                    if name.endswith(suffixes))
@@ -157,12 +161,22 @@ def _content(ctx: Context, path: str) -> bytes | None:
 
 def python_project(root: str, ctx: Context) -> Usage:
     """Python files and notebooks under `root`, memoised for the run."""
-    key = ("python", os.path.realpath(root))
+    return _python_usage(root, ctx, scoped=False)
+
+
+def python_scope(folder: str, ctx: Context) -> Usage:
+    """Python files and notebooks a manifest in `folder` governs (see `manifest_scope`)."""
+    return _python_usage(folder, ctx, scoped=True)
+
+
+def _python_usage(root: str, ctx: Context, *, scoped: bool) -> Usage:
+    key = ("python-scope" if scoped else "python", os.path.realpath(root))
     cached = ctx.memo.get(key)
     if isinstance(cached, Usage):
         return cached
     usage = Usage()
-    for path in _walk(root, _excludes(ctx), PYTHON_SUFFIXES + NOTEBOOK_SUFFIXES):
+    cut = _other_scope if scoped else None
+    for path in _walk(root, _excludes(ctx), PYTHON_SUFFIXES + NOTEBOOK_SUFFIXES, cut=cut):
         data = _content(ctx, path)
         if data is None or not (b"genai" in data or b"generativeai" in data
                                 or b"generative_models" in data):
@@ -217,4 +231,87 @@ def project_root(path: str) -> str:
         parent = os.path.dirname(folder)
         if parent == folder:
             return start
+        folder = parent
+
+
+# --------------------------------------------------------------------------------------------
+# Which manifest governs which code: per-folder scope
+# --------------------------------------------------------------------------------------------
+
+REQUIREMENTS_NAME = re.compile(r"^(?:requirements|constraints)[\w.-]*\.(?:txt|in)$|"
+                               r"^[\w.-]*requirements\.(?:txt|in)$", re.IGNORECASE)
+_ALWAYS = {"setup.py", "pipfile", "environment.yml", "environment.yaml"}
+# A pyproject.toml / setup.cfg that only configures tools (ruff, pytest, flake8) declares no
+# dependencies: it does not make its folder a project of its own.
+_DECLARES = {
+    "pyproject.toml": re.compile(rb"^\s*\[(?:project|tool\.poetry|tool\.pdm|dependency-groups)"
+                                 rb"[\].]", re.MULTILINE),
+    "setup.cfg": re.compile(rb"^\s*\[options(?:\.extras_require)?\]", re.MULTILINE),
+}
+_INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]*(\S+)", re.MULTILINE)
+
+
+def manifests_in(folder: str) -> list[str]:
+    """The Python dependency manifests of one folder (names only, sorted)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        lower = name.lower()
+        if lower in _ALWAYS or REQUIREMENTS_NAME.match(name):
+            out.append(name)
+        elif lower in _DECLARES:
+            try:
+                with open(os.path.join(folder, name), "rb") as fh:
+                    head = fh.read(MAX_BYTES)
+            except OSError:
+                continue
+            if _DECLARES[lower].search(head):
+                out.append(name)
+    return [name for name in out if os.path.isfile(os.path.join(folder, name))]
+
+
+def _includes_above(folder: str, root: str) -> bool:
+    """Some requirements file of `folder` installs a file of `root`'s folder (`-r ../r.txt`):
+    the sub-folder's code is installed with `root`'s pins too."""
+    top = os.path.realpath(root)
+    for name in manifests_in(folder):
+        if not REQUIREMENTS_NAME.match(name):
+            continue
+        try:
+            with open(os.path.join(folder, name), "rb") as fh:
+                text = fh.read(MAX_BYTES).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for match in _INCLUDE.finditer(text):
+            target = os.path.realpath(os.path.join(folder, match.group(1)))
+            if os.path.dirname(target) == top:
+                return True
+    return False
+
+
+def _other_scope(root: str, folder: str) -> bool:
+    """`folder` (below `root`) holds manifests of its own that do not include `root`'s."""
+    return bool(manifests_in(folder)) and not _includes_above(folder, root)
+
+
+def manifest_scope(path: str) -> str | None:
+    """The folder whose manifests govern the code file `path`: the nearest folder at or above
+    the file's own that holds a Python dependency manifest (requirements*.txt / .in,
+    constraints*.txt, pyproject.toml or setup.cfg that declare dependencies, setup.py, Pipfile,
+    environment.yml), not above the repository root (`.git`). None: no manifest governs it.
+
+    The converse, what a manifest folder governs, is `python_scope(folder)`: its files and
+    sub-folders, minus sub-folders with manifests of their own (a sub-app's requirements.txt
+    governs that sub-app only) unless those include a file of this folder with `-r` / `-c`.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if manifests_in(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+            return None
         folder = parent

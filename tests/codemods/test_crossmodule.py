@@ -39,7 +39,8 @@ def test_imported_model_is_pinned(tmp_path: Path) -> None:
     out = _migrate(app)
     assert "# TODO(gemini-migrate): GM011 'model' is imported by worker.py" in out
     assert 'model = genai.GenerativeModel("gemini-2.5-flash")' in out
-    assert 'local = dict(model="gemini-2.5-flash")' in out
+    # the model nobody imports is migrated (and, used once, goes into its call)
+    assert 'client.interactions.create(model="gemini-2.5-flash", input="x")' in out
 
 
 def test_module_import_with_attribute_use_is_pinned(tmp_path: Path) -> None:
@@ -51,7 +52,7 @@ def test_unrelated_import_does_not_pin(tmp_path: Path) -> None:
     app = _repo(tmp_path, "from pkg.app import local_helper\nprint(x.generate_content)\n")
     out = _migrate(app)
     assert "TODO" not in out
-    assert 'model = dict(model="gemini-2.5-flash")' in out
+    assert 'client.interactions.create(model="gemini-2.5-flash", input="x")' in out
 
 
 CHAT = '''import google.generativeai as genai

@@ -92,7 +92,7 @@ auto = genai.GenerativeModel(
 print(model.generate_content("hi").text, auto.generate_content("hi").text)
 ''')
     assert 'generation_config={"temperature": 0.1, "tool_choice": "any"}' in out
-    assert '\n    model="gemini-2.5-flash", tools=[{"type": "function", "name": "f"}]\n)' \
+    assert 'model="gemini-2.5-flash", tools=[{"type": "function", "name": "f"}], input="hi"' \
         in out
     assert "tool_config" not in out
     assert {"GM025", "GM026"} <= {f.code for f in findings if f.fixed}

@@ -21,8 +21,7 @@ MIGRATED = (
     "from google import genai\n"
     "\n"
     'client = genai.Client(api_key="KEY")\n'
-    'model = dict(model="gemini-2.5-flash")\n'
-    'print(client.interactions.create(**model, input="Hi").output_text)\n'
+    'print(client.interactions.create(model="gemini-2.5-flash", input="Hi").output_text)\n'
 )
 
 

@@ -25,8 +25,7 @@ LEGACY = (
 MIGRATED = (
     "from google import genai\n"
     'client = genai.Client(api_key="KEY")\n'
-    'model = dict(model="gemini-2.5-flash")\n'
-    'print(client.interactions.create(**model, input="Hi").output_text)\n'
+    'print(client.interactions.create(model="gemini-2.5-flash", input="Hi").output_text)\n'
 )
 
 

@@ -136,8 +136,8 @@ def _wheel(folder: Path, name: str, version: str, requires: list[str],
 EXTRA_VERSIONS = {
     "pydantic": ["2.8.2", "2.13.0"], "pydantic-core": ["2.20.1", "2.43.0"],
     "google-auth": ["2.32.0", "2.60.0"], "typing-extensions": ["4.12.2", "4.15.0"],
-    "httpx": ["0.27.0"], "websockets": ["15.0.1", "17.0"], "requests": ["2.29.0", "2.32.3"],
-    "tenacity": ["9.2.0"], "anyio": ["3.7.1"],
+    "httpx": ["0.27.0"], "requests": ["2.25.1", "2.29.0", "2.32.3"],
+    "tenacity": ["9.2.0"], "anyio": ["3.7.1"], "websockets": ["12.0", "15.0.1", "17.0"],
 }
 
 
@@ -162,11 +162,14 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _wheel(folder, "google-genai", low, release["requires"], release["requires_python"])
         for text in release["requires"]:
             want(text)
-    for entry in DATA["transitive"]:
+    for entry in DATA["transitive"] + DATA.get("target", []):
         for text in entry["requires"]:
             want(text.split(";")[0])
     for name, extra in EXTRA_VERSIONS.items():
         versions.setdefault(name, set()).update(extra)
+    targets = {e["package"]: e for e in DATA.get("target", [])}
+    for name, entry in targets.items():
+        versions.setdefault(name, set()).add(entry["version"])
     for name, found in versions.items():
         for version in found:
             entry = transitive.get(name)
@@ -174,6 +177,9 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
             if entry is not None and Version(version) >= Version(entry["version"]):
                 # Newer releases need at least what the floor needs (the table's premise).
                 requires = [r for r in entry["requires"] if ";" not in r]
+            target = targets.get(name)
+            if target is not None and Version(version) >= Version(target["version"]):
+                requires = [r for r in target["requires"] if ";" not in r]
             if name == "pydantic" and version in ("2.8.2", "2.13.0"):
                 # A pydantic is tied to the pydantic-core of its own release.
                 core = "2.43.0" if version == "2.13.0" else "2.20.1"
@@ -252,12 +258,80 @@ def test_what_the_run_writes_pip_can_install(index: Path, tmp_path: Path) -> Non
     assert _pip_resolves(index, ["-r", str(path)])
 
 
-def test_a_set_pip_cannot_install_is_never_written(index: Path, tmp_path: Path) -> None:
+def test_conflicting_exact_pins_are_raised_to_a_set_pip_installs(index: Path,
+                                                                   tmp_path: Path) -> None:
     _wheel(index, "google-generativeai", "0.8.3", [])
     frozen = "google-generativeai==0.8.3\npydantic==2.8.2\npydantic-core==2.20.1\n"
     path = _project(tmp_path / "frozen", frozen)
-    assert sorted(_run(path)) == ["GM401", "GM407", "GM408"]
-    assert path.read_text(encoding="utf-8") == frozen
     # What a naive edit would have written: pip refuses it.
     assert _pip_resolves(index, ["google-generativeai==0.8.3", "pydantic==2.8.2"]) is False
+    assert sorted(_run(path)) == ["GM401", "GM407*", "GM411*", "GM411*"]
+    assert path.read_text(encoding="utf-8") == (
+        f"google-generativeai==0.8.3\ngoogle-genai{RANGE}\npydantic==2.12.5\n"
+        "pydantic-core==2.41.5\n")
+    assert _pip_resolves(index, ["-r", str(path)])
+
+
+def test_a_set_pip_cannot_install_is_never_written(index: Path, tmp_path: Path) -> None:
+    _wheel(index, "google-generativeai", "0.8.3", [])
+    _wheel(index, "pydantic", "1.10.13", [])
+    # pydantic 1.x to 2.12.5 is a major jump: not raised, so nothing is written.
+    frozen = "google-generativeai==0.8.3\npydantic==1.10.13\n"
+    path = _project(tmp_path / "frozen", frozen)
+    assert sorted(_run(path)) == ["GM401", "GM407", "GM408"]
+    assert path.read_text(encoding="utf-8") == frozen
+    assert _pip_resolves(index, ["google-generativeai==0.8.3", "pydantic==1.10.13"]) is False
     assert _pip_resolves(index, ["google-generativeai==0.8.3"])
+
+
+# Frozen files: whatever the run writes into them, pip must be able to install.
+FROZEN = [
+    "pydantic==2.8.2\npydantic-core==2.20.1\ntyping_extensions==4.12.2\ngoogle-auth==2.32.0\n",
+    "typing-extensions==4.12.2\n",
+    "requests==2.25.1\ngoogle-auth==2.32.0\n",
+    "websockets==12.0\n",  # 12 -> 13 is a major jump: reported, not raised
+    "websockets==17.0\n",  # too new for 2.x, fine for 3.x
+    "pydantic==2.8.2\npydantic-core==2.20.1  # pinned by hand\n",
+    "anyio==3.7.1\npydantic==2.8.2\n",  # anyio 3 -> 4: nothing raised
+    "tenacity==9.2.0\n",  # above google-genai's cap: never lowered
+]
+
+
+@pytest.mark.parametrize("pins", FROZEN)
+def test_what_a_run_writes_into_a_frozen_file_pip_installs(index: Path, tmp_path: Path,
+                                                            pins: str) -> None:
+    _wheel(index, "google-generativeai", "0.8.3", [])
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "app.py").write_text(
+        "from google import genai\n\nclient = genai.Client()\n"
+        'print(client.interactions.create(model="gemini-2.5-flash", input="x").output_text)\n',
+        encoding="utf-8")
+    path = root / "requirements.txt"
+    original = "google-generativeai==0.8.3\n" + pins
+    path.write_text(original, encoding="utf-8")
+    found = _run(path)
+    written = path.read_text(encoding="utf-8")
+    if written == original:
+        assert "GM401*" not in found and not any(f.startswith("GM411") for f in found)
+        return
+    assert "google-generativeai" not in written and "GM401*" in found
+    assert _pip_resolves(index, ["-r", str(path)]), (found, written)
+
+
+def test_every_target_meets_the_bounds_it_serves() -> None:
+    """The version a pin is raised to satisfies every recorded requirement on its package."""
+    requirements = [r for e in DATA["release"] + DATA["transitive"]
+                    for r in e["requires"] if ";" not in r]
+    targets = {e["package"]: e["version"] for e in DATA["target"]}
+    for text in requirements:
+        req = Requirement(text)
+        name = req.name.lower().replace("_", "-")
+        lows = [s.version for s in req.specifier if s.operator in (">=", "==")
+                and "*" not in s.version]
+        if not lows:
+            continue
+        assert name in targets, text
+        if not req.specifier.contains(targets[name]):
+            # Only an upper bound of another release may exclude it (websockets<17 vs 3.x).
+            assert all(Version(targets[name]) >= Version(low) for low in lows), text

@@ -62,7 +62,9 @@ def test_successors_are_themselves_current() -> None:
     ("chat-bison@002", "retired", "gemini-3-flash-preview"),
     ("embedding-001", "retired", "gemini-embedding-001"),
     ("text-embedding-004", "deprecated", "gemini-embedding-001"),
-    ("gemini-2.5-flash-preview-05-20", "deprecated", "gemini-2.5-flash"),
+    ("gemini-2.5-flash-preview-09-2025", "deprecated", "gemini-2.5-flash"),
+    ("gemini-2.5-flash-preview-05-20", "retired", "gemini-2.5-flash"),
+    ("models/gemini-2.5-pro-preview-06-05", "retired", "gemini-2.5-pro"),
     ("gemini-2.5-flash", "current", ""),
     ("gemini-pro-latest", "current", ""),
     ("gemini-3-flash-preview", "preview", ""),
@@ -132,8 +134,18 @@ def test_packages_floor_is_consistent() -> None:
     ("gemini-2.0-flash", "interactions", False, ("gemini-3-flash-preview", "GM302", "safe")),
     ("gemini-2.0-flash", "python", False, ("gemini-3-flash-preview", "GM302", "unsafe")),
     ("gemini-2.0-flash", "legacy", False, ("gemini-3-flash-preview", "GM302", "none")),
+    ("gemini-2.5-flash-preview-09-2025", "interactions", True,
+     ("gemini-2.5-flash-preview-09-2025", "", "none")),
+    # the spring-2025 dated previews answer 404: retired.
     ("gemini-2.5-flash-preview-05-20", "interactions", True,
-     ("gemini-2.5-flash-preview-05-20", "", "none")),
+     ("gemini-2.5-flash", "GM303", "safe")),
+    # embedding models: never a safe fix (stored vectors would stop matching); the
+    # migration keeps the id.
+    ("models/embedding-001", "genai", False,
+     ("models/gemini-embedding-001", "GM301", "unsafe")),
+    ("embedding-001", "interactions", True, ("embedding-001", "", "none")),
+    ("text-embedding-004", "legacy", False, ("gemini-embedding-001", "GM302", "unsafe")),
+    ("gemini-embedding-exp-03-07", "python", False, ("gemini-embedding-001", "GM301", "unsafe")),
     # v1beta-only aliases: the same model, sent to v1beta, where google-genai calls /v1.
     ("models/gemini-pro-latest", "interactions", True, ("gemini-pro-latest", "GM304", "safe")),
     ("gemini-flash-latest", "genai", False, ("gemini-flash-latest", "GM304", "none")),
@@ -180,3 +192,12 @@ def test_other_apis_models_are_never_moved_to_a_text_model() -> None:
                      "gemini-2.0-flash-live-001", "gemini-2.5-flash-preview-tts"):
         decision = TABLE.decide(model_id, "interactions", migrating=True)
         assert not decision.changed, model_id
+
+
+def test_embedding_findings_say_to_re_embed() -> None:
+    for model_id in ("embedding-001", "models/text-embedding-004", "gemini-embedding-exp-03-07",
+                     "textembedding-gecko@003"):
+        decision = TABLE.decide(model_id, "python")
+        assert decision.info is not None and decision.info.kind == "embedding", model_id
+        assert "re-embed stored data" in decision.message
+        assert decision.message.count("re-embed") == 1

@@ -9,7 +9,15 @@ import pytest
 
 from migrator import engine
 from migrator.config import Settings
-from migrator.lint.usage import js_package, js_usage, notebook_code, python_project, python_usage
+from migrator.lint.usage import (
+    js_package,
+    js_usage,
+    manifest_scope,
+    notebook_code,
+    python_project,
+    python_scope,
+    python_usage,
+)
 
 
 @pytest.mark.parametrize(("text", "legacy", "genai", "interactions"), [
@@ -93,3 +101,45 @@ def test_nested_npm_packages_are_their_own(tmp_path: Path) -> None:
     usage = js_package(str(tmp_path), _ctx(tmp_path))
     assert (usage.legacy, usage.genai) == ([], ["server.mjs"])
     assert js_package(str(tmp_path / "web"), _ctx(tmp_path)).legacy == ["a.js"]
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_manifest_scope_is_the_nearest_manifest_folder(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        ".git/HEAD": "", "requirements.txt": "flask\n", "src/pkg/core.py": "",
+        "apps/chat/requirements.txt": "streamlit\n", "apps/chat/ui/page.py": "",
+        "tools/pyproject.toml": "[tool.ruff]\nline-length = 100\n", "tools/lint.py": "",
+        "lib/setup.cfg": "[options]\ninstall_requires = requests\n", "lib/x.py": "",
+    })
+    assert manifest_scope(str(tmp_path / "src/pkg/core.py")) == str(tmp_path)
+    assert manifest_scope(str(tmp_path / "apps/chat/ui/page.py")) == str(tmp_path / "apps/chat")
+    # A pyproject.toml that only configures tools declares no dependencies.
+    assert manifest_scope(str(tmp_path / "tools/lint.py")) == str(tmp_path)
+    assert manifest_scope(str(tmp_path / "lib/x.py")) == str(tmp_path / "lib")
+
+
+def test_manifest_scope_stops_at_the_repository_root(tmp_path: Path) -> None:
+    _tree(tmp_path, {"requirements.txt": "flask\n", "repo/.git/HEAD": "", "repo/a.py": ""})
+    assert manifest_scope(str(tmp_path / "repo/a.py")) is None
+
+
+def test_python_scope_leaves_sub_apps_to_their_manifests(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "requirements.txt": "google-generativeai\n",
+        "legacy.py": "import google.generativeai as genai\n",
+        "app/requirements.txt": "google-generativeai\n",
+        "app/main.py": "from google import genai\n",
+        "shared/requirements.txt": "-r ../requirements.txt\n",
+        "shared/util.py": "from google import genai\n",
+    })
+    ctx = _ctx(tmp_path)
+    root = python_scope(str(tmp_path), ctx)
+    # shared/ installs the root's file with -r: its code counts for the root's pins too.
+    assert (root.legacy, root.genai) == (["legacy.py"], ["shared/util.py"])
+    app = python_scope(str(tmp_path / "app"), ctx)
+    assert (app.legacy, app.genai) == ([], ["main.py"])
