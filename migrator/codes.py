@@ -467,6 +467,18 @@ _RULES = [
         "`getattr(e, \"status_code\", None) in (429, 500, 503)` (google-genai already retries "
         "429 and 5xx a few times itself).",
     ),
+    Rule(
+        "GM046", "code-execution-text-kept", "warning", "none",
+        "`.text` of an answer from a model with the code_execution tool stays on the legacy SDK.",
+        "With the code_execution tool, a legacy answer's parts are text, the code the model "
+        "wrote (`executable_code`) and what running it printed (`code_execution_result`); the "
+        "legacy `.text` joins all of them, the code and its output in Markdown fences. The "
+        "Interactions API returns them as `code_execution_call` / `code_execution_result` "
+        "steps, and `output_text` is only the model's final text, so the code and its result "
+        "would silently disappear from what the program prints or stores. The call stays as it "
+        "was; migrate it by hand, reading the steps you want to keep "
+        "(`for step in interaction.steps`).",
+    ),
     # --- GM1xx: google-genai generate_content / chats -> Interactions ----------------------------
     Rule(
         "GM101", "genai-generate-content", "warning", "safe",

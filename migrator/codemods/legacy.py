@@ -79,6 +79,7 @@ CONFIG_CLASSES = {
     f"{LEGACY}.types.generation_types.GenerationConfig",
 }
 CONFIGURE = f"{LEGACY}.configure"
+CODE_TEXT = "GM046"  # .text of an answer that may hold code the model ran
 # The legacy SDK's default model when GenerativeModel() is called without one.
 LEGACY_DEFAULT_MODEL = "gemini-1.5-flash-002"
 
@@ -1235,6 +1236,15 @@ class Plan:
             site.accessor_edits.append((attribute, lambda a, new=new: a.with_changes(
                 attr=cst.Name(new))))
 
+    def runs_code(self, site: Site) -> bool:
+        """The model may run code for this call (a code_execution tool on the model or the
+        call): the legacy `.text` of such an answer holds the code and its output too."""
+        tools = [value for construction in self.model_constructions(site)
+                 for key, value in construction.kwargs if key == "tools"]
+        tools += [arg.value for arg in site.call.args
+                  if arg.keyword is not None and arg.keyword.value == "tools"]
+        return any("code_execution" in self.code(node) for node in tools)
+
     def model_constructions(self, site: Site) -> list[Construction]:
         holder = site.holder
         if holder is None:
@@ -1485,6 +1495,10 @@ class Plan:
                 raise Unsupported("GM015", f"count_tokens result .{name} is not migrated")
             return
         if name == "text":
+            if self.runs_code(site):
+                raise Unsupported(CODE_TEXT, "the answer's .text joins the code the model ran "
+                                  "and its output with the text; output_text keeps only the "
+                                  "final text")
             site.accessor_edits.append((attribute, lambda a: a.with_changes(
                 attr=cst.Name("output_text"))))
             return
