@@ -1379,7 +1379,13 @@ class _Pass:
         shown = " ".join(cst.Module([]).code_for_node(receiver).split())
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         if kind == "vertex":
-            return None
+            switch = next((arg.value for arg in value.args if arg.keyword is not None
+                           and arg.keyword.value == "vertexai"), None) if isinstance(
+                value, cst.Call) else None
+            if switch is None or (isinstance(switch, cst.Name) and switch.value == "True"):
+                return None
+            return (f"not migrated: `{shown}` may be a Vertex AI client (vertexai= is decided "
+                    "at run time); the Interactions API is not available there")
         if kind == "transport":
             return (f"not migrated: `{shown}` is a client with a custom HTTP transport "
                     "(usually a mock of the old endpoint)")

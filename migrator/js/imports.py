@@ -74,7 +74,7 @@ def imports_pass(src: Source) -> None:
         src.root.find_all(kind="identifier", regex="^GoogleGenAI$"))
     alias = src.typescript and bool(
         src.root.find_all(kind="type_identifier", regex=f"^{ALIAS}$")) and not re.search(
-        rf"\btype\s+{ALIAS}\b", src.text)
+        rf"\btype\s+{ALIAS}\b", src.text) and not _imports_alias(src)
     needs_types = src.typescript and "Interactions" not in types and "Interactions" not in values \
         and ("Interactions." in src.text or alias)
     legacy_statements: dict[int, tuple[SgNode, list[SgNode], list[SgNode]]] = {}
@@ -144,12 +144,19 @@ def imports_pass(src: Source) -> None:
                                         "the legacy SDK were left for a human"))
 
 
+def _imports_alias(src: Source) -> bool:
+    """The file imports a `ModelParams` of its own (the legacy SDK exports one): that name is
+    the user's type, and declaring the alias beside it would not compile (TS2440)."""
+    return any(re.search(rf"\b{ALIAS}\b", statement.text())
+               for statement in src.root.find_all(kind="import_statement"))
+
+
 def _genai_only(src: Source) -> None:
     """A file on @google/genai alone whose chats were retyped `ModelParams`: declare the
     alias (with the `Interactions` type import it names) and drop the `Chat` import left
     unused."""
     if not src.typescript or not src.root.find_all(kind="type_identifier", regex=f"^{ALIAS}$") \
-            or re.search(rf"\btype\s+{ALIAS}\b", src.text):
+            or re.search(rf"\btype\s+{ALIAS}\b", src.text) or _imports_alias(src):
         return
     values, types, _ = _genai_bindings(src)
     statements = [s.parent() for s in src.root.find_all(kind="string")
