@@ -18,11 +18,17 @@ nested function, unreachable code) keeps all its referents.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import Access, BaseAssignment, MetadataWrapper, ScopeProvider
+from libcst.metadata import (
+    Access,
+    BaseAssignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    ScopeProvider,
+)
 
 Env = dict[str, frozenset[int]]
 _EMPTY: frozenset[int] = frozenset()
@@ -69,8 +75,9 @@ class Flow:
         self.self_attributes: dict[str, dict[str, list[tuple[cst.FunctionDef,
                                                              cst.BaseExpression | None]]]] = {}
         self._binds_cache: dict[int, dict[str, frozenset[int]]] = {}
+        self._inverse: dict[int, list[cst.Name]] | None = None
         _Walker(self).unit(self.module, self.module.body, {})
-        self._calls(scopes)
+        self._calls(wrapper.resolve(ParentNodeProvider))
 
     # -- reaching definitions ----------------------------------------------------------------
 
@@ -94,63 +101,88 @@ class Flow:
     def reaches(self, binding: cst.CSTNode, name: cst.Name) -> bool:
         return any(getattr(a, "node", None) is binding for a in self.reaching(name))
 
+    def reads_reached(self, binding: cst.CSTNode) -> list[cst.Name]:
+        """Every read a definition (its binding node) may reach, in no particular order."""
+        if self._inverse is None:
+            inverse: dict[int, list[cst.Name]] = {}
+            for access in self.accesses.values():
+                read = access.node
+                assert isinstance(read, cst.Name)
+                for assignment in self.reaching(read):
+                    inverse.setdefault(id(getattr(assignment, "node", None)), []).append(read)
+            self._inverse = inverse
+        return self._inverse.get(id(binding), [])
+
     # -- the call graph ----------------------------------------------------------------------
 
     def function_of(self, node: cst.FunctionDef) -> Function | None:
         return self.functions.get(id(node))
 
     def callee(self, call: cst.Call) -> Function | None:
-        """The module's own function a call `f(...)` calls, when the name `f` can only be it."""
+        """The module's own function a call `f(...)` runs, when the name `f` can only be it:
+        a function, or the `__init__` of a class of the module (`Bot(model)`)."""
         if not isinstance(call.func, cst.Name):
             return None
         defs = self.reaching(call.func)
         if len(defs) != 1:
             return None
         node = getattr(defs[0], "node", None)
+        if isinstance(node, cst.ClassDef):
+            return self._init_of(node)
         return self.functions.get(id(node)) if isinstance(node, cst.FunctionDef) else None
 
-    def _calls(self, scopes: object) -> None:
+    def _init_of(self, node: cst.ClassDef) -> Function | None:
+        for member in node.body.body:
+            if isinstance(member, cst.FunctionDef) and member.name.value == "__init__":
+                return self.functions.get(id(member))
+        return None
+
+    def _calls(self, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
         for access in self.accesses.values():
             node = access.node
-            defs = self.reaching(node)  # type: ignore[arg-type]
+            assert isinstance(node, cst.Name)
+            defs = self.reaching(node)
             for assignment in defs:
                 target = getattr(assignment, "node", None)
-                function = self.functions.get(id(target)) if isinstance(
-                    target, cst.FunctionDef) else None
+                skip = 0
+                if isinstance(target, cst.ClassDef):
+                    function = self._init_of(target)
+                    skip = 1
+                    if function is not None and target.decorators:
+                        function.escapes = True
+                    if function is not None and _in_annotation(node, parents):
+                        continue  # `def f(bot: Bot)` neither calls nor hands on the class
+                elif isinstance(target, cst.FunctionDef):
+                    function = self.functions.get(id(target))
+                else:
+                    continue
                 if function is None:
                     continue
-                call = self._parents.get(id(node))
+                call = parents.get(node)
                 if not (isinstance(call, cst.Call) and call.func is node) or len(defs) != 1:
                     function.escapes = True
                     continue
-                bound = _bind(function.node.params, call.args)
+                bound = _bind(function.node.params, call.args, skip)
                 if bound is None:
                     function.escapes = True
                 else:
                     function.calls.append((call, bound))
 
-    @property
-    def _parents(self) -> dict[int, cst.CSTNode]:
-        cached = getattr(self, "_parent_map", None)
-        if cached is None:
-            cached = {}
-            for access in self.accesses.values():
-                cached[id(access.node)] = None  # type: ignore[assignment]
-            stack: list[cst.CSTNode] = [self.module]
-            while stack:
-                current = stack.pop()
-                for child in current.children:
-                    if id(child) in cached:
-                        cached[id(child)] = current
-                    stack.append(child)
-            self._parent_map = cached
-        return cached
+
+def _in_annotation(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> bool:
+    current: cst.CSTNode | None = node
+    while current is not None and not isinstance(current, cst.BaseStatement):
+        if isinstance(current, cst.Annotation):
+            return True
+        current = parents.get(current)
+    return False
 
 
-def _bind(params: cst.Parameters, args: Iterable[cst.Arg]
+def _bind(params: cst.Parameters, args: Iterable[cst.Arg], skip: int = 0
           ) -> dict[str, cst.BaseExpression | None] | None:
-    """Parameter name -> argument of a call; None when the binding is not plain."""
-    positional = [*params.posonly_params, *params.params]
+    """Parameter name -> argument of a call; None when the binding is not plain. `skip`: the
+    leading parameters the call does not pass (`self` of an `__init__`)."""
+    positional = [*params.posonly_params, *params.params][skip:]
     out: dict[str, cst.BaseExpression | None] = {
         p.name.value: None for p in [*positional, *params.kwonly_params]}
     index = 0
