@@ -433,8 +433,8 @@ class Plan:
         if module_scope is None:
             return
         prefix = f"name:{id(module_scope)}:"
-        candidates = {k[len(prefix):]: h for k, h in self.holders.items()
-                      if k.startswith(prefix) and h.pin is None}
+        candidates = {k[len(prefix):]: self.holder_of(k) for k in [*self.holders, *self.aliases]
+                      if k.startswith(prefix) and self.holder_of(k).pin is None}
         if not candidates:
             return
         elsewhere = imported_elsewhere(self.path, set(candidates), self.ctx.settings)
@@ -1026,6 +1026,17 @@ class Plan:
         self.alias(key, holder)
         return True
 
+    def module_level_name(self, function: cst.FunctionDef) -> str:
+        """The module-level name through which other files reach `function`: its own, or its
+        class's for an `__init__`."""
+        owner = self.parent(self.parent(function))
+        if isinstance(self.parent(function), cst.Module):
+            return function.name.value
+        if function.name.value == "__init__" and isinstance(owner, cst.ClassDef) and (
+                isinstance(self.parent(owner), cst.Module)):
+            return owner.name.value
+        return ""
+
     def parameter_key(self, call: cst.Call, value: cst.BaseExpression) -> str | None:
         function = self.flow.callee(call)
         if function is None or function.escapes:
@@ -1046,7 +1057,23 @@ class Plan:
 
     def check_aliases(self) -> None:
         """A parameter holds the model only if every call of its function passes it; a
-        factory's calls hold it only if all it ever returns is the model."""
+        factory's calls hold it only if all it ever returns is the model. Another file that
+        imports the function (or the class whose `__init__` it is) may call it with, or
+        expect from it, a legacy object."""
+        from migrator.codemods.crossmodule import imported_elsewhere
+
+        public: dict[str, list[tuple[str, Any]]] = {}
+        for key, function in [*((k, f) for k, f, _ in self.param_aliases),
+                              *self.factories.items()]:
+            name = self.module_level_name(function.node)
+            if name and self.resolve(key) in self.holders:
+                public.setdefault(name, []).append((key, function))
+        for name, other in imported_elsewhere(self.path, set(public),
+                                              self.ctx.settings).items():
+            for key, function in public[name]:
+                self.pin(self.holder_of(key), "GM011", f"{name!r} is imported by "
+                         f"{os.path.basename(other)}, which may still pass or expect a legacy "
+                         "object", function.node)
         for key, function, param in self.param_aliases:
             holder = self.holder_of(key)
             name = function.node.name.value
@@ -1063,7 +1090,10 @@ class Plan:
             holder = self.holder_of(key)
             name = function.node.name.value
             where = holder.constructions[0].call if holder.constructions else function.node
-            if function.escapes:
+            if function.node.asynchronous is not None:
+                self.pin(holder, "GM011", f"{name}() is a coroutine function: its calls are "
+                         "not the model", where)
+            elif function.escapes:
                 self.pin(holder, "GM011", f"{name}() is used where gemini-migrate cannot "
                          "follow its result", where)
             elif function.generator or function.falls_off or not all(

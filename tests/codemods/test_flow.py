@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 import time
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from migrator.codemods import transform_source
+from migrator.codemods.crossmodule import _consumers
 from migrator.codemods.facts.flow import Flow
+from migrator.config import Settings
+from migrator.engine import make_context
 
 
 def _flow(source: str) -> tuple[Flow, cst.Module]:
@@ -135,6 +141,15 @@ def test_a_read_in_a_loop_sees_a_definition_below_it() -> None:
         """, "q") == [[5]]
 
 
+def test_a_generator_reads_later() -> None:
+    assert _check("""\
+        m = a()
+        gen = (m.go(x) for x in m.items())
+        m = b()
+        print(list(gen))
+        """, "m") == [[1, 3], [1]]
+
+
 def test_globals_and_closures_keep_every_definition() -> None:
     assert _check("""\
         r = a()
@@ -203,3 +218,51 @@ def test_linear_time() -> None:
 
     small, big = timed(300), timed(3000)
     assert big < 25 * max(small, 0.01)
+
+
+APP = '''import google.generativeai as genai
+
+genai.configure(api_key="k")
+
+
+def get_model():
+    return genai.GenerativeModel("gemini-2.5-flash")
+
+
+def ask(m, prompt):
+    return m.generate_content(prompt).text
+
+
+model = get_model()
+print(ask(model, "x"))
+'''
+
+
+def _migrate_app(tmp_path: Path, worker: str) -> str:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    app = tmp_path / "app.py"
+    app.write_text(APP)
+    (tmp_path / "worker.py").write_text(worker)
+    _consumers.cache_clear()
+    ctx = make_context(Settings(), write=False)
+    return transform_source(app.read_text(), str(app), ctx)[0]
+
+
+def test_followed_alone_the_factory_and_parameter_migrate(tmp_path: Path) -> None:
+    out = _migrate_app(tmp_path, "print('unrelated')\n")
+    assert "TODO" not in out
+    assert 'return dict(model="gemini-2.5-flash")' in out
+
+
+def test_an_imported_factory_keeps_its_model(tmp_path: Path) -> None:
+    out = _migrate_app(tmp_path, "from app import get_model\n"
+                                 "print(get_model().generate_content('hi').text)\n")
+    assert "GM011 'get_model' is imported by worker.py" in out
+    assert 'return genai.GenerativeModel("gemini-2.5-flash")' in out
+
+
+def test_an_imported_alias_keeps_its_model(tmp_path: Path) -> None:
+    out = _migrate_app(tmp_path, "from app import model\n"
+                                 "print(model.generate_content('hi').text)\n")
+    assert "GM011 'model' is imported by worker.py" in out
+    assert "interactions" not in out

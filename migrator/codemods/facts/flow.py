@@ -541,6 +541,8 @@ class _Walker:
     def comprehension(self, node: cst.CSTNode, env: Env) -> None:
         clause = getattr(node, "for_in", None)
         self.expr(clause.iter, env)  # type: ignore[union-attr]
+        if isinstance(node, cst.GeneratorExp):
+            return  # the rest runs when it is iterated, later: its reads keep every referent
         inner = dict(env)
         first = True
         while clause is not None:
