@@ -1021,8 +1021,8 @@ class Plan:
             key = self.parameter_key(grand, use)
         else:
             return False
-        if key is None:
-            return False
+        if key is None or key.startswith("attr::"):
+            return False  # an attribute of another object: other code may read it
         self.alias(key, holder)
         return True
 
