@@ -1039,7 +1039,7 @@ class Plan:
 
     def parameter_key(self, call: cst.Call, value: cst.BaseExpression) -> str | None:
         function = self.flow.callee(call)
-        if function is None or function.escapes:
+        if function is None or function.escapes or function.decorated:
             return None
         bound = next((b for c, b in function.calls if c is call), None)
         name = next((p for p, v in (bound or {}).items() if v is value), None)
@@ -1093,7 +1093,10 @@ class Plan:
             if function.node.asynchronous is not None:
                 self.pin(holder, "GM011", f"{name}() is a coroutine function: its calls are "
                          "not the model", where)
-            elif function.escapes:
+            elif function.escapes or function.decorated and not all(
+                    self.qualified(d.decorator if not isinstance(d.decorator, cst.Call)
+                                   else d.decorator.func) & _CACHES
+                    for d in function.node.decorators):
                 self.pin(holder, "GM011", f"{name}() is used where gemini-migrate cannot "
                          "follow its result", where)
             elif function.generator or function.falls_off or not all(
@@ -1146,6 +1149,10 @@ class Plan:
             if holder.kind == "chat" and is_call and method in SEND:
                 assert isinstance(grand, cst.Call)
                 site = Site(grand, method, use, holder, None, SEND[method])
+                if isinstance(use, cst.Call):
+                    # the chat state is written back to the receiver: a call would run twice
+                    self.pin(site, "GM011", f"{self.code(use)}.{method}(): the chat comes "
+                             "from a call, its state cannot be kept", grand)
                 holder.sites.append(site)
                 self.sites.append(site)
                 return
@@ -1922,6 +1929,11 @@ class Plan:
 
 
 _PURE_CALLS = ("getenv", "get", "str", "strip", "environ")
+
+
+# A factory under these returns what its body returns (the same object again, for equal
+# arguments): its calls hold the model all the same.
+_CACHES = {"functools.cache", "functools.lru_cache"}
 
 
 def _kind(site: Site) -> str:

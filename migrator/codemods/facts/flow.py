@@ -52,6 +52,8 @@ class Function:
     # The function is read somewhere other than as the callee of a call it understands
     # (passed, stored, decorated, called with *args/**kwargs): its callers are not all known.
     escapes: bool = False
+    # Decorated: its calls run the decorator's wrapper (the caller judges a known one).
+    decorated: bool = False
 
 
 class Flow:
@@ -403,7 +405,7 @@ class _Walker:
             entry[param.name.value] = frozenset((id(param),))
         if node.returns is not None:
             self.expr(node.returns.annotation, env)
-        self.flow.functions[id(node)] = Function(node, escapes=bool(node.decorators))
+        self.flow.functions[id(node)] = Function(node, decorated=bool(node.decorators))
         self.queue.append((node, node.body, entry))
         self.bind(node.name, node, env)
 
