@@ -680,12 +680,25 @@ _RULES = [
         "A call on a tuned model (`tunedModels/...`) stays as it is.",
         "The Interactions API serves base models and agents only: a tuned model "
         "(`tunedModels/...`, written in the call, in a constant or default that reaches it, or "
-        "the `.name` of `get_tuned_model(...)`) cannot be called through "
+        "the `.name` of `get_tuned_model(...)`, a tuning job's `.tuned_model.model`) cannot "
+        "be called through "
         "`client.interactions.create`, and Gemini API tuning is not offered by google-genai "
         "(`client.tunings` is for Vertex AI). The call keeps its SDK and its model, with a "
         "TODO: move the tuning data to a prompt (few-shot examples, a system instruction) on a "
         "current model, or keep the call on `client.models.generate_content` while the tuned "
         "model is served.",
+    ),
+    Rule(
+        "GM307", "model-id-is-a-lookup-key", "warning", "none",
+        "A refused model id is also a lookup key: the call stays as it is.",
+        "The id reaching the call is one the Interactions API refuses, so migrating the call "
+        "means substituting the id where it is written; but the name holding it is also used "
+        "to look something up (`PRICES[MODEL]`, `limits.get(MODEL)`, `MODEL == \"...\"`, "
+        "`MODEL in ...`, `match MODEL:`), and the lookup would find something else once the "
+        "id changes. The call keeps its SDK and its model (the id still answers "
+        "generateContent), with a TODO; the id itself is reported (GM301 / GM302) without a "
+        "fix. Change the id and the keys it is looked up in together, then run the migration "
+        "again.",
     ),
     # --- GM4xx: dependency pins -----------------------------------------------------------------
     Rule(
@@ -810,7 +823,8 @@ _RULES = [
         "the migrated file would fail with ImportError on a fresh install: it is left as it "
         "was, its other findings reported unfixed, and this finding names the manifest and "
         "why. Fix the manifest (or regenerate it from its source, e.g. requirements.in) and "
-        "run again. A folder whose manifests never named the legacy SDK holds nothing back.",
+        "run again. A folder whose manifests never named the legacy SDK holds nothing back; "
+        "with GM412 ignored, such files are migrated anyway.",
     ),
     # --- GM5xx: JavaScript / TypeScript -----------------------------------------------------------
     Rule(
@@ -852,8 +866,10 @@ _RULES = [
         "`const response = result.response` -> `const response = result`, `usageMetadata."
         "promptTokenCount` / `candidatesTokenCount` / `totalTokenCount` / "
         "`cachedContentTokenCount` -> `usage.total_input_tokens` / `total_output_tokens` / "
-        "`total_tokens` / `total_cached_tokens`. Note: legacy `text()` threw on a blocked "
-        "answer; `output_text` never throws.",
+        "`total_tokens` / `total_cached_tokens`. A `{ timeout }` request option goes as "
+        "create()'s second argument (milliseconds on both SDKs); other request options keep "
+        "the model. Note: legacy `text()` threw on a blocked answer; `output_text` never "
+        "throws.",
     ),
     Rule(
         "GM504", "js-streaming", "error", "safe",
@@ -903,9 +919,12 @@ _RULES = [
         "`deleteFile(name)` -> `files.delete({ name })`. The upload answers the file itself, so "
         "`upload.file.uri` / `.mimeType` -> `upload.uri` / `.mimeType`, and a `fileData` part "
         "whose `mimeType` is the upload's (given as a literal) becomes a content block of that "
-        "type. Reported unfixed, with the manager left as it was: `listFiles()` (`files.list()` "
-        "is an async pager, not `{ files, nextPageToken }`), an upload of anything but a path "
-        "(`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
+        "type. `FileState` is then imported from @google/genai (same members and values), "
+        "and in TypeScript a `x.name` given to `get` / `delete` gets a `!` (a new `File`'s "
+        "`name` is optional). Reported unfixed, with the manager left as it was: `listFiles()` "
+        "(`files.list()` is an async pager, not `{ files, nextPageToken }`), an upload of "
+        "anything but a path (a string, `path.join(...)`, a property named `...path`; "
+        "`files.upload` fails on a Buffer: wrap it in `new Blob([buf], { type })`), request "
         "options, a result used whole or declared with a legacy type, a manager passed on or "
         "exported.",
     ),

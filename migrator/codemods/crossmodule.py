@@ -224,7 +224,37 @@ def _import_graph(root: str, settings: Settings | None) -> dict[str, set[str]]:
             targets |= by_name.get(name, set())
         targets.discard(path)
         graph[path] = targets
+    _run_by_path(files, graph)
     return graph
+
+
+_SCRIPT_NAME = re.compile(rb"""["']([^"'\n]*?[\w-]+\.py)["']""")
+
+
+def _run_by_path(files: list[tuple[str, bytes]], graph: dict[str, set[str]]) -> None:
+    """Files one process runs without importing them: a script named in another's string
+    (`st.Page("chat.py")`, `runpy.run_path("x.py")`, `exec(open("x.py").read())`), and the
+    pages of a Streamlit multipage app (`pages/*.py`, run in the process of the script in
+    the folder above, whose global configuration they share)."""
+    by_base: dict[str, list[str]] = {}
+    for path, _ in files:
+        by_base.setdefault(os.path.basename(path), []).append(path)
+    for path, data in files:
+        if b".py" not in data:
+            continue
+        for match in _SCRIPT_NAME.finditer(data):
+            named = match.group(1).decode(errors="replace").replace("\\", "/")
+            for target in by_base.get(os.path.basename(named), ()):
+                if target != path and target.endswith(named.lstrip("./")):
+                    graph[path].add(target)
+    for path, data in files:
+        folder = os.path.dirname(path)
+        if os.path.basename(folder) != "pages" or b"streamlit" not in data:
+            continue
+        app = os.path.dirname(folder)
+        for entry, entry_data in files:
+            if os.path.dirname(entry) == app and b"streamlit" in entry_data:
+                graph[entry].add(path)
 
 
 @lru_cache(maxsize=4)

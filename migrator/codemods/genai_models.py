@@ -34,7 +34,12 @@ from libcst.metadata import (
 )
 
 from migrator.codemods.facts.clients import ClientFacts, Collected
-from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
+from migrator.codemods.facts.modelsource import (
+    argument_sources,
+    lookup_use,
+    model_source,
+    tuned_model,
+)
 from migrator.codemods.facts.nodes import same_quotes
 from migrator.codemods.facts.source import code_of
 from migrator.codemods.genai_convert import (
@@ -69,6 +74,7 @@ GENERATE = "GM101"
 CHATS = "GM102"
 MODEL_SUBSTITUTED = "GM303"
 TUNED = "GM306"
+MODEL_KEY = "GM307"
 
 NOT_PROVEN = "GM106"
 TODO_PREFIX = "# TODO(gemini-migrate): "
@@ -682,6 +688,12 @@ class _Pass:
         new_id, info = self.ctx.models.interactions_name(value)
         if info is None or new_id == value or not self.ctx.enabled(MODEL_SUBSTITUTED, self.path):
             return
+        key = lookup_use(literal_node, self.scopes, self.parent)
+        if key is not None:
+            raise Unsupported(MODEL_KEY, f"the model id {value!r} would be refused by the "
+                              f"Interactions API, and the name holding it is also a lookup key "
+                              f"(`{self.module.code_for_node(key)}`): "
+                              "change the id and the keys it is looked up in by hand")
         unit.fixed.append((literal_node, MODEL_SUBSTITUTED,
                            f"model {value!r} is refused by the Interactions API; "
                            f"substituted {new_id!r}", {"from": value, "to": new_id}))

@@ -54,7 +54,13 @@ from migrator.codemods.convert import (
     string_value,
     text_block,
 )
-from migrator.codemods.facts.modelsource import argument_sources, model_source, tuned_model
+from migrator.codemods.facts.flow import Flow, flow_of
+from migrator.codemods.facts.modelsource import (
+    argument_sources,
+    lookup_use,
+    model_source,
+    tuned_model,
+)
 from migrator.codemods.facts.nodes import dotted as _dotted
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API, USAGE_FIELDS
@@ -107,6 +113,17 @@ TODO_PREFIX = "# TODO(gemini-migrate): "
 class Plan:
     def __init__(self, wrapper: MetadataWrapper, path: str, ctx: Context) -> None:
         self.module = wrapper.module
+        self.wrapper = wrapper
+        self._flow: Flow | None = None
+        # sites whose responses may reach the same read: they migrate together or not at all
+        self.response_links: list[tuple[Site, Site]] = []
+        self._site_of: dict[int, Site] | None = None
+        # holder keys that name another holder's object (`m = model`, a parameter every
+        # caller passes the model to, a factory's calls): key -> the key it stands for
+        self.aliases: dict[str, str] = {}
+        self.param_aliases: list[tuple[str, Any, cst.Param]] = []  # (key, Function, param)
+        self.classified: set[int] = set()
+        self.factories: dict[str, Any] = {}  # "ret:<id>" -> the flow Function whose calls use it
         self.path = path
         self.ctx = ctx
         self.qnames = wrapper.resolve(QualifiedNameProvider)
@@ -172,9 +189,23 @@ class Plan:
         node = getattr(assignment, "node", None)
         return self.pos(node) if node is not None and node in self.positions else (0, 0)
 
+    @property
+    def flow(self) -> Flow:
+        """Reaching definitions and the module's call graph (facts/flow.py), on first use."""
+        if self._flow is None:
+            self._flow = flow_of(self.wrapper)
+        return self._flow
+
     def refs(self, assignment: Assignment) -> list[Access]:
-        """An assignment's references in source order (LibCST keeps them in a set)."""
-        return sorted(assignment.references, key=self.assignment_pos)
+        """An assignment's references in source order (LibCST keeps them in a set), with the
+        reads above it in a loop that its value reaches on the next pass, which LibCST's
+        references leave out."""
+        found = {id(a.node): a for a in assignment.references}
+        for read in self.flow.reads_reached(assignment.node):
+            access = self.flow.accesses.get(id(read))
+            if access is not None:
+                found.setdefault(id(read), access)
+        return sorted(found.values(), key=self.assignment_pos)
 
     def binding_scope(self, name: cst.Name) -> Scope | None:
         scope = self.scopes.get(name)
@@ -209,6 +240,17 @@ class Plan:
         return None
 
     def holder_key(self, node: cst.BaseExpression) -> str | None:
+        key = self.raw_key(node)
+        while key is not None and key in self.aliases:
+            key = self.aliases[key]
+        return key
+
+    def raw_key(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if isinstance(node, cst.Call):
+            function = self.flow.callee(node)
+            return f"ret:{id(function.node)}" if function is not None else None
         if isinstance(node, cst.Name):
             scope = self.binding_scope(node)
             return f"name:{id(scope)}:{node.value}" if scope is not None else None
@@ -219,7 +261,40 @@ class Plan:
         if root in ("self", "cls"):
             owner = self.enclosing_class(node)
             return f"attr:{owner}:{spelled}"
+        instance_of = self.instance_of(node)
+        if instance_of:
+            # `bot.model` of `bot = Bot()`: the `self.model` of Bot's methods
+            return f"attr:{instance_of}:self{spelled[len(root):]}"
         return f"attr::{spelled}"
+
+    def instance_of(self, node: cst.BaseExpression) -> str:
+        """The module's class `X` when the root name of `node` only ever holds `X(...)`."""
+        base = node
+        while isinstance(base, (cst.Attribute, cst.Subscript)):
+            base = base.value
+        if not isinstance(base, cst.Name) or base is node:
+            return ""
+        classes: set[str] = set()
+        for definition in self.flow.reaching(base):
+            value = self.assigned_value(getattr(definition, "node", None))
+            if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+                return ""
+            made = self.flow.reaching(value.func)
+            made_node = getattr(made[0], "node", None) if len(made) == 1 else None
+            if not isinstance(made_node, cst.ClassDef) or made_node.decorators:
+                return ""
+            classes.add(made_node.name.value)
+        return classes.pop() if len(classes) == 1 else ""
+
+    def assigned_value(self, binding: cst.CSTNode | None) -> cst.BaseExpression | None:
+        """The value of `binding = value` (one target), else None."""
+        target = self.parent(binding) if binding is not None else None
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else target
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+            return assign.value
+        if isinstance(assign, cst.AnnAssign) and assign.target is binding:
+            return assign.value
+        return None
 
     def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
         current = self.parent(node)
@@ -292,8 +367,11 @@ class Plan:
         return isinstance(base, cst.Name) and self.bound_to_calls(base, imported_only=True)
 
     def bound_to_calls(self, name: cst.Name, *, imported_only: bool) -> bool:
-        scope = self.scopes.get(name)
-        assignments = list(scope[name.value]) if scope is not None else []
+        """Every value that may reach this read of `name` is a call of a non-legacy callable."""
+        assignments = self.flow.reaching(name)
+        if not assignments:
+            scope = self.scopes.get(name)
+            assignments = list(scope[name.value]) if scope is not None else []
         if not assignments:
             return False
         for assignment in assignments:
@@ -362,8 +440,8 @@ class Plan:
         if module_scope is None:
             return
         prefix = f"name:{id(module_scope)}:"
-        candidates = {k[len(prefix):]: h for k, h in self.holders.items()
-                      if k.startswith(prefix) and h.pin is None}
+        candidates = {k[len(prefix):]: self.holder_of(k) for k in [*self.holders, *self.aliases]
+                      if k.startswith(prefix) and self.holder_of(k).pin is None}
         if not candidates:
             return
         elsewhere = imported_elsewhere(self.path, set(candidates), self.ctx.settings)
@@ -434,12 +512,13 @@ class Plan:
         call = construction.call
         parent = self.parent(call)
         target: cst.BaseExpression | None = None
+        returned = self.factory_key(call) if isinstance(parent, cst.Return) else None
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             target = parent.targets[0].target
         elif isinstance(parent, cst.AnnAssign) and parent.value is call:
             target = parent.target
-        if target is not None:
-            key = self.holder_key(target)
+        if target is not None or returned is not None:
+            key = self.holder_key(target) if target is not None else returned
             if key is None:
                 self.loose_pins.append(
                     Pin("GM011", f"the {kind} is stored where gemini-migrate cannot follow it",
@@ -722,6 +801,12 @@ class Plan:
             self.literal_users[value].append(node)
             return
         new_node, old, new = model_literal(value, self.ctx.models)
+        key = lookup_use(value, self.scopes, self.parent) if old is not None else None
+        if key is not None:
+            raise Unsupported("GM307", f"the model id {old!r} would be refused by the "
+                              f"Interactions API, and the name holding it is also a lookup key "
+                              f"(`{self.module.code_for_node(key)}`): "
+                              "change the id and the keys it is looked up in by hand")
         if old is not None and new is not None:
             self.literal_defs[value] = (new_node, old, new)
             self.literal_users[value] = [node]
@@ -835,69 +920,251 @@ class Plan:
 
     def collect_uses(self) -> None:
         """Every read of every holder, found through scopes (names) or spelling (attributes).
-        Classifying a model's uses finds its chats, whose uses are collected in a second round."""
+        Classifying a model's uses finds its chats and its aliases (`m = model`, a parameter
+        it is passed to, a factory's calls), whose uses are collected in a further round."""
         done: set[str] = set()
         while True:
-            todo = {k: h for k, h in self.holders.items() if k not in done}
+            todo = [k for k in [*self.holders, *self.aliases] if k not in done]
             if not todo:
-                return
+                break
             done.update(todo)
             self.collect_uses_of(todo)
+        self.check_aliases()
 
-    def collect_uses_of(self, holders: dict[str, Holder]) -> None:
-        name_holders = {k: h for k, h in holders.items() if k.startswith("name:")}
-        attr_holders = {k: h for k, h in holders.items() if k.startswith("attr:")}
+    def holder_of(self, key: str) -> Holder:
+        return self.holders[self.resolve(key)]
+
+    def resolve(self, key: str) -> str:
+        while key in self.aliases:
+            key = self.aliases[key]
+        return key
+
+    def collect_uses_of(self, keys: list[str]) -> None:
+        name_keys = {k for k in keys if k.startswith("name:")}
+        attr_keys = {k for k in keys if k.startswith("attr:")}
+        found: list[tuple[str, cst.BaseExpression]] = []
         seen_scopes: set[int] = set()
-        for scope in self.scopes.values():
+        for scope in self.scopes.values() if name_keys else ():
             if scope is None or id(scope) in seen_scopes:
                 continue
             seen_scopes.add(id(scope))
+            # A definition of a holder's name that is not the holder's value only matters
+            # at the reads it reaches: a read that also sees the holder pins it; a read that
+            # sees only other values is not a use of the holder (a reused name).
+            other: dict[int, cst.CSTNode] = {}
+            for assignment in scope.assignments:
+                if not isinstance(assignment, Assignment):
+                    continue
+                key = f"name:{id(assignment.scope)}:{assignment.name}"
+                if key in name_keys and self.other_value(self.holder_of(key), assignment.node):
+                    other[id(assignment.node)] = assignment.node
             for access in scope.accesses:
                 node = access.node
                 if not isinstance(node, cst.Name):
                     continue
-                key = self.holder_key(node)
-                if key in name_holders:
-                    name_holders[key].uses.append(node)
-            for assignment in sorted(scope.assignments, key=self.assignment_pos):
-                if not isinstance(assignment, Assignment):
+                key = self.raw_key(node) or ""
+                if key not in name_keys:
                     continue
-                key = f"name:{id(assignment.scope)}:{assignment.name}"
-                holder = name_holders.get(key)
-                if holder is None:
+                reaching = [getattr(a, "node", None) for a in self.flow.reaching(node)]
+                foreign = [d for d in reaching if id(d) in other]
+                if reaching and len(foreign) == len(reaching):
                     continue
-                self.check_assignment(holder, assignment.node)
-        if attr_holders:
+                for definition in foreign:
+                    assert definition is not None
+                    self.pin(self.holder_of(key), "GM011", f"{self.code(definition)} is also "
+                             "assigned something else", definition)
+                found.append((key, node))
+        if attr_keys:
             for expr in _walk(self.module):
                 if isinstance(expr, (cst.Attribute, cst.Subscript)):
-                    key = self.holder_key(expr)
-                    holder = attr_holders.get(key) if key else None
-                    if holder is None:
+                    key = self.raw_key(expr) or ""
+                    if key not in attr_keys:
                         continue
                     parent = self.parent(expr)
                     if isinstance(parent, cst.AssignTarget) or (
                         isinstance(parent, cst.AnnAssign) and parent.target is expr
                     ):
-                        self.check_assignment(holder, expr)
+                        self.check_assignment(self.holder_of(key), expr)
                     else:
-                        holder.uses.append(expr)
-        for holder in holders.values():
-            # Scopes hand out accesses from sets: sort, so every run pins the same way.
-            holder.uses.sort(key=self.pos)
-            for use in holder.uses:
-                self.classify_use(holder, use)
+                        found.append((key, expr))
+        for key in keys:
+            function = self.factories.get(key)
+            if function is not None:
+                found.extend((key, call) for call, _ in function.calls)
+        # Scopes hand out accesses from sets: sort, so every run pins the same way.
+        found.sort(key=lambda item: self.pos(item[1]))
+        order = {id(self.holder_of(k)): i for i, k in reversed(list(enumerate(keys)))}
+        found.sort(key=lambda item: order.get(id(self.holder_of(item[0])), 0))
+        for key, use in found:
+            if id(use) in self.classified:
+                continue
+            self.classified.add(id(use))
+            holder = self.holder_of(key)
+            holder.uses.append(use)
+            self.classify_use(holder, use)
+
+    # -- aliases ----------------------------------------------------------------------------
+
+    def factory_key(self, node: cst.CSTNode) -> str | None:
+        """The key of what the function around a `return` returns ("ret:<id>")."""
+        function = self.enclosing_function(node)
+        facts = self.flow.function_of(function) if function is not None else None
+        if facts is None:
+            return None
+        key = f"ret:{id(facts.node)}"
+        self.factories[key] = facts
+        return self.resolve(key)
+
+    def alias(self, key: str, holder: Holder) -> None:
+        """`key` now names `holder`'s object too; two holders that meet become one."""
+        resolved = self.resolve(key)
+        if resolved == holder.key:
+            return
+        other = self.holders.get(resolved)
+        if other is None:
+            self.aliases[resolved] = holder.key
+            return
+        if other.kind != holder.kind:
+            self.pin(holder, "GM011", "the same name holds models and chats",
+                     other.constructions[0].call if other.constructions else self.module)
+            self.pin(other, "GM011", "the same name holds models and chats",
+                     holder.constructions[0].call if holder.constructions else self.module)
+            return
+        for construction in other.constructions:
+            construction.holder = holder
+        for construction in self.constructions.values():
+            if construction.model_source is other:
+                construction.model_source = holder
+        for site in other.sites:
+            site.holder = holder
+        holder.constructions += other.constructions
+        holder.uses += other.uses
+        holder.sites += other.sites
+        holder.chats += other.chats
+        if holder.pin is None:
+            holder.pin = other.pin
+        del self.holders[other.key]
+        self.aliases[other.key] = holder.key
+
+    def alias_use(self, holder: Holder, use: cst.BaseExpression,
+                  parent: cst.CSTNode | None, grand: cst.CSTNode | None) -> bool:
+        """A use that hands the object on where it can be followed: stored in a name or
+        attribute, passed to a function of this module, returned by one."""
+        if isinstance(parent, cst.Assign) and parent.value is use and len(parent.targets) == 1:
+            key = self.raw_key(parent.targets[0].target)
+        elif isinstance(parent, cst.AnnAssign) and parent.value is use:
+            key = self.raw_key(parent.target)
+        elif isinstance(parent, cst.Return) and parent.value is use:
+            key = self.factory_key(parent)
+        elif isinstance(parent, cst.Arg) and parent.value is use and isinstance(grand, cst.Call):
+            key = self.parameter_key(grand, use)
+        else:
+            return False
+        if key is None or key.startswith("attr::"):
+            return False  # an attribute of another object: other code may read it
+        self.alias(key, holder)
+        return True
+
+    def module_level_name(self, function: cst.FunctionDef) -> str:
+        """The module-level name through which other files reach `function`: its own, or its
+        class's for an `__init__`."""
+        owner = self.parent(self.parent(function))
+        if isinstance(self.parent(function), cst.Module):
+            return function.name.value
+        if function.name.value == "__init__" and isinstance(owner, cst.ClassDef) and (
+                isinstance(self.parent(owner), cst.Module)):
+            return owner.name.value
+        return ""
+
+    def parameter_key(self, call: cst.Call, value: cst.BaseExpression) -> str | None:
+        function = self.flow.callee(call)
+        if function is None or function.escapes or function.decorated:
+            return None
+        bound = next((b for c, b in function.calls if c is call), None)
+        name = next((p for p, v in (bound or {}).items() if v is value), None)
+        params = function.node.params
+        param = next((p for p in [*params.posonly_params, *params.params, *params.kwonly_params]
+                      if p.name.value == name), None)
+        if param is None or param.default is not None and not _is_name(param.default, "None"):
+            return None
+        scope = self.scopes.get(param.name)
+        if scope is None:
+            return None
+        key = f"name:{id(scope)}:{name}"
+        self.param_aliases.append((key, function, param))
+        return key
+
+    def check_aliases(self) -> None:
+        """A parameter holds the model only if every call of its function passes it; a
+        factory's calls hold it only if all it ever returns is the model. Another file that
+        imports the function (or the class whose `__init__` it is) may call it with, or
+        expect from it, a legacy object."""
+        from migrator.codemods.crossmodule import imported_elsewhere
+
+        public: dict[str, list[tuple[str, Any]]] = {}
+        for key, function in [*((k, f) for k, f, _ in self.param_aliases),
+                              *self.factories.items()]:
+            name = self.module_level_name(function.node)
+            if name and self.resolve(key) in self.holders:
+                public.setdefault(name, []).append((key, function))
+        for name, other in imported_elsewhere(self.path, set(public),
+                                              self.ctx.settings).items():
+            for key, function in public[name]:
+                self.pin(self.holder_of(key), "GM011", f"{name!r} is imported by "
+                         f"{os.path.basename(other)}, which may still pass or expect a legacy "
+                         "object", function.node)
+        for key, function, param in self.param_aliases:
+            holder = self.holder_of(key)
+            name = function.node.name.value
+            for call, bound in function.calls:
+                value = bound.get(param.name.value)
+                if value is None or _is_name(value, "None"):
+                    continue
+                if self.holder_key(value) != holder.key:
+                    self.pin(holder, "GM011", f"{name}() is also called with another "
+                             f"{param.name.value}", call)
+        for key, function in self.factories.items():
+            if self.resolve(key) not in self.holders:
+                continue
+            holder = self.holder_of(key)
+            name = function.node.name.value
+            where = holder.constructions[0].call if holder.constructions else function.node
+            if function.node.asynchronous is not None:
+                self.pin(holder, "GM011", f"{name}() is a coroutine function: its calls are "
+                         "not the model", where)
+            elif function.escapes or function.decorated and not all(
+                    self.qualified(d.decorator if not isinstance(d.decorator, cst.Call)
+                                   else d.decorator.func) & _CACHES
+                    for d in function.node.decorators):
+                self.pin(holder, "GM011", f"{name}() is used where gemini-migrate cannot "
+                         "follow its result", where)
+            elif function.generator or function.falls_off or not all(
+                value is not None and (self.holder_key(value) == holder.key or (
+                    isinstance(value, cst.Call) and value in self.constructions
+                    and self.constructions[value].holder is holder))
+                for value in function.returns):
+                self.pin(holder, "GM011", f"{name}() may also return something else", where)
 
     def check_assignment(self, holder: Holder, target: cst.CSTNode) -> None:
+        if self.other_value(holder, target):
+            self.pin(holder, "GM011", f"{self.code(target)} is also assigned something else",
+                     target)
+
+    def other_value(self, holder: Holder, target: cst.CSTNode) -> bool:
+        """Whether the assignment of `target` stores something other than the holder's value."""
+        if isinstance(target, cst.Param):
+            scope = self.scopes.get(target.name)
+            return f"name:{id(scope)}:{target.name.value}" not in self.aliases
         parent = self.parent(target)
         assign = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
         value = getattr(assign, "value", None)
         if isinstance(value, cst.Call) and value in self.constructions or caching.produced(
             self, value, target
         ):
-            return
-        if isinstance(value, cst.Name) and value.value == "None":
-            return
-        self.pin(holder, "GM011", f"{self.code(target)} is also assigned something else", target)
+            return False
+        if value is not None and self.holder_key(value) == holder.key:
+            return False  # `m = model`, `model = get_model()`: the same object
+        return not (isinstance(value, cst.Name) and value.value == "None")
 
     def classify_use(self, holder: Holder, use: cst.BaseExpression) -> None:
         if holder.kind in caching.HOLDER_KINDS:
@@ -921,6 +1188,10 @@ class Plan:
             if holder.kind == "chat" and is_call and method in SEND:
                 assert isinstance(grand, cst.Call)
                 site = Site(grand, method, use, holder, None, SEND[method])
+                if isinstance(use, cst.Call):
+                    # the chat state is written back to the receiver: a call would run twice
+                    self.pin(site, "GM011", f"{self.code(use)}.{method}(): the chat comes "
+                             "from a call, its state cannot be kept", grand)
                 holder.sites.append(site)
                 self.sites.append(site)
                 return
@@ -936,6 +1207,8 @@ class Plan:
             self.pin(holder, "GM011", f"{self.code(parent)} is not understood", use)
             return
         if _is_truth_test(use, parent):
+            return
+        if holder.kind in ("model", "chat") and self.alias_use(holder, use, parent, grand):
             return
         self.pin(holder, "GM011", f"{self.code(use)} is passed or stored where gemini-migrate "
                  "cannot follow it", use)
@@ -1419,30 +1692,32 @@ class Plan:
             raise Unsupported("GM011", "cannot place the chat-state update after this call")
 
     def follow_response(self, site: Site, target: cst.Name) -> None:
-        scope = self.scopes.get(target)
-        if scope is None:
+        """Plan the reads of the response variable that this call's value may reach (facts/
+        flow.py: a name reused down a script, or on another branch, is judged read by read).
+        Another value that may reach one of those reads must be the response of another call
+        of the same shape; the two are linked, so they migrate together or stay together: a
+        read that may see a legacy response never becomes `output_text`."""
+        if self.scopes.get(target) is None:
             raise Unsupported("GM011", "cannot resolve the response variable")
-        assignments = sorted((a for a in scope.assignments[target.value]
-                              if isinstance(a, Assignment)), key=self.assignment_pos)
-        accesses: list[Access] = []
-        for assignment in assignments:
-            parent = self.parent(self.parent(assignment.node))
-            value = getattr(parent, "value", None)
-            if isinstance(value, cst.Await):
-                value = value.expression
-            if not (isinstance(value, cst.Call) and any(s.call is value for s in self.sites)):
-                raise Unsupported("GM011", f"{target.value!r} also holds other values")
-            accesses.extend(self.refs(assignment))
-        accesses = sorted({id(a.node): a for a in accesses}.values(), key=self.assignment_pos)
-        owners = self.straight_line_owners(assignments, accesses)
-        if owners is not None:
-            # `response = ...` reused down a script or notebook: each read belongs to the
-            # assignment just above it, so each call is judged by its own reads.
-            mine = next(a for a in assignments if a.node is target)
-            accesses = [a for a in accesses if owners[id(a.node)] is mine]
+        reads = sorted(self.flow.reads_reached(target), key=self.pos)
         loops = 0
-        for access in accesses:
-            node = access.node
+        for node in reads:
+            planner = site
+            for definition in self.flow.reaching(node):
+                other = getattr(definition, "node", None)
+                if other is target or self.none_assignment(other):
+                    continue  # None has no fields to read: a guarded read stays right
+                other_site = self.response_site(other)
+                if other_site is None:
+                    raise Unsupported("GM011", f"{target.value!r} also holds other values")
+                if site.stream or other_site.stream or _kind(other_site) != _kind(site):
+                    raise Unsupported("GM011", f"{target.value!r} may hold the result of "
+                                      "another kind of call where it is read")
+                self.response_links.append((site, other_site))
+                if self.pos(other_site.call) < self.pos(planner.call):
+                    planner = other_site
+            if planner is not site:
+                continue  # the first of the linked calls plans this read
             parent = self.parent(node)
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 if site.stream:
@@ -1462,31 +1737,23 @@ class Plan:
         if site.stream and loops != 1:
             raise Unsupported("GM013", "a stream must be read by exactly one for loop")
 
-    def straight_line_owners(
-        self, assignments: list[Assignment], accesses: list[Access]
-    ) -> dict[int, Assignment] | None:
-        """When every assignment and read of a name are statements of one block (no loop or
-        branch between them), the assignment each read sees: the last one above it."""
-        if len(assignments) < 2:
+    def none_assignment(self, binding: cst.CSTNode | None) -> bool:
+        target = self.parent(binding) if binding is not None else None
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        return isinstance(assign, cst.Assign) and _is_name(assign.value, "None")
+
+    def response_site(self, binding: cst.CSTNode | None) -> Site | None:
+        """The call site whose result a definition `name = <site>` stores, if any."""
+        target = self.parent(binding) if binding is not None else None
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
             return None
-        blocks = set()
-        for node in [a.node for a in assignments] + [a.node for a in accesses]:
-            statement = self.statement_of(node)
-            block = self.parent(statement)
-            if isinstance(block, (cst.IndentedBlock, cst.Module)):
-                blocks.add(id(block))
-            else:
-                return None
-        if len(blocks) != 1:
-            return None
-        owners: dict[int, Assignment] = {}
-        for access in accesses:
-            where = self.pos(access.node)
-            before = [a for a in assignments if self.assignment_pos(a) < where]
-            if not before:
-                return None
-            owners[id(access.node)] = before[-1]
-        return owners
+        value = assign.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if self._site_of is None:
+            self._site_of = {id(s.call): s for s in self.sites}
+        return self._site_of.get(id(value))
 
     def accessor(self, site: Site, attribute: cst.Attribute) -> None:
         name = attribute.attr.value
@@ -1590,6 +1857,12 @@ class Plan:
                     site.pin = Pin(holder.pin.code, holder.pin.reason, site.call)
                     changed = True
             changed |= self.media.propagate()
+            for first, second in self.response_links:
+                for a, b in ((first, second), (second, first)):
+                    if a.pin is not None and b.pin is None:
+                        b.pin = Pin(a.pin.code, "its response variable may also hold the "
+                                    "response of a call that stays legacy", b.call)
+                        changed = True
             for holder in self.holders.values():
                 if holder.kind != "chat":
                     continue
@@ -1702,6 +1975,18 @@ class Plan:
 
 
 _PURE_CALLS = ("getenv", "get", "str", "strip", "environ")
+
+
+# A factory under these returns what its body returns (the same object again, for equal
+# arguments): its calls hold the model all the same.
+_CACHES = {"functools.cache", "functools.lru_cache"}
+
+
+def _kind(site: Site) -> str:
+    """What reading a site's response means: the same accessors for a model and a chat."""
+    if site.method in GENERATE or site.method in SEND:
+        return "generate"
+    return site.method
 
 
 def _pure(node: cst.BaseExpression) -> bool:

@@ -55,6 +55,9 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
         GenaiPass(src).run()
         if not src.edits and not src.todos:
             imports_pass(src)
+        if src.failed is not None:
+            return texts[0], [finding(path, (1, 1), "GM903", f"rewrite did not compile "
+                                      f"({src.failed}); file not written")]
         if not src.edits and not src.todos:
             lint_pass(src)
         done = [item for item in src.findings if item.fixed]

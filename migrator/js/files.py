@@ -19,6 +19,7 @@ A manager moves whole or not at all; what stops it is reported with GM507 and a 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from migrator.js.config import reindent
@@ -290,6 +291,11 @@ class FilesPass:
         if is_string(self.src, node):
             return True
         inner = unwrap(node)
+        if inner is not None and inner.kind() == "member_expression":
+            # `req.file.path` (multer), `file.filepath` (formidable), `opts.localPath`: a
+            # property named for a path holds one, not a Buffer
+            prop = inner.field("property")
+            return prop is not None and re.search(r"(?i)path$", prop.text()) is not None
         if inner is None or inner.kind() != "call_expression":
             return False
         func = inner.field("function")

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 from migrator.findings import FIX_SAFE, Finding, finding
 from migrator.js.files import MANAGER
 from migrator.js.legacy import imported_names
-from migrator.js.source import Change, Source, genai_spec_for, is_genai_spec, is_legacy_spec
+from migrator.js.source import (
+    Change,
+    Source,
+    genai_spec_for,
+    is_genai_spec,
+    is_legacy_spec,
+    same,
+)
 from migrator.js.types import ALIAS, ALIAS_DECLARATION
 
 if TYPE_CHECKING:
@@ -131,14 +138,21 @@ def imports_pass(src: Source) -> None:
         anchor_node = last[-1] if last else None
         at = anchor_node.range().end.index if anchor_node is not None else 0
         text = f"\n{ALIAS_DECLARATION}" if anchor_node is not None else f"{ALIAS_DECLARATION}\n"
-        # After an import this pass adds at the same place, not before it.
+        # After an import this pass adds at the same place, not before it; where this pass
+        # deletes the last import, at the start of what it deletes (an insertion inside a
+        # deleted span would make the whole change unappliable).
         same_place = [e for e in change.edits if e.start == e.end == at and e.text]
+        deleted = [e for e in change.edits if not e.text and e.start < at <= e.end]
         if same_place:
             same_place[-1].text += text
+        elif deleted:
+            change.insert(deleted[0].start, f"{ALIAS_DECLARATION}\n"
+                          if src.text[deleted[0].start - 1 : deleted[0].start] in ("", "\n")
+                          else text)
         else:
             change.insert(at, text)
     if change.edits:
-        src.commit(change)
+        _commit(src, change)
     elif legacy_statements and anchor is not None and "GoogleGenAI" in values:
         src.findings.append(src.unfixed(anchor, "GM527", "the legacy import stays: some uses of "
                                         "the legacy SDK were left for a human"))
@@ -164,7 +178,18 @@ def _genai_only(src: Source) -> None:
                   and s.parent().kind() == "import_statement"]  # type: ignore[union-attr]
     if not statements:
         return
+    last = statements[-1]
+    assert last is not None
+    spec_string = last.find(kind="string")
+    quote = spec_string.text()[0] if spec_string is not None else '"'
+    semi = ";" if last.text().rstrip().endswith(";") else ""
+    lines = []
+    if "Interactions" not in types and "Interactions" not in values:
+        lines.append(f"import type {{ Interactions }} from {quote}@google/genai{quote}{semi}")
+    lines.append(ALIAS_DECLARATION)
+    anchor = [c for c in src.root.children() if c.kind() == "import_statement"][-1]
     change = Change()
+    placed = False
     for statement in statements:
         assert statement is not None
         specs = statement.find_all(kind="import_specifier")
@@ -172,22 +197,24 @@ def _genai_only(src: Source) -> None:
             local = spec.field("alias") or spec.field("name")
             if _original(spec) == "Chat" and local is not None and \
                     not _used(src, local.text(), spec):
-                if len(specs) == 1:
-                    _replace_statement(src, change, statement, "")
-                else:
+                if len(specs) > 1:
                     _remove_specifier(src, change, spec)
-    last = statements[-1]
-    assert last is not None
-    legacy_like = last.find(kind="string")
-    quote = legacy_like.text()[0] if legacy_like is not None else '"'
-    semi = ";" if last.text().rstrip().endswith(";") else ""
-    lines = []
-    if "Interactions" not in types and "Interactions" not in values:
-        lines.append(f"import type {{ Interactions }} from {quote}@google/genai{quote}{semi}")
-    lines.append(ALIAS_DECLARATION)
-    anchor = [c for c in src.root.children() if c.kind() == "import_statement"][-1]
-    change.insert(anchor.range().end.index, "".join(f"\n{line}" for line in lines))
-    src.commit(change)
+                elif same(statement, anchor):
+                    # the last import goes: the new lines take its place
+                    _replace_statement(src, change, statement, "\n".join(lines))
+                    placed = True
+                else:
+                    _replace_statement(src, change, statement, "")
+    if not placed:
+        change.insert(anchor.range().end.index, "".join(f"\n{line}" for line in lines))
+    _commit(src, change)
+
+
+def _commit(src: Source, change: Change) -> None:
+    """The imports the rewritten code needs, or no rewrite at all: code naming `GoogleGenAI`
+    or `ModelParams` without their imports would not run or compile."""
+    if not src.commit(change):
+        src.failed = "the imports of the rewritten code could not be updated"
 
 
 def _original(spec: SgNode) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from migrator.findings import FIX_UNSAFE, finding
-from migrator.js.chats import Chats
+from migrator.js.chats import Chats, request_options
 from migrator.js.config import Converter
 from migrator.js.contents import Contents, is_string
 from migrator.js.files import MANAGER, FilesPass
@@ -364,11 +364,13 @@ class LegacyPass:
     def generate(self, call: SgNode, model: Model, change: Change, *, stream: bool) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                 if a.kind() != "comment"]
-        if len(args) != 1:
+        if len(args) not in (1, 2):
             raise Escape("GM521", call, "a call with request options is not migrated")
+        options = request_options(args[1]) if len(args) == 2 else None
         value = self.request_input(args[0], change)
         members = [f"...{model.ref}", f"input: {value}", *(["stream: true"] if stream else [])]
-        change.replace(call, create_call(model.client, members, self.src, call))
+        change.replace(call, create_call(model.client, members, self.src, call,
+                                         tail=f", {options}" if options else ""))
         code = "GM504" if stream else "GM503"
         change.findings.append(self.src.fixed(call, code, "the call became "
                                               "`interactions.create`"))

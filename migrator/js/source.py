@@ -140,6 +140,7 @@ class Source:
         # local name -> exported name of what the file imports from @google/genai
         self.genai_types: dict[str, str] = {}
         self._ids: dict[str, list[SgNode]] | None = None
+        self.failed: str | None = None  # why the rewrite of this file must be given up
 
     @property
     def typescript(self) -> bool:

@@ -26,7 +26,12 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from migrator.codemods.facts.modelsource import ENV_LOOKUPS, model_source
+from migrator.codemods.facts.modelsource import (
+    ENV_LOOKUPS,
+    argument_sources,
+    lookup_use,
+    model_source,
+)
 from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
@@ -288,6 +293,7 @@ class _Checker:
     def check_models(self, creates: list[_CreateCall]) -> None:
         models = self.ctx.models
         model_args = {id(c.kwargs["model"].value): c for c in creates if "model" in c.kwargs}
+        sourced = self.sourced_models(creates)
         for node in self.nodes:
             if not isinstance(node, cst.SimpleString):
                 continue
@@ -302,7 +308,7 @@ class _Checker:
                 continue
             if self.names_a_model(node):
                 continue
-            calls = self.interactions_calls_of(node, model_args)
+            calls = self.interactions_calls_of(node, model_args) or sourced.get(id(node), [])
             destination, elsewhere = self.destination(node, calls), ""
             if destination != INTERACTIONS and not info.interactions and info.outdated:
                 elsewhere = self.model_elsewhere(node)
@@ -317,6 +323,12 @@ class _Checker:
             if keyword in TUNING_KEYWORDS:
                 fix, note = FIX_NONE, (" (the base model of a tuning job: not substituted, "
                                        "choose a model that can be tuned)")
+            lookup = lookup_use(node, self.scopes, self.parent) if decision.changed else None
+            if lookup is not None:
+                key = self.module.code_for_node(lookup)
+                fix, note = FIX_NONE, (f" (not substituted: it is also a lookup key, in "
+                                       f"`{key}` on line {self.pos(lookup)[0]}, which would "
+                                       "find something else; change both by hand)")
             if elsewhere:
                 note = (f" (the model of a call in {os.path.basename(elsewhere)}, which the "
                         "Interactions API would refuse)")
@@ -401,6 +413,22 @@ class _Checker:
         users = model_constant_users(self.path, {target.value}, self.ctx.settings)
         return users.get(target.value, "")
 
+    def sourced_models(self, creates: list[_CreateCall]) -> dict[int, list[_CreateCall]]:
+        """The Interactions create calls each model literal reaches through a name: a constant,
+        a parameter's default or the arguments passed for it, a getenv default,
+        `self.model` set once in `__init__` (keyed by the literal's id)."""
+        out: dict[int, list[_CreateCall]] = {}
+        for create in creates:
+            model = self.model_expression(create)
+            if model is None or isinstance(model, cst.SimpleString):
+                continue
+            source = model_source(model, self.scopes, self.parent, self.qualified)
+            literals = [source.string] if source is not None and source.string else []
+            literals += argument_sources(model, self.scopes, self.parent, self.qualified)
+            for literal_node in literals:
+                out.setdefault(id(literal_node), []).append(create)
+        return out
+
     def destination(self, node: cst.SimpleString, calls: list[_CreateCall]) -> str:
         """What receives the id: an Interactions call, a legacy SDK call, other google-genai
         code, or Python code whose destination is unknown."""
@@ -443,6 +471,9 @@ class _Checker:
         line = self.lines[end.line - 1] if 0 < end.line <= len(self.lines) else ""
         if len(line) + added <= LINE_LENGTH or not call.args:
             return None
+        last = self.positions[call.args[-1]].end
+        if self.positions[call].start.line == end.line and last.column + 1 > LINE_LENGTH:
+            return None  # its arguments alone are too long: the new line is wrapped as a whole
         return self.positions[call.args[0]].start.column
 
     def listed_beside(self, node: cst.SimpleString) -> set[str]:

@@ -162,3 +162,21 @@ def test_configure_with_the_legacy_default_key_is_not_kept(tmp_path: Path) -> No
     _two_files(tmp_path, config)
     out = _fresh(tmp_path / "config.py")
     assert "generativeai" not in out
+
+
+def test_streamlit_pages_share_the_entry_scripts_configuration(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "Home.py").write_text("import streamlit as st\n" + KEYED)
+    (tmp_path / "pages").mkdir()
+    page = tmp_path / "pages" / "1_Chat.py"
+    page.write_text("import streamlit as st\n" + CHAT)
+    assert "GM016 the API key is configured in Home.py" in _fresh(page)
+
+
+def test_script_run_by_name_is_connected(tmp_path: Path) -> None:
+    chat = _two_files(tmp_path, KEYED + 'import runpy\nrunpy.run_path("tools/chat.py")\n',
+                      chat=CHAT)
+    (tmp_path / "tools").mkdir()
+    moved = tmp_path / "tools" / "chat.py"
+    chat.rename(moved)
+    assert "GM016 the API key is configured in config.py" in _fresh(moved)

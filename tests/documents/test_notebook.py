@@ -116,12 +116,19 @@ def test_file_style_is_detected_and_kept(
     assert "client.interactions.create" in text
 
 
+# A configure() nothing reads is left as it is (GM017): the notebooks below also call the API.
+READS = "print([m.name for m in genai.list_models()])\n"
+READ = "print([m.name for m in client.models.list()])\n"
+
+
 def test_source_as_one_string_stays_a_string(tmp_path: Path) -> None:
-    nb = notebook(code('import google.generativeai as genai\ngenai.configure(api_key="K")\n'))
+    nb = notebook(code('import google.generativeai as genai\ngenai.configure(api_key="K")\n'
+                       + READS))
     path = write(tmp_path, nb)
     run(path)
     cell = json.loads(path.read_text())["cells"][0]
-    assert cell["source"] == 'from google import genai\nclient = genai.Client(api_key="K")\n'
+    assert cell["source"] == ('from google import genai\nclient = genai.Client(api_key="K")\n'
+                              + READ)
 
 
 def test_findings_point_at_the_notebook_line_and_name_the_cell(tmp_path: Path) -> None:
@@ -145,6 +152,7 @@ def test_cell_that_does_not_parse_is_skipped_and_the_rest_migrates(tmp_path: Pat
         code(lines("def broken(:\n    genai.GenerativeModel(\"gemini-2.5-flash\")\n")),
         code(lines('genai.configure(api_key="K")\n')),
         code(lines("print(1 +)\n")),  # broken, but nothing to migrate in it: no error
+        code(lines(READS)),
     )
     path = write(tmp_path, nb)
     result = run(path)
@@ -153,7 +161,7 @@ def test_cell_that_does_not_parse_is_skipped_and_the_rest_migrates(tmp_path: Pat
     assert len(bad) == 1 and "cell 2" in bad[0].message
     assert sources(path) == ["from google import genai\n",
                              "def broken(:\n    genai.GenerativeModel(\"gemini-2.5-flash\")\n",
-                             'client = genai.Client(api_key="K")\n', "print(1 +)\n"]
+                             'client = genai.Client(api_key="K")\n', "print(1 +)\n", READ]
 
 
 def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path) -> None:
@@ -164,7 +172,8 @@ def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path)
     prompt = 'PROMPT = """\n!important: keep\n%d items\n"""\n%time x = 1\n'
     continued = 'msg = (\n    "%s items"\n    % 3\n)\n'
     nb = notebook(code(lines(capture)), code(lines(shell)), code(lines(html)),
-                  code(lines(bash)), code(lines(prompt)), code(lines(continued)))
+                  code(lines(bash)), code(lines(prompt)), code(lines(continued)),
+                  code(lines(READS)))
     path = write(tmp_path, nb)
     result = run(path)
     got = sources(path)
@@ -180,11 +189,12 @@ def test_ipython_syntax_survives_and_python_magic_bodies_migrate(tmp_path: Path)
 def test_cells_ending_in_ipython_lines_keep_their_missing_newline(tmp_path: Path) -> None:
     nb = notebook(code(lines("%pip install -q -U google-generativeai")),
                   code(lines('import google.generativeai as genai\n!ls')),
-                  code(lines('genai.configure(api_key="K")\n%time x = 1')))
+                  code(lines('genai.configure(api_key="K")\n%time x = 1')),
+                  code(lines(READS)))
     path = write(tmp_path, nb)
     run(path)
     assert sources(path) == [f'%pip install -q -U "{FLOOR}"', "from google import genai\n!ls",
-                             'client = genai.Client(api_key="K")\n%time x = 1']
+                             'client = genai.Client(api_key="K")\n%time x = 1', READ]
 
 
 def test_install_line_sees_a_legacy_import_right_after_a_cell_without_newline(
@@ -202,7 +212,7 @@ def test_install_line_sees_a_legacy_import_right_after_a_cell_without_newline(
 
 def test_writefile_cell_is_a_python_file_of_its_own(tmp_path: Path) -> None:
     script = ('%%writefile app.py\nimport google.generativeai as genai\n'
-              'genai.configure(api_key="K")\n')
+              'genai.configure(api_key="K")\n' + READS)
     other = "%%writefile notes.txt\nimport google.generativeai as genai\n"
     nb = notebook(code(lines(script)), code(lines(other)))
     path = write(tmp_path, nb)
@@ -212,7 +222,7 @@ def test_writefile_cell_is_a_python_file_of_its_own(tmp_path: Path) -> None:
     assert "genai.configure" in text[gm002.line - 1] and "(cell 1, line 3)" in gm002.message
     run(path)
     assert sources(path) == ['%%writefile app.py\nfrom google import genai\n'
-                             'client = genai.Client(api_key="K")\n', other]
+                             'client = genai.Client(api_key="K")\n' + READ, other]
 
 
 def test_install_line_keeps_the_legacy_package_while_legacy_code_remains(
@@ -343,7 +353,7 @@ def test_a_notebook_with_big_outputs_is_still_migrated(tmp_path: Path) -> None:
     image = {"output_type": "display_data", "metadata": {},
              "data": {"image/png": "iVBORw0KGgo" * 700_000}}  # ~7.7 MB of plot
     nb = notebook(code(lines('import google.generativeai as genai\ngenai.configure(api_key="K")'),
-                       1, [image]))
+                       1, [image]), code(lines(READS)))
     path = write(tmp_path, nb)
     assert path.stat().st_size > 5 * 2**20
     assert run(path).written

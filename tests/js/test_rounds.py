@@ -82,3 +82,22 @@ def test_findings_of_a_run_cut_short_point_at_the_original_line(
         new, findings, error = run_source(UNFIXED, "cut.mjs", "javascript", ctx, ".mjs")
         assert error is None and new != UNFIXED
         assert [f.line for f in findings if f.code == "GM522"] == [line]
+
+
+def test_imports_that_cannot_be_updated_give_up_the_rewrite(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Code naming `GoogleGenAI` without its import would not run: when the import change
+    cannot be applied, the file is left as it was and reported (GM903)."""
+    import migrator.js.imports as imports
+    from migrator.js.source import Edit
+
+    def overlapping(src: object, change: imports.Change, statement: object, new: str) -> None:
+        change.edits += [Edit(0, 10, "x"), Edit(2, 5, "y")]  # one inside the other
+
+    monkeypatch.setattr(imports, "_replace_statement", overlapping)
+    ctx = make_context(Settings(), write=True)
+    new, findings, error = run_source(SOURCE, "gone.mjs", "javascript", ctx, ".mjs")
+    assert error is None
+    assert new == SOURCE
+    assert [f.code for f in findings if f.code == "GM903"] == ["GM903"]

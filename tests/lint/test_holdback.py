@@ -110,3 +110,44 @@ def test_google_genai_code_without_interactions_gets_its_pins_raised(tmp_path: P
                      "app.py": "from google import genai\n\nprint(genai.Client().models)\n"})
     found = _run(tmp_path, write=True)
     assert found["requirements.txt"] == ["1 GM401*", "2 GM411*"]
+
+
+MANIFESTS = {
+    "requirements.txt": [
+        "google-generativeai==0.8.3\n",
+        HASHED,
+        "google-generativeai==0.8.3\npydantic==2.8.2\npydantic-core==2.20.1\n",
+        "google-generativeai==0.8.3\npydantic==1.10.13\n",
+        "google-generativeai==0.8.3\nwebsockets==12.0\n",
+        "-c constraints.txt\ngoogle-generativeai==0.8.3\n",
+    ],
+    "pyproject.toml": [
+        '[project]\nname = "x"\ndependencies = ["google-generativeai>=0.8", "pydantic==2.8.2"]\n',
+        '[project]\nname = "x"\nrequires-python = ">=3.9"\n'
+        'dependencies = ["google-generativeai>=0.8"]\n',
+        '[project]\nname = "x"\ndependencies = [\n    "google-generativeai",\n    broken\n]\n',
+        '[tool.poetry.dependencies]\npython = "^3.11"\ngoogle-generativeai = "^0.8.3"\n'
+        'pydantic = "2.8.2"\n',
+    ],
+    "setup.cfg": [
+        "[options]\ninstall_requires = google-generativeai\n",
+        "[options]\ninstall_requires =\n    google-generativeai\n    typing_extensions==4.12.2\n",
+    ],
+}
+CASES = [(name, text) for name, texts in MANIFESTS.items() for text in texts]
+
+
+@pytest.mark.parametrize(("name", "text"), CASES)
+def test_migrated_code_is_always_declared(tmp_path: Path, name: str, text: str) -> None:
+    """Whatever the manifest, after a run the code imports google-genai only where its
+    manifest declares google-genai; otherwise it stays legacy with GM412."""
+    files = {name: text, "app.py": LEGACY, "sub/helper.py": LEGACY}
+    if "constraints.txt" in text:
+        files["constraints.txt"] = "typing_extensions==4.12.2\n"
+    _tree(tmp_path, files)
+    found = _run(tmp_path, write=True)
+    declared = "google-genai" in (tmp_path / name).read_text(encoding="utf-8")
+    for code in ("app.py", "sub/helper.py"):
+        migrated = "from google import genai" in (tmp_path / code).read_text(encoding="utf-8")
+        assert migrated == declared, (code, found)
+        assert migrated or any(f.endswith("GM412") for f in found[code]), found[code]

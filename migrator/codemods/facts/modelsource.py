@@ -97,6 +97,58 @@ def _source(node: cst.BaseExpression, scopes: Mapping[cst.CSTNode, Scope | None]
     return None
 
 
+def lookup_use(
+    literal: cst.SimpleString,
+    scopes: Mapping[cst.CSTNode, Scope | None],
+    parent: Callable[[cst.CSTNode], cst.CSTNode | None],
+) -> cst.CSTNode | None:
+    """A read of the name `literal` is bound to (`MODEL = "..."`, a parameter's default or a
+    getenv default assigned to a name) that uses it as a lookup key: `PRICES[MODEL]`,
+    `PRICES.get(MODEL)`, `MODEL in ...`, `MODEL == ...`, `match MODEL:`. Substituting the id
+    would change what such a lookup finds, so it is left for a human. None when there is none."""
+    holder = parent(literal)
+    if isinstance(holder, cst.Arg):  # os.getenv("X", "...") -> its assignment
+        call = parent(holder)
+        func = call.func if isinstance(call, cst.Call) else None
+        spelled = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else "")
+        if spelled not in ("getenv", "get"):
+            return None
+        holder = parent(call) if call is not None else None
+    name: cst.Name | None = None
+    if isinstance(holder, cst.Param):
+        name = holder.name
+    elif isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+        target = holder.targets[0].target
+        name = target if isinstance(target, cst.Name) else None
+    elif isinstance(holder, cst.AnnAssign) and isinstance(holder.target, cst.Name):
+        name = holder.target
+    if name is None:
+        return None
+    scope = scopes.get(name)
+    if scope is None:
+        return None
+    for assignment in scope.assignments[name.value]:
+        for access in getattr(assignment, "references", ()):
+            read = access.node
+            up = parent(read)
+            element = parent(up) if isinstance(up, cst.Index) else None
+            if isinstance(element, cst.SubscriptElement):
+                return parent(element) or read  # PRICES[MODEL]
+            if isinstance(up, cst.Match):
+                return read
+            if isinstance(up, cst.ComparisonTarget):
+                return parent(up) or read  # x == MODEL, MODEL in (...)
+            if isinstance(up, cst.Comparison) and up.left is read:
+                return up
+            call = parent(up) if isinstance(up, cst.Arg) else None
+            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value in ("get", "pop", "setdefault")
+                    and call.args and call.args[0] is up):
+                return call  # PRICES.get(MODEL)
+    return None
+
+
 def argument_sources(
     node: cst.BaseExpression,
     scopes: Mapping[cst.CSTNode, Scope | None],
@@ -255,6 +307,8 @@ def tuned_model(
         return value
     inner: cst.BaseExpression = node
     while isinstance(inner, (cst.Attribute, cst.Call)):
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "tuned_model":
+            return "the tuned_model of a tuning job"  # job.tuned_model.model (google-genai)
         inner = inner.value if isinstance(inner, cst.Attribute) else inner.func
         if isinstance(inner, cst.Call) and any(
                 q.rsplit(".", 1)[-1] in _TUNED_CALLS for q in qualified(inner.func)):
