@@ -294,6 +294,15 @@ class _Checker:
         models = self.ctx.models
         model_args = {id(c.kwargs["model"].value): c for c in creates if "model" in c.kwargs}
         sourced = self.sourced_models(creates)
+        # An id the file also compares or looks up (`assert cfg.model == "gemini-pro"` in a
+        # test, a price table) is written in two places that must change together: rewriting
+        # one breaks the comparison, so neither is rewritten.
+        compared: dict[str, cst.SimpleString] = {}
+        for node in self.nodes:
+            if isinstance(node, cst.SimpleString) and self.names_a_model(node):
+                token = _str(node)
+                if token:
+                    compared.setdefault(token.removeprefix("models/"), node)
         for node in self.nodes:
             if not isinstance(node, cst.SimpleString):
                 continue
@@ -329,6 +338,11 @@ class _Checker:
                 fix, note = FIX_NONE, (f" (not substituted: it is also a lookup key, in "
                                        f"`{key}` on line {self.pos(lookup)[0]}, which would "
                                        "find something else; change both by hand)")
+            twin = compared.get(token.removeprefix("models/")) if decision.changed else None
+            if twin is not None:
+                fix, note = FIX_NONE, (f" (not substituted: line {self.pos(twin)[0]} compares or "
+                                       "looks up the same id, and would stop matching; change "
+                                       "both by hand)")
             if elsewhere:
                 note = (f" (the model of a call in {os.path.basename(elsewhere)}, which the "
                         "Interactions API would refuse)")
