@@ -411,7 +411,13 @@ class Manifest:
         new_spec = raised_spec(spec, self.python_floor)
         edit = None
         withheld = ""
-        if entry.spec_edit is not None or (entry.replace is not None and not req.url):
+        old_schema = self.usage().old_schema
+        if old_schema:
+            # raising the pin would break those reads (AttributeError from 2.0)
+            withheld = (f"{old_schema[0]} reads the 1.x `outputs` schema, which google-genai "
+                        "2.0 removed; migrate those reads to `steps` / `output_text` first")
+        if not withheld and (entry.spec_edit is not None
+                             or (entry.replace is not None and not req.url)):
             withheld = self.installable(new_spec, f"google-genai{new_spec}", rule.code,
                                         entry.offset)
         if not withheld and entry.spec_edit is not None:

@@ -601,13 +601,36 @@ class _Checker:
                 and text_attr.attr.value == "text"
             ):
                 replacement = cst.Attribute(value=node.value, attr=cst.Name("output_text"))
+                blocked = self.stays_on_1x()
                 self.add(text_attr, "GM201",
-                         "`outputs[-1].text` is the google-genai 1.x schema; read `output_text`",
-                         fix=FIX_SAFE, replacement=replacement)
+                         "`outputs[-1].text` is the google-genai 1.x schema; read `output_text`"
+                         + blocked, fix=FIX_NONE if blocked else FIX_SAFE,
+                         replacement=replacement)
                 continue
             self.add(node, "GM201",
                      "`outputs` is the google-genai 1.x schema (AttributeError on >=2.0); "
                      "loop over `steps` or read `output_text`")
+
+    def stays_on_1x(self) -> str:
+        """Why the 2.x spellings must not be written here ("" when they may): code under the
+        same manifest reads the 1.x `outputs` schema in a shape no fix rewrites, so the
+        google-genai 1.x pin is kept (manifests.py), and 2.x spellings would fail on it."""
+        key = ("stays-on-1x", self.path)
+        cached = self.ctx.memo.get(key)
+        if isinstance(cached, str):
+            return cached
+        from migrator.lint.usage import manifest_scope, python_scope
+
+        reason = ""
+        scope = manifest_scope(self.path) if os.path.isfile(self.path) else None
+        if scope is not None:
+            old = python_scope(scope, self.ctx).old_schema
+            if old:
+                reason = (f" (not rewritten: {old[0]} reads the 1.x `outputs` schema in a shape "
+                          "no fix rewrites, so the project stays on google-genai 1.x; migrate "
+                          "those reads first)")
+        self.ctx.memo[key] = reason
+        return reason
 
     @staticmethod
     def is_minus_one(node: cst.BaseExpression) -> bool:
@@ -633,9 +656,10 @@ class _Checker:
             if not anywhere and not self.compared_to_event_type(node):
                 continue
             new = EVENT_RENAMES[value]
+            blocked = self.stays_on_1x()
             self.add(node, "GM202",
-                     f"`{value}` is a google-genai 1.x stream event; on >=2.0 it is `{new}`",
-                     fix=FIX_SAFE,
+                     f"`{value}` is a google-genai 1.x stream event; on >=2.0 it is `{new}`"
+                     + blocked, fix=FIX_NONE if blocked else FIX_SAFE,
                      replacement=node.with_changes(value=node.prefix + node.quote + new
                                                    + node.quote),
                      **{"from": value, "to": new})

@@ -49,6 +49,7 @@ PY_VERTEX = re.compile(
     re.MULTILINE,
 )
 INTERACTIONS_CALL = re.compile(r"\binteractions\s*\.\s*(?:create|get|cancel|delete)\s*\(")
+OLD_SCHEMA_READ = re.compile(r"\.outputs\b(?!\s*\[\s*-1\s*\]\s*\.\s*text\b)")
 
 # ESM `import ... from "pkg"`, `export ... from "pkg"`, `import "pkg"`, dynamic `import("pkg")`,
 # CommonJS `require("pkg")` (and TypeScript's `import x = require("pkg")`); subpaths count.
@@ -66,6 +67,9 @@ class Usage:
     genai: list[str] = field(default_factory=list)
     interactions: list[str] = field(default_factory=list)
     vertex: list[str] = field(default_factory=list)
+    # Interactions callers that read the 1.x `outputs` schema in a shape the rewrite does not
+    # fix (only `outputs[-1].text` becomes `output_text`): they need google-genai 1.x
+    old_schema: list[str] = field(default_factory=list)
 
 
 def _live(pattern: re.Pattern[str], text: str, comment: str) -> bool:
@@ -194,6 +198,8 @@ def _python_usage(root: str, ctx: Context, *, scoped: bool) -> Usage:
                                         usage.vertex), strict=True):
             if flag:
                 bucket.append(rel)
+        if found[2] and OLD_SCHEMA_READ.search(data.decode("utf-8", "replace")):
+            usage.old_schema.append(rel)
     ctx.memo[key] = usage
     return usage
 
