@@ -1009,7 +1009,9 @@ class Plan:
         """The key of what the function around a `return` returns ("ret:<id>")."""
         function = self.enclosing_function(node)
         facts = self.flow.function_of(function) if function is not None else None
-        if facts is None:
+        if facts is None or isinstance(self.parent(self.parent(function)), cst.ClassDef):
+            # a method's callers (`self.get_model()`, `bot.get_model()`) are not followed:
+            # what it returns escapes
             return None
         key = f"ret:{id(facts.node)}"
         self.factories[key] = facts

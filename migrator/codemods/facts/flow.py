@@ -555,7 +555,7 @@ class _Walker:
                 self.flow.owner[id(name)] = self.unit_id
                 inner[name.value] = frozenset((id(name),))
             for condition in clause.ifs:
-                self.expr(condition.search, inner)
+                self.expr(condition.test, inner)
             clause = clause.inner_for_in
         for part in ("elt", "key", "value"):
             value = getattr(node, part, None)
