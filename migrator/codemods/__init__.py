@@ -167,10 +167,17 @@ def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
     try:
         compile(updated, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
+        message = f"rewrite did not compile ({exc}); file not written"
+        try:
+            compile(data, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as original:
+            # LibCST reads more than CPython compiles (a top-level `await` of a notebook
+            # export): the file was never valid Python, the rewrite is not to blame
+            message = (f"the file does not compile as it is ({original}); it was not "
+                       "rewritten")
         return HandlerOutput(
             None,
-            [*[f for f in findings if not f.fixed],
-             finding(path, (1, 1), "GM903", f"rewrite did not compile ({exc}); file not written")],
+            [*[f for f in findings if not f.fixed], finding(path, (1, 1), "GM903", message)],
         )
     return HandlerOutput(updated, findings)
 
