@@ -28,7 +28,7 @@ import libcst as cst
 from migrator.codemods.crossmodule import reads_env_key
 from migrator.codemods.facts.nodes import string_value
 from migrator.codemods.facts.nodes import walk as _walk
-from migrator.codemods.facts.sites import Pin
+from migrator.codemods.facts.sites import Pin, Site
 from migrator.findings import Finding, finding
 
 if TYPE_CHECKING:
@@ -206,3 +206,29 @@ def kept_finding(plan: Plan, call: cst.Call, readers: list[str]) -> Finding:
         message = ("configure() is left as it is: nothing in this file calls the API; other "
                    "modules or libraries may read the legacy SDK's global configuration")
     return finding(plan.path, plan.pos(call), "GM017", message)
+
+
+def function_clients(plan: Plan, migrated: list[Site]) -> list[cst.CSTNode]:
+    """Without any configure(), when every migrated call runs inside a function: the first
+    statement of each such function (after its docstring), before which `client = Client()`
+    goes. Empty when a call runs at module level or in a class body, or a function is a
+    one-line suite, so that the client is made once at module level instead."""
+    firsts: dict[int, cst.CSTNode] = {}
+    for site in migrated:
+        function = plan.enclosing_function(site.call)
+        if function is None or not isinstance(function.body, cst.IndentedBlock):
+            return []
+        if id(function) in firsts:
+            continue
+        body = list(function.body.body)
+        if len(body) > 1 and _is_docstring(body[0]):
+            body = body[1:]
+        firsts[id(function)] = body[0]
+    return list(firsts.values())
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, (cst.SimpleString,
+                                                      cst.ConcatenatedString)))

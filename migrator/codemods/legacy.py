@@ -2161,7 +2161,7 @@ def _todo_lines(node: cst.CSTNode, todos: list[str]) -> list[cst.EmptyLine]:
 
 class Apply(cst.CSTTransformer):
     def __init__(self, plan: Plan, sdk: str, client: str, keep_configure: bool,
-                 client_before: cst.CSTNode | None = None, local_mode: bool = False) -> None:
+                 client_before: Sequence[cst.CSTNode] = (), local_mode: bool = False) -> None:
         super().__init__()
         self.local_mode = local_mode
         self.plan = plan
@@ -2181,8 +2181,8 @@ class Apply(cst.CSTTransformer):
         self.loop_names: list[str] = []
         self.plan_names = _names_in(plan.module)
         self.prepare()
-        if client_before is not None:
-            self.before.setdefault(client_before, []).append(
+        for statement in client_before:
+            self.before.setdefault(statement, []).append(
                 _statement(f"{client} = {sdk}.Client()\n"))
 
     # -- preparing edits from the plan ------------------------------------------------------
@@ -2907,17 +2907,24 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
                 plan.pin(site, "GM016", reason, site.call)
             plan.propagate()
     migrated = [s for s in plan.sites if s.pin is None]
-    client_before: cst.CSTNode | None = None
+    client_before: list[cst.CSTNode] = []
     if migrated and existing_client is None and configured and not local_mode:
         # configure() in a function or the __main__ block: module-level code that runs a
         # migrated call before it read GOOGLE_API_KEY, as Client() does
-        client_before = api_keys.module_client_before(plan, [s.call for s in migrated])
+        before = api_keys.module_client_before(plan, [s.call for s in migrated])
+        client_before = [before] if before is not None else []
     elif migrated and existing_client is None and not configured and not local_mode:
         targets = {id(s.call) for s in migrated} | {
             id(c.call) for c in plan.constructions.values()
             if c.holder is not None and c.holder.pin is None}
-        client_before = next((st for st in source.body
-                              if any(id(n) in targets for n in _walk(st))), None)
+        # A module whose calls all run inside functions reads the key when a function runs,
+        # as the legacy SDK did: each such function makes its client. A client made at import
+        # would raise there when the key is set later (load_dotenv() in the entry point, a
+        # command-line option).
+        first_user: list[cst.CSTNode] = []
+        first_user.extend(
+            [st for st in source.body if any(id(n) in targets for n in _walk(st))][:1])
+        client_before = api_keys.function_clients(plan, migrated) or first_user
     # A pinned call keeps the legacy SDK, so the file is mixed: apply once, keeping
     # configure(). Only when nothing is pinned can a legacy use the plan does not model
     # still remain, and only then is a second application needed.
@@ -2981,7 +2988,7 @@ def _pin_if_mocked(plan: Plan, module: cst.Module, path: str, ctx: Context) -> N
 
 def _apply(
     plan: Plan, source: cst.Module, choose: Callable[[bool], tuple[str, bool]], client: str,
-    *, keep_configure: bool, client_before: cst.CSTNode | None,
+    *, keep_configure: bool, client_before: Sequence[cst.CSTNode],
     client_after: dict[cst.CSTNode, bool], local_mode: bool,
 ) -> tuple[cst.Module, list[Finding], bool, str, bool, Apply]:
     sdk, add_import = choose(keep_configure)
