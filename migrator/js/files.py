@@ -260,6 +260,14 @@ class FilesPass:
             change.edits.append(Edit(start, start + 1, ""))
             end = inner[0].range().end.index
         change.edits.append(Edit(end, member[0].range().end.index, ""))
+        read = member_of(member[0])  # `result.file.uri`: the field read after `.file`
+        field = read[0] if read is not None else None
+        if self.src.typescript and field is not None and not _assigned(field):
+            # Every field of a @google/genai `File` is optional where the legacy upload's were
+            # not: `result.file.uri` (a string) becomes `result.uri!`, still a string, so the
+            # file type-checks as it did (a strict project's build fails on `string | undefined`)
+            at = field.range().end.index
+            change.edits.append(Edit(at, at, "!"))
 
     def by_name(self, call: SgNode, ref: str, method: str, change: Change) -> None:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
@@ -310,3 +318,10 @@ class FilesPass:
         return statement is not None and any(
             f"{q}{module}{q}" in statement.text() for module in ("path", "node:path")
             for q in "'\"")
+
+
+def _assigned(node: SgNode) -> bool:
+    parent = node.parent()
+    return parent is not None and parent.kind() in (
+        "assignment_expression", "augmented_assignment_expression") and same(
+        parent.field("left"), node)
