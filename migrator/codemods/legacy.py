@@ -2808,12 +2808,23 @@ class FixImports(cst.CSTTransformer):
             return updated
         if len(updated.body) != 1:
             return updated  # `import os; import google.generativeai as genai`: leave it
+        trailing = updated.trailing_whitespace
         if not self.add_import or (self.placed_import and not self.every):
             if any(line.comment is not None for line in updated.leading_lines):
                 self.carried.extend(updated.leading_lines)
+            if trailing.comment is not None:  # the comment on the dropped line goes on
+                self.carried.append(cst.EmptyLine(comment=trailing.comment))
             return cst.RemovalSentinel.REMOVE
         self.placed_import = True
-        return self.import_stmt().with_changes(leading_lines=updated.leading_lines)
+        new = self.import_stmt().with_changes(leading_lines=updated.leading_lines)
+        if trailing.comment is not None:
+            # `import google.generativeai as genai     # why`: the comment stays, at its column
+            code = cst.Module([]).code_for_node
+            column = len(code(updated.body[0])) + len(trailing.whitespace.value)
+            gap = max(2, column - len(code(new.body[0])))
+            new = new.with_changes(trailing_whitespace=trailing.with_changes(
+                whitespace=cst.SimpleWhitespace(" " * gap)))
+        return new
 
 
 def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module, list[Finding]]:
