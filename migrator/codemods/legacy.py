@@ -2211,9 +2211,18 @@ class Apply(cst.CSTTransformer):
         for holder in plan.holders.values():
             if holder.pin is not None:
                 self.todo(holder.pin)
+                # the construction the reason is about, when it is one of several
+                cause = next((c for c in holder.constructions
+                              if plan.statement_of(c.call) is not None and plan.statement_of(
+                                  c.call) is plan.statement_of(holder.pin.node)), None)
                 for construction in holder.constructions:
                     if construction.call is not holder.pin.node:
-                        self.todo(Pin(holder.pin.code, holder.pin.reason, construction.call))
+                        # another object of the same name stays because of that one: the
+                        # comment says so rather than claim the reason as its own
+                        reason = holder.pin.reason
+                        if cause is not None and construction is not cause:
+                            reason = f"kept with another object of the same name ({reason})"
+                        self.todo(Pin(holder.pin.code, reason, construction.call))
         migrating_sites = [s for s in plan.sites if s.pin is None]
         for site in plan.sites:
             if site.pin is not None and (site.holder is None or caching.pinned_todo(self, site)):

@@ -185,6 +185,12 @@ class LegacySchema:
         if isinstance(node, cst.Name):
             cls = self.class_of(node)
             if cls is None:
+                scope = self.scopes.get(node)
+                bound = len(list(scope[node.value])) if scope is not None else 0
+                if bound > 1:  # a notebook that redefines the class in a later cell
+                    raise Unsupported(CODE, f"response_schema type {node.value!r} is defined "
+                                      f"{bound} times in this file: which one is meant here "
+                                      "is not known statically")
                 raise Unsupported(CODE, f"response_schema type {node.value!r} is not a class "
                                   "defined in this file")
             if where == "deep":
