@@ -204,6 +204,10 @@ class Tools:
         target = self.plan.parent(node) if node is not None else None
         assign = self.plan.parent(target) if isinstance(target, cst.AssignTarget) else None
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            if len(assignments) > 1:  # a notebook that defines the function in several cells
+                raise Unsupported(TOOL, f"tool {name.value!r} is defined {len(assignments)} "
+                                  "times in this file: which definition is meant here is not "
+                                  "known statically")
             raise Unsupported(TOOL, f"tool {name.value!r} is neither a function of this module "
                               "nor a variable bound once to a literal tool")
         refs: list[cst.CSTNode] = []
@@ -738,8 +742,14 @@ class ToolPlan(Tools):
                               "stored in a name or read inline to add the function loop")
         if not isinstance(site.response_target, (cst.Name, type(None))):
             raise Unsupported(AFC, "the reply is stored where the function loop cannot use it")
-        sets = [self.by_call.get(c.call) for c in self.plan.model_constructions(site)]
+        constructions = self.plan.model_constructions(site)
+        sets = [self.by_call.get(c.call) for c in constructions]
         if not sets or any(s is None for s in sets):
+            if any(arg.keyword is not None and arg.keyword.value == "tools"
+                   for c in constructions for arg in c.call.args):
+                # the model has tools= that could not be converted (its own finding says why)
+                raise Unsupported(AFC, "automatic function calling on a model whose tools are "
+                                  "not migrated")
             raise Unsupported(AFC, "automatic function calling on a model without tools")
         functions = [s.functions for s in sets if s is not None]
         if any(f != functions[0] for f in functions) or not functions[0]:
