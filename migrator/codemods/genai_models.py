@@ -227,20 +227,8 @@ class _Pass:
         return found
 
     def assigned_value(self, assignment: BaseAssignment) -> cst.BaseExpression | None:
-        """The value of `name = value` / `name: T = value`, else None."""
-        node = getattr(assignment, "node", None)
-        if not isinstance(node, cst.Name):
-            return None
-        parent = self.parent(node)
-        if isinstance(parent, cst.AssignTarget):
-            stmt = self.parent(parent)
-            if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
-                return stmt.value
-        if isinstance(parent, cst.AnnAssign) and parent.target is node:
-            return parent.value
-        if isinstance(parent, cst.NamedExpr) and parent.target is node:
-            return parent.value
-        return None
+        """The value of `name = value` / `name: T = value` / `name := value`, else None."""
+        return self.facts.assigned_value(assignment)
 
     def is_client_ctor(self, node: cst.BaseExpression) -> bool:
         return self.facts.is_ctor(node)

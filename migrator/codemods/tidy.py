@@ -33,6 +33,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from migrator.codemods.facts.nodes import walk
 from migrator.codemods.facts.source import code_of, wrapper_of
 from migrator.context import Context
 from migrator.documents import CELL_MARKER
@@ -135,23 +136,11 @@ def _dict_assignments(module: cst.Module
 
 def _same_frame(use_scope: Scope | None, scope: Scope) -> bool:
     """The use runs in the assignment's frame: its own scope or a comprehension inside it."""
-    from libcst.metadata import ComprehensionScope
-
-    while isinstance(use_scope, ComprehensionScope):
-        use_scope = use_scope.parent
-    return use_scope is scope
+    return _frame(use_scope) is scope
 
 
 def _has_comment(node: cst.CSTNode) -> bool:
-    found = False
-
-    class Find(cst.CSTVisitor):
-        def visit_Comment(self, node: cst.Comment) -> None:
-            nonlocal found
-            found = True
-
-    node.visit(Find())
-    return found
+    return any(isinstance(n, cst.Comment) for n in walk(node))
 
 
 _LITERALS = (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)
