@@ -110,9 +110,12 @@ class Chats:
         ts = " as string | undefined" if self.src.typescript else ""
         members = [f"...{self.model.ref}", *([extra.rstrip(", ")] if extra else []),
                    f"previous_interaction_id: undefined{ts}"]
+        # `await model.startChat(...)` (legacy startChat is synchronous): the await goes with it
+        target = call.parent() if call.parent() is not None and \
+            call.parent().kind() == "await_expression" else call  # type: ignore[union-attr]
         text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
-                           call.range().start.column, indent_unit(self.src.text))
-        self.change.replace(call, text)
+                           target.range().start.column, indent_unit(self.src.text))
+        self.change.replace(target, text)
         self.change.findings.append(self.src.fixed(call, "GM505", "the chat became a "
                                                    "`previous_interaction_id` chain"))
         self.hold(call, history)
@@ -239,6 +242,8 @@ class Chats:
         if value is None:
             return False
         value = outer(value) if value.kind() != "parenthesized_expression" else value
+        if value.kind() == "await_expression" and self.is_start(unwrap(value)):
+            return True  # `await model.startChat(...)`: awaiting the sync chat is harmless
         text = value.text()
         if text in ("null", "undefined") or self.is_start(value):
             return True
