@@ -111,8 +111,8 @@ class Chats:
         members = [f"...{self.model.ref}", *([extra.rstrip(", ")] if extra else []),
                    f"previous_interaction_id: undefined{ts}"]
         # `await model.startChat(...)` (legacy startChat is synchronous): the await goes with it
-        target = call.parent() if call.parent() is not None and \
-            call.parent().kind() == "await_expression" else call  # type: ignore[union-attr]
+        holder = call.parent()
+        target = holder if holder is not None and holder.kind() == "await_expression" else call
         text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
                            target.range().start.column, indent_unit(self.src.text))
         self.change.replace(target, text)
@@ -242,7 +242,8 @@ class Chats:
         if value is None:
             return False
         value = outer(value) if value.kind() != "parenthesized_expression" else value
-        if value.kind() == "await_expression" and self.is_start(unwrap(value)):
+        inner = unwrap(value)
+        if value.kind() == "await_expression" and inner is not None and self.is_start(inner):
             return True  # `await model.startChat(...)`: awaiting the sync chat is harmless
         text = value.text()
         if text in ("null", "undefined") or self.is_start(value):
