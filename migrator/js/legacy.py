@@ -180,8 +180,9 @@ class LegacyPass:
         if not movable:
             return
         statement = src.statement_of(node)
-        simple = key.kind() in ("identifier", "member_expression", "string",
-                                "non_null_expression")
+        bare = unwrap(key)  # `process.env.KEY as string`, `key!`
+        simple = bare is not None and bare.kind() in ("identifier", "member_expression",
+                                                      "string")
         if not simple or statement.parent() is None or statement.kind() not in (
             "lexical_declaration", "variable_declaration"
         ):
