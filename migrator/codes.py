@@ -1043,6 +1043,15 @@ _RULES = [
         "limit is silently lost. The key is renamed to its snake_case spelling. TypeScript "
         "catches this only in an object literal passed straight to create().",
     ),
+    Rule(
+        "GM529", "js-ignored-request-option", "info", "safe",
+        "A per-call request option the legacy SDK never read is dropped.",
+        "`@google/generative-ai` read only `timeout`, `signal`, `apiVersion`, `baseUrl`, "
+        "`customHeaders` and `apiClient` from the request options of `generateContent(..., "
+        "options)` / `sendMessage(..., options)`; any other key (`{ language }`) did nothing. "
+        "Such a key, given a plain name or literal, is dropped instead of being carried to "
+        "`interactions.create`, whose second argument has other keys; `timeout` moves as is.",
+    ),
     # --- GM9xx: meta ----------------------------------------------------------------------------
     Rule(
         "GM901", "syntax-error", "error", "none",

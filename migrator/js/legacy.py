@@ -367,7 +367,7 @@ class LegacyPass:
                 if a.kind() != "comment"]
         if len(args) not in (1, 2):
             raise Escape("GM521", call, "a call with request options is not migrated")
-        options = request_options(args[1]) if len(args) == 2 else None
+        options = request_options(args[1], self.src, change) if len(args) == 2 else None
         value = self.request_input(args[0], change)
         members = [f"...{model.ref}", f"input: {value}", *(["stream: true"] if stream else [])]
         change.replace(call, create_call(model.client, members, self.src, call,
