@@ -981,7 +981,9 @@ _RULES = [
         "track, declared twice, or read through something with no Interactions twin "
         "(`candidates`, `promptFeedback`, request options, a config that is not a literal). "
         "Migrating only some of its uses would break the others, so the object and every use "
-        "of it stay as they were, with a TODO comment on the use that stopped the rewrite.",
+        "of it stay as they were, with a TODO comment on the use that stopped the rewrite. "
+        "A legacy object the file does not make (a parameter, a constructor-injected field, "
+        "the result of another module's factory) is reported once, at its first legacy call.",
     ),
     Rule(
         "GM522", "js-input-not-migrated", "warning", "none",

@@ -19,6 +19,7 @@ from migrator.js.config import Converter
 from migrator.js.contents import Contents, is_string
 from migrator.js.files import MANAGER, FilesPass
 from migrator.js.layout import create_call
+from migrator.js.origins import report_foreign
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
     Change,
@@ -120,12 +121,12 @@ class LegacyPass:
                     self.src.flag(use, "GM525", f"`{manager}` is not migrated: use "
                                   "`ai.caches` of @google/genai (results differ in shape)")
         client_class = local.get("GoogleGenerativeAI")
-        if client_class is None:
-            return
-        for node in self.src.root.find_all(kind="new_expression"):
-            constructor = node.field("constructor")
-            if constructor is not None and constructor.text() == client_class:
-                self.client(node)
+        if client_class is not None:
+            for node in self.src.root.find_all(kind="new_expression"):
+                constructor = node.field("constructor")
+                if constructor is not None and constructor.text() == client_class:
+                    self.client(node)
+        report_foreign(self.src)
 
     @staticmethod
     def original(spec: SgNode) -> str:
