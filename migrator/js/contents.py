@@ -244,6 +244,11 @@ def _checked_in_condition(src: Source, node: SgNode, name: str, declaration: SgN
         condition = ancestor.field("condition")
         if condition is None or condition.range().end.index > node.range().start.index:
             continue
+        consequence = ancestor.field("consequence")
+        if consequence is not None and consequence.range().start.index <= \
+                node.range().start.index < consequence.range().end.index and \
+                _typeof_string(condition, name):
+            return True  # `if (typeof x === "string" && ...) { ...use(x) }`
         for call in condition.find_all(kind="call_expression"):
             func = call.field("function")
             if func is None or func.kind() != "member_expression":
@@ -256,6 +261,21 @@ def _checked_in_condition(src: Source, node: SgNode, name: str, declaration: SgN
             if _always_runs(call, condition):
                 return True
     return False
+
+
+def _typeof_string(condition: SgNode | None, name: str) -> bool:
+    """The condition is `typeof name === "string"`, or an `&&` chain with that as one of its
+    operands: when it holds, `name` is a string."""
+    node = unwrap(condition)
+    if node is None or node.kind() != "binary_expression":
+        return False
+    op = node.field("operator")
+    if op is not None and op.text() == "&&":
+        return _typeof_string(node.field("left"), name) or \
+            _typeof_string(node.field("right"), name)
+    pattern = rf"^(typeof\s+{re.escape(name)}\s*===?\s*[\"']string[\"']|" \
+        rf"[\"']string[\"']\s*===?\s*typeof\s+{re.escape(name)})$"
+    return re.match(pattern, node.text()) is not None
 
 
 def _always_runs(call: SgNode, condition: SgNode) -> bool:
