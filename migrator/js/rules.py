@@ -162,7 +162,9 @@ RULES = [
         "track, declared twice, or read through something with no Interactions twin "
         "(`candidates`, `promptFeedback`, request options, a config that is not a literal). "
         "Migrating only some of its uses would break the others, so the object and every use "
-        "of it stay as they were, with a TODO comment on the use that stopped the rewrite.",
+        "of it stay as they were, with a TODO comment on the use that stopped the rewrite. "
+        "A legacy object the file does not make (a parameter, a constructor-injected field, "
+        "the result of another module's factory) is reported once, at its first legacy call.",
     ),
     Rule(
         "GM522", "js-input-not-migrated", "warning", "none",
@@ -223,5 +225,14 @@ RULES = [
         "the JSON body), so the server never reads them: the chain, the instruction or the "
         "limit is silently lost. The key is renamed to its snake_case spelling. TypeScript "
         "catches this only in an object literal passed straight to create().",
+    ),
+    Rule(
+        "GM529", "js-ignored-request-option", "info", "safe",
+        "A per-call request option the legacy SDK never read is dropped.",
+        "`@google/generative-ai` read only `timeout`, `signal`, `apiVersion`, `baseUrl`, "
+        "`customHeaders` and `apiClient` from the request options of `generateContent(..., "
+        "options)` / `sendMessage(..., options)`; any other key (`{ language }`) did nothing. "
+        "Such a key, given a plain name or literal, is dropped instead of being carried to "
+        "`interactions.create`, whose second argument has other keys; `timeout` moves as is.",
     ),
 ]
