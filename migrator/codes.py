@@ -665,7 +665,10 @@ _RULES = [
         "after its last argument. Other google-genai calls take their API version from the "
         "client, so there the alias is reported: create the client with "
         "`http_options=types.HttpOptions(api_version=\"v1beta\")` or name an id that exists "
-        "on v1. The legacy SDK calls v1beta: its aliases are fine.",
+        "on v1. The legacy SDK calls v1beta: its aliases are fine. In JS/TS, @google/genai "
+        "3.1+ calls /v1 too: `api_version: \"v1beta\"` is added to the "
+        "`interactions.create({...})` object (every version strips it from the body), also "
+        "when the model comes from an object spread into the call.",
     ),
     Rule(
         "GM305", "model-not-visible", "warning", "none",

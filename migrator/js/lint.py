@@ -20,6 +20,7 @@ from migrator.js.source import (
     same,
     string_value,
 )
+from migrator.knowledge import INTERACTIONS
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -107,6 +108,7 @@ class _Lint:
             spread = any(k is None and p.kind() == "spread_element"
                          for k, p, _ in object_pairs(obj))
             self.camel(keys)
+            self.v1beta_alias(keys, spread, obj)
             self.agent_and_store(keys, spread)
             self.chain(call, keys, spread)
             self.input(keys)
@@ -207,6 +209,69 @@ class _Lint:
             if background is not None and background[1].text() == "true":
                 self.add(store[0], "GM204", "`store: false` disables `background: true`: the "
                          "interaction cannot be polled")
+
+    # GM304 -------------------------------------------------------------------------------------
+
+    def v1beta_alias(self, keys: dict[str, tuple[SgNode, SgNode]], spread: bool,
+                     obj: SgNode) -> None:
+        """A `-latest` alias (`gemini-flash-latest`) exists only on v1beta, and @google/genai
+        3.x sends every call to /v1 (api-mapping-js.md 1.10): the call is sent with
+        `api_version: "v1beta"` (stripped from the body by every version), keeping the model its
+        author chose, as in Python. The model may be written in the call or in an object
+        literal bound once and spread into it (`{ ...model, input }`, how the migration writes
+        a model)."""
+        if "api_version" in keys:
+            return
+        model = keys.get("model")
+        holder: SgNode | None = model[0] if model is not None else None
+        value = model[1] if model is not None else None
+        if model is None and spread:
+            holder, value = self.spread_model(obj)
+        token = string_value(value)
+        if holder is None or token is None:
+            return
+        decision = self.src.ctx.models.decide(token, INTERACTIONS)
+        if decision.api_version != "v1beta" or decision.code != "GM304":
+            return
+        message = decision.message.replace("google-genai 3.x", "@google/genai 3.x")
+        if model is not None and spread:
+            self.add(holder, "GM304", message + " (an object spread into the call may set "
+                     "api_version: add it by hand)", **{"from": token})
+            return
+        q = quote_of(value)
+        self.add(holder, "GM304", message,
+                 replacement=holder.text() + self.separator(holder) + f"api_version: {q}v1beta{q}",
+                 **{"from": token})
+
+    def spread_model(self, obj: SgNode) -> tuple[SgNode | None, SgNode | None]:
+        """(the spread member, the model value) when the call's only spread is a name bound
+        once, in this file, to an object literal with a `model` key."""
+        spreads = [p for k, p, _ in object_pairs(obj) if k is None]
+        if len(spreads) != 1 or spreads[0].kind() != "spread_element":
+            return None, None
+        names = [c for c in spreads[0].named_children() if c.kind() == "identifier"]
+        if len(names) != 1:
+            return None, None
+        name = names[0].text()
+        bound = [d for d in self.src.root.find_all(kind="variable_declarator")
+                 if (d.field("name") is not None and d.field("name").text() == name)]  # type: ignore[union-attr]
+        assigned = self.src.root.find_all(kind="assignment_expression")
+        if len(bound) != 1 or any((a.field("left") is not None and
+                                   a.field("left").text() == name) for a in assigned):  # type: ignore[union-attr]
+            return None, None
+        value = bound[0].field("value")
+        if value is None or value.kind() != "object":
+            return None, None
+        pairs = {k: v for k, _p, v in object_pairs(value) if k is not None}
+        return spreads[0], pairs.get("model")
+
+    def separator(self, node: SgNode) -> str:
+        """What goes between `node` (a member of an object literal) and a member added after
+        it: a new line with the same indentation when `node` starts its line."""
+        text = self.src.text
+        start = node.range().start.index
+        head = text[text.rfind("\n", 0, start) + 1:start]
+        return ",\n" + head if head.strip() == "" and head else ", "
 
     # GM205 -------------------------------------------------------------------------------------
 
