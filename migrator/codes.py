@@ -682,7 +682,9 @@ _RULES = [
         "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
         "call still migrates; the finding says where the id comes from. An id the tool can "
         "read (a constant, a parameter's default, a getenv default) is substituted there "
-        "instead (GM303).",
+        "instead (GM303). In JS/TS: `process.env.X` / `import.meta.env.X` with no `??` or "
+        "`||` default, directly, through a `const` bound once or a model object spread into "
+        "the call.",
     ),
     Rule(
         "GM306", "tuned-model-not-migrated", "warning", "none",

@@ -52,6 +52,11 @@ _BUFFER_PREFIXES = ("Buffer.", "fs.readFileSync(", "readFileSync(", "await fs.pr
                     "await readFile(", "await fs.readFile(")
 
 
+# `x as string`, `x!`, `x satisfies T`, `(x)`: the value inside is what the call gets.
+_TS_WRAPPERS = ("as_expression", "non_null_expression", "satisfies_expression",
+                "parenthesized_expression")
+
+
 def _imports_genai(src: Source) -> bool:
     return any(is_genai_spec(s.text()[1:-1]) for s in src.root.find_all(kind="string"))
 
@@ -109,6 +114,7 @@ class _Lint:
                          for k, p, _ in object_pairs(obj))
             self.camel(keys)
             self.v1beta_alias(keys, spread, obj)
+            self.hidden_model(call, keys, spread, obj)
             self.agent_and_store(keys, spread)
             self.chain(call, keys, spread)
             self.input(keys)
@@ -242,6 +248,48 @@ class _Lint:
         self.add(holder, "GM304", message,
                  replacement=holder.text() + self.separator(holder) + f"api_version: {q}v1beta{q}",
                  **{"from": token})
+
+    # GM305 -------------------------------------------------------------------------------------
+
+    def hidden_model(self, call: SgNode, keys: dict[str, tuple[SgNode, SgNode]], spread: bool,
+                     obj: SgNode) -> None:
+        """The model of an Interactions call read from an environment variable with no default
+        (`process.env.GEMINI_MODEL`, `import.meta.env.VITE_MODEL`), directly, through a
+        `const` bound once to one, or through a model object spread into the call: the tool
+        cannot check the id, so the call says where it comes from (it still runs)."""
+        model = keys.get("model")
+        value = model[1] if model is not None else None
+        if model is None and spread:
+            value = self.spread_model(obj)[1]
+        source = self.env_source(value)
+        if source is None:
+            return
+        self.add(call, "GM305", f"the model of this Interactions call comes from {source}: an "
+                 "id the Interactions API refuses (Gemini 1.x, 1.5, 2.0) or a retired one fails "
+                 "here at run time; check the value it holds", source=source)
+
+    def env_source(self, value: SgNode | None, depth: int = 0) -> str | None:
+        while value is not None and value.kind() in _TS_WRAPPERS:
+            value = value.named_children()[0] if value.named_children() else None
+        if value is None or depth > 2:
+            return None
+        text = value.text()
+        if value.kind() in ("member_expression", "subscript_expression") and \
+                text.startswith(("process.env", "import.meta.env")):
+            return f"the environment variable `{text}` (no default)"
+        if value.kind() == "identifier":
+            bound = [d for d in self.src.root.find_all(kind="variable_declarator")
+                     if (d.field("name") is not None and d.field("name").text() == text)]  # type: ignore[union-attr]
+            assigned = [a for a in self.src.root.find_all(kind="assignment_expression")
+                        if (a.field("left") is not None and a.field("left").text() == text)]  # type: ignore[union-attr]
+            shadowed = any(c.text() == text or c.text().startswith((f"{text}:", f"{text} "))
+                           for params in self.src.root.find_all(kind="formal_parameters")
+                           for c in params.named_children())
+            if len(bound) != 1 or assigned or shadowed:
+                return None
+            inner = self.env_source(bound[0].field("value"), depth + 1)
+            return f"{inner}, through `{text}`" if inner else None
+        return None
 
     def spread_model(self, obj: SgNode) -> tuple[SgNode | None, SgNode | None]:
         """(the spread member, the model value) when the call's only spread is a name bound
