@@ -92,6 +92,9 @@ _JS_COMPARED_BEFORE = re.compile(
     r"localeCompare|toBe|toEqual|toStrictEqual|toContain|toMatch|toHaveBeenCalledWith|"
     r"toHaveBeenLastCalledWith|toMatchObject|toHaveProperty)\(|[\w)\]]\[)$"
 )
+# An inline list looked up on the same line: `["gemini-pro", ...].includes(model)`.
+_JS_LIST_LOOKUP = re.compile(r"\]\s*\.\s*(?:includes|indexOf|some|find)\s*\("
+                             r"|\bnew\s+(?:Set|Map)\s*\(\s*\[")
 _JS_ASSERTIONS = re.compile(r"\b(?:expect|assert(?:\.\w+)?|toHaveBeenCalledWith|"
                             r"toHaveBeenLastCalledWith|toMatchObject)\s*\(")
 _JS_TEST_PATH = re.compile(r"(?:^|[/\\])(?:__tests__|__mocks__|tests?|spec)[/\\]|"
@@ -123,7 +126,7 @@ def _js_held(text: str, table: ModelTable, path: str) -> dict[str, int]:
             compared = (_JS_COMPARED_BEFORE.search(head) is not None
                         or tail.startswith(("==", "!=")) or _is_key(head, tail, "js")
                         or _JS_ASSERTIONS.search(line) is not None
-                        or (head.endswith("[") and tail.startswith("].includes(")))
+                        or _JS_LIST_LOOKUP.search(line) is not None)
             if not compared and test_file:
                 window = "\n".join(lines[max(0, number - 4):number])
                 compared = _JS_ASSERTIONS.search(window) is not None
