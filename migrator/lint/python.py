@@ -373,7 +373,10 @@ class _Checker:
         picked, and the field's own value has its successor written by `check_models`, which
         would leave the form offering ids that no longer work. Each retired choice gets its
         successor (GM301, the value's fix); one whose successor is already offered is dropped.
-        Only Colab reads the comment, so nothing in the program can stop matching."""
+        Only Colab reads the comment, so nothing in the program can stop matching. Not in
+        Vertex AI code, where a successor may not be served in the notebook's region."""
+        if self.facts.imports_vertex:
+            return
         for node in self.nodes:
             if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
                 continue
