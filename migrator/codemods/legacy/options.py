@@ -170,7 +170,7 @@ class ModelOptions:
         ):
             raw = config_items(node)
             rest, response_format = split_response_format(
-                raw, LegacySchema(plan.qualified, plan.scopes))
+                raw, LegacySchema(plan.qualified, plan.scopes, plan.flow.reaching))
             items = convert_config_items(rest, self.dropping(node))
             if not items:
                 return None, response_format
@@ -255,7 +255,7 @@ class ModelOptions:
         ):
             items = config_items(value)
             rest, response_format = split_response_format(
-                items, LegacySchema(plan.qualified, plan.scopes))
+                items, LegacySchema(plan.qualified, plan.scopes, plan.flow.reaching))
             if response_format is not None:
                 raise Unsupported("GM014", "JSON mode in a shared config variable is not "
                                   "migrated yet")
