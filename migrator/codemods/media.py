@@ -21,7 +21,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -65,7 +65,21 @@ PIL_FACTORIES = frozenset({"PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.fr
 PIL_DERIVED = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpose", "filter"})
 TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "join", "read_text", "lower",
                           "upper", "replace", "title", "capitalize"})
+# Streamlit widgets that return the text typed in (chat_input: None until a message is sent).
+TEXT_WIDGETS = frozenset({"streamlit.text_input", "streamlit.text_area",
+                          "streamlit.chat_input"})
+STREAM_WIDGETS = frozenset({"streamlit.file_uploader", "streamlit.camera_input"})
 MULTIMODAL = "GM021"
+RUN_TIME_KIND = "GM045"
+RUN_TIME = "run time"  # file_kind(): the block type is chosen when the code runs
+# The block type of an uploaded File whose MIME type is only known at run time (api-mapping.md
+# §4.3). It never raises: a type the API does not take is sent, and refused by the server at
+# the call, as the legacy SDK's file_data part was.
+KIND_HELPER = '''def {name}(mime_type):
+    """The Interactions content block type for a MIME type."""
+    kind = mime_type.split("/")[0]
+    return kind if kind in ("image", "audio", "video") else "document"
+'''
 FILES_API = "GM022"
 PART = "GM023"
 FILE_OBJECT = "GM024"
@@ -86,6 +100,8 @@ class SiteMedia:
     imports: set[str] = field(default_factory=set)
     statement: cst.CSTNode | None = None
     multimodal: bool = False  # not only text blocks
+    helper: bool = False  # a block type is chosen at run time (Media.kind_helper)
+    run_time: list[cst.Name] = field(default_factory=list)  # the Files it is chosen for
 
 
 class Media:
@@ -94,6 +110,7 @@ class Media:
         self.links: list[list[Site]] = []  # sites that migrate together or not at all
         self.per_site: dict[int, SiteMedia] = {}
         self.used_names: set[str] | None = None
+        self.helper: str | None = None  # the name of the run-time block type helper
 
     # -- shared helpers ---------------------------------------------------------------------
 
@@ -221,6 +238,12 @@ class Media:
             if blob is not None:
                 return self.blob(blob[0], blob[1], media, literal_mime=blob[2])
             kind = self.file_kind(node, site)
+            if kind == RUN_TIME:
+                mime_type = cst.Attribute(node, cst.Name("mime_type"))
+                return dict_node([("type", cst.Call(cst.Name(self.kind_helper(site, node)),
+                                                    [cst.Arg(mime_type)])),
+                                  ("uri", cst.Attribute(node, cst.Name("uri"))),
+                                  ("mime_type", mime_type)])
             if kind is not None:
                 return dict_node([("type", literal(kind)),
                                   ("uri", cst.Attribute(node, cst.Name("uri"))),
@@ -375,8 +398,10 @@ class Media:
             return False
         if isinstance(value, cst.Param):
             annotation = value.annotation
-            return annotation is not None and isinstance(annotation.annotation, cst.Name) and (
-                annotation.annotation.value == "str")
+            if annotation is not None:
+                return isinstance(annotation.annotation, cst.Name) and (
+                    annotation.annotation.value == "str")
+            return self.param_is_text(value, depth)
         if isinstance(value, cst.BaseExpression) and is_text_literal(value) and not (
                 self.is_bytes(value)):
             return True
@@ -384,8 +409,15 @@ class Media:
             return self.is_text_name(value, depth + 1)
         if isinstance(value, cst.BinaryOperation):
             return self.is_text_value(value.left, depth) or self.is_text_value(value.right, depth)
+        if isinstance(value, cst.IfExp):
+            return self.is_text_value(value.body, depth) and self.is_text_value(
+                value.orelse, depth)
+        if isinstance(value, cst.Subscript) and "sys.argv" in self.plan.qualified(value.value):
+            return all(isinstance(e.slice, cst.Index) for e in value.slice)  # argv[1], a str
         if isinstance(value, cst.Call):
             func = value.func
+            if self.plan.qualified(func) & TEXT_WIDGETS:
+                return True
             if isinstance(func, cst.Name):
                 return func.value in ("input", "str")
             if isinstance(func, cst.Attribute) and func.attr.value in ("format", "read_text"):
@@ -393,6 +425,36 @@ class Media:
             if isinstance(func, cst.Attribute) and func.attr.value in TEXT_METHODS:
                 return self.is_text_value(func.value, depth)  # str.strip() but bytes.strip()
         return False
+
+    def param_is_text(self, param: cst.Param, depth: int) -> bool:
+        """An unannotated parameter of a function of this module is text when every call of
+        the function passes text (or leaves a text default): the function is called by name
+        only (never passed on, stored or decorated) and no other file imports it."""
+        plan = self.plan
+        params = plan.parent(param)
+        function = plan.parent(params) if isinstance(params, cst.Parameters) else None
+        if not isinstance(function, cst.FunctionDef) or depth > 3 or param in (
+                params.star_arg, params.star_kwarg):  # type: ignore[union-attr]
+            return False
+        facts = plan.flow.function_of(function)
+        if facts is None or facts.escapes or facts.decorated or not facts.calls:
+            return False
+        if isinstance(plan.parent(plan.parent(function)), cst.ClassDef) and (
+                function.name.value != "__init__"):
+            return False  # a method: its calls through an attribute are not all known
+        name = plan.module_level_name(function)
+        if name:
+            from migrator.codemods.crossmodule import imported_elsewhere
+
+            if imported_elsewhere(plan.path, {name}, plan.ctx.settings):
+                return False
+        for _, bound in facts.calls:
+            value = bound.get(param.name.value)
+            if value is None:
+                value = param.default
+            if value is None or not self.is_text_value(value, depth + 1):
+                return False
+        return True
 
     # -- PIL images -------------------------------------------------------------------------
 
@@ -416,10 +478,12 @@ class Media:
                     media: SiteMedia) -> cst.Dict:
         plan = self.plan
         media.imports.add("base64")
-        if "PIL.Image.open" in plan.qualified(source.func):
-            # The legacy SDK sent a file-backed image as the file's own bytes.
-            path = source.args[0].value if source.args and source.args[0].keyword is None \
-                else None
+        path = source.args[0].value if source.args and source.args[0].keyword is None \
+            else None
+        if "PIL.Image.open" in plan.qualified(source.func) and not (
+                path is not None and self.is_stream(path)):
+            # The legacy SDK sent a file-backed image as the file's own bytes; one opened from
+            # a stream has no file name (Pillow's `filename` is ""): the WebP below.
             if path is None or not self.is_path(path):
                 raise Unsupported(PART, f"cannot tell whether {name.value!r} was opened from a "
                                   "path (sent as the file's bytes) or from a file object (sent "
@@ -472,6 +536,8 @@ class Media:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             return self.is_path(node.left, depth) or self.is_path(node.right, depth)
         if isinstance(node, cst.Name) and depth < 3:
+            if self.is_text_name(node):
+                return True  # upload_file() and Image.open() take any str as a path
             value = self.single_value(node)
             if isinstance(value, cst.Param):
                 annotation = value.annotation
@@ -528,18 +594,32 @@ class Media:
                 # `genai.get_file(other.name)`: the type of that upload
                 kinds.add(self.file_kind(source, site, depth + 1) or "")
                 continue
-            mime = upload_mime(file_site.call) if method == "upload" else None
-            if mime is None:
-                raise Unsupported(PART, f"the type of the uploaded file {name.value!r} is not "
-                                  "known statically (give upload_file a literal mime_type= or "
-                                  "path)")
-            kinds.add(checked_kind(mime))
+            mime = upload_mime(file_site.call, self.literal_of) if method == "upload" else None
+            # not known when the code is written: chosen when it runs, from the File's own
+            # mime_type (a File fetched by a name string is not followed: its type may be any)
+            kinds.add(checked_kind(mime) if mime is not None else RUN_TIME)
         if "" in kinds:
             raise Unsupported(PART, f"the type of the file {name.value!r} is not known "
                               "statically")
-        if len(kinds) != 1:
-            raise Unsupported(PART, f"{name.value!r} holds files of different types")
-        return kinds.pop()
+        return kinds.pop() if len(kinds) == 1 else RUN_TIME
+
+    def literal_of(self, node: cst.BaseExpression) -> str | None:
+        """A string literal, or the literal a name is bound to (once)."""
+        text = string_value(node)
+        if text is None and isinstance(node, cst.Name):
+            bound = self.single_value(node)
+            text = string_value(bound) if isinstance(bound, cst.BaseExpression) else None
+        return text
+
+    def kind_helper(self, site: Site, file: cst.Name) -> str:
+        """The name of the module-level function that picks a block type from a MIME type at
+        run time (written once, after the imports: KIND_HELPER)."""
+        if self.helper is None:
+            self.helper = self.fresh("content_type")
+        media = self.per_site.setdefault(id(site), SiteMedia())
+        media.helper = True
+        media.run_time.append(file)
+        return self.helper
 
     # -- the files API ----------------------------------------------------------------------
 
@@ -644,6 +724,16 @@ class Media:
         return bool(names & {"io.BytesIO", "io.open", "builtins.open", "open"}) or (
             isinstance(value.func, cst.Name) and value.func.value == "open")
 
+    def is_stream(self, node: cst.BaseExpression) -> bool:
+        """A file object, never a path: `open(...)`, `io.BytesIO(...)`, what Streamlit's
+        file_uploader / camera_input returns, or a name bound once to one of these."""
+        value: cst.CSTNode | None = self.single_value(node) if isinstance(node, cst.Name) \
+            else node
+        return self.is_file_object(node) or (isinstance(value, cst.Call) and bool(
+            self.plan.qualified(value.func) & STREAM_WIDGETS) and not any(
+            a.keyword is not None and a.keyword.value == "accept_multiple_files"
+            for a in value.args))
+
     def is_name_string(self, node: cst.BaseExpression) -> bool:
         if is_text_literal(node):
             return True
@@ -735,17 +825,55 @@ class Media:
         if media.multimodal:
             apply.found(site.call, MULTIMODAL, "images, inline data and uploaded files become "
                         "Interactions content blocks")
+        for file in media.run_time:
+            apply.found(site.call, RUN_TIME_KIND, f"the block type of {file.value!r} is "
+                        "chosen when the code runs, from its mime_type: a text/* file "
+                        "(which generateContent took) is not an Interactions document type "
+                        "and may be refused")
 
     def add_imports(self, module: cst.Module) -> cst.Module:
-        """The standard-library imports the migrated calls need (base64, io, pathlib)."""
+        """The standard-library imports the migrated calls need (base64, io, pathlib), and the
+        run-time block type helper when one uses it."""
         needed: set[str] = set()
+        helper = False
         for site in self.plan.sites:
             media = self.per_site.get(id(site))
             if site.pin is None and media is not None:
                 needed |= media.imports
-        if not needed:
-            return module
-        return add_stdlib_imports(module, needed)
+                helper = helper or media.helper
+        if needed:
+            module = add_stdlib_imports(module, needed)
+        if helper and self.helper is not None:
+            module = add_helper(module, KIND_HELPER.format(name=self.helper), self.helper)
+        return module
+
+
+def add_helper(module: cst.Module, code: str, name: str) -> cst.Module:
+    """A module-level function, after the imports above its first use (before that use when
+    no import is above it), two blank lines on each side."""
+    body = list(module.body)
+    first = next((i for i, statement in enumerate(body) if any(
+        isinstance(n, cst.Name) and n.value == name for n in _walk(statement))), None)
+    if first is None:
+        return module
+    imports = [i for i, statement in enumerate(body[:first])
+               if isinstance(statement, cst.SimpleStatementLine) and any(
+                   isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)]
+    at = imports[-1] + 1 if imports else first
+    function = cst.parse_statement(code)
+    blank = cst.EmptyLine()
+    if at > 0:
+        function = function.with_changes(leading_lines=[blank, blank])
+    after = body[at]
+    lines = list(after.leading_lines)
+    if at == 0:  # above the module's first statement, and the comments above it
+        function = function.with_changes(leading_lines=lines)
+        lines = []
+    blanks = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+    if blanks < 2:
+        body[at] = after.with_changes(leading_lines=[blank] * (2 - blanks) + lines)
+    body.insert(at, function)
+    return module.with_changes(body=body)
 
 
 def add_stdlib_imports(module: cst.Module, names: set[str]) -> cst.Module:
@@ -809,17 +937,18 @@ def checked_kind(mime: str) -> str:
     return kind_of(mime)
 
 
-def upload_mime(call: cst.Call) -> str | None:
+def upload_mime(call: cst.Call, value: Callable[[cst.BaseExpression], str | None] = string_value
+                ) -> str | None:
     """The MIME type an upload_file() call gets: its literal mime_type=, else what the legacy
-    SDK guessed from a literal path's extension."""
+    SDK guessed from a literal path's extension. `value` reads a literal (or a name's)."""
     path: cst.BaseExpression | None = None
     for index, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword else ("path" if index == 0 else "")
         if key == "mime_type":
-            return string_value(arg.value)
+            return value(arg.value)
         if key == "path":
             path = arg.value
-    text = string_value(path) if path is not None else None
+    text = value(path) if path is not None else None
     return mimetypes.guess_type(text)[0] if text else None
 
 
