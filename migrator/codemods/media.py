@@ -250,6 +250,8 @@ class Media:
                                   ("mime_type", cst.Attribute(node, cst.Name("mime_type")))])
             raise Unsupported(PART, f"cannot tell whether {code!r} is text, an image, a blob "
                               "or an uploaded file")
+        if isinstance(node, (cst.Subscript, cst.Attribute)) and self.is_text_value(node):
+            return text_block(node)  # `prompt[0]` of a list of strings, `self.PROMPT`
         raise Unsupported(PART, f"the part {code!r} is not a literal gemini-migrate can read")
 
     def dict_part(self, node: cst.Dict, media: SiteMedia) -> cst.Dict:
@@ -414,6 +416,12 @@ class Media:
                 value.orelse, depth)
         if isinstance(value, cst.Subscript) and "sys.argv" in self.plan.qualified(value.value):
             return all(isinstance(e.slice, cst.Index) for e in value.slice)  # argv[1], a str
+        if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name) and len(
+                value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index) and isinstance(
+                value.slice[0].slice.value, cst.Integer):
+            return self.is_text_list_name(value.value, depth)  # `prompt[0]`
+        if isinstance(value, cst.Attribute):
+            return self.is_text_constant(value)
         if isinstance(value, cst.Call):
             func = value.func
             if self.plan.qualified(func) & TEXT_WIDGETS:
@@ -426,10 +434,91 @@ class Media:
                 return self.is_text_value(func.value, depth)  # str.strip() but bytes.strip()
         return False
 
-    def param_is_text(self, param: cst.Param, depth: int) -> bool:
-        """An unannotated parameter of a function of this module is text when every call of
-        the function passes text (or leaves a text default): the function is called by name
-        only (never passed on, stored or decorated) and no other file imports it."""
+    def is_text_list_name(self, name: cst.Name, depth: int) -> bool:
+        """Every binding of the name is a list or tuple of strings (or a parameter every call
+        passes one), and the list is only ever indexed or handed to such a parameter: nothing
+        can add a part to it."""
+        found = self.assignments(name)
+        if not found or depth > 3:
+            return False
+        for assignment in found:
+            value = self.bound_value(assignment)
+            if isinstance(value, cst.Param):
+                if not self.param_values(value, depth, lambda v: isinstance(
+                        v, cst.Name) and self.is_text_list_name(v, depth + 1)):
+                    return False
+            elif not (isinstance(value, (cst.List, cst.Tuple)) and value.elements and all(
+                    isinstance(e, cst.Element) and self.is_text_value(e.value, depth + 1)
+                    for e in value.elements)):
+                return False
+            for access in self.plan.refs(assignment):
+                if not self.only_indexed(access.node):
+                    return False
+        return True
+
+    def only_indexed(self, node: cst.CSTNode) -> bool:
+        """A read of a list that cannot change it: `xs[i]` (not assigned or deleted), or an
+        argument to a function of this module whose parameter is only read that way."""
+        plan = self.plan
+        parent = plan.parent(node)
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            holder = plan.parent(parent)
+            return not isinstance(holder, (cst.AssignTarget, cst.AugAssign, cst.Del)) and not (
+                isinstance(holder, cst.AnnAssign) and holder.target is parent)
+        call = plan.parent(parent) if isinstance(parent, cst.Arg) else None
+        if not isinstance(call, cst.Call) or parent.keyword is not None:  # type: ignore[union-attr]
+            return False
+        function = plan.flow.callee(call)
+        bound = next((b for c, b in function.calls if c is call), None) if function else None
+        if function is None or bound is None:
+            return False
+        names = [k for k, v in bound.items() if v is node]
+        params = [p for p in [*function.node.params.posonly_params, *function.node.params.params]
+                  if p.name.value in names]
+        if len(params) != 1:
+            return False
+        scope = plan.scopes.get(params[0].name)
+        found = [a for a in (scope[params[0].name.value] if scope is not None else ())
+                 if isinstance(a, Assignment) and a.node is params[0]]
+        return len(found) == 1 and all(self.only_indexed(a.node) for a in found[0].references)
+
+    def is_text_constant(self, node: cst.Attribute) -> bool:
+        """`self.PROMPT` / `Cls.PROMPT` read in a class whose body binds the UPPER_CASE name
+        once, to a string, and that nothing in the module assigns or binds elsewhere."""
+        plan = self.plan
+        attr = node.attr.value
+        if not attr.isupper() or not isinstance(node.value, cst.Name):
+            return False
+        current = plan.parent(node)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = plan.parent(current)
+        if current is None or node.value.value not in ("self", "cls", current.name.value):
+            return False
+        values: list[cst.BaseExpression | None] = []
+        for statement in _walk(plan.module):
+            if isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = [t.target for t in statement.targets] if isinstance(
+                    statement, cst.Assign) else [statement.target]
+                for target in targets:
+                    hit = any(isinstance(n, cst.Attribute) and n.attr.value == attr
+                              for n in _walk(target))
+                    in_body = isinstance(target, cst.Name) and target.value == attr and \
+                        isinstance(plan.parent(plan.parent(statement)), cst.IndentedBlock) and \
+                        isinstance(plan.parent(plan.parent(plan.parent(statement))),
+                                   cst.ClassDef)
+                    if hit or in_body:
+                        values.append(None if hit or isinstance(statement, cst.AugAssign) or (
+                            len(targets) != 1) else statement.value)
+        return len(values) == 1 and values[0] is not None and is_text_literal(values[0]) and (
+            not self.is_bytes(values[0])) and any(
+            isinstance(m, cst.SimpleStatementLine) and any(
+                isinstance(s, (cst.Assign, cst.AnnAssign)) and s.value is values[0]
+                for s in m.body) for m in current.body.body)
+
+    def param_values(self, param: cst.Param, depth: int,
+                     check: Callable[[cst.BaseExpression], bool]) -> bool:
+        """Every call of the parameter's function passes (or defaults to) a value `check`
+        accepts (see param_is_text for when the calls are all known)."""
         plan = self.plan
         params = plan.parent(param)
         function = plan.parent(params) if isinstance(params, cst.Parameters) else None
@@ -452,9 +541,15 @@ class Media:
             value = bound.get(param.name.value)
             if value is None:
                 value = param.default
-            if value is None or not self.is_text_value(value, depth + 1):
+            if value is None or not check(value):
                 return False
         return True
+
+    def param_is_text(self, param: cst.Param, depth: int) -> bool:
+        """An unannotated parameter of a function of this module is text when every call of
+        the function passes text (or leaves a text default): the function is called by name
+        only (never passed on, stored or decorated) and no other file imports it."""
+        return self.param_values(param, depth, lambda v: self.is_text_value(v, depth + 1))
 
     # -- PIL images -------------------------------------------------------------------------
 
