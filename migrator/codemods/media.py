@@ -102,6 +102,8 @@ class SiteMedia:
     multimodal: bool = False  # not only text blocks
     helper: bool = False  # a block type is chosen at run time (Media.kind_helper)
     run_time: list[cst.Name] = field(default_factory=list)  # the Files it is chosen for
+    # a list of parts held in a name: the list node -> its blocks (Media.held_list)
+    replace: list[tuple[cst.CSTNode, cst.CSTNode]] = field(default_factory=list)
 
 
 class Media:
@@ -180,9 +182,22 @@ class Media:
 
     # -- contents ---------------------------------------------------------------------------
 
-    def convert(self, node: cst.BaseExpression, site: Site) -> cst.List | None:
+    def convert(self, node: cst.BaseExpression, site: Site) -> cst.BaseExpression | None:
         """The content blocks of a multimodal contents value; None when it is text or a
-        history (the caller's business). Raises Unsupported for contents it cannot prove."""
+        history (the caller's business). Raises Unsupported for contents it cannot prove.
+        A name bound once to a list of parts and read only here keeps its name: the list
+        becomes the blocks where it is written."""
+        held = self.held_list(node) if isinstance(node, cst.Name) else None
+        if held is not None:
+            converted = self.convert(held, site)
+            if converted is None:
+                return None
+            if self.per_site[id(site)].before:
+                raise Unsupported(PART, f"an image in {self.plan.code(node)!r} would be encoded "
+                                  "when the list is built, the legacy SDK encoded it at the "
+                                  "call")
+            self.per_site.setdefault(id(site), SiteMedia()).replace.append((held, converted))
+            return node
         if isinstance(node, (cst.List, cst.Tuple)):
             values = [e.value for e in node.elements]
             if not values or any(isinstance(e, cst.StarredElement) for e in node.elements):
@@ -209,6 +224,20 @@ class Media:
             blocks = [_spread(b, indent) if len(_code(b)) > 100 - len(indent) - 1 else b
                       for b in blocks]
         return cst.List([cst.Element(b) for b in blocks])
+
+    def held_list(self, name: cst.Name) -> cst.List | cst.Tuple | None:
+        """`parts = [text, image]` (one plain assignment) when this read is its only one."""
+        found = self.assignments(name)
+        if len(found) != 1:
+            return None
+        value = self.bound_value(found[0])
+        assign = self.plan.parent(self.plan.parent(found[0].node))
+        if not isinstance(value, (cst.List, cst.Tuple)) or not isinstance(assign, cst.Assign):
+            return None
+        reads = self.plan.refs(found[0])
+        if len(reads) != 1 or reads[0].node is not name:
+            return None
+        return value
 
     def is_part(self, node: cst.BaseExpression) -> bool:
         """A lone contents value that is an image, a blob or a file rather than text."""
@@ -892,6 +921,16 @@ class Media:
         arg = parent
         if isinstance(arg, cst.Element):
             arg = plan.parent(plan.parent(arg))  # Element -> List -> Arg
+            if isinstance(arg, cst.Assign) and len(arg.targets) == 1 and isinstance(
+                    arg.targets[0].target, cst.Name):
+                # `parts = [..., file]` read once, as a planned call's contents
+                found = self.assignments(arg.targets[0].target)
+                reads = self.plan.refs(found[0]) if len(found) == 1 else []
+                arg = plan.parent(reads[0].node) if len(reads) == 1 else arg
+                call = plan.parent(arg) if isinstance(arg, cst.Arg) else None
+                user = self.site_of(call)
+                if user is not None:
+                    self.link([*sites, user])
         call = plan.parent(arg) if isinstance(arg, cst.Arg) else None
         if call is not None and self.site_of(call) is not None:
             return
@@ -917,6 +956,8 @@ class Media:
             return
         if media.statement is not None:
             apply.before.setdefault(media.statement, []).extend(media.before)
+        for held, blocks in media.replace:
+            apply.node_edits[held] = lambda n, new=blocks: new
         if media.multimodal:
             apply.found(site.call, MULTIMODAL, "images, inline data and uploaded files become "
                         "Interactions content blocks")
