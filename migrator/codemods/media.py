@@ -45,7 +45,8 @@ from migrator.codemods.facts.syntax import names_in as _names_in
 from migrator.codemods.facts.syntax import rename_kwarg as _rename
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Apply, Plan
+    from migrator.codemods.legacy.apply import Apply
+    from migrator.codemods.legacy.plan import Plan
 
 FILES = {
     **{f"{LEGACY}.{name}": method for name, method in (
@@ -560,7 +561,7 @@ class Media:
         if isinstance(plan.parent(plan.parent(function)), cst.ClassDef) and (
                 function.name.value != "__init__"):
             return False  # a method: its calls through an attribute are not all known
-        name = plan.module_level_name(function)
+        name = plan.aliasing.module_level_name(function)
         if name:
             from migrator.codemods.crossmodule import imported_elsewhere
 

@@ -32,7 +32,7 @@ from migrator.findings import Finding, finding
 
 LEGACY = "google.generativeai"
 # Only files that mock anything pay for the metadata ("dispatch" is not a patch).
-_MOCKING = re.compile(r"\bpatch\b|\b(?:setattr|delattr|setitem|delitem)\s*\(|\bsys\.modules\b")
+MOCKING = re.compile(r"\bpatch\b|\b(?:setattr|delattr|setitem|delitem)\s*\(|\bsys\.modules\b")
 # Calls whose first argument names what is replaced: unittest.mock / mock / pytest-mock's
 # `patch`, `patch.object`, and pytest's `monkeypatch.setattr` / `delattr`.
 PATCHERS = frozenset({"patch", "object", "setattr", "delattr"})
@@ -215,7 +215,7 @@ def mocks_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module,
     code = code_of(module)
     if "generativeai" not in code and ".genai." not in code:
         return module, []
-    if _MOCKING.search(code) is None:
+    if MOCKING.search(code) is None:
         return module, []
     checker = _Checker(wrapper_of(module), path)
     checker.run()
