@@ -78,7 +78,7 @@ class Discovery:
         class: a migrated model can only reach it through an escape, which pins); or an
         attribute of a name bound to an imported non-legacy callable (`client.models` of a
         google-genai client). `bot.model` of a local `Bot()` is not foreign: it may be the
-        `self.plan.model` this file migrates."""
+        `self.model` this file migrates."""
         names = self.imported_names(receiver)
         if names:
             return not any(q.startswith(LEGACY) for q in names)
