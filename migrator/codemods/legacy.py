@@ -73,6 +73,7 @@ from migrator.codemods.facts.syntax import kwarg as _kwarg
 from migrator.codemods.facts.syntax import names_in as _names_in
 from migrator.codemods.facts.syntax import rebuild_args
 from migrator.codemods.facts.syntax import rename_kwarg as _rename
+from migrator.codemods.facts.webs import Webs, binding_name
 from migrator.codemods.schema import LegacySchema
 from migrator.codemods.tools import ToolPlan, afc_loop
 from migrator.engine import Context
@@ -115,6 +116,7 @@ class Plan:
         self.module = wrapper.module
         self.wrapper = wrapper
         self._flow: Flow | None = None
+        self._webs: Webs | None = None
         # sites whose responses may reach the same read: they migrate together or not at all
         self.response_links: list[tuple[Site, Site]] = []
         self._site_of: dict[int, Site] | None = None
@@ -196,6 +198,15 @@ class Plan:
             self._flow = flow_of(self.wrapper)
         return self._flow
 
+    def name_key(self, scope: Scope, name: cst.Name) -> str | None:
+        """The holder key of a name's binding or read: one per web of the name's definitions
+        (facts/webs.py), so a name re-bound to an unrelated object (a notebook cell that
+        builds `model` again) names two holders."""
+        if self._webs is None:
+            self._webs = Webs(self.flow, self.parents, self.pos)
+        web = self._webs.suffix(scope, name)
+        return None if web is None else f"name:{id(scope)}:{name.value}{web}"
+
     def refs(self, assignment: Assignment) -> list[Access]:
         """An assignment's references in source order (LibCST keeps them in a set), with the
         reads above it in a loop that its value reaches on the next pass, which LibCST's
@@ -253,7 +264,7 @@ class Plan:
             return f"ret:{id(function.node)}" if function is not None else None
         if isinstance(node, cst.Name):
             scope = self.binding_scope(node)
-            return f"name:{id(scope)}:{node.value}" if scope is not None else None
+            return self.name_key(scope, node) if scope is not None else None
         spelled = self.canonical(node)
         if spelled is None:
             return None
@@ -440,16 +451,21 @@ class Plan:
         if module_scope is None:
             return
         prefix = f"name:{id(module_scope)}:"
-        candidates = {k[len(prefix):]: self.holder_of(k) for k in [*self.holders, *self.aliases]
-                      if k.startswith(prefix) and self.holder_of(k).pin is None}
+        candidates: dict[str, list[Holder]] = {}
+        for k in [*self.holders, *self.aliases]:
+            if k.startswith(prefix) and self.holder_of(k).pin is None:
+                # every web of the name: which one another file sees is not known here
+                name = k[len(prefix):].split("#", 1)[0]
+                candidates.setdefault(name, []).append(self.holder_of(k))
         if not candidates:
             return
         elsewhere = imported_elsewhere(self.path, set(candidates), self.ctx.settings)
         for name, other in elsewhere.items():
-            holder = candidates[name]
-            node = holder.constructions[0].call if holder.constructions else self.module
-            self.pin(holder, "GM011", f"{name!r} is imported by {os.path.basename(other)}, "
-                     "which would still use it as a legacy object", node)
+            for holder in candidates[name]:
+                node = holder.constructions[0].call if holder.constructions else self.module
+                self.pin(holder, "GM011", f"{name!r} is imported by "
+                         f"{os.path.basename(other)}, which would still use it as a legacy "
+                         "object", node)
 
     def collect_configure(self, call: cst.Call) -> None:
         statement = self.statement_of(call)
@@ -825,7 +841,7 @@ class Plan:
         ):
             raw = config_items(node)
             rest, response_format = split_response_format(
-                raw, LegacySchema(self.qualified, self.scopes))
+                raw, LegacySchema(self.qualified, self.scopes, self.flow.reaching))
             items = convert_config_items(rest, self.dropping(node))
             if not items:
                 return None, response_format
@@ -955,7 +971,10 @@ class Plan:
             for assignment in scope.assignments:
                 if not isinstance(assignment, Assignment):
                     continue
-                key = f"name:{id(assignment.scope)}:{assignment.name}"
+                bound = binding_name(assignment.node)
+                # an import or handler binding: its name has one web, the plain key
+                key = (self.name_key(assignment.scope, bound) if bound is not None
+                       else f"name:{id(assignment.scope)}:{assignment.name}")
                 if key in name_keys and self.other_value(self.holder_of(key), assignment.node):
                     other[id(assignment.node)] = assignment.node
             for access in scope.accesses:
@@ -1092,7 +1111,9 @@ class Plan:
         scope = self.scopes.get(param.name)
         if scope is None:
             return None
-        key = f"name:{id(scope)}:{name}"
+        key = self.name_key(scope, param.name)
+        if key is None:
+            return None
         self.param_aliases.append((key, function, param))
         return key
 
@@ -1156,7 +1177,8 @@ class Plan:
         """Whether the assignment of `target` stores something other than the holder's value."""
         if isinstance(target, cst.Param):
             scope = self.scopes.get(target.name)
-            return f"name:{id(scope)}:{target.name.value}" not in self.aliases
+            key = self.name_key(scope, target.name) if scope is not None else None
+            return key not in self.aliases
         parent = self.parent(target)
         assign = self.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
         value = getattr(assign, "value", None)

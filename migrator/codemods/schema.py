@@ -73,9 +73,13 @@ class LegacySchema:
     """Converts one legacy `response_schema` expression; `scopes` and `qualified` are the
     LibCST metadata of the module it sits in."""
 
-    def __init__(self, qualified: QualifiedNames, scopes: Mapping[cst.CSTNode, Any]) -> None:
+    def __init__(self, qualified: QualifiedNames, scopes: Mapping[cst.CSTNode, Any],
+                 reaching: Callable[[cst.Name], list[Any]] | None = None) -> None:
         self.qualified = qualified
         self.scopes = scopes
+        # facts/flow.py's reaching definitions: which class a name in the schema expression
+        # itself holds where it is evaluated (a notebook cell that redefines the class)
+        self.reaching = reaching
 
     def __call__(self, node: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(node, cst.Dict) or self.is_proto_schema(node):
@@ -166,7 +170,8 @@ class LegacySchema:
                 raise Unsupported(CODE, "google-generativeai accepts a class or list[...] as "
                                   "response_schema, not this annotation")
             return self.type_schema(node, "property", ())
-        if isinstance(node, cst.Name) and (names & _SCALARS.keys() or self.class_of(node)):
+        if isinstance(node, cst.Name) and (names & _SCALARS.keys()
+                                           or self.class_of(node, here=True)):
             return self.type_schema(node, "property", ())
         if isinstance(node, cst.Name) and self.imported(node):
             raise Unsupported(CODE, f"response_schema class {node.value!r} is defined in "
@@ -183,7 +188,9 @@ class LegacySchema:
         if isinstance(node, cst.Name) and names & _SCALARS.keys():
             return {"type": _SCALARS[next(iter(names & _SCALARS.keys()))]}
         if isinstance(node, cst.Name):
-            cls = self.class_of(node)
+            # `seen` is empty outside any class: `node` is part of the expression given as
+            # response_schema; inside a class body, annotations may be resolved later
+            cls = self.class_of(node, here=not seen)
             if cls is None:
                 scope = self.scopes.get(node)
                 bound = len(list(scope[node.value])) if scope is not None else 0
@@ -260,10 +267,18 @@ class LegacySchema:
 
     # -- classes ------------------------------------------------------------------------------
 
-    def class_of(self, name: cst.Name) -> cst.ClassDef | None:
+    def class_of(self, name: cst.Name, here: bool = False) -> cst.ClassDef | None:
+        """The class `name` holds: defined once in the module, or (`here`: a read evaluated
+        where it stands) the one class definition that reaches the read."""
         scope = self.scopes.get(name)
         if scope is None:
             return None
+        if here and self.reaching is not None:
+            reaching = self.reaching(name)
+            node = getattr(reaching[0], "node", None) if len(reaching) == 1 else None
+            if isinstance(reaching[0] if reaching else None, Assignment) and isinstance(
+                    node, cst.ClassDef):
+                return node
         found = list(scope[name.value])
         if len(found) != 1 or not isinstance(found[0], Assignment):
             return None
