@@ -77,9 +77,16 @@ class LegacySchema:
                  reaching: Callable[[cst.Name], list[Any]] | None = None) -> None:
         self.qualified = qualified
         self.scopes = scopes
-        # facts/flow.py's reaching definitions: which class a name in the schema expression
-        # itself holds where it is evaluated (a notebook cell that redefines the class)
+        # The definitions that may reach a read (facts/flow.py): a notebook that defines the
+        # class again in a later cell still names one class at each use.
         self.reaching = reaching
+
+    def definitions(self, name: cst.Name) -> list[Any]:
+        found = self.reaching(name) if self.reaching is not None else []
+        if found:
+            return found
+        scope = self.scopes.get(name)
+        return list(scope[name.value]) if scope is not None else []
 
     def __call__(self, node: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(node, cst.Dict) or self.is_proto_schema(node):
@@ -170,8 +177,7 @@ class LegacySchema:
                 raise Unsupported(CODE, "google-generativeai accepts a class or list[...] as "
                                   "response_schema, not this annotation")
             return self.type_schema(node, "property", ())
-        if isinstance(node, cst.Name) and (names & _SCALARS.keys()
-                                           or self.class_of(node, here=True)):
+        if isinstance(node, cst.Name) and (names & _SCALARS.keys() or self.class_of(node)):
             return self.type_schema(node, "property", ())
         if isinstance(node, cst.Name) and self.imported(node):
             raise Unsupported(CODE, f"response_schema class {node.value!r} is defined in "
@@ -188,16 +194,13 @@ class LegacySchema:
         if isinstance(node, cst.Name) and names & _SCALARS.keys():
             return {"type": _SCALARS[next(iter(names & _SCALARS.keys()))]}
         if isinstance(node, cst.Name):
-            # `seen` is empty outside any class: `node` is part of the expression given as
-            # response_schema; inside a class body, annotations may be resolved later
-            cls = self.class_of(node, here=not seen)
+            cls = self.class_of(node)
             if cls is None:
-                scope = self.scopes.get(node)
-                bound = len(list(scope[node.value])) if scope is not None else 0
-                if bound > 1:  # a notebook that redefines the class in a later cell
-                    raise Unsupported(CODE, f"response_schema type {node.value!r} is defined "
-                                      f"{bound} times in this file: which one is meant here "
-                                      "is not known statically")
+                bound = len(self.definitions(node))
+                if bound > 1:  # a class defined on two branches, or in a loop
+                    raise Unsupported(CODE, f"response_schema type {node.value!r}: {bound} of "
+                                      "its definitions may reach this use; which one is "
+                                      "meant is known only at run time")
                 raise Unsupported(CODE, f"response_schema type {node.value!r} is not a class "
                                   "defined in this file")
             if where == "deep":
@@ -267,27 +270,15 @@ class LegacySchema:
 
     # -- classes ------------------------------------------------------------------------------
 
-    def class_of(self, name: cst.Name, here: bool = False) -> cst.ClassDef | None:
-        """The class `name` holds: defined once in the module, or (`here`: a read evaluated
-        where it stands) the one class definition that reaches the read."""
-        scope = self.scopes.get(name)
-        if scope is None:
-            return None
-        if here and self.reaching is not None:
-            reaching = self.reaching(name)
-            node = getattr(reaching[0], "node", None) if len(reaching) == 1 else None
-            if isinstance(reaching[0] if reaching else None, Assignment) and isinstance(
-                    node, cst.ClassDef):
-                return node
-        found = list(scope[name.value])
+    def class_of(self, name: cst.Name) -> cst.ClassDef | None:
+        found = self.definitions(name)
         if len(found) != 1 or not isinstance(found[0], Assignment):
             return None
         node = found[0].node
         return node if isinstance(node, cst.ClassDef) else None
 
     def imported(self, name: cst.Name) -> bool:
-        scope = self.scopes.get(name)
-        found = list(scope[name.value]) if scope is not None else []
+        found = self.definitions(name)
         return len(found) == 1 and isinstance(
             getattr(found[0], "node", None), (cst.Import, cst.ImportFrom))
 
