@@ -97,9 +97,14 @@ class Webs:
                 reads[id(access.node)] = access.node
             for read in self.flow.reads_reached(definition.node):
                 reads[id(read)] = read
+        for access in scope.accesses[name]:  # empty for a name never read here
+            if isinstance(access.node, cst.Name):
+                reads.setdefault(id(access.node), access.node)
         for read in reads.values():
             seen = [owner[id(getattr(d, "node", None))] for d in self._reaching(read)
                     if id(getattr(d, "node", None)) in owner]
+            if not seen:
+                return {}  # a read no definition reaches (a cell run out of order?): one web
             for other in seen[1:]:
                 root[find(other)] = find(seen[0])
         webs: dict[int, list[cst.Name]] = {}
