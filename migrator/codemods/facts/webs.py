@@ -8,9 +8,11 @@ so one cell's object can migrate while another cell's object of the same name st
 that may see two definitions joins their webs, so a read never belongs to two holders.
 
 Everything errs towards *fewer* webs (one web is what a name-keyed planner assumed): a read the
-flow walk did not visit sees every definition (flow.py keeps all its referents), a name also
-bound by an augmented assignment, a `global`/`nonlocal` declaration or anything other than a
-plain binding has one web.
+flow walk did not visit (inside a function, a class body) sees every definition, since flow.py
+keeps all its referents, and so joins them; a definition flow.py does not track (assigned in a
+function under `global`) is never dropped from a read, so it joins every web it may reach; a
+name also bound by an import, an augmented assignment or an except clause, read by a string
+annotation, or read where no definition reaches, has one web.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ class Webs:
         if id(node) in group:
             return group[id(node)]
         for definition in self.flow.reaching(node):
-            bound = binding_name(getattr(definition, "node", None) or cst.Pass())
+            found = getattr(definition, "node", None)
+            bound = binding_name(found) if found is not None else None
             if bound is not None and id(bound) in group:
                 return group[id(bound)]
         return None
