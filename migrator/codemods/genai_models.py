@@ -67,6 +67,7 @@ from migrator.codemods.genai_convert import (
     vertical,
     vertical_list,
 )
+from migrator.codemods.genai_media import resolver
 from migrator.context import Context
 from migrator.findings import FIX_SAFE, Finding, finding
 
@@ -553,7 +554,8 @@ class _Pass:
                 args.append(arg.with_changes(value=self.model_value(unit, arg.value)))
             elif key in ("contents", "message"):
                 converted = convert_contents(arg.value, self.is_types, self.is_text,
-                                             file_mime=self.file_mime)
+                                             file_mime=self.file_mime,
+                                             resolve=resolver(self, unit, call))
                 unit.imports |= converted.imports
                 value = converted.value
                 if not history and len(cst.Module([]).code_for_node(value)) > 72:

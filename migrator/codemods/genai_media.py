@@ -1,0 +1,171 @@
+"""google-genai `contents` values followed to their definition (part of the google-genai pass).
+
+- a PIL image: google-genai sent it re-encoded (`_transformers.pil_to_blob`): a JPEG opened from
+  a path as JPEG with `quality="keep"`, any other image as PNG. The migrated code encodes it
+  the same way, in two or three statements placed just before the call's statement, and sends
+  `{"type": "image", "data": <base64>, "mime_type": ...}`.
+- a `types.Part` variable (`part = types.Part.from_bytes(data=..., mime_type="image/png")`):
+  the block reads the Part's own fields at the call, its type comes from the literal MIME type.
+Anything else is None (the caller reports it); a value that is one of these but cannot be
+converted exactly raises Unsupported (GM104).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from migrator.codemods.genai_convert import (
+    CONTENTS,
+    PartResolver,
+    Unsupported,
+    dict_node,
+    is_part,
+    literal,
+    part_block,
+    string_value,
+    text_block,
+)
+
+if TYPE_CHECKING:
+    from migrator.codemods.genai_models import Unit, _Pass
+
+# PIL calls that make an image with no file behind it (google-genai sent those as PNG).
+PIL_FACTORIES = frozenset({"PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.frombytes",
+                           "PIL.Image.frombuffer", "PIL.Image.merge"})
+# Image methods that return a new image (format None: sent as PNG).
+PIL_DERIVED = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpose", "filter",
+                         "quantize", "reduce"})
+PATH_CALLS = frozenset({"pathlib.Path", "pathlib.PurePath", "os.path.join"})
+# Statements the encoding cannot go before: the call would not run exactly once after it.
+_LAZY = (cst.Lambda, cst.BaseComp, cst.IfExp, cst.BooleanOperation, cst.NamedExpr)
+
+
+def resolver(p: _Pass, unit: Unit, call: cst.Call) -> PartResolver:
+    def resolve(node: cst.BaseExpression) -> cst.BaseExpression | None:
+        return block_for(p, unit, call, node)
+    return resolve
+
+
+def block_for(p: _Pass, unit: Unit, call: cst.Call,
+              node: cst.BaseExpression) -> cst.BaseExpression | None:
+    if not isinstance(node, cst.Name):
+        return None
+    found = p.referents(node)
+    if len(found) != 1:
+        return None
+    value = p.assigned_value(next(iter(found)))
+    if value is None:
+        return None
+    if is_part(value, p.is_types):
+        return _part_variable(p, unit, node, value)
+    kind = pil_kind(p, value)
+    if kind is None:
+        return None
+    return _pil_block(p, unit, call, node, kind)
+
+
+def _part_variable(p: _Pass, unit: Unit, name: cst.Name,
+                   value: cst.BaseExpression) -> cst.BaseExpression:
+    # Checked as if written in place: the same helpers and literal MIME types are accepted.
+    block = part_block(value, p.is_types, p.is_text, set())
+    if not isinstance(block, cst.Dict):
+        raise Unsupported(CONTENTS, f"the Part `{name.value}` is not converted")
+    fields = {string_value(e.key): e.value for e in block.elements
+              if isinstance(e, cst.DictElement)}
+    kind = string_value(fields.get("type", cst.Name("None")))
+    if kind == "text":
+        return text_block(cst.Attribute(name, cst.Name("text")))
+    mime = fields.get("mime_type")
+    if kind is None or mime is None:
+        raise Unsupported(CONTENTS, f"the Part `{name.value}` is not converted")
+    if "data" in fields:
+        unit.imports.add("base64")
+        data = cst.parse_expression(f"base64.b64encode({name.value}.inline_data.data).decode()")
+        return dict_node([("type", literal(kind)), ("data", data), ("mime_type", mime)])
+    uri = cst.parse_expression(f"{name.value}.file_data.file_uri")
+    return dict_node([("type", literal(kind)), ("uri", uri), ("mime_type", mime)])
+
+
+def pil_kind(p: _Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
+    """"file" for `Image.open(<path>)`, "png" for an image google-genai always sent as PNG,
+    None when `value` is not proven a PIL image."""
+    if not isinstance(value, cst.Call) or depth > 3:
+        return None
+    names = p.qualified(value.func)
+    if "PIL.Image.open" in names:
+        source = value.args[0].value if value.args and value.args[0].keyword is None else next(
+            (a.value for a in value.args if a.keyword is not None and a.keyword.value == "fp"),
+            None)
+        if source is None:
+            return None
+        if _is_path(p, source):
+            return "file"
+        if isinstance(source, cst.Call) and "io.BytesIO" in p.qualified(source.func):
+            return "png"  # no file name: pil_to_blob sends PNG whatever the format
+        raise Unsupported(CONTENTS, "a PIL image opened from a file object: google-genai "
+                                    "sent it as JPEG or PNG depending on the object's name")
+    if names & PIL_FACTORIES:
+        return "png"
+    func = value.func
+    if isinstance(func, cst.Attribute) and func.attr.value in PIL_DERIVED:
+        inner: cst.BaseExpression | None = func.value
+        if isinstance(inner, cst.Name):
+            found = p.referents(inner)
+            inner = p.assigned_value(next(iter(found))) if len(found) == 1 else None
+        if inner is not None and pil_kind(p, inner, depth + 1) is not None:
+            return "png"
+    return None
+
+
+def _is_path(p: _Pass, node: cst.BaseExpression) -> bool:
+    if p.is_text(node):
+        return True
+    if isinstance(node, cst.Call):
+        return bool(p.qualified(node.func) & PATH_CALLS)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        return _is_path(p, node.left)
+    return False
+
+
+def _pil_block(p: _Pass, unit: Unit, call: cst.Call, name: cst.Name, kind: str) -> cst.Dict:
+    statement = _placement(p, call)
+    unit.imports |= {"base64", "io"}
+    image = name.value
+    if kind == "png":
+        buffer = p.temp_name(f"{image}_png")
+        lines = [f"{buffer} = io.BytesIO()\n", f'{image}.save({buffer}, "PNG")\n']
+        mime: cst.BaseExpression = literal("image/png")
+    else:
+        # pil_to_blob: a JPEG opened from a file keeps its format (and quantisation).
+        image_format = p.temp_name(f"{image}_format")
+        buffer = p.temp_name(f"{image}_data")
+        lines = [f'{image_format} = "JPEG" if {image}.format == "JPEG" else "PNG"  '
+                 "# as google-genai sent it\n",
+                 f"{buffer} = io.BytesIO()\n",
+                 f'{image}.save({buffer}, {image_format}, quality="keep")\n']
+        mime = cst.parse_expression(f'f"image/{{{image_format}.lower()}}"')
+    stmts = [cst.parse_statement(line) for line in lines]
+    entry = unit.before.setdefault(id(statement), (statement, []))
+    entry[1].extend(stmts)
+    data = cst.parse_expression(f"base64.b64encode({buffer}.getvalue()).decode()")
+    return dict_node([("type", literal("image")), ("data", data), ("mime_type", mime)])
+
+
+def _placement(p: _Pass, call: cst.Call) -> cst.CSTNode:
+    """The statement the encoding goes before: the call runs exactly once each time it runs."""
+    statement = p.statement(call)
+    current = p.parent(call)
+    while current is not None and current is not statement:
+        if isinstance(current, _LAZY):
+            raise Unsupported(CONTENTS, "a PIL image in a call that runs conditionally: no "
+                                        "place to encode it before the call")
+        current = p.parent(current)
+    block = p.parent(statement) if statement is not None else None
+    if statement is None or not (isinstance(statement, cst.SimpleStatementLine) or (
+            isinstance(statement, cst.For) and p.inside(call, statement.iter))) or not (
+            isinstance(block, (cst.IndentedBlock, cst.Module))):
+        raise Unsupported(CONTENTS, "a PIL image in a call with no statement to encode it "
+                                    "before")
+    return statement
