@@ -169,3 +169,46 @@ def _placement(p: _Pass, call: cst.Call) -> cst.CSTNode:
         raise Unsupported(CONTENTS, "a PIL image in a call with no statement to encode it "
                                     "before")
     return statement
+
+
+def _pure(node: cst.BaseExpression) -> bool:
+    """Evaluating `node` does nothing observable (a name, an attribute of one, a literal)."""
+    if isinstance(node, cst.Attribute):
+        return _pure(node.value)
+    return isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float))
+
+
+def receiver_placement(p: _Pass, call: cst.Call) -> cst.CSTNode | None:
+    """The statement the call's receiver can be evaluated just before, unchanged in effect:
+    nothing that runs before the receiver in that statement does anything. None if none."""
+    child: cst.CSTNode = call
+    parent = p.parent(call)
+    while parent is not None:
+        if isinstance(parent, (cst.Attribute, cst.Await)) or (
+                isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr))
+                and parent.value is child):
+            pass
+        elif isinstance(parent, cst.Arg) and parent.value is child and not parent.star:
+            outer = p.parent(parent)
+            if not isinstance(outer, cst.Call) or not _pure(outer.func):
+                return None
+            for arg in outer.args:
+                if arg is parent:
+                    break
+                if arg.star or not _pure(arg.value):
+                    return None
+            child, parent = outer, p.parent(outer)
+            continue
+        elif isinstance(parent, cst.SimpleStatementLine):
+            block = p.parent(parent)
+            if parent.body[0] is not child or not isinstance(block, (cst.IndentedBlock,
+                                                                      cst.Module)):
+                return None
+            return parent
+        elif isinstance(parent, cst.For) and parent.iter is child:
+            block = p.parent(parent)
+            return parent if isinstance(block, (cst.IndentedBlock, cst.Module)) else None
+        else:
+            return None
+        child, parent = parent, p.parent(parent)
+    return None

@@ -67,7 +67,7 @@ from migrator.codemods.genai_convert import (
     vertical,
     vertical_list,
 )
-from migrator.codemods.genai_media import resolver
+from migrator.codemods.genai_media import receiver_placement, resolver
 from migrator.context import Context
 from migrator.findings import FIX_SAFE, Finding, finding
 
@@ -500,12 +500,12 @@ class _Pass:
             unit = Unit(call, GENERATE)
             self.units.append(unit)
             try:
+                client_func = None
                 if isinstance(client, cst.Call) and self.facts.temporary(client):
                     # google-genai closes a client once it is garbage: the temporary's
-                    # interactions request then fails ("client has been closed").
-                    raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
-                                              "interaction is sent; assign the client first")
-                self.rewrite_call(unit, call, None, kind == "stream", None)
+                    # interactions request would then fail ("client has been closed").
+                    client_func = self.hoist_client(unit, call, client, is_async)
+                self.rewrite_call(unit, call, None, kind == "stream", client_func)
                 key = self.bind_result(unit, self.awaited(call, is_async), kind == "stream")
             except Unsupported as error:
                 unit.fail(error)
@@ -522,6 +522,25 @@ class _Pass:
         self.settle_configs()
         self.settle()
         return self.apply()
+
+    def hoist_client(self, unit: Unit, call: cst.Call, client: cst.Call,
+                     is_async: bool) -> cst.BaseExpression:
+        """`f().models.generate_content(...)` where f() makes a client for this use only: the
+        client is assigned just before the statement (so it lives until the request is sent)
+        when nothing before it in the statement does anything."""
+        statement = receiver_placement(self, call)
+        if statement is None:
+            raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
+                                      "interaction is sent; assign the client first")
+        temp = self.temp_name("client")
+        entry = unit.before.setdefault(id(statement), (statement, []))
+        entry[1].insert(0, cst.SimpleStatementLine([cst.Assign(
+            [cst.AssignTarget(cst.Name(temp))], client)]))
+        receiver: cst.BaseExpression = cst.Name(temp)
+        if is_async:
+            receiver = cst.Attribute(receiver, cst.Name("aio"))
+        return cst.Attribute(cst.Attribute(receiver, cst.Name("interactions")),
+                             cst.Name("create"))
 
     def awaited(self, call: cst.Call, is_async: bool) -> cst.BaseExpression:
         if not is_async:
