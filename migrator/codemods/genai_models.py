@@ -202,6 +202,7 @@ class _Pass:
         # Config variables shared by several calls: assignment id -> (assignment, its users).
         self.config_users: dict[int, tuple[BaseAssignment, list[Unit]]] = {}
         self.applied: dict[int, cst.CSTNode] = {}
+        self.client_temp = ""  # the name temporary clients are assigned to (hoist_client)
 
     # --- names and types ---------------------------------------------------------------------
 
@@ -532,7 +533,8 @@ class _Pass:
         if statement is None:
             raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
                                       "interaction is sent; assign the client first")
-        temp = self.temp_name("client")
+        # One name for every such client of the module: no code of its own reads it.
+        temp = self.client_temp = self.client_temp or self.temp_name("client")
         entry = unit.before.setdefault(id(statement), (statement, []))
         entry[1].insert(0, cst.SimpleStatementLine([cst.Assign(
             [cst.AssignTarget(cst.Name(temp))], client)]))
