@@ -42,13 +42,15 @@ PATH_CALLS = frozenset({"pathlib.Path", "pathlib.PurePath", "os.path.join"})
 _LAZY = (cst.Lambda, cst.BaseComp, cst.IfExp, cst.BooleanOperation, cst.NamedExpr)
 
 
-def resolver(p: _Pass, unit: Unit, call: cst.Call) -> PartResolver:
+def resolver(p: _Pass, unit: Unit, call: cst.CSTNode) -> PartResolver:
+    """Blocks for the values of one call's contents; `call` is where they are evaluated (the
+    call, or the list literal a contents variable is bound to)."""
     def resolve(node: cst.BaseExpression) -> cst.BaseExpression | None:
         return block_for(p, unit, call, node)
     return resolve
 
 
-def block_for(p: _Pass, unit: Unit, call: cst.Call,
+def block_for(p: _Pass, unit: Unit, call: cst.CSTNode,
               node: cst.BaseExpression) -> cst.BaseExpression | None:
     if not isinstance(node, cst.Name):
         return None
@@ -129,7 +131,7 @@ def _is_path(p: _Pass, node: cst.BaseExpression) -> bool:
     return False
 
 
-def _pil_block(p: _Pass, unit: Unit, call: cst.Call, name: cst.Name, kind: str) -> cst.Dict:
+def _pil_block(p: _Pass, unit: Unit, call: cst.CSTNode, name: cst.Name, kind: str) -> cst.Dict:
     statement = _placement(p, call)
     unit.imports |= {"base64", "io"}
     image = name.value
@@ -153,7 +155,7 @@ def _pil_block(p: _Pass, unit: Unit, call: cst.Call, name: cst.Name, kind: str) 
     return dict_node([("type", literal("image")), ("data", data), ("mime_type", mime)])
 
 
-def _placement(p: _Pass, call: cst.Call) -> cst.CSTNode:
+def _placement(p: _Pass, call: cst.CSTNode) -> cst.CSTNode:
     """The statement the encoding goes before: the call runs exactly once each time it runs."""
     statement = p.statement(call)
     current = p.parent(call)

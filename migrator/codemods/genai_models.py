@@ -573,6 +573,15 @@ class _Pass:
             seen.add(key)
             if key == "model" and chat is None:
                 args.append(arg.with_changes(value=self.model_value(unit, arg.value)))
+            elif key in ("contents", "message") and not history and (
+                    listed := self.list_variable(arg.value)) is not None:
+                # `parts = [...]` read only here: the list itself becomes the input.
+                converted = convert_contents(listed, self.is_types, self.is_text,
+                                             file_mime=self.file_mime,
+                                             resolve=resolver(self, unit, listed))
+                unit.imports |= converted.imports
+                unit.edit(listed, "contents", self.replacement(converted.value))
+                args.append(arg.with_changes(keyword=cst.Name("input"), equal=_EQUAL))
             elif key in ("contents", "message"):
                 converted = convert_contents(arg.value, self.is_types, self.is_text,
                                              file_mime=self.file_mime,
@@ -636,6 +645,24 @@ class _Pass:
         new_args = args
         unit.edit(call, "call", lambda node: node.with_changes(
             func=self.refresh(new_func), args=[self.refresh(a) for a in new_args]))
+
+    def list_variable(self, node: cst.BaseExpression) -> cst.List | cst.Tuple | None:
+        """The literal list a name is bound to when this is its only binding and its only
+        read (nothing appends to it or passes it elsewhere)."""
+        if not isinstance(node, cst.Name) or self.is_text(node):
+            return None
+        found = self.referents(node)
+        if len(found) != 1:
+            return None
+        assignment = next(iter(found))
+        value = self.assigned_value(assignment)
+        if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements or len(
+                assignment.references) != 1:
+            return None
+        return value
+
+    def replacement(self, new: cst.CSTNode) -> Edit:
+        return lambda _node: self.refresh(new)
 
     def refresh(self, node: Any) -> Any:
         """`node` (built from original nodes) with the rewrites already made inside them."""
