@@ -280,7 +280,8 @@ class _Pass:
                 value = self.assigned_value(assignment)
                 if value is not None and self.is_text(value, depth + 1):
                     continue
-                if self._text_param(assignment) or self._text_binding(assignment, depth):
+                if self._text_param(assignment) or self._text_binding(assignment, depth) or (
+                        self.facts.imported_text(assignment)):
                     continue
                 param = getattr(assignment, "node", None)
                 if isinstance(param, cst.Param) and self.facts.text_param(param, self.is_text):
