@@ -1,8 +1,10 @@
 """google-genai `contents` values followed to their definition (part of the google-genai pass).
 
 - a PIL image: google-genai sent it re-encoded (`_transformers.pil_to_blob`): a JPEG opened from
-  a path as JPEG with `quality="keep"`, any other image as PNG. The migrated code encodes it
-  the same way, in two or three statements placed just before the call's statement, and sends
+  a file as JPEG with `quality="keep"` (when its mode is one JPEG can store), any other image as
+  PNG. For an opened image the migrated code makes the same test at run time; a new or derived
+  image (format None) is PNG. The encoding goes in statements placed just before the
+  statement that evaluates the contents, and the block is
   `{"type": "image", "data": <base64>, "mime_type": ...}`.
 - a `types.Part` variable (`part = types.Part.from_bytes(data=..., mime_type="image/png")`):
   the block reads the Part's own fields at the call, its type comes from the literal MIME type.
@@ -37,7 +39,6 @@ PIL_FACTORIES = frozenset({"PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.fr
 # Image methods that return a new image (format None: sent as PNG).
 PIL_DERIVED = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpose", "filter",
                          "quantize", "reduce"})
-PATH_CALLS = frozenset({"pathlib.Path", "pathlib.PurePath", "os.path.join"})
 # Statements the encoding cannot go before: the call would not run exactly once after it.
 _LAZY = (cst.Lambda, cst.BaseComp, cst.IfExp, cst.BooleanOperation, cst.NamedExpr)
 
@@ -91,8 +92,9 @@ def _part_variable(p: _Pass, unit: Unit, name: cst.Name,
 
 
 def pil_kind(p: _Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
-    """"file" for `Image.open(<path>)`, "png" for an image google-genai always sent as PNG,
-    None when `value` is not proven a PIL image."""
+    """"file" for `Image.open(...)` (JPEG or PNG, told at run time), "png" for an image
+    google-genai always sent as PNG (format None), None when `value` is not proven a PIL
+    image."""
     if not isinstance(value, cst.Call) or depth > 3:
         return None
     names = p.qualified(value.func)
@@ -100,14 +102,7 @@ def pil_kind(p: _Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
         source = value.args[0].value if value.args and value.args[0].keyword is None else next(
             (a.value for a in value.args if a.keyword is not None and a.keyword.value == "fp"),
             None)
-        if source is None:
-            return None
-        if _is_path(p, source):
-            return "file"
-        if isinstance(source, cst.Call) and "io.BytesIO" in p.qualified(source.func):
-            return "png"  # no file name: pil_to_blob sends PNG whatever the format
-        raise Unsupported(CONTENTS, "a PIL image opened from a file object: google-genai "
-                                    "sent it as JPEG or PNG depending on the object's name")
+        return None if source is None else "file"
     if names & PIL_FACTORIES:
         return "png"
     func = value.func
@@ -119,16 +114,6 @@ def pil_kind(p: _Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
         if inner is not None and pil_kind(p, inner, depth + 1) is not None:
             return "png"
     return None
-
-
-def _is_path(p: _Pass, node: cst.BaseExpression) -> bool:
-    if p.is_text(node):
-        return True
-    if isinstance(node, cst.Call):
-        return bool(p.qualified(node.func) & PATH_CALLS)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-        return _is_path(p, node.left)
-    return False
 
 
 def _pil_block(p: _Pass, unit: Unit, call: cst.CSTNode, name: cst.Name, kind: str) -> cst.Dict:
@@ -143,8 +128,10 @@ def _pil_block(p: _Pass, unit: Unit, call: cst.CSTNode, name: cst.Name, kind: st
         # pil_to_blob: a JPEG opened from a file keeps its format (and quantisation).
         image_format = p.temp_name(f"{image}_format")
         buffer = p.temp_name(f"{image}_data")
-        lines = [f'{image_format} = "JPEG" if {image}.format == "JPEG" else "PNG"  '
-                 "# as google-genai sent it\n",
+        lines = [f'{image_format} = (  # as google-genai sent it\n    "JPEG"\n'
+                 f'    if {image}.format == "JPEG" and {image}.filename\n'
+                 f'    and {image}.mode in ("1", "L", "RGB", "RGBX", "CMYK")\n'
+                 '    else "PNG"\n)\n',
                  f"{buffer} = io.BytesIO()\n",
                  f'{image}.save({buffer}, {image_format}, quality="keep")\n']
         mime = cst.parse_expression(f'f"image/{{{image_format}.lower()}}"')
