@@ -43,11 +43,21 @@ PIL_DERIVED = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpo
 _LAZY = (cst.Lambda, cst.BaseComp, cst.IfExp, cst.BooleanOperation, cst.NamedExpr)
 
 
-def resolver(p: _Pass, unit: Unit, call: cst.CSTNode) -> PartResolver:
+def resolver(p: _Pass, unit: Unit, call: cst.CSTNode,
+             sent: cst.CSTNode | None = None) -> PartResolver:
     """Blocks for the values of one call's contents; `call` is where they are evaluated (the
-    call, or the list literal a contents variable is bound to)."""
+    call, or the list literal a contents variable is bound to; then `sent` is the call)."""
     def resolve(node: cst.BaseExpression) -> cst.BaseExpression | None:
-        return block_for(p, unit, call, node)
+        block = block_for(p, unit, call, node)
+        if block is not None and sent is not None and isinstance(node, cst.Name):
+            # The block is built where the list is: the value must not change before the call.
+            start, end = p.pos(call), p.pos(sent)
+            for assignment in p.referents(node):
+                for access in assignment.references:
+                    if start < p.pos(access.node) < end and not p.inside(access.node, call):
+                        raise Unsupported(CONTENTS, f"`{node.value}` is used between the "
+                                                    "contents list and the call")
+        return block
     return resolve
 
 

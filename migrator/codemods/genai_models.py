@@ -579,7 +579,7 @@ class _Pass:
                 # `parts = [...]` read only here: the list itself becomes the input.
                 converted = convert_contents(listed, self.is_types, self.is_text,
                                              file_mime=self.file_mime,
-                                             resolve=resolver(self, unit, listed))
+                                             resolve=resolver(self, unit, listed, call))
                 unit.imports |= converted.imports
                 unit.edit(listed, "contents", self.replacement(converted.value))
                 args.append(arg.with_changes(keyword=cst.Name("input"), equal=_EQUAL))
@@ -1306,7 +1306,8 @@ class _Pass:
             return cst.Name(temp)
 
         turn.edit(node, "hoist", hoist)
-        turn.before[id(stmt)] = (stmt, [
+        # After what the contents need first (an image encoded before the statement).
+        turn.before.setdefault(id(stmt), (stmt, []))[1].extend([
             cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(temp))],
                                                 cst.Name(placeholder))]),
             _previous_update(chat, cst.Attribute(cst.Name(temp), cst.Name("id"))),
