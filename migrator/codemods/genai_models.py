@@ -67,6 +67,7 @@ from migrator.codemods.genai_convert import (
     vertical,
     vertical_list,
 )
+from migrator.codemods.genai_media import receiver_placement, resolver
 from migrator.context import Context
 from migrator.findings import FIX_SAFE, Finding, finding
 
@@ -201,6 +202,7 @@ class _Pass:
         # Config variables shared by several calls: assignment id -> (assignment, its users).
         self.config_users: dict[int, tuple[BaseAssignment, list[Unit]]] = {}
         self.applied: dict[int, cst.CSTNode] = {}
+        self.client_temp = ""  # the name temporary clients are assigned to (hoist_client)
 
     # --- names and types ---------------------------------------------------------------------
 
@@ -278,7 +280,8 @@ class _Pass:
                 value = self.assigned_value(assignment)
                 if value is not None and self.is_text(value, depth + 1):
                     continue
-                if self._text_param(assignment) or self._text_binding(assignment, depth):
+                if self._text_param(assignment) or self._text_binding(assignment, depth) or (
+                        self.facts.imported_text(assignment)):
                     continue
                 param = getattr(assignment, "node", None)
                 if isinstance(param, cst.Param) and self.facts.text_param(param, self.is_text):
@@ -499,12 +502,12 @@ class _Pass:
             unit = Unit(call, GENERATE)
             self.units.append(unit)
             try:
+                client_func = None
                 if isinstance(client, cst.Call) and self.facts.temporary(client):
                     # google-genai closes a client once it is garbage: the temporary's
-                    # interactions request then fails ("client has been closed").
-                    raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
-                                              "interaction is sent; assign the client first")
-                self.rewrite_call(unit, call, None, kind == "stream", None)
+                    # interactions request would then fail ("client has been closed").
+                    client_func = self.hoist_client(unit, call, client, is_async)
+                self.rewrite_call(unit, call, None, kind == "stream", client_func)
                 key = self.bind_result(unit, self.awaited(call, is_async), kind == "stream")
             except Unsupported as error:
                 unit.fail(error)
@@ -521,6 +524,26 @@ class _Pass:
         self.settle_configs()
         self.settle()
         return self.apply()
+
+    def hoist_client(self, unit: Unit, call: cst.Call, client: cst.Call,
+                     is_async: bool) -> cst.BaseExpression:
+        """`f().models.generate_content(...)` where f() makes a client for this use only: the
+        client is assigned just before the statement (so it lives until the request is sent)
+        when nothing before it in the statement does anything."""
+        statement = receiver_placement(self, call)
+        if statement is None:
+            raise Unsupported(FOLLOW, "a temporary genai.Client() is closed before an "
+                                      "interaction is sent; assign the client first")
+        # One name for every such client of the module: no code of its own reads it.
+        temp = self.client_temp = self.client_temp or self.temp_name("client")
+        entry = unit.before.setdefault(id(statement), (statement, []))
+        entry[1].insert(0, cst.SimpleStatementLine([cst.Assign(
+            [cst.AssignTarget(cst.Name(temp))], client)]))
+        receiver: cst.BaseExpression = cst.Name(temp)
+        if is_async:
+            receiver = cst.Attribute(receiver, cst.Name("aio"))
+        return cst.Attribute(cst.Attribute(receiver, cst.Name("interactions")),
+                             cst.Name("create"))
 
     def awaited(self, call: cst.Call, is_async: bool) -> cst.BaseExpression:
         if not is_async:
@@ -551,9 +574,19 @@ class _Pass:
             seen.add(key)
             if key == "model" and chat is None:
                 args.append(arg.with_changes(value=self.model_value(unit, arg.value)))
+            elif key in ("contents", "message") and not history and (
+                    listed := self.list_variable(arg.value)) is not None:
+                # `parts = [...]` read only here: the list itself becomes the input.
+                converted = convert_contents(listed, self.is_types, self.is_text,
+                                             file_mime=self.file_mime,
+                                             resolve=resolver(self, unit, listed, call))
+                unit.imports |= converted.imports
+                unit.edit(listed, "contents", self.replacement(converted.value))
+                args.append(arg.with_changes(keyword=cst.Name("input"), equal=_EQUAL))
             elif key in ("contents", "message"):
                 converted = convert_contents(arg.value, self.is_types, self.is_text,
-                                             file_mime=self.file_mime)
+                                             file_mime=self.file_mime,
+                                             resolve=resolver(self, unit, call))
                 unit.imports |= converted.imports
                 value = converted.value
                 if not history and len(cst.Module([]).code_for_node(value)) > 72:
@@ -613,6 +646,24 @@ class _Pass:
         new_args = args
         unit.edit(call, "call", lambda node: node.with_changes(
             func=self.refresh(new_func), args=[self.refresh(a) for a in new_args]))
+
+    def list_variable(self, node: cst.BaseExpression) -> cst.List | cst.Tuple | None:
+        """The literal list a name is bound to when this is its only binding and its only
+        read (nothing appends to it or passes it elsewhere)."""
+        if not isinstance(node, cst.Name) or self.is_text(node):
+            return None
+        found = self.referents(node)
+        if len(found) != 1:
+            return None
+        assignment = next(iter(found))
+        value = self.assigned_value(assignment)
+        if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements or len(
+                assignment.references) != 1:
+            return None
+        return value
+
+    def replacement(self, new: cst.CSTNode) -> Edit:
+        return lambda _node: self.refresh(new)
 
     def refresh(self, node: Any) -> Any:
         """`node` (built from original nodes) with the rewrites already made inside them."""
@@ -1255,7 +1306,8 @@ class _Pass:
             return cst.Name(temp)
 
         turn.edit(node, "hoist", hoist)
-        turn.before[id(stmt)] = (stmt, [
+        # After what the contents need first (an image encoded before the statement).
+        turn.before.setdefault(id(stmt), (stmt, []))[1].extend([
             cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(cst.Name(temp))],
                                                 cst.Name(placeholder))]),
             _previous_update(chat, cst.Attribute(cst.Name(temp), cst.Name("id"))),
