@@ -31,7 +31,8 @@ from migrator.codemods.genai_convert import (
 )
 
 if TYPE_CHECKING:
-    from migrator.codemods.genai_models import Unit, _Pass
+    from migrator.codemods.genai_models.common import Unit
+    from migrator.codemods.genai_models.core import Pass
 
 # PIL calls that make an image with no file behind it (google-genai sent those as PNG).
 PIL_FACTORIES = frozenset({"PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.frombytes",
@@ -43,7 +44,7 @@ PIL_DERIVED = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpo
 _LAZY = (cst.Lambda, cst.BaseComp, cst.IfExp, cst.BooleanOperation, cst.NamedExpr)
 
 
-def resolver(p: _Pass, unit: Unit, call: cst.CSTNode,
+def resolver(p: Pass, unit: Unit, call: cst.CSTNode,
              sent: cst.CSTNode | None = None) -> PartResolver:
     """Blocks for the values of one call's contents; `call` is where they are evaluated (the
     call, or the list literal a contents variable is bound to; then `sent` is the call)."""
@@ -61,7 +62,7 @@ def resolver(p: _Pass, unit: Unit, call: cst.CSTNode,
     return resolve
 
 
-def block_for(p: _Pass, unit: Unit, call: cst.CSTNode,
+def block_for(p: Pass, unit: Unit, call: cst.CSTNode,
               node: cst.BaseExpression) -> cst.BaseExpression | None:
     if not isinstance(node, cst.Name):
         return None
@@ -79,10 +80,10 @@ def block_for(p: _Pass, unit: Unit, call: cst.CSTNode,
     return _pil_block(p, unit, call, node, kind)
 
 
-def _part_variable(p: _Pass, unit: Unit, name: cst.Name,
+def _part_variable(p: Pass, unit: Unit, name: cst.Name,
                    value: cst.BaseExpression) -> cst.BaseExpression:
     # Checked as if written in place: the same helpers and literal MIME types are accepted.
-    block = part_block(value, p.is_types, p.is_text, set())
+    block = part_block(value, p.is_types, p.values.is_text, set())
     if not isinstance(block, cst.Dict):
         raise Unsupported(CONTENTS, f"the Part `{name.value}` is not converted")
     fields = {string_value(e.key): e.value for e in block.elements
@@ -101,7 +102,7 @@ def _part_variable(p: _Pass, unit: Unit, name: cst.Name,
     return dict_node([("type", literal(kind)), ("uri", uri), ("mime_type", mime)])
 
 
-def pil_kind(p: _Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
+def pil_kind(p: Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
     """"file" for `Image.open(...)` (JPEG or PNG, told at run time), "png" for an image
     google-genai always sent as PNG (format None), None when `value` is not proven a PIL
     image."""
@@ -126,7 +127,7 @@ def pil_kind(p: _Pass, value: cst.BaseExpression, depth: int = 0) -> str | None:
     return None
 
 
-def _pil_block(p: _Pass, unit: Unit, call: cst.CSTNode, name: cst.Name, kind: str) -> cst.Dict:
+def _pil_block(p: Pass, unit: Unit, call: cst.CSTNode, name: cst.Name, kind: str) -> cst.Dict:
     statement = _placement(p, call)
     unit.imports |= {"base64", "io"}
     image = name.value
@@ -152,7 +153,7 @@ def _pil_block(p: _Pass, unit: Unit, call: cst.CSTNode, name: cst.Name, kind: st
     return dict_node([("type", literal("image")), ("data", data), ("mime_type", mime)])
 
 
-def _placement(p: _Pass, call: cst.CSTNode) -> cst.CSTNode:
+def _placement(p: Pass, call: cst.CSTNode) -> cst.CSTNode:
     """The statement the encoding goes before: the call runs exactly once each time it runs."""
     statement = p.statement(call)
     current = p.parent(call)
@@ -177,7 +178,7 @@ def _pure(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float))
 
 
-def receiver_placement(p: _Pass, call: cst.Call) -> cst.CSTNode | None:
+def receiver_placement(p: Pass, call: cst.Call) -> cst.CSTNode | None:
     """The statement the call's receiver can be evaluated just before, unchanged in effect:
     nothing that runs before the receiver in that statement does anything. None if none."""
     child: cst.CSTNode = call
