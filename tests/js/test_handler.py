@@ -75,3 +75,38 @@ def test_a_file_that_does_not_parse_is_reported_and_still_linted(tmp_path: Path)
     result = process_file(str(path), make_context(Settings(), write=False))
     found = {f.code for f in result.findings}
     assert {"GM901", "GM403", "GM301"} <= found
+
+
+EXPORTED = (
+    'import { GoogleGenerativeAI } from "@google/generative-ai";\n'
+    "const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY);\n"
+    'const model = genAI.getGenerativeModel({ model: "gemini-2.5-flash" });\n'
+    "export default model;\n"
+)
+
+
+@pytest.mark.parametrize("importer", [
+    'import model from "../config/gemini.js";\nawait model.generateContent("Hi");\n',
+    'const model = require("../config/gemini");\nmodel.generateContent("Hi");\n',
+    None,
+])
+def test_an_exported_model_names_its_importers(tmp_path: Path, importer: str | None) -> None:
+    """A model exported to other files stays; the finding names the files of the package
+    that import it (they would have to migrate with it)."""
+    (tmp_path / "package.json").write_text("{}\n", encoding="utf-8")
+    config = tmp_path / "src" / "config" / "gemini.js"
+    config.parent.mkdir(parents=True)
+    config.write_text(EXPORTED, encoding="utf-8")
+    if importer is not None:
+        (tmp_path / "src" / "app").mkdir()
+        (tmp_path / "src" / "app" / "chat.js").write_text(importer, encoding="utf-8")
+    (tmp_path / "src" / "other.js").write_text('import x from "./config/other.js";\n',
+                                               encoding="utf-8")
+    result = process_file(str(config), make_context(Settings(), write=False))
+    messages = [f.message for f in result.findings if f.code == "GM521"]
+    assert len(messages) == 1, messages
+    if importer is None:
+        assert "no file of its package imports it" in messages[0]
+    else:
+        assert "`src/app/chat.js` imports it" in messages[0]
+    assert not any(f.fixed for f in result.findings)
