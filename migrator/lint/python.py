@@ -355,6 +355,10 @@ class _Checker:
             if decision.changed and decision.model.removeprefix("models/") in listed:
                 fix, note = FIX_NONE, (f" (the list already holds `{decision.model}`: remove "
                                        "this entry)")
+            elif decision.changed and decision.model.removeprefix("models/") in \
+                    self.earlier_successors(node):
+                fix, note = FIX_NONE, (f" (an earlier entry of the list becomes "
+                                       f"`{decision.model}` too: remove one of them)")
             report_fix, apply = decide_fix(self.ctx, self.path, decision.code,
                                            self.line_text(node), fix)
             if apply:
@@ -566,6 +570,23 @@ class _Checker:
         if self.positions[call].start.line == end.line and last.column + 1 > LINE_LENGTH:
             return None  # its arguments alone are too long: the new line is wrapped as a whole
         return self.positions[call.args[0]].start.column
+
+    def earlier_successors(self, node: cst.SimpleString) -> set[str]:
+        """The successors that retired ids before `node` in its list, tuple or set get: two
+        old ids of one tier would otherwise become the same entry twice (a model picker)."""
+        element = self.parent(node)
+        container = self.parent(element) if isinstance(element, cst.Element) else None
+        if not isinstance(container, (cst.List, cst.Tuple, cst.Set)):
+            return set()
+        out = set()
+        for item in container.elements:
+            if item.value is node:
+                break
+            value = _str(item.value)
+            info = self.ctx.models.outdated(value) if value else None
+            if info is not None and info.status == "retired" and info.successor:
+                out.add(info.successor)
+        return out
 
     def listed_beside(self, node: cst.SimpleString) -> set[str]:
         """The other strings of the list, tuple or set the id stands in (a model picker)."""

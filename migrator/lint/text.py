@@ -135,9 +135,8 @@ def _js_held(text: str, table: ModelTable, path: str) -> dict[str, int]:
     return held
 
 
-def _js_listed_beside(text: str, offset: int, successor: str) -> bool:
-    """Whether the innermost array literal around `offset` already holds `successor` as a
-    quoted string (a model picker would then list it twice)."""
+def _js_list_span(text: str, offset: int) -> tuple[int, int] | None:
+    """(start, end) of the innermost array literal around `offset`, or None."""
     depth = 0
     start = -1
     for index in range(offset - 1, max(-1, offset - 4000), -1):
@@ -150,7 +149,7 @@ def _js_listed_beside(text: str, offset: int, successor: str) -> bool:
                 break
             depth -= 1
     if start < 0:
-        return False
+        return None
     depth, end = 0, len(text)
     for index in range(start + 1, min(len(text), start + 8000)):
         char = text[index]
@@ -161,14 +160,31 @@ def _js_listed_beside(text: str, offset: int, successor: str) -> bool:
                 end = index
                 break
             depth -= 1
-    span = text[start:end]
-    return any(f"{q}{name}{q}" in span for q in QUOTES
-               for name in (successor, MODELS_PREFIX + successor))
+    return start, end
+
+
+def _js_listed_beside(text: str, offset: int, successor: str, table: ModelTable) -> str:
+    """A note when the innermost array literal around `offset` already holds `successor` as a
+    quoted string, or an earlier retired entry that becomes it too (a model picker would list
+    it twice); "" otherwise."""
+    span = _js_list_span(text, offset)
+    if span is None:
+        return ""
+    body = text[span[0]:span[1]]
+    if any(f"{q}{name}{q}" in body for q in QUOTES
+           for name in (successor, MODELS_PREFIX + successor)):
+        return f" (the list already holds `{successor}`: remove this entry)"
+    for match in table.token_pattern.finditer(text, span[0], offset):
+        info = table.outdated(match.group())
+        if info is not None and info.status == "retired" and info.successor == successor:
+            return (f" (an earlier entry of the list becomes `{successor}` too: remove one of "
+                    "them)")
+    return ""
 
 
 def _js_fix(
     text: str, start: int, line: str, token: str, info: ModelInfo, safety: str,
-    held: dict[str, int], vertex: bool,
+    held: dict[str, int], vertex: bool, table: ModelTable,
 ) -> tuple[str, str]:
     """(fix safety, note) for an outdated id in JS / TS code.
 
@@ -188,8 +204,9 @@ def _js_fix(
     if bare in held:
         return FIX_NONE, (f" (not substituted: line {held[bare]} compares or looks up the same "
                           "id, and would stop matching; change both by hand)")
-    if _js_listed_beside(text, start, successor):
-        return FIX_NONE, f" (the list already holds `{successor}`: remove this entry)"
+    listed = _js_listed_beside(text, start, successor, table)
+    if listed:
+        return FIX_NONE, listed
     return fix, ""
 
 
@@ -223,7 +240,7 @@ def scan_models(
             fix, note = (line_safety if new else FIX_NONE), ""
             if kind == "js" and new:
                 fix, note = _js_fix(text, offset + match.start(), line, token, info,
-                                    line_safety, held, vertex)
+                                    line_safety, held, vertex, table)
             elif info.kind == EMBEDDING and new:
                 note = "" if REEMBED in info.note else f" ({REEMBED})"
             report_fix, apply = decide_fix(ctx, path, code, line, fix)
