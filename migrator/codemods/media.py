@@ -197,6 +197,8 @@ class Media:
                 raise Unsupported(PART, f"an image in {self.plan.code(node)!r} would be encoded "
                                   "when the list is built, the legacy SDK encoded it at the "
                                   "call")
+            if isinstance(converted, cst.List) and len(converted.elements) > 1:
+                converted = _one_per_line(converted, self.plan.indent_of(held))
             self.per_site.setdefault(id(site), SiteMedia()).replace.append((held, converted))
             return node
         if isinstance(node, (cst.List, cst.Tuple)):
@@ -1174,6 +1176,19 @@ def _spread(block: cst.Dict, indent: str) -> cst.Dict:
                 for e in block.elements]
     elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=newline(indent)))
     return block.with_changes(lbrace=cst.LeftCurlyBrace(whitespace_after=newline(
+        indent + "    ")), elements=elements)
+
+
+def _one_per_line(node: cst.List, indent: str) -> cst.List:
+    """`[` then one element per line one level below `indent`, `]` at `indent`."""
+    def newline(depth: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(),
+                                           last_line=cst.SimpleWhitespace(depth))
+
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=newline(indent + "    ")))
+                for e in node.elements]
+    elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=newline(indent)))
+    return node.with_changes(lbracket=cst.LeftSquareBracket(whitespace_after=newline(
         indent + "    ")), elements=elements)
 
 
