@@ -21,10 +21,8 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
-from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.modelsource import (
     ENV_LOOKUPS,
@@ -101,7 +99,6 @@ class _Checker:
         self.module = wrapper.module
         self.path = path
         self.ctx = ctx
-        self.qnames = wrapper.resolve(QualifiedNameProvider)
         self.positions = wrapper.resolve(PositionProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
@@ -124,11 +121,13 @@ class _Checker:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        value = self.qnames.get(node, ())
-        # wrapper.resolve() hands QualifiedNameProvider results out as lazy values.
-        if isinstance(value, LazyValue):
-            value = value()
-        return {q.name for q in value}
+        """What QualifiedNameProvider would say of `node`, asked of its scope only for the
+        few nodes a check looks at: the provider visits every node of the module, a cost
+        (a third of the metadata) a large file paid for a handful of calls."""
+        scope = self.scopes.get(node)
+        if not scope:
+            return set()
+        return {q.name for q in scope.get_qualified_names_for(node)}
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)

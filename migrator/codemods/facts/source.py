@@ -16,13 +16,14 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 
 # What every pass that reads metadata asks for: resolved together, the batchable providers
-# share one traversal of the tree instead of one each.
-PROVIDERS = (ScopeProvider, QualifiedNameProvider, ParentNodeProvider, PositionProvider)
+# share one traversal of the tree instead of one each. QualifiedNameProvider is resolved when
+# a pass asks for it (`wrapper.resolve`, cached by the wrapper): it makes a traversal of its
+# own, batched or not, and the Interactions lint asks the scopes of the few nodes it needs.
+PROVIDERS = (ScopeProvider, ParentNodeProvider, PositionProvider)
 
 # One round touches at most a couple of module objects per file (the input and what the
 # rewriting passes returned); a few entries cover them without keeping old trees alive.
