@@ -1,4 +1,4 @@
-"""Write the README's rules table from migrator/codes.py.
+"""Write the README's rules table from the registered rules (migrator/codes.py).
 
     python scripts/rules_table.py          rewrite README.md between the rules-table markers
     python scripts/rules_table.py --check  exit 1 if README.md's table is stale

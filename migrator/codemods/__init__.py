@@ -41,7 +41,7 @@ def _legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Modul
 
     if "generativeai" not in code_of(module):
         return module, []
-    from migrator.codemods.legacy import legacy_pass
+    from migrator.codemods.legacy.driver import legacy_pass
 
     return legacy_pass(module, path, ctx)
 

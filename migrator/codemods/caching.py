@@ -42,7 +42,8 @@ from migrator.codemods.facts.syntax import rebuild_args
 from migrator.codemods.facts.syntax import rename_kwarg as _rename
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Apply, Plan
+    from migrator.codemods.legacy.apply import Apply
+    from migrator.codemods.legacy.plan import Plan
 
 CACHE_CLASS = f"{LEGACY}.caching.CachedContent"
 PRODUCERS = {f"{CACHE_CLASS}.create": "cache.create", f"{CACHE_CLASS}.get": "cache.get",
@@ -69,7 +70,7 @@ def _text_or_name(plan: Plan, node: cst.BaseExpression, what: str) -> None:
         return
     if isinstance(node, cst.Name):
         try:
-            plan.check_input_name(node)
+            plan.inputs.check_input_name(node)
         except Unsupported as exc:
             raise Unsupported(CODE, f"{what}: {exc.reason}") from None
         return

@@ -32,7 +32,7 @@ from migrator.codemods.facts.sites import Pin, Site
 from migrator.findings import Finding, finding
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Plan
+    from migrator.codemods.legacy.plan import Plan
 
 # What the legacy SDK read by itself when configure() was given no key.
 _LEGACY_ENV = re.compile(

@@ -45,7 +45,8 @@ from migrator.codemods.facts.syntax import names_in as _names_in
 from migrator.codemods.facts.syntax import rename_kwarg as _rename
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Apply, Plan
+    from migrator.codemods.legacy.apply import Apply
+    from migrator.codemods.legacy.plan import Plan
 
 FILES = {
     **{f"{LEGACY}.{name}": method for name, method in (

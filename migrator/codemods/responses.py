@@ -30,7 +30,7 @@ from migrator.codemods.facts.sdk import COUNT, EMBED, MODELS_API, USAGE_FIELDS
 from migrator.codemods.facts.sites import Holder, Site
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Plan
+    from migrator.codemods.legacy.plan import Plan
 
 PARTS = "GM033"  # faithful response-detail rewrites
 NO_EQUIVALENT = "GM034"
@@ -264,9 +264,9 @@ def _reason(plan: Plan, node: cst.CSTNode, by_name: bool) -> str | None:
 def _require_plain_text_answer(plan: Plan, site: Site, what: str) -> None:
     """With tools or non-text output, a legacy answer's parts hold function calls or media
     (separate steps / blocks in Interactions) and STOP becomes requires_action."""
-    configs = [v for c in plan.model_constructions(site) for k, v in c.kwargs]
+    configs = [v for c in plan.calls.model_constructions(site) for k, v in c.kwargs]
     configs += [a.value for a in site.call.args]
-    keywords = {k for c in plan.model_constructions(site) for k, _ in c.kwargs}
+    keywords = {k for c in plan.calls.model_constructions(site) for k, _ in c.kwargs}
     keywords |= {a.keyword.value for a in site.call.args if a.keyword is not None}
     if keywords & {"tools", "tool_config"} or any(
         "response_modalities" in plan.code(v) for v in configs

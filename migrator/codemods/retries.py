@@ -27,7 +27,7 @@ from migrator.codemods.facts.sdk import COUNT, EMBED, LEGACY, MODELS_API
 
 if TYPE_CHECKING:
     from migrator.codemods.facts.sites import Site
-    from migrator.codemods.legacy import Plan
+    from migrator.codemods.legacy.plan import Plan
 
 KEPT = "GM042"
 RETRY = "google.api_core.retry"

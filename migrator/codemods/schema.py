@@ -73,9 +73,20 @@ class LegacySchema:
     """Converts one legacy `response_schema` expression; `scopes` and `qualified` are the
     LibCST metadata of the module it sits in."""
 
-    def __init__(self, qualified: QualifiedNames, scopes: Mapping[cst.CSTNode, Any]) -> None:
+    def __init__(self, qualified: QualifiedNames, scopes: Mapping[cst.CSTNode, Any],
+                 reaching: Callable[[cst.Name], list[Any]] | None = None) -> None:
         self.qualified = qualified
         self.scopes = scopes
+        # The definitions that may reach a read (facts/flow.py): a notebook that defines the
+        # class again in a later cell still names one class at each use.
+        self.reaching = reaching
+
+    def definitions(self, name: cst.Name) -> list[Any]:
+        found = self.reaching(name) if self.reaching is not None else []
+        if found:
+            return found
+        scope = self.scopes.get(name)
+        return list(scope[name.value]) if scope is not None else []
 
     def __call__(self, node: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(node, cst.Dict) or self.is_proto_schema(node):
@@ -185,12 +196,11 @@ class LegacySchema:
         if isinstance(node, cst.Name):
             cls = self.class_of(node)
             if cls is None:
-                scope = self.scopes.get(node)
-                bound = len(list(scope[node.value])) if scope is not None else 0
-                if bound > 1:  # a notebook that redefines the class in a later cell
-                    raise Unsupported(CODE, f"response_schema type {node.value!r} is defined "
-                                      f"{bound} times in this file: which one is meant here "
-                                      "is not known statically")
+                bound = len(self.definitions(node))
+                if bound > 1:  # a class defined on two branches, or in a loop
+                    raise Unsupported(CODE, f"response_schema type {node.value!r}: {bound} of "
+                                      "its definitions may reach this use; which one is "
+                                      "meant is known only at run time")
                 raise Unsupported(CODE, f"response_schema type {node.value!r} is not a class "
                                   "defined in this file")
             if where == "deep":
@@ -261,18 +271,14 @@ class LegacySchema:
     # -- classes ------------------------------------------------------------------------------
 
     def class_of(self, name: cst.Name) -> cst.ClassDef | None:
-        scope = self.scopes.get(name)
-        if scope is None:
-            return None
-        found = list(scope[name.value])
+        found = self.definitions(name)
         if len(found) != 1 or not isinstance(found[0], Assignment):
             return None
         node = found[0].node
         return node if isinstance(node, cst.ClassDef) else None
 
     def imported(self, name: cst.Name) -> bool:
-        scope = self.scopes.get(name)
-        found = list(scope[name.value]) if scope is not None else []
+        found = self.definitions(name)
         return len(found) == 1 and isinstance(
             getattr(found[0], "node", None), (cst.Import, cst.ImportFrom))
 

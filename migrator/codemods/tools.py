@@ -34,7 +34,7 @@ from migrator.codemods.facts.syntax import rename_kwarg as _rename
 from migrator.findings import FIX_SAFE, FIX_UNSAFE, Finding, finding
 
 if TYPE_CHECKING:
-    from migrator.codemods.legacy import Plan
+    from migrator.codemods.legacy.plan import Plan
 
 TOOL = "GM025"  # tools= migrated / a tool that cannot be
 CHOICE = "GM026"  # tool_config -> tool_choice
@@ -701,7 +701,7 @@ class ToolPlan(Tools):
         """`generate_content(..., tools=)` / `tool_config=`: legacy replaced the model's value,
         so this moves only where the model has none to replace."""
         plan = self.plan
-        constructions = plan.model_constructions(site)
+        constructions = plan.calls.model_constructions(site)
         if _is_none(arg.value):
             return None  # the legacy SDK treats None as "not given"
         if name == "tools":
@@ -742,7 +742,7 @@ class ToolPlan(Tools):
                               "stored in a name or read inline to add the function loop")
         if not isinstance(site.response_target, (cst.Name, type(None))):
             raise Unsupported(AFC, "the reply is stored where the function loop cannot use it")
-        constructions = self.plan.model_constructions(site)
+        constructions = self.plan.calls.model_constructions(site)
         sets = [self.by_call.get(c.call) for c in constructions]
         if not sets or any(s is None for s in sets):
             if any(arg.keyword is not None and arg.keyword.value == "tools"
@@ -890,7 +890,7 @@ class RoundTrip:
             attribute.attr.value == "candidates") else ["[0]", "function_call"]
         if attribute.attr.value not in ("candidates", "parts"):
             return False
-        sets = [self.tools.by_call.get(c.call) for c in plan.model_constructions(site)]
+        sets = [self.tools.by_call.get(c.call) for c in plan.calls.model_constructions(site)]
         if not sets or not all(s is not None and (s.functions or s.declarations) for s in sets):
             return False
         node: cst.BaseExpression = attribute
@@ -1000,7 +1000,8 @@ class RoundTrip:
         """response.candidates / .parts on a model with function tools."""
         if name not in ("candidates", "parts"):
             return
-        sets = [self.tools.by_call.get(c.call) for c in self.tools.plan.model_constructions(site)]
+        constructions = self.tools.plan.calls.model_constructions(site)
+        sets = [self.tools.by_call.get(c.call) for c in constructions]
         if any(s is not None and (s.functions or s.declarations) for s in sets):
             raise Unsupported(ROUND_TRIP, f"function calls read from response.{name}: "
                               "Interactions returns them as function_call steps (step.name, "

@@ -33,21 +33,50 @@ _MAP_METHODS = {"has", "delete", "clear", "size", "get", "set"}
 _PURE = re.compile(r"^[\w$.]+(?:\[[\w$.'\"]+\])?(?:\.get\([\w$.'\"]+\))?$")
 
 
-def request_options(node: SgNode) -> str:
-    """Legacy per-call request options as create()'s second argument. Only `timeout` has the
-    same meaning there (milliseconds, in every @google/genai version); `signal` moved into
-    `fetch_options` at 2.9.0, and the base URL, API version and headers belong to the client."""
+# What the legacy SDK reads from request options (0.24.1 `makeModelRequest`, `RequestUrl`,
+# `getHeaders`, `buildFetchOptions`; older releases read fewer): any other key did nothing.
+LEGACY_REQUEST_OPTIONS = {"timeout", "signal", "apiVersion", "baseUrl", "customHeaders",
+                          "apiClient"}
+
+
+def request_options(node: SgNode, src: Source | None = None,
+                    change: Change | None = None) -> str:
+    """Legacy per-call request options as create()'s second argument ("" when none is left).
+    Only `timeout` has the same meaning there (milliseconds, in every @google/genai version);
+    `signal` moved into `fetch_options` at 2.9.0, and the base URL, API version and headers
+    belong to the client. A key the legacy SDK never read is dropped (GM529)."""
     inner = unwrap(node)
     if inner is None or inner.kind() != "object":
         raise Escape("GM521", node, "the request options are not an object literal")
-    for key, pair, _value in object_pairs(inner):
+    kept: list[str] = []
+    dropped: list[tuple[str, SgNode]] = []
+    for key, pair, value in object_pairs(inner):
         if pair.kind() == "shorthand_property_identifier":
             key = pair.text()
-        if key != "timeout":
-            raise Escape("GM521", pair, f"request option `{key or pair.text()}` has no "
-                         "portable twin on `interactions.create` (only `timeout` moves); set "
-                         "it on the client or migrate by hand")
-    return inner.text()
+        if key == "timeout":
+            kept.append(pair.text())
+            continue
+        if key is not None and key not in LEGACY_REQUEST_OPTIONS and src is not None and \
+                change is not None and _no_effects(value):
+            dropped.append((key, pair))
+            continue
+        raise Escape("GM521", pair, f"request option `{key or pair.text()}` has no "
+                     "portable twin on `interactions.create` (only `timeout` moves); set "
+                     "it on the client or migrate by hand")
+    if not dropped:
+        return inner.text()
+    assert src is not None and change is not None
+    for key, pair in dropped:
+        change.findings.append(src.fixed(pair, "GM529", f"request option `{key}` was never "
+                                         "read by the legacy SDK; dropped"))
+    return "{ " + ", ".join(kept) + " }" if kept else ""
+
+
+def _no_effects(value: SgNode) -> bool:
+    """A value whose evaluation does nothing but read: dropping it changes no behaviour."""
+    return value.kind() in ("identifier", "shorthand_property_identifier", "string", "number",
+                            "true", "false", "null", "undefined", "member_expression") and \
+        not value.find(kind="call_expression")
 
 
 @dataclass
@@ -110,9 +139,12 @@ class Chats:
         ts = " as string | undefined" if self.src.typescript else ""
         members = [f"...{self.model.ref}", *([extra.rstrip(", ")] if extra else []),
                    f"previous_interaction_id: undefined{ts}"]
+        # `await model.startChat(...)` (legacy startChat is synchronous): the await goes with it
+        holder = call.parent()
+        target = holder if holder is not None and holder.kind() == "await_expression" else call
         text = object_text(members, self.src.indent_of(self.src.statement_of(call)),
-                           call.range().start.column, indent_unit(self.src.text))
-        self.change.replace(call, text)
+                           target.range().start.column, indent_unit(self.src.text))
+        self.change.replace(target, text)
         self.change.findings.append(self.src.fixed(call, "GM505", "the chat became a "
                                                    "`previous_interaction_id` chain"))
         self.hold(call, history)
@@ -239,6 +271,9 @@ class Chats:
         if value is None:
             return False
         value = outer(value) if value.kind() != "parenthesized_expression" else value
+        inner = unwrap(value)
+        if value.kind() == "await_expression" and inner is not None and self.is_start(inner):
+            return True  # `await model.startChat(...)`: awaiting the sync chat is harmless
         text = value.text()
         if text in ("null", "undefined") or self.is_start(value):
             return True
@@ -460,7 +495,8 @@ class Chats:
         args = [a for a in call.field("arguments").named_children()  # type: ignore[union-attr]
                 if a.kind() != "comment"]
         if len(args) == 2:
-            self.turn_options[call.range().start.index] = request_options(args[1])
+            self.turn_options[call.range().start.index] = request_options(
+                args[1], self.src, self.change)
         elif len(args) != 1:
             raise Escape("GM521", call, "a send with request options is not migrated")
         return args[0]

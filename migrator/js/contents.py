@@ -29,6 +29,8 @@ _STRING_METHODS = {"join", "trim", "trimStart", "trimEnd", "toString", "toUpperC
                    "toLowerCase", "replace", "replaceAll", "padStart", "padEnd", "toFixed",
                    "normalize", "toISOString", "toLocaleString"}
 _STRING_CALLS = {"String", "JSON.stringify"}
+# Methods that give a string when called on one (arrays have some of them too).
+_STRING_IF_STRING = {"slice", "concat", "at", "substring", "substr", "charAt", "repeat"}
 
 
 def kind_of_mime(mime: str) -> str:
@@ -68,6 +70,10 @@ def is_string(src: Source, node: SgNode | None, depth: int = 0) -> bool:
         if func.text() in _STRING_CALLS:
             return True
         prop = func.field("property") if func.kind() == "member_expression" else None
+        if prop is not None and prop.text() in _STRING_IF_STRING and "?." not in func.text():
+            receiver = func.field("object")
+            return receiver is not None and (is_string(src, receiver, depth + 1) or
+                                             proven_string(src, receiver))
         return prop is not None and prop.text() in _STRING_METHODS
     if kind in ("identifier", "shorthand_property_identifier"):  # `{ message }` reads it too
         return _identifier_is_string(src, node, depth)
@@ -88,10 +94,15 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
         holder = parent.parent()
         if holder is None or not holder.text().startswith("const"):
             # `let x = "a"` may be reassigned with anything: every assignment must be a string
-            assignments = [a for a in (assignment_of(n) for n in src.uses(node.text(), decl))
-                           if a is not None]
-            if any(not is_string(src, a.field("right"), depth + 1) for a in assignments):
+            uses = src.uses(node.text(), decl)
+            assignments = [a for a in (assignment_of(n) for n in uses) if a is not None]
+            if any(not is_string(src, a.field("right"), depth + 1) for a in assignments) or \
+                    any(_changed_in_place(n) for n in uses):
                 return False
+            if parent.field("value") is None:
+                # `let x;` given only strings afterwards (`if (...) x = "a"; else x = `b``):
+                # a read before any assignment is `undefined`, which both SDKs refuse
+                return bool(assignments)
         return is_string(src, parent.field("value"), depth + 1)
     if parent.kind() in ("required_parameter", "optional_parameter"):
         annotation = parent.field("type")
@@ -100,6 +111,20 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
         return _unassigned(src, node, decl) and _callers_pass_strings(src, parent, depth)
     if parent.kind() == "formal_parameters" and decl.kind() == "identifier":
         return _unassigned(src, node, decl) and _callers_pass_strings(src, decl, depth)
+    return False
+
+
+def _changed_in_place(use: SgNode) -> bool:
+    """`x++`, `x -= 1`, `x ??= y`: an update other than `x += ...` (which keeps a string one)."""
+    parent = use.parent()
+    if parent is None:
+        return False
+    if parent.kind() == "update_expression":
+        return True
+    if parent.kind() == "augmented_assignment_expression" and same_node(parent.field("left"),
+                                                                          use):
+        op = parent.field("operator")
+        return op is None or op.text() != "+="
     return False
 
 
@@ -161,6 +186,8 @@ def proven_string(src: Source, node: SgNode) -> bool:
         return False
     if _annotated_string(declaration, name):
         return True
+    if _checked_in_condition(src, node, name, declaration):
+        return True
     start = node.range().start.index
     blocks = [a for a in node.ancestors() if a.kind() in ("statement_block", "program")]
     guard = re.compile(rf"typeof\s+{re.escape(name)}\s*!==?\s*[\"']string[\"']")
@@ -195,6 +222,80 @@ def proven_string(src: Source, node: SgNode) -> bool:
                                 if a.range().start.index >= statement.range().start.index):
                     return True
             del text
+    return False
+
+
+_SHORT_CIRCUIT = {"&&", "||", "??"}
+
+
+def _checked_in_condition(src: Source, node: SgNode, name: str, declaration: SgNode) -> bool:
+    """`if (msg.toLowerCase() === "exit") ... else { ...use(msg) }`: the condition of an `if`
+    whose branch holds `node` called a string-only method on the name, on a path that always
+    runs, and the name is never assigned: it is a string in both branches."""
+    if any(assignment_of(use) is not None or _changed_in_place(use)
+           for use in src.uses(name, declaration)):
+        return False
+    for ancestor in node.ancestors():
+        if ancestor.kind() in ("function_declaration", "function_expression", "arrow_function",
+                               "method_definition", "generator_function_declaration"):
+            return False  # the branch runs in another call than the condition
+        if ancestor.kind() != "if_statement":
+            continue
+        condition = ancestor.field("condition")
+        if condition is None or condition.range().end.index > node.range().start.index:
+            continue
+        consequence = ancestor.field("consequence")
+        if consequence is not None and consequence.range().start.index <= \
+                node.range().start.index < consequence.range().end.index and \
+                _typeof_string(condition, name):
+            return True  # `if (typeof x === "string" && ...) { ...use(x) }`
+        for call in condition.find_all(kind="call_expression"):
+            func = call.field("function")
+            if func is None or func.kind() != "member_expression":
+                continue
+            obj, prop = func.field("object"), func.field("property")
+            if obj is None or prop is None or obj.text() != name or \
+                    prop.text() not in _STRING_ONLY or "?." in func.text() or \
+                    not same_node(src.binding(obj), declaration):
+                continue
+            if _always_runs(call, condition):
+                return True
+    return False
+
+
+def _typeof_string(condition: SgNode | None, name: str) -> bool:
+    """The condition is `typeof name === "string"`, or an `&&` chain with that as one of its
+    operands: when it holds, `name` is a string."""
+    node = unwrap(condition)
+    if node is None or node.kind() != "binary_expression":
+        return False
+    op = node.field("operator")
+    if op is not None and op.text() == "&&":
+        return _typeof_string(node.field("left"), name) or \
+            _typeof_string(node.field("right"), name)
+    pattern = rf"^(typeof\s+{re.escape(name)}\s*===?\s*[\"']string[\"']|" \
+        rf"[\"']string[\"']\s*===?\s*typeof\s+{re.escape(name)})$"
+    return re.match(pattern, node.text()) is not None
+
+
+def _always_runs(call: SgNode, condition: SgNode) -> bool:
+    """True when evaluating `condition` always evaluates `call`: no short-circuit operand,
+    ternary branch or function body lies between them."""
+    child = call
+    for ancestor in call.ancestors():
+        if ancestor == condition:
+            return True
+        kind = ancestor.kind()
+        if kind in ("arrow_function", "function_expression", "optional_chain"):
+            return False
+        if kind == "binary_expression":
+            op = ancestor.field("operator")
+            if op is not None and op.text() in _SHORT_CIRCUIT and \
+                    not same_node(ancestor.field("left"), child):
+                return False
+        if kind == "ternary_expression" and not same_node(ancestor.field("condition"), child):
+            return False
+        child = ancestor
     return False
 
 

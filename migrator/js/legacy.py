@@ -19,6 +19,7 @@ from migrator.js.config import Converter
 from migrator.js.contents import Contents, is_string
 from migrator.js.files import MANAGER, FilesPass
 from migrator.js.layout import create_call
+from migrator.js.origins import report_foreign
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
     Change,
@@ -120,12 +121,12 @@ class LegacyPass:
                     self.src.flag(use, "GM525", f"`{manager}` is not migrated: use "
                                   "`ai.caches` of @google/genai (results differ in shape)")
         client_class = local.get("GoogleGenerativeAI")
-        if client_class is None:
-            return
-        for node in self.src.root.find_all(kind="new_expression"):
-            constructor = node.field("constructor")
-            if constructor is not None and constructor.text() == client_class:
-                self.client(node)
+        if client_class is not None:
+            for node in self.src.root.find_all(kind="new_expression"):
+                constructor = node.field("constructor")
+                if constructor is not None and constructor.text() == client_class:
+                    self.client(node)
+        report_foreign(self.src)
 
     @staticmethod
     def original(spec: SgNode) -> str:
@@ -180,8 +181,9 @@ class LegacyPass:
         if not movable:
             return
         statement = src.statement_of(node)
-        simple = key.kind() in ("identifier", "member_expression", "string",
-                                "non_null_expression")
+        bare = unwrap(key)  # `process.env.KEY as string`, `key!`
+        simple = bare is not None and bare.kind() in ("identifier", "member_expression",
+                                                      "string")
         if not simple or statement.parent() is None or statement.kind() not in (
             "lexical_declaration", "variable_declaration"
         ):
@@ -366,7 +368,7 @@ class LegacyPass:
                 if a.kind() != "comment"]
         if len(args) not in (1, 2):
             raise Escape("GM521", call, "a call with request options is not migrated")
-        options = request_options(args[1]) if len(args) == 2 else None
+        options = request_options(args[1], self.src, change) if len(args) == 2 else None
         value = self.request_input(args[0], change)
         members = [f"...{model.ref}", f"input: {value}", *(["stream: true"] if stream else [])]
         change.replace(call, create_call(model.client, members, self.src, call,

@@ -17,7 +17,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
 
 from migrator.codemods.convert import Unsupported
-from migrator.codemods.legacy import _qualified
+from migrator.codemods.legacy.common import _qualified
 from migrator.codemods.schema import LegacySchema
 from migrator.verify.meaning import norm_schema
 

@@ -11,7 +11,7 @@ import pytest
 from libcst.metadata.scope_provider import ScopeVisitor
 
 from migrator.codemods import transform_source
-from migrator.codemods.legacy import _legacy_resolved, _legacy_surely_gone
+from migrator.codemods.legacy.imports import _legacy_resolved, _legacy_surely_gone
 from migrator.config import Settings
 from migrator.engine import make_context
 

@@ -1,7 +1,8 @@
 """What the legacy planner records about a module: model and chat holders, their constructions,
 the call sites being migrated, and the pins that keep one as it was.
 
-Shared by codemods/legacy.py and the passes it delegates to (caching, media, responses, tools).
+Shared by the codemods/legacy/ planners and the passes they delegate to (caching, media,
+responses, tools).
 """
 
 from __future__ import annotations
