@@ -122,7 +122,9 @@ def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Fi
     """
     import libcst as cst
 
-    module = cst.parse_module(source)
+    from migrator.codemods.facts.source import parsed
+
+    module = parsed(cst.parse_module(source))
     new_module, findings = transform_module(module, path, ctx)
     from migrator.codemods.facts.source import code_of
 
@@ -152,8 +154,10 @@ def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
         return HandlerOutput(None, [])
     import libcst as cst
 
+    from migrator.codemods.facts.source import parsed
+
     try:
-        module = cst.parse_module(data)
+        module = parsed(cst.parse_module(data))
     except cst.ParserSyntaxError as exc:
         from migrator.syntax import unparsable
 

@@ -31,6 +31,7 @@ _KEEP = 6
 
 _codes: OrderedDict[int, tuple[cst.Module, str]] = OrderedDict()
 _wrappers: OrderedDict[int, tuple[cst.Module, MetadataWrapper]] = OrderedDict()
+_parsed: OrderedDict[int, cst.Module] = OrderedDict()
 
 
 def code_of(module: cst.Module) -> str:
@@ -41,6 +42,14 @@ def code_of(module: cst.Module) -> str:
     code = module.code
     _remember(module, code)
     return code
+
+
+def parsed(module: cst.Module) -> cst.Module:
+    """`module`, marked as one `cst.parse_module` returned (no node in two places)."""
+    _parsed[id(module)] = module
+    if len(_parsed) > _KEEP:
+        _parsed.popitem(last=False)
+    return module
 
 
 def _remember(module: cst.Module, code: str) -> None:
@@ -61,7 +70,9 @@ def wrapper_of(module: cst.Module) -> MetadataWrapper:
     entry = _wrappers.get(id(module))
     if entry is not None and entry[0] is module:
         return entry[1]
-    wrapper = MetadataWrapper(module)
+    # A module straight from the parser holds each node once: its copy would be wasted work.
+    fresh = _parsed.get(id(module))
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=fresh is not None and fresh is module)
     # the copy renders to the same text: it need not be rendered again
     _remember(wrapper.module, code_of(module))
     wrapper.resolve_many(PROVIDERS)
