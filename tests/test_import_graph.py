@@ -135,3 +135,25 @@ def test_type_checking_imports_are_not_edges() -> None:
 
 def test_migrator_has_no_new_import_cycle() -> None:
     assert sorted(find_cycles(import_graph())) == sorted(KNOWN_CYCLES)
+
+
+def private_imports() -> list[str]:
+    """`from migrator.x import _name` where `_name` belongs to another package: a planner
+    reaching into another planner's private helpers (issue 10). A package's own modules may
+    share their private names."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        own = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            if not node.module.startswith("migrator") or node.module.startswith(own + "."):
+                continue
+            found += [f"{name}: {node.module}.{alias.name}" for alias in node.names
+                      if alias.name.startswith("_") and not alias.name.startswith("__")]
+    return sorted(found)
+
+
+def test_no_private_names_across_packages() -> None:
+    assert private_imports() == []

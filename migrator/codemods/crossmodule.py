@@ -34,7 +34,7 @@ def repository_root(path: str) -> str:
     return str(folder)
 
 
-def _python_files(root: str, settings: Settings | None) -> Iterator[tuple[str, bytes]]:
+def python_files(root: str, settings: Settings | None) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) of the repository's Python files, as the run discovers them: git's
     tracked and unignored files, never virtual environments or build folders, nor what the
     run's settings (its pyproject.toml or --config, --extend-exclude) exclude."""
@@ -55,11 +55,11 @@ def _python_files(root: str, settings: Settings | None) -> Iterator[tuple[str, b
 @lru_cache(maxsize=4)
 def _consumers(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, text) of files that call model/chat methods; the only ones that can break."""
-    return tuple((path, data) for path, data in _python_files(root, settings)
+    return tuple((path, data) for path, data in python_files(root, settings)
                  if any(use in data for use in _USES))
 
 
-def _module_names(path: str, root: str) -> set[str]:
+def module_names(path: str, root: str) -> set[str]:
     rel = Path(os.path.relpath(Path(path).resolve(), root)).with_suffix("")
     parts = [p for p in rel.parts if p not in ("..", ".")]
     if parts and parts[-1] == "__init__":
@@ -73,7 +73,7 @@ def imported_elsewhere(path: str, names: set[str],
     if not names or not os.path.exists(path):
         return {}
     root = repository_root(path)
-    modules = {m.encode() for m in _module_names(path, root)}
+    modules = {m.encode() for m in module_names(path, root)}
     if not modules:
         return {}
     me = os.path.realpath(path)
@@ -122,7 +122,7 @@ def reads_env_key(expression: str) -> bool:
 def _configures(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, api_key expression) of every legacy configure() call in the repository."""
     out: list[tuple[str, bytes]] = []
-    for path, data in _python_files(root, settings):
+    for path, data in python_files(root, settings):
         if not ((b"generativeai" in data and b"configure(" in data)
                 or (b"genai" in data and b"Client(" in data)):
             continue
@@ -208,10 +208,10 @@ def _imported_modules(rel: str, data: bytes) -> set[str]:
 def _import_graph(root: str, settings: Settings | None) -> dict[str, set[str]]:
     """Real path of each Python file -> real paths of the files it imports (by any of the
     names it can be imported as: a module imported as `app` and as `pkg.app` is one file)."""
-    files = [(os.path.realpath(path), data) for path, data in _python_files(root, settings)]
+    files = [(os.path.realpath(path), data) for path, data in python_files(root, settings)]
     by_name: dict[str, set[str]] = {}
     for path, _ in files:
-        for name in _module_names(path, root):
+        for name in module_names(path, root):
             by_name.setdefault(name, set()).add(path)
     graph: dict[str, set[str]] = {}
     for path, data in files:
@@ -303,7 +303,7 @@ def legacy_dependents(path: str, settings: Settings | None = None) -> list[str]:
 @lru_cache(maxsize=4)
 def _legacy_users(root: str, settings: Settings | None) -> tuple[str, ...]:
     """Files (not tests) that use the legacy SDK without a configure() of their own."""
-    return tuple(path for path, data in _python_files(root, settings)
+    return tuple(path for path, data in python_files(root, settings)
                  if b"generativeai" in data and b"configure(" not in data
                  and not _is_test(os.path.relpath(path, root)) and _LEGACY_USE.search(data))
 
@@ -315,7 +315,7 @@ def _import_index(root: str, settings: Settings | None
     """(path, its `from M import a, b` lines, its `import M` modules) of every Python file
     that imports anything: names only, the files' text is not kept."""
     out = []
-    for path, data in _python_files(root, settings):
+    for path, data in python_files(root, settings):
         froms = tuple(
             (match.group(1), tuple(item.strip().split(b" as ")[0].strip() for item in
                                    match.group(2).replace(b"\n", b" ").split(b",")))
@@ -332,7 +332,7 @@ def names_imported_elsewhere(path: str, settings: Settings | None = None) -> set
     if not os.path.exists(path):
         return set()
     root = repository_root(path)
-    modules = {m.encode() for m in _module_names(path, root)}
+    modules = {m.encode() for m in module_names(path, root)}
     me = os.path.realpath(path)
     found: set[str] = set()
 

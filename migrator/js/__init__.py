@@ -80,23 +80,16 @@ def transform(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[
 
 
 def _model_ids(text: str, path: str, lang: str, ctx: Context) -> tuple[str, list[Finding]]:
-    """Outdated model ids (GM301/GM302). Where the file calls the Interactions API the old id
-    would be refused there, so the fix is safe, except inside a `getGenerativeModel(...)` left
-    on the legacy SDK: that code keeps its model unless --unsafe-fixes says otherwise."""
+    """Outdated model ids (GM301/GM302). A retired id is a safe fix wherever it stands (its
+    calls answer 404), with the exceptions `text_lint.scan_models` names. Where the file calls
+    the Interactions API a deprecated id would be refused there, so its fix is safe too,
+    except inside a `getGenerativeModel(...)` left on the legacy SDK: that code keeps its
+    model unless --unsafe-fixes says otherwise."""
     safety = text_lint.FIX_SAFE if "interactions.create" in text else text_lint.FIX_UNSAFE
     legacy = _legacy_model_lines(text, lang) if safety == text_lint.FIX_SAFE else set()
-    if not legacy:
-        edits, models = text_lint.scan_models(text, path, ctx, "js", safety=safety)
-        return text_lint.apply_edits(text, edits), models
-    lines = text.splitlines(keepends=True)
-    out: list[str] = []
-    found: list[Finding] = []
-    for number, line in enumerate(lines, start=1):
-        line_safety = text_lint.FIX_UNSAFE if number in legacy else safety
-        edits, models = text_lint.scan_models(line, path, ctx, "js", safety=line_safety)
-        out.append(text_lint.apply_edits(line, edits))
-        found.extend(replace(f, line=number) for f in models)
-    return "".join(out), found
+    edits, models = text_lint.scan_models(text, path, ctx, "js", safety=safety,
+                                          legacy_lines=frozenset(legacy))
+    return text_lint.apply_edits(text, edits), models
 
 
 def _legacy_model_lines(text: str, lang: str) -> set[int]:

@@ -20,6 +20,7 @@ from migrator.js.source import (
     same,
     string_value,
 )
+from migrator.knowledge import INTERACTIONS
 
 if TYPE_CHECKING:
     from ast_grep_py import SgNode
@@ -49,6 +50,11 @@ CAMEL_KEYS = {
 }
 _BUFFER_PREFIXES = ("Buffer.", "fs.readFileSync(", "readFileSync(", "await fs.promises.readFile(",
                     "await readFile(", "await fs.readFile(")
+
+
+# `x as string`, `x!`, `x satisfies T`, `(x)`: the value inside is what the call gets.
+_TS_WRAPPERS = ("as_expression", "non_null_expression", "satisfies_expression",
+                "parenthesized_expression")
 
 
 def _imports_genai(src: Source) -> bool:
@@ -107,6 +113,8 @@ class _Lint:
             spread = any(k is None and p.kind() == "spread_element"
                          for k, p, _ in object_pairs(obj))
             self.camel(keys)
+            self.v1beta_alias(keys, spread, obj)
+            self.hidden_model(call, keys, spread, obj)
             self.agent_and_store(keys, spread)
             self.chain(call, keys, spread)
             self.input(keys)
@@ -207,6 +215,111 @@ class _Lint:
             if background is not None and background[1].text() == "true":
                 self.add(store[0], "GM204", "`store: false` disables `background: true`: the "
                          "interaction cannot be polled")
+
+    # GM304 -------------------------------------------------------------------------------------
+
+    def v1beta_alias(self, keys: dict[str, tuple[SgNode, SgNode]], spread: bool,
+                     obj: SgNode) -> None:
+        """A `-latest` alias (`gemini-flash-latest`) exists only on v1beta, and @google/genai
+        3.x sends every call to /v1 (api-mapping-js.md 1.10): the call is sent with
+        `api_version: "v1beta"` (stripped from the body by every version), keeping the model its
+        author chose, as in Python. The model may be written in the call or in an object
+        literal bound once and spread into it (`{ ...model, input }`, how the migration writes
+        a model)."""
+        if "api_version" in keys:
+            return
+        model = keys.get("model")
+        holder: SgNode | None = model[0] if model is not None else None
+        value = model[1] if model is not None else None
+        if model is None and spread:
+            holder, value = self.spread_model(obj)
+        token = string_value(value)
+        if holder is None or token is None:
+            return
+        decision = self.src.ctx.models.decide(token, INTERACTIONS)
+        if decision.api_version != "v1beta" or decision.code != "GM304":
+            return
+        message = decision.message.replace("google-genai 3.x", "@google/genai 3.x")
+        if model is not None and spread:
+            self.add(holder, "GM304", message + " (an object spread into the call may set "
+                     "api_version: add it by hand)", **{"from": token})
+            return
+        q = quote_of(value)
+        self.add(holder, "GM304", message,
+                 replacement=holder.text() + self.separator(holder) + f"api_version: {q}v1beta{q}",
+                 **{"from": token})
+
+    # GM305 -------------------------------------------------------------------------------------
+
+    def hidden_model(self, call: SgNode, keys: dict[str, tuple[SgNode, SgNode]], spread: bool,
+                     obj: SgNode) -> None:
+        """The model of an Interactions call read from an environment variable with no default
+        (`process.env.GEMINI_MODEL`, `import.meta.env.VITE_MODEL`), directly, through a
+        `const` bound once to one, or through a model object spread into the call: the tool
+        cannot check the id, so the call says where it comes from (it still runs)."""
+        model = keys.get("model")
+        value = model[1] if model is not None else None
+        if model is None and spread:
+            value = self.spread_model(obj)[1]
+        source = self.env_source(value)
+        if source is None:
+            return
+        self.add(call, "GM305", f"the model of this Interactions call comes from {source}: an "
+                 "id the Interactions API refuses (Gemini 1.x, 1.5, 2.0) or a retired one fails "
+                 "here at run time; check the value it holds", source=source)
+
+    def env_source(self, value: SgNode | None, depth: int = 0) -> str | None:
+        while value is not None and value.kind() in _TS_WRAPPERS:
+            value = value.named_children()[0] if value.named_children() else None
+        if value is None or depth > 2:
+            return None
+        text = value.text()
+        if value.kind() in ("member_expression", "subscript_expression") and \
+                text.startswith(("process.env", "import.meta.env")):
+            return f"the environment variable `{text}` (no default)"
+        if value.kind() == "identifier":
+            bound = [d for d in self.src.root.find_all(kind="variable_declarator")
+                     if (d.field("name") is not None and d.field("name").text() == text)]  # type: ignore[union-attr]
+            assigned = [a for a in self.src.root.find_all(kind="assignment_expression")
+                        if (a.field("left") is not None and a.field("left").text() == text)]  # type: ignore[union-attr]
+            shadowed = any(c.text() == text or c.text().startswith((f"{text}:", f"{text} "))
+                           for params in self.src.root.find_all(kind="formal_parameters")
+                           for c in params.named_children())
+            if len(bound) != 1 or assigned or shadowed:
+                return None
+            inner = self.env_source(bound[0].field("value"), depth + 1)
+            return f"{inner}, through `{text}`" if inner else None
+        return None
+
+    def spread_model(self, obj: SgNode) -> tuple[SgNode | None, SgNode | None]:
+        """(the spread member, the model value) when the call's only spread is a name bound
+        once, in this file, to an object literal with a `model` key."""
+        spreads = [p for k, p, _ in object_pairs(obj) if k is None]
+        if len(spreads) != 1 or spreads[0].kind() != "spread_element":
+            return None, None
+        names = [c for c in spreads[0].named_children() if c.kind() == "identifier"]
+        if len(names) != 1:
+            return None, None
+        name = names[0].text()
+        bound = [d for d in self.src.root.find_all(kind="variable_declarator")
+                 if (d.field("name") is not None and d.field("name").text() == name)]  # type: ignore[union-attr]
+        assigned = self.src.root.find_all(kind="assignment_expression")
+        if len(bound) != 1 or any((a.field("left") is not None and
+                                   a.field("left").text() == name) for a in assigned):  # type: ignore[union-attr]
+            return None, None
+        value = bound[0].field("value")
+        if value is None or value.kind() != "object":
+            return None, None
+        pairs = {k: v for k, _p, v in object_pairs(value) if k is not None}
+        return spreads[0], pairs.get("model")
+
+    def separator(self, node: SgNode) -> str:
+        """What goes between `node` (a member of an object literal) and a member added after
+        it: a new line with the same indentation when `node` starts its line."""
+        text = self.src.text
+        start = node.range().start.index
+        head = text[text.rfind("\n", 0, start) + 1:start]
+        return ",\n" + head if head.strip() == "" and head else ", "
 
     # GM205 -------------------------------------------------------------------------------------
 

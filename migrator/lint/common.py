@@ -46,10 +46,11 @@ def model_finding(
     *,
     fix: str,
     fixed: bool,
+    note: str = "",
 ) -> Finding:
     new = successor_id(token, info)
     return finding(
-        path, pos, model_code(info), model_message(token, info),
+        path, pos, model_code(info), model_message(token, info) + note,
         fix=fix if new else FIX_NONE, fixed=fixed and bool(new),
         **{"from": token, "to": new},
     )

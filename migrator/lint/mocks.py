@@ -25,13 +25,11 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.source import code_of, wrapper_of
-from migrator.codemods.settled import MOCKING
+from migrator.codemods.settled import MOCKING as MOCKING  # public for the legacy driver
 from migrator.context import Context
 from migrator.findings import Finding, finding
 
 LEGACY = "google.generativeai"
-# Only files that mock anything pay for the metadata ("dispatch" is not a patch).
-_MOCKING = MOCKING
 # Calls whose first argument names what is replaced: unittest.mock / mock / pytest-mock's
 # `patch`, `patch.object`, and pytest's `monkeypatch.setattr` / `delattr`.
 PATCHERS = frozenset({"patch", "object", "setattr", "delattr"})
@@ -214,7 +212,7 @@ def mocks_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module,
     code = code_of(module)
     if "generativeai" not in code and ".genai." not in code:
         return module, []
-    if _MOCKING.search(code) is None:
+    if MOCKING.search(code) is None:
         return module, []
     checker = _Checker(wrapper_of(module), path)
     checker.run()

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from migrator.codemods.crossmodule import _module_names, _python_files, repository_root
+from migrator.codemods.crossmodule import module_names, python_files, repository_root
 
 if TYPE_CHECKING:
     from migrator.config import Settings
@@ -37,7 +37,7 @@ _WINDOW = 400
 @lru_cache(maxsize=4)
 def _model_callers(root: str, settings: Settings | None) -> tuple[tuple[str, bytes], ...]:
     """(path, text) of the repository's files that call a model."""
-    return tuple((path, data) for path, data in _python_files(root, settings)
+    return tuple((path, data) for path, data in python_files(root, settings)
                  if any(sdk in data for sdk in _SDK) and _MODEL_CALLS.search(data))
 
 
@@ -93,7 +93,7 @@ def model_constant_users(path: str, names: set[str],
     if (configured and not os.path.exists(os.path.join(root, ".git"))
             and os.path.realpath(path).startswith(os.path.realpath(configured) + os.sep)):
         root = os.path.realpath(configured)  # no repository: the run's project root
-    modules = {m.encode() for m in _module_names(path, root)}
+    modules = {m.encode() for m in module_names(path, root)}
     if not modules:
         return {}
     me = os.path.realpath(path)

@@ -12,6 +12,7 @@ that never imports google-genai may have its own `interactions` objects, so it i
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -50,6 +51,9 @@ MODEL_KEYWORDS = {"model", "model_name", "model_id"}
 # `client.tunings.tune(base_model=...)`): only some models can be tuned, and a tuned model is
 # tied to its base, so the id is reported, never substituted.
 TUNING_KEYWORDS = {"source_model", "base_model"}
+# A Colab form field's choices: `# @param ["a", "b"] {"allow-input": true}`.
+_PARAM_LIST = re.compile(r"#\s*@param\s*(\[[^\]\n]*\])")
+_PARAM_ITEM = re.compile(r"""(["'])([^"'\n]+)\1""")
 LINE_LENGTH = 88  # black's and ruff's default: where an added argument wraps
 
 
@@ -256,6 +260,7 @@ class _Checker:
         calls = [c for c in (self.interactions_call(n) for n in self.nodes) if c is not None]
         creates = [c for c in calls if c.method == "create"]
         self.check_models(creates)
+        self.check_param_lists()
         self.check_model_sources(creates)
         if calls:
             self.check_outputs(calls)
@@ -353,6 +358,78 @@ class _Checker:
                 fix=report_fix, fixed=apply,
                 **{"from": token, "to": decision.model if decision.changed else ""},
             ))
+
+    def check_param_lists(self) -> None:
+        """The choices of a Colab form field that selects a model (`MODEL = "gemini-1.5-flash"
+        # @param ["gemini-1.5-flash", "gemini-2.5-flash"]`): a retired choice answers 404 once
+        picked, and the field's own value has its successor written by `check_models`, which
+        would leave the form offering ids that no longer work. Each retired choice gets its
+        successor (GM301, the value's fix); one whose successor is already offered is dropped.
+        Only Colab reads the comment, so nothing in the program can stop matching. Not in
+        Vertex AI code, where a successor may not be served in the notebook's region."""
+        if self.facts.imports_vertex:
+            return
+        for node in self.nodes:
+            if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+                continue
+            comment = node.trailing_whitespace.comment
+            assign = node.body[0]
+            if comment is None or not isinstance(assign, (cst.Assign, cst.AnnAssign)):
+                continue
+            match = _PARAM_LIST.search(comment.value)
+            value = _str(assign.value) if assign.value is not None else None
+            if match is None or not value or self.ctx.models.recognise(value) is None:
+                continue
+            if _PARAM_ITEM.sub("", match.group(1)).strip("[], \t") != "":
+                continue  # not a plain list of strings
+            if assign.value not in self.replacements and self.ctx.models.outdated(value) \
+                    and self.ctx.models.decide(value, PYTHON).code == "GM301":
+                continue  # the value keeps its retired id (held): the choices stay beside it
+            self.param_list(node, comment, match)
+
+    def param_list(self, line: cst.SimpleStatementLine, comment: cst.Comment,
+                   match: re.Match[str]) -> None:
+        models = self.ctx.models
+        items = list(_PARAM_ITEM.finditer(match.group(1)))
+        if not items:
+            return
+        offered = {item.group(2).removeprefix("models/") for item in items}
+        kept: list[str] = []
+        changed = False
+        base_line, base_column = self.pos(comment)
+        for item in items:
+            token, quote = item.group(2), item.group(1)
+            info = models.outdated(token)
+            decision = models.decide(token, PYTHON) if info is not None else None
+            if decision is None or decision.code != "GM301" or not decision.changed \
+                    or decision.fix != FIX_SAFE or not self.ctx.enabled("GM301", self.path):
+                kept.append(item.group(0))
+                continue
+            new = decision.model
+            report_fix, apply = decide_fix(self.ctx, self.path, "GM301", self.line_text(line),
+                                           FIX_SAFE)
+            duplicate = new.removeprefix("models/") in offered
+            note = (f" (a choice of a form field; `{new}` is offered already: dropped)"
+                    if duplicate else " (a choice of a form field)")
+            column = base_column + match.start(1) + item.start(2)
+            self.findings.append(finding(
+                self.path, (base_line, column), "GM301", decision.message + note,
+                fix=report_fix, fixed=apply, **{"from": token, "to": new}))
+            if not apply:
+                kept.append(item.group(0))
+                continue
+            changed = True
+            if not duplicate:
+                kept.append(quote + new + quote)
+                offered.add(new.removeprefix("models/"))
+        if not changed:
+            return
+        separator = ", "
+        if len(items) > 1:
+            separator = match.group(1)[items[0].end():items[1].start()]
+        text = (comment.value[:match.start(1)] + "[" + separator.join(kept) + "]"
+                + comment.value[match.end(1):])
+        self.replacements[comment] = comment.with_changes(value=text)
 
     # GM305 ---------------------------------------------------------------------------------
 

@@ -61,12 +61,18 @@ RULES = [
         "not list one by one are matched by family rules: `gemini-1.5-*`, experimental "
         "releases (`*-exp*`, `*-experimental*`, `learnlm-*`), dated previews; Live, speech and "
         "image models are never moved to a text model. A retired id is a safe fix wherever it "
-        "stands in Python code, calls that stay on the legacy SDK included: every call with it "
+        "stands in Python, JavaScript or TypeScript code, calls that stay on the legacy SDK and "
+        "wrapper libraries (LangChain's `ChatGoogleGenerativeAI`) included: every call with it "
         "fails today, so nothing that works can change, and a different model answering is "
-        "the smallest change that makes the call work again. Not fixed: dictionary keys and "
-        "comparisons (code that maps old ids), an id whose successor is already in the same "
-        "list (a model picker would show it twice), and ids in config files, whose readers the "
-        "tool does not see (there the fix is unsafe). An id with no successor (`aqa`) is only "
+        "the smallest change that makes the call work again. The choices of a Colab form "
+        "field (`# @param [...]` after a model id) follow its value: a retired choice gets its "
+        "successor, or is dropped when that is offered already. Not fixed: dictionary keys and "
+        "comparisons (code that maps old ids; in JS/TS also `switch` cases, `.includes(...)` "
+        "and test assertions), and every other place of an id the same file compares or "
+        "looks up, an id whose successor is already in the same list (a model picker would "
+        "show it twice), the base model of a tuning job, Vertex AI code (served per region), "
+        "and ids in config files, whose readers the tool does not see (there the fix is "
+        "unsafe). An id with no successor (`aqa`) is only "
         "reported. Embedding models (`kind = \"embedding\"` in the table) are never a safe "
         "fix: vectors of different models are not comparable (nor of the same size), so "
         "stored vectors would silently stop matching; the migration keeps the id and the "
@@ -103,7 +109,10 @@ RULES = [
         "after its last argument. Other google-genai calls take their API version from the "
         "client, so there the alias is reported: create the client with "
         "`http_options=types.HttpOptions(api_version=\"v1beta\")` or name an id that exists "
-        "on v1. The legacy SDK calls v1beta: its aliases are fine.",
+        "on v1. The legacy SDK calls v1beta: its aliases are fine. In JS/TS, @google/genai "
+        "3.1+ calls /v1 too: `api_version: \"v1beta\"` is added to the "
+        "`interactions.create({...})` object (every version strips it from the body), also "
+        "when the model comes from an object spread into the call.",
     ),
     Rule(
         "GM305", "model-not-visible", "warning", "none",
@@ -117,7 +126,9 @@ RULES = [
         "API refuses (Gemini 1.x, 1.5, 2.0) or a retired one, the call fails at run time. The "
         "call still migrates; the finding says where the id comes from. An id the tool can "
         "read (a constant, a parameter's default, a getenv default) is substituted there "
-        "instead (GM303).",
+        "instead (GM303). In JS/TS: `process.env.X` / `import.meta.env.X` with no `??` or "
+        "`||` default, directly, through a `const` bound once or a model object spread into "
+        "the call.",
     ),
     Rule(
         "GM306", "tuned-model-not-migrated", "warning", "none",

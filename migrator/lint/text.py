@@ -15,6 +15,7 @@ import re
 
 from migrator.context import Context, Handler, HandlerOutput
 from migrator.findings import FIX_NONE, FIX_SAFE, FIX_UNSAFE, Finding, finding
+from migrator.knowledge import EMBEDDING, MODELS_PREFIX, REEMBED, ModelInfo, ModelTable
 from migrator.lint.common import decide_fix, model_code, model_finding, successor_id
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx")
@@ -64,7 +65,8 @@ def _whole_value(line: str, start: int, end: int, kind: str) -> bool:
     if before and after and before[-1] in QUOTES and after[0] == before[-1]:
         # A key (`"gemini-pro": ...`, `"gemini-1.5-flash" = {...}`) names a model, it does
         # not select one: alias maps and gemini-migrate's own model overrides look like this.
-        return not after[1:].lstrip().startswith((":", "="))
+        # A branch of a conditional expression (`pro ? "gemini-1.5-pro" : ...`) is a value.
+        return not _is_key(before[:-1], after[1:], kind)
     if kind not in ("yaml", "env"):
         return False
     head, tail = before.rstrip(), after.lstrip()
@@ -76,15 +78,137 @@ def _whole_value(line: str, start: int, end: int, kind: str) -> bool:
     return opens and closes
 
 
+def _is_key(before: str, after: str, kind: str) -> bool:
+    """Whether the quoted string between `before` and `after` is a key (or, in JS, a `case`
+    label): followed by `:` or `=`, but not the middle of `cond ? "a" : "b"`."""
+    if not after.lstrip().startswith((":", "=")):
+        return False
+    return kind != "js" or not before.rstrip().endswith("?")
+
+
+# JS / TS: what makes a quoted model id a comparison or a lookup rather than a value.
+_JS_COMPARED_BEFORE = re.compile(
+    r"(?:[=!]=|\bcase|\.(?:includes|indexOf|lastIndexOf|has|get|startsWith|endsWith|"
+    r"localeCompare|toBe|toEqual|toStrictEqual|toContain|toMatch|toHaveBeenCalledWith|"
+    r"toHaveBeenLastCalledWith|toMatchObject|toHaveProperty)\(|[\w)\]]\[)$"
+)
+# An inline list looked up on the same line: `["gemini-pro", ...].includes(model)`.
+_JS_LIST_LOOKUP = re.compile(r"\]\s*\.\s*(?:includes|indexOf|some|find)\s*\("
+                             r"|\bnew\s+(?:Set|Map)\s*\(\s*\[")
+_JS_ASSERTIONS = re.compile(r"\b(?:expect|assert(?:\.\w+)?|toHaveBeenCalledWith|"
+                            r"toHaveBeenLastCalledWith|toMatchObject)\s*\(")
+_JS_TEST_PATH = re.compile(r"(?:^|[/\\])(?:__tests__|__mocks__|tests?|spec)[/\\]|"
+                           r"\.(?:test|spec)\.[cm]?[jt]sx?$")
+# Tuning: the id names the base model of a tuning job, which a current model may not be.
+_JS_TUNING = re.compile(r"\b(?:baseModel|base_model|sourceModel|source_model)\b")
+_VERTEX_JS = re.compile(r"@google-cloud/vertexai|\bvertexai\s*:\s*true\b")
+
+
+def _js_held(text: str, table: ModelTable, path: str) -> dict[str, int]:
+    """Outdated ids (without "models/") that the file also compares or looks up, and the first
+    line where it does: `model === "gemini-pro"`, `case "gemini-pro":`, a key of an object
+    (`{"gemini-pro": ...}`), `PRICES["gemini-pro"]`, `.includes("gemini-pro")`, an assertion
+    (`expect(model).toBe("gemini-pro")`, and in a test file any line of an `expect(...)`).
+    Rewriting one place would make the other stop matching, so the id is reported, not
+    written (as in Python)."""
+    held: dict[str, int] = {}
+    test_file = _JS_TEST_PATH.search(path) is not None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        for match in table.token_pattern.finditer(line):
+            token = match.group()
+            before, after = line[:match.start()], line[match.end():]
+            if not (before and after and before[-1] in QUOTES and after[0] == before[-1]):
+                continue
+            if table.outdated(token) is None or _in_comment(before, "js"):
+                continue
+            head, tail = before[:-1].rstrip(), after[1:].lstrip()
+            compared = (_JS_COMPARED_BEFORE.search(head) is not None
+                        or tail.startswith(("==", "!=")) or _is_key(head, tail, "js")
+                        or _JS_ASSERTIONS.search(line) is not None
+                        or _JS_LIST_LOOKUP.search(line) is not None)
+            if not compared and test_file:
+                window = "\n".join(lines[max(0, number - 4):number])
+                compared = _JS_ASSERTIONS.search(window) is not None
+            if compared:
+                held.setdefault(token.removeprefix(MODELS_PREFIX), number)
+    return held
+
+
+def _js_listed_beside(text: str, offset: int, successor: str) -> bool:
+    """Whether the innermost array literal around `offset` already holds `successor` as a
+    quoted string (a model picker would then list it twice)."""
+    depth = 0
+    start = -1
+    for index in range(offset - 1, max(-1, offset - 4000), -1):
+        char = text[index]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                start = index if char == "[" else -1
+                break
+            depth -= 1
+    if start < 0:
+        return False
+    depth, end = 0, len(text)
+    for index in range(start + 1, min(len(text), start + 8000)):
+        char = text[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                end = index
+                break
+            depth -= 1
+    span = text[start:end]
+    return any(f"{q}{name}{q}" in span for q in QUOTES
+               for name in (successor, MODELS_PREFIX + successor))
+
+
+def _js_fix(
+    text: str, start: int, line: str, token: str, info: ModelInfo, safety: str,
+    held: dict[str, int], vertex: bool,
+) -> tuple[str, str]:
+    """(fix safety, note) for an outdated id in JS / TS code.
+
+    A retired id (calls answer 404) is a safe fix wherever it stands, calls left on the legacy
+    SDK and wrapper libraries (LangChain's `ChatGoogleGenerativeAI({ model })`) included:
+    nothing that works today can change. Not on Vertex AI (served per region), not for
+    embedding models (stored vectors), not for a tuning job's base model, not where the file
+    compares or looks up the same id, and not beside its successor in a list. A deprecated id
+    keeps `safety` (safe in a file that calls the Interactions API, else unsafe)."""
+    bare, successor = token.removeprefix(MODELS_PREFIX), info.successor
+    if info.kind == EMBEDDING:
+        return FIX_UNSAFE, "" if REEMBED in info.note else f" ({REEMBED})"
+    fix = FIX_SAFE if info.status == "retired" and not vertex else safety
+    if _JS_TUNING.search(line):
+        return FIX_NONE, (" (the base model of a tuning job: not substituted, choose a model "
+                          "that can be tuned)")
+    if bare in held:
+        return FIX_NONE, (f" (not substituted: line {held[bare]} compares or looks up the same "
+                          "id, and would stop matching; change both by hand)")
+    if _js_listed_beside(text, start, successor):
+        return FIX_NONE, f" (the list already holds `{successor}`: remove this entry)"
+    return fix, ""
+
+
 def scan_models(
-    text: str, path: str, ctx: Context, kind: str, *, safety: str
+    text: str, path: str, ctx: Context, kind: str, *, safety: str,
+    legacy_lines: frozenset[int] = frozenset(),
 ) -> tuple[list[tuple[int, int, str]], list[Finding]]:
-    """Model findings in `text` and the (start, end, replacement) edits to apply."""
+    """Model findings in `text` and the (start, end, replacement) edits to apply.
+
+    `safety` is the fix of a deprecated id (and, outside JS / TS code, of every id);
+    `legacy_lines` are lines of a `getGenerativeModel(...)` left on the legacy SDK in a file
+    that calls the Interactions API, where a deprecated id keeps working (unsafe there)."""
     table = ctx.models
     pattern = table.token_pattern
     edits: list[tuple[int, int, str]] = []
     found: list[Finding] = []
     offset = 0
+    held = _js_held(text, table, path) if kind == "js" else {}
+    vertex = kind == "js" and _VERTEX_JS.search(text) is not None
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         for match in pattern.finditer(line):
             token = match.group()
@@ -95,11 +219,18 @@ def scan_models(
             if not ctx.enabled(code, path):
                 continue
             new = successor_id(token, info)
-            report_fix, apply = decide_fix(ctx, path, code, line, safety if new else FIX_NONE)
+            line_safety = FIX_UNSAFE if number in legacy_lines else safety
+            fix, note = (line_safety if new else FIX_NONE), ""
+            if kind == "js" and new:
+                fix, note = _js_fix(text, offset + match.start(), line, token, info,
+                                    line_safety, held, vertex)
+            elif info.kind == EMBEDDING and new:
+                note = "" if REEMBED in info.note else f" ({REEMBED})"
+            report_fix, apply = decide_fix(ctx, path, code, line, fix)
             if apply:
                 edits.append((offset + match.start(), offset + match.end(), new))
             found.append(model_finding(path, (number, match.start() + 1), token, info,
-                                       fix=report_fix, fixed=apply))
+                                       fix=report_fix, fixed=apply, note=note))
         offset += len(line)
     return edits, found
 

@@ -181,9 +181,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
 def _pin_if_mocked(plan: Plan, module: cst.Module, path: str, ctx: Context) -> None:
     """A file that patches the legacy SDK tests its own legacy calls through the mock:
     migrated, they would bypass it (and reach the network). Everything stays."""
-    from migrator.lint.mocks import _MOCKING, mocks_pass
+    from migrator.lint.mocks import MOCKING, mocks_pass
 
-    if not _MOCKING.search(code_of(module)):
+    if not MOCKING.search(code_of(module)):
         return
     _, mocked = mocks_pass(module, path, ctx)
     if not mocked:
