@@ -67,7 +67,7 @@ def _genai_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
     # client next to a pinned `model.generate_content`) has nothing for this pass
     if ("models.generate_content" not in code and "chats" not in code) or "genai" not in code:
         return module, []
-    from migrator.codemods.genai_models import genai_pass
+    from migrator.codemods.genai_models.core import genai_pass
 
     return genai_pass(module, path, ctx)
 

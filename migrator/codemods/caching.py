@@ -343,7 +343,8 @@ def _migrated_cache(plan: Plan, name: cst.Name) -> bool:
 
 
 def _plan_model(plan: Plan, site: Site) -> None:
-    assert site.holder is not None
+    if site.holder is None:  # `from_cached_content(cache).generate_content(...)`: pinned
+        raise Unsupported(CODE, "the model is used where gemini-migrate cannot follow it")
     _cache_of(plan, site.holder)
 
 
@@ -365,11 +366,20 @@ def _plan_generate(plan: Plan, site: Site) -> None:
         raise Unsupported(CODE, "the response is used where gemini-migrate cannot follow it")
     target = result.targets[0].target
     scope = plan.scopes.get(target)
-    assignments = [a for a in (scope.assignments[target.value] if scope else ())
-                   if isinstance(a, Assignment)]
-    if len(assignments) != 1:
-        raise Unsupported(CODE, f"{target.value!r} also holds other values")
-    for access in plan.refs(assignments[0]):
+    assignment = next((a for a in (scope.assignments[target.value] if scope else ())
+                       if isinstance(a, Assignment) and a.node is target), None)
+    if assignment is None:
+        raise Unsupported(CODE, f"cannot resolve the response {target.value!r}")
+    for access in plan.refs(assignment):
+        # judged read by read (facts/flow.py): a name reused further down is another value
+        node = access.node
+        if not isinstance(node, cst.Name):
+            raise Unsupported(CODE, f"{target.value!r} also holds other values")
+        reaching = [getattr(d, "node", None) for d in plan.flow.reaching(node)]
+        if not any(d is target for d in reaching):
+            continue  # a read of the name that only sees another value
+        if any(d is not target for d in reaching):
+            raise Unsupported(CODE, f"{target.value!r} also holds other values")
         read = plan.parent(access.node)
         if not (isinstance(read, cst.Attribute) and read.value is access.node):
             raise Unsupported(CODE, f"the response {target.value!r} is used as a whole")

@@ -449,9 +449,18 @@ def _no_files(node: cst.BaseExpression) -> str | None:
     return None
 
 
+# The content block of a value the pass can follow to its definition (a PIL image, a
+# `types.Part` variable); None when it is no such value. May raise Unsupported.
+PartResolver = Callable[[cst.BaseExpression], "cst.BaseExpression | None"]
+
+
+def _no_parts(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    return None
+
+
 def convert_contents(
     node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest, *, steps_ok: bool = True,
-    file_mime: FileTest = _no_files,
+    file_mime: FileTest = _no_files, resolve: PartResolver = _no_parts,
 ) -> ContentsResult:
     """google-genai `contents` / chat `message` -> Interactions `input`."""
     imports: set[str] = set()
@@ -462,18 +471,20 @@ def convert_contents(
         if any(isinstance(e, cst.StarredElement) for e in node.elements):
             raise Unsupported(CONTENTS, "contents built with * cannot be converted")
         if steps_ok and all(_is_content(v, is_types) for v in values):
-            steps = [e.with_changes(value=_step(e.value, is_types, is_text, imports, file_mime))
-                     for e in node.elements]
+            steps = [e.with_changes(value=_step(e.value, is_types, is_text, imports, file_mime,
+                                                resolve)) for e in node.elements]
             return ContentsResult(_as_list(node, steps), imports)
         blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports,
-                                                  file_mime)) for e in node.elements]
+                                                  file_mime, resolve)) for e in node.elements]
         return ContentsResult(cst.List([cst.Element(user_input(_as_list(node, blocks)))]),
                               imports)
     if steps_ok and _is_content(node, is_types):
         return ContentsResult(cst.List([cst.Element(_step(node, is_types, is_text, imports,
-                                                          file_mime))]), imports)
-    if _is_part(node, is_types) or file_mime(node) is not None:
-        block = part_block(node, is_types, is_text, imports, file_mime)
+                                                          file_mime, resolve))]), imports)
+    resolved = resolve(node)
+    if resolved is not None or is_part(node, is_types) or file_mime(node) is not None:
+        block = resolved if resolved is not None else part_block(node, is_types, is_text,
+                                                                 imports, file_mime)
         return ContentsResult(cst.List([cst.Element(user_input(cst.List([cst.Element(block)])))]),
                               imports)
     raise Unsupported(CONTENTS, "contents is not a string or a literal list of parts")
@@ -508,7 +519,7 @@ def user_input(content: cst.BaseExpression) -> cst.Dict:
     return dict_node([("type", literal("user_input")), ("content", content)])
 
 
-def _is_part(node: cst.BaseExpression, is_types: TypesTest) -> bool:
+def is_part(node: cst.BaseExpression, is_types: TypesTest) -> bool:
     if isinstance(node, cst.Call):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value.startswith("from_"):
@@ -527,7 +538,8 @@ def _is_content(node: cst.BaseExpression, is_types: TypesTest) -> bool:
 
 
 def _step(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
-          imports: set[str], file_mime: FileTest = _no_files) -> cst.Dict:
+          imports: set[str], file_mime: FileTest = _no_files,
+          resolve: PartResolver = _no_parts) -> cst.Dict:
     fields: dict[str, cst.BaseExpression] = {}
     for key, value, _ in keyword_items(node, is_types, "Content", "content"):
         fields[key] = value
@@ -537,16 +549,20 @@ def _step(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
     parts = fields["parts"]
     if not isinstance(parts, (cst.List, cst.Tuple)):
         raise Unsupported(CONTENTS, "content parts are not a literal list")
-    blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports, file_mime))
-              for e in parts.elements]
+    blocks = [e.with_changes(value=part_block(e.value, is_types, is_text, imports, file_mime,
+                                              resolve)) for e in parts.elements]
     kind = "user_input" if role == "user" else "model_output"
     return dict_node([("type", literal(kind)), ("content", _as_list(parts, blocks))])
 
 
 def part_block(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
-               imports: set[str], file_mime: FileTest = _no_files) -> cst.BaseExpression:
+               imports: set[str], file_mime: FileTest = _no_files,
+               resolve: PartResolver = _no_parts) -> cst.BaseExpression:
     if is_text(node):
         return text_block(node)
+    resolved = resolve(node)
+    if resolved is not None:
+        return resolved
     if isinstance(node, cst.Dict):
         elements = node.elements
         if (len(elements) == 1 and isinstance(elements[0], cst.DictElement)
@@ -561,7 +577,7 @@ def part_block(node: cst.BaseExpression, is_types: TypesTest, is_text: TextTest,
         return dict_node([("type", literal(block_kind(mime))),
                           ("uri", cst.Attribute(node, cst.Name("uri"))),
                           ("mime_type", cst.Attribute(node, cst.Name("mime_type")))])
-    if not isinstance(node, cst.Call) or not _is_part(node, is_types):
+    if not isinstance(node, cst.Call) or not is_part(node, is_types):
         raise Unsupported(CONTENTS, "a part that is not text, a types.Part helper or an "
                                     "uploaded file of known type")
     func = node.func

@@ -1,4 +1,4 @@
-"""The GM1xx rules: what the google-genai pass (`genai_models.py`, `genai_convert.py`)
+"""The GM1xx rules: what the google-genai pass (`genai_models/`, `genai_convert.py`)
 reports. Registered in `migrator.codes`.
 """
 

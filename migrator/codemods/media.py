@@ -21,7 +21,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,7 +66,21 @@ PIL_FACTORIES = frozenset({"PIL.Image.new", "PIL.Image.fromarray", "PIL.Image.fr
 PIL_DERIVED = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpose", "filter"})
 TEXT_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "join", "read_text", "lower",
                           "upper", "replace", "title", "capitalize"})
+# Streamlit widgets that return the text typed in (chat_input: None until a message is sent).
+TEXT_WIDGETS = frozenset({"streamlit.text_input", "streamlit.text_area",
+                          "streamlit.chat_input"})
+STREAM_WIDGETS = frozenset({"streamlit.file_uploader", "streamlit.camera_input"})
 MULTIMODAL = "GM021"
+RUN_TIME_KIND = "GM045"
+RUN_TIME = "run time"  # file_kind(): the block type is chosen when the code runs
+# The block type of an uploaded File whose MIME type is only known at run time (api-mapping.md
+# §4.3). It never raises: a type the API does not take is sent, and refused by the server at
+# the call, as the legacy SDK's file_data part was.
+KIND_HELPER = '''def {name}(mime_type):
+    """The Interactions content block type for a MIME type."""
+    kind = mime_type.split("/")[0]
+    return kind if kind in ("image", "audio", "video") else "document"
+'''
 FILES_API = "GM022"
 PART = "GM023"
 FILE_OBJECT = "GM024"
@@ -87,6 +101,10 @@ class SiteMedia:
     imports: set[str] = field(default_factory=set)
     statement: cst.CSTNode | None = None
     multimodal: bool = False  # not only text blocks
+    helper: bool = False  # a block type is chosen at run time (Media.kind_helper)
+    run_time: list[cst.Name] = field(default_factory=list)  # the Files it is chosen for
+    # a list of parts held in a name: the list node -> its blocks (Media.held_list)
+    replace: list[tuple[cst.CSTNode, cst.CSTNode]] = field(default_factory=list)
 
 
 class Media:
@@ -95,6 +113,7 @@ class Media:
         self.links: list[list[Site]] = []  # sites that migrate together or not at all
         self.per_site: dict[int, SiteMedia] = {}
         self.used_names: set[str] | None = None
+        self.helper: str | None = None  # the name of the run-time block type helper
 
     # -- shared helpers ---------------------------------------------------------------------
 
@@ -164,9 +183,22 @@ class Media:
 
     # -- contents ---------------------------------------------------------------------------
 
-    def convert(self, node: cst.BaseExpression, site: Site) -> cst.List | None:
+    def convert(self, node: cst.BaseExpression, site: Site) -> cst.BaseExpression | None:
         """The content blocks of a multimodal contents value; None when it is text or a
-        history (the caller's business). Raises Unsupported for contents it cannot prove."""
+        history (the caller's business). Raises Unsupported for contents it cannot prove.
+        A name bound once to a list of parts and read only here keeps its name: the list
+        becomes the blocks where it is written."""
+        held = self.held_list(node) if isinstance(node, cst.Name) else None
+        if held is not None:
+            converted = self.convert(held, site)
+            if converted is None:
+                return None
+            if self.per_site[id(site)].before:
+                raise Unsupported(PART, f"an image in {self.plan.code(node)!r} would be encoded "
+                                  "when the list is built, the legacy SDK encoded it at the "
+                                  "call")
+            self.per_site.setdefault(id(site), SiteMedia()).replace.append((held, converted))
+            return node
         if isinstance(node, (cst.List, cst.Tuple)):
             values = [e.value for e in node.elements]
             if not values or any(isinstance(e, cst.StarredElement) for e in node.elements):
@@ -193,6 +225,20 @@ class Media:
             blocks = [_spread(b, indent) if len(_code(b)) > 100 - len(indent) - 1 else b
                       for b in blocks]
         return cst.List([cst.Element(b) for b in blocks])
+
+    def held_list(self, name: cst.Name) -> cst.List | cst.Tuple | None:
+        """`parts = [text, image]` (one plain assignment) when this read is its only one."""
+        found = self.assignments(name)
+        if len(found) != 1:
+            return None
+        value = self.bound_value(found[0])
+        assign = self.plan.parent(self.plan.parent(found[0].node))
+        if not isinstance(value, (cst.List, cst.Tuple)) or not isinstance(assign, cst.Assign):
+            return None
+        reads = self.plan.refs(found[0])
+        if len(reads) != 1 or reads[0].node is not name:
+            return None
+        return value
 
     def is_part(self, node: cst.BaseExpression) -> bool:
         """A lone contents value that is an image, a blob or a file rather than text."""
@@ -222,12 +268,20 @@ class Media:
             if blob is not None:
                 return self.blob(blob[0], blob[1], media, literal_mime=blob[2])
             kind = self.file_kind(node, site)
+            if kind == RUN_TIME:
+                mime_type = cst.Attribute(node, cst.Name("mime_type"))
+                return dict_node([("type", cst.Call(cst.Name(self.kind_helper(site, node)),
+                                                    [cst.Arg(mime_type)])),
+                                  ("uri", cst.Attribute(node, cst.Name("uri"))),
+                                  ("mime_type", mime_type)])
             if kind is not None:
                 return dict_node([("type", literal(kind)),
                                   ("uri", cst.Attribute(node, cst.Name("uri"))),
                                   ("mime_type", cst.Attribute(node, cst.Name("mime_type")))])
             raise Unsupported(PART, f"cannot tell whether {code!r} is text, an image, a blob "
                               "or an uploaded file")
+        if isinstance(node, (cst.Subscript, cst.Attribute)) and self.is_text_value(node):
+            return text_block(node)  # `prompt[0]` of a list of strings, `self.PROMPT`
         raise Unsupported(PART, f"the part {code!r} is not a literal gemini-migrate can read")
 
     def dict_part(self, node: cst.Dict, media: SiteMedia) -> cst.Dict:
@@ -376,8 +430,10 @@ class Media:
             return False
         if isinstance(value, cst.Param):
             annotation = value.annotation
-            return annotation is not None and isinstance(annotation.annotation, cst.Name) and (
-                annotation.annotation.value == "str")
+            if annotation is not None:
+                return isinstance(annotation.annotation, cst.Name) and (
+                    annotation.annotation.value == "str")
+            return self.param_is_text(value, depth)
         if isinstance(value, cst.BaseExpression) and is_text_literal(value) and not (
                 self.is_bytes(value)):
             return True
@@ -385,8 +441,21 @@ class Media:
             return self.is_text_name(value, depth + 1)
         if isinstance(value, cst.BinaryOperation):
             return self.is_text_value(value.left, depth) or self.is_text_value(value.right, depth)
+        if isinstance(value, cst.IfExp):
+            return self.is_text_value(value.body, depth) and self.is_text_value(
+                value.orelse, depth)
+        if isinstance(value, cst.Subscript) and "sys.argv" in self.plan.qualified(value.value):
+            return all(isinstance(e.slice, cst.Index) for e in value.slice)  # argv[1], a str
+        if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Name) and len(
+                value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index) and isinstance(
+                value.slice[0].slice.value, cst.Integer):
+            return self.is_text_list_name(value.value, depth)  # `prompt[0]`
+        if isinstance(value, cst.Attribute):
+            return self.is_text_constant(value)
         if isinstance(value, cst.Call):
             func = value.func
+            if self.plan.qualified(func) & TEXT_WIDGETS:
+                return True
             if isinstance(func, cst.Name):
                 return func.value in ("input", "str")
             if isinstance(func, cst.Attribute) and func.attr.value in ("format", "read_text"):
@@ -394,6 +463,123 @@ class Media:
             if isinstance(func, cst.Attribute) and func.attr.value in TEXT_METHODS:
                 return self.is_text_value(func.value, depth)  # str.strip() but bytes.strip()
         return False
+
+    def is_text_list_name(self, name: cst.Name, depth: int) -> bool:
+        """Every binding of the name is a list or tuple of strings (or a parameter every call
+        passes one), and the list is only ever indexed or handed to such a parameter: nothing
+        can add a part to it."""
+        found = self.assignments(name)
+        if not found or depth > 3:
+            return False
+        for assignment in found:
+            value = self.bound_value(assignment)
+            if isinstance(value, cst.Param):
+                if not self.param_values(value, depth, lambda v: isinstance(
+                        v, cst.Name) and self.is_text_list_name(v, depth + 1)):
+                    return False
+            elif not (isinstance(value, (cst.List, cst.Tuple)) and value.elements and all(
+                    isinstance(e, cst.Element) and self.is_text_value(e.value, depth + 1)
+                    for e in value.elements)):
+                return False
+            for access in self.plan.refs(assignment):
+                if not self.only_indexed(access.node):
+                    return False
+        return True
+
+    def only_indexed(self, node: cst.CSTNode) -> bool:
+        """A read of a list that cannot change it: `xs[i]` (not assigned or deleted), or an
+        argument to a function of this module whose parameter is only read that way."""
+        plan = self.plan
+        parent = plan.parent(node)
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            holder = plan.parent(parent)
+            return not isinstance(holder, (cst.AssignTarget, cst.AugAssign, cst.Del)) and not (
+                isinstance(holder, cst.AnnAssign) and holder.target is parent)
+        call = plan.parent(parent) if isinstance(parent, cst.Arg) else None
+        if not isinstance(call, cst.Call) or parent.keyword is not None:  # type: ignore[union-attr]
+            return False
+        function = plan.flow.callee(call)
+        bound = next((b for c, b in function.calls if c is call), None) if function else None
+        if function is None or bound is None:
+            return False
+        names = [k for k, v in bound.items() if v is node]
+        params = [p for p in [*function.node.params.posonly_params, *function.node.params.params]
+                  if p.name.value in names]
+        if len(params) != 1:
+            return False
+        scope = plan.scopes.get(params[0].name)
+        found = [a for a in (scope[params[0].name.value] if scope is not None else ())
+                 if isinstance(a, Assignment) and a.node is params[0]]
+        return len(found) == 1 and all(self.only_indexed(a.node) for a in found[0].references)
+
+    def is_text_constant(self, node: cst.Attribute) -> bool:
+        """`self.PROMPT` / `Cls.PROMPT` read in a class whose body binds the UPPER_CASE name
+        once, to a string, and that nothing in the module assigns or binds elsewhere."""
+        plan = self.plan
+        attr = node.attr.value
+        if not attr.isupper() or not isinstance(node.value, cst.Name):
+            return False
+        current = plan.parent(node)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = plan.parent(current)
+        if current is None or node.value.value not in ("self", "cls", current.name.value):
+            return False
+        values: list[cst.BaseExpression | None] = []
+        for statement in _walk(plan.module):
+            if isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = [t.target for t in statement.targets] if isinstance(
+                    statement, cst.Assign) else [statement.target]
+                for target in targets:
+                    hit = any(isinstance(n, cst.Attribute) and n.attr.value == attr
+                              for n in _walk(target))
+                    in_body = isinstance(target, cst.Name) and target.value == attr and \
+                        isinstance(plan.parent(plan.parent(statement)), cst.IndentedBlock) and \
+                        isinstance(plan.parent(plan.parent(plan.parent(statement))),
+                                   cst.ClassDef)
+                    if hit or in_body:
+                        values.append(None if hit or isinstance(statement, cst.AugAssign) or (
+                            len(targets) != 1) else statement.value)
+        return len(values) == 1 and values[0] is not None and is_text_literal(values[0]) and (
+            not self.is_bytes(values[0])) and any(
+            isinstance(m, cst.SimpleStatementLine) and any(
+                isinstance(s, (cst.Assign, cst.AnnAssign)) and s.value is values[0]
+                for s in m.body) for m in current.body.body)
+
+    def param_values(self, param: cst.Param, depth: int,
+                     check: Callable[[cst.BaseExpression], bool]) -> bool:
+        """Every call of the parameter's function passes (or defaults to) a value `check`
+        accepts (see param_is_text for when the calls are all known)."""
+        plan = self.plan
+        params = plan.parent(param)
+        function = plan.parent(params) if isinstance(params, cst.Parameters) else None
+        if not isinstance(function, cst.FunctionDef) or depth > 3 or param in (
+                params.star_arg, params.star_kwarg):  # type: ignore[union-attr]
+            return False
+        facts = plan.flow.function_of(function)
+        if facts is None or facts.escapes or facts.decorated or not facts.calls:
+            return False
+        if isinstance(plan.parent(plan.parent(function)), cst.ClassDef) and (
+                function.name.value != "__init__"):
+            return False  # a method: its calls through an attribute are not all known
+        name = plan.aliasing.module_level_name(function)
+        if name:
+            from migrator.codemods.crossmodule import imported_elsewhere
+
+            if imported_elsewhere(plan.path, {name}, plan.ctx.settings):
+                return False
+        for _, bound in facts.calls:
+            value = bound.get(param.name.value)
+            if value is None:
+                value = param.default
+            if value is None or not check(value):
+                return False
+        return True
+
+    def param_is_text(self, param: cst.Param, depth: int) -> bool:
+        """An unannotated parameter of a function of this module is text when every call of
+        the function passes text (or leaves a text default): the function is called by name
+        only (never passed on, stored or decorated) and no other file imports it."""
+        return self.param_values(param, depth, lambda v: self.is_text_value(v, depth + 1))
 
     # -- PIL images -------------------------------------------------------------------------
 
@@ -417,10 +603,12 @@ class Media:
                     media: SiteMedia) -> cst.Dict:
         plan = self.plan
         media.imports.add("base64")
-        if "PIL.Image.open" in plan.qualified(source.func):
-            # The legacy SDK sent a file-backed image as the file's own bytes.
-            path = source.args[0].value if source.args and source.args[0].keyword is None \
-                else None
+        path = source.args[0].value if source.args and source.args[0].keyword is None \
+            else None
+        if "PIL.Image.open" in plan.qualified(source.func) and not (
+                path is not None and self.is_stream(path)):
+            # The legacy SDK sent a file-backed image as the file's own bytes; one opened from
+            # a stream has no file name (Pillow's `filename` is ""): the WebP below.
             if path is None or not self.is_path(path):
                 raise Unsupported(PART, f"cannot tell whether {name.value!r} was opened from a "
                                   "path (sent as the file's bytes) or from a file object (sent "
@@ -473,6 +661,8 @@ class Media:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             return self.is_path(node.left, depth) or self.is_path(node.right, depth)
         if isinstance(node, cst.Name) and depth < 3:
+            if self.is_text_name(node):
+                return True  # upload_file() and Image.open() take any str as a path
             value = self.single_value(node)
             if isinstance(value, cst.Param):
                 annotation = value.annotation
@@ -529,18 +719,32 @@ class Media:
                 # `genai.get_file(other.name)`: the type of that upload
                 kinds.add(self.file_kind(source, site, depth + 1) or "")
                 continue
-            mime = upload_mime(file_site.call) if method == "upload" else None
-            if mime is None:
-                raise Unsupported(PART, f"the type of the uploaded file {name.value!r} is not "
-                                  "known statically (give upload_file a literal mime_type= or "
-                                  "path)")
-            kinds.add(checked_kind(mime))
+            mime = upload_mime(file_site.call, self.literal_of) if method == "upload" else None
+            # not known when the code is written: chosen when it runs, from the File's own
+            # mime_type (a File fetched by a name string is not followed: its type may be any)
+            kinds.add(checked_kind(mime) if mime is not None else RUN_TIME)
         if "" in kinds:
             raise Unsupported(PART, f"the type of the file {name.value!r} is not known "
                               "statically")
-        if len(kinds) != 1:
-            raise Unsupported(PART, f"{name.value!r} holds files of different types")
-        return kinds.pop()
+        return kinds.pop() if len(kinds) == 1 else RUN_TIME
+
+    def literal_of(self, node: cst.BaseExpression) -> str | None:
+        """A string literal, or the literal a name is bound to (once)."""
+        text = string_value(node)
+        if text is None and isinstance(node, cst.Name):
+            bound = self.single_value(node)
+            text = string_value(bound) if isinstance(bound, cst.BaseExpression) else None
+        return text
+
+    def kind_helper(self, site: Site, file: cst.Name) -> str:
+        """The name of the module-level function that picks a block type from a MIME type at
+        run time (written once, after the imports: KIND_HELPER)."""
+        if self.helper is None:
+            self.helper = self.fresh("content_type")
+        media = self.per_site.setdefault(id(site), SiteMedia())
+        media.helper = True
+        media.run_time.append(file)
+        return self.helper
 
     # -- the files API ----------------------------------------------------------------------
 
@@ -645,6 +849,16 @@ class Media:
         return bool(names & {"io.BytesIO", "io.open", "builtins.open", "open"}) or (
             isinstance(value.func, cst.Name) and value.func.value == "open")
 
+    def is_stream(self, node: cst.BaseExpression) -> bool:
+        """A file object, never a path: `open(...)`, `io.BytesIO(...)`, what Streamlit's
+        file_uploader / camera_input returns, or a name bound once to one of these."""
+        value: cst.CSTNode | None = self.single_value(node) if isinstance(node, cst.Name) \
+            else node
+        return self.is_file_object(node) or (isinstance(value, cst.Call) and bool(
+            self.plan.qualified(value.func) & STREAM_WIDGETS) and not any(
+            a.keyword is not None and a.keyword.value == "accept_multiple_files"
+            for a in value.args))
+
     def is_name_string(self, node: cst.BaseExpression) -> bool:
         if is_text_literal(node):
             return True
@@ -708,6 +922,16 @@ class Media:
         arg = parent
         if isinstance(arg, cst.Element):
             arg = plan.parent(plan.parent(arg))  # Element -> List -> Arg
+            if isinstance(arg, cst.Assign) and len(arg.targets) == 1 and isinstance(
+                    arg.targets[0].target, cst.Name):
+                # `parts = [..., file]` read once, as a planned call's contents
+                found = self.assignments(arg.targets[0].target)
+                reads = self.plan.refs(found[0]) if len(found) == 1 else []
+                arg = plan.parent(reads[0].node) if len(reads) == 1 else arg
+                call = plan.parent(arg) if isinstance(arg, cst.Arg) else None
+                user = self.site_of(call)
+                if user is not None:
+                    self.link([*sites, user])
         call = plan.parent(arg) if isinstance(arg, cst.Arg) else None
         if call is not None and self.site_of(call) is not None:
             return
@@ -733,20 +957,60 @@ class Media:
             return
         if media.statement is not None:
             apply.before.setdefault(media.statement, []).extend(media.before)
+        for held, blocks in media.replace:
+            apply.node_edits[held] = lambda n, new=blocks: new
         if media.multimodal:
             apply.found(site.call, MULTIMODAL, "images, inline data and uploaded files become "
                         "Interactions content blocks")
+        for file in media.run_time:
+            apply.found(site.call, RUN_TIME_KIND, f"the block type of {file.value!r} is "
+                        "chosen when the code runs, from its mime_type: a text/* file "
+                        "(which generateContent took) is not an Interactions document type "
+                        "and may be refused")
 
     def add_imports(self, module: cst.Module) -> cst.Module:
-        """The standard-library imports the migrated calls need (base64, io, pathlib)."""
+        """The standard-library imports the migrated calls need (base64, io, pathlib), and the
+        run-time block type helper when one uses it."""
         needed: set[str] = set()
+        helper = False
         for site in self.plan.sites:
             media = self.per_site.get(id(site))
             if site.pin is None and media is not None:
                 needed |= media.imports
-        if not needed:
-            return module
-        return add_stdlib_imports(module, needed)
+                helper = helper or media.helper
+        if needed:
+            module = add_stdlib_imports(module, needed)
+        if helper and self.helper is not None:
+            module = add_helper(module, KIND_HELPER.format(name=self.helper), self.helper)
+        return module
+
+
+def add_helper(module: cst.Module, code: str, name: str) -> cst.Module:
+    """A module-level function, after the imports above its first use (before that use when
+    no import is above it), two blank lines on each side."""
+    body = list(module.body)
+    first = next((i for i, statement in enumerate(body) if any(
+        isinstance(n, cst.Name) and n.value == name for n in _walk(statement))), None)
+    if first is None:
+        return module
+    imports = [i for i, statement in enumerate(body[:first])
+               if isinstance(statement, cst.SimpleStatementLine) and any(
+                   isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)]
+    at = imports[-1] + 1 if imports else first
+    function = cst.parse_statement(code)
+    blank = cst.EmptyLine()
+    if at > 0:
+        function = function.with_changes(leading_lines=[blank, blank])
+    after = body[at]
+    lines = list(after.leading_lines)
+    if at == 0:  # above the module's first statement, and the comments above it
+        function = function.with_changes(leading_lines=lines)
+        lines = []
+    blanks = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+    if blanks < 2:
+        body[at] = after.with_changes(leading_lines=[blank] * (2 - blanks) + lines)
+    body.insert(at, function)
+    return module.with_changes(body=body)
 
 
 def add_stdlib_imports(module: cst.Module, names: set[str]) -> cst.Module:
@@ -810,17 +1074,18 @@ def checked_kind(mime: str) -> str:
     return kind_of(mime)
 
 
-def upload_mime(call: cst.Call) -> str | None:
+def upload_mime(call: cst.Call, value: Callable[[cst.BaseExpression], str | None] = string_value
+                ) -> str | None:
     """The MIME type an upload_file() call gets: its literal mime_type=, else what the legacy
-    SDK guessed from a literal path's extension."""
+    SDK guessed from a literal path's extension. `value` reads a literal (or a name's)."""
     path: cst.BaseExpression | None = None
     for index, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword else ("path" if index == 0 else "")
         if key == "mime_type":
-            return string_value(arg.value)
+            return value(arg.value)
         if key == "path":
             path = arg.value
-    text = string_value(path) if path is not None else None
+    text = value(path) if path is not None else None
     return mimetypes.guess_type(text)[0] if text else None
 
 

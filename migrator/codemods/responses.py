@@ -28,6 +28,7 @@ import libcst as cst
 from migrator.codemods.convert import Unsupported, string_value
 from migrator.codemods.facts.sdk import COUNT, EMBED, MODELS_API, USAGE_FIELDS
 from migrator.codemods.facts.sites import Holder, Site
+from migrator.codemods.facts.syntax import is_truth_test
 
 if TYPE_CHECKING:
     from migrator.codemods.legacy.plan import Plan
@@ -570,3 +571,18 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = stack.pop()
         yield current
         stack.extend(current.children)
+
+
+def text_placeholder(plan: Plan, binding: cst.CSTNode | None, read: cst.Name) -> bool:
+    """`reply = ""` (a string literal) reaching a read that is a truth test or `.text`: the
+    string is falsy where the response is not, and neither `"".text` nor `"".output_text`
+    exists, so the read behaves the same whichever value it sees."""
+    target = plan.parent(binding) if binding is not None else None
+    assign = plan.parent(target) if isinstance(target, cst.AssignTarget) else None
+    if not (isinstance(assign, cst.Assign) and isinstance(
+            assign.value, (cst.SimpleString, cst.ConcatenatedString))):
+        return False
+    parent = plan.parent(read)
+    return is_truth_test(read, parent) or (
+        isinstance(parent, cst.Attribute) and parent.value is read
+        and parent.attr.value == "text")

@@ -63,6 +63,8 @@ class ToolSet:
     tools: list[cst.BaseExpression | cst.StarredElement] = field(default_factory=list)
     # Python functions declared as tools, by name: what automatic function calling runs.
     functions: list[str] = field(default_factory=list)
+    # The definition each of those names held where the tools were given (same order).
+    function_defs: list[cst.FunctionDef] = field(default_factory=list)
     # Function declarations with no Python function behind them.
     declarations: int = 0
     notes: list[str] = field(default_factory=list)  # GM029 messages
@@ -197,9 +199,12 @@ class Tools:
         assignments = list(scope[name.value]) if scope is not None else []
         node = assignments[0].node if len(assignments) == 1 and isinstance(
             assignments[0], Assignment) else None
+        if node is None and self.reaching_def(name) is not None:
+            node = self.reaching_def(name)  # a notebook cell's own definition (flow.py)
         if isinstance(node, cst.FunctionDef):
             out.tools.append(self.python_function(name))
             out.functions.append(name.value)
+            out.function_defs.append(node)
             return
         target = self.plan.parent(node) if node is not None else None
         assign = self.plan.parent(target) if isinstance(target, cst.AssignTarget) else None
@@ -242,6 +247,7 @@ class Tools:
         self.plan.config_defs[assign] = converted
         self.plan.def_refs[assign] = refs
         out.functions.extend(inner.functions)
+        out.function_defs.extend(inner.function_defs)
         out.declarations += inner.declarations
         out.notes.extend(inner.notes)
 
@@ -380,9 +386,42 @@ class Tools:
             items.append(("parameters", dict_node(parameters)))
         return dict_node(items)
 
+    def defined_last(self, name: str, function: cst.FunctionDef, where: cst.CSTNode) -> bool:
+        """Whether `name` holds `function` when the module-level statement around `where`
+        runs: every binding of the name is a `def` of the module body (run in order, none
+        under if/loop/try, none from a `global` elsewhere) and `function` is the last one
+        above that statement."""
+        plan = self.plan
+        statement = _top_statement(plan, where)
+        module = plan.scopes.get(plan.module)
+        if statement is None or module is None or name not in module.assignments:
+            return False
+        defs = []
+        for assignment in module.assignments[name]:
+            node = getattr(assignment, "node", None)
+            if not isinstance(node, cst.FunctionDef) or not isinstance(
+                    plan.parent(node), cst.Module):
+                return False
+            defs.append(node)
+        above = [d for d in defs if plan.pos(d) < plan.pos(statement)]
+        return bool(above) and max(above, key=plan.pos) is function
+
+    def reaching_def(self, name: cst.Name) -> cst.FunctionDef | None:
+        """The module-level function a read of `name` holds when only one definition of the
+        name reaches it (facts/flow.py): a notebook that defines the tool again per cell."""
+        reaching = self.plan.flow.reaching(name)
+        if len(reaching) != 1 or not isinstance(reaching[0], Assignment) or not isinstance(
+                reaching[0].scope, GlobalScope):
+            return None
+        node = reaching[0].node
+        return node if isinstance(node, cst.FunctionDef) else None
+
     def function_def(self, name: cst.Name) -> cst.FunctionDef:
         scope = self.plan.scopes.get(name)
         assignments = list(scope[name.value]) if scope is not None else []
+        reached = self.reaching_def(name) if len(assignments) > 1 else None
+        if reached is not None:
+            return reached
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment) or not (
             isinstance(assignments[0].node, cst.FunctionDef)
         ):
@@ -752,7 +791,10 @@ class ToolPlan(Tools):
                                   "not migrated")
             raise Unsupported(AFC, "automatic function calling on a model without tools")
         functions = [s.functions for s in sets if s is not None]
-        if any(f != functions[0] for f in functions) or not functions[0]:
+        defs = [s.function_defs for s in sets if s is not None]
+        if any(f != functions[0] for f in functions) or not functions[0] or any(
+                len(d) != len(functions[0])
+                or any(a is not b for a, b in zip(d, defs[0], strict=True)) for d in defs):
             raise Unsupported(AFC, "the chat's model may have different tools")
         if any(s.declarations or len(s.functions) != len(s.tools) for s in sets if s):
             raise Unsupported(AFC, "automatic function calling needs every tool to be a "
@@ -760,12 +802,28 @@ class ToolPlan(Tools):
                               "a built-in or a list held elsewhere cannot be run by name); "
                               "the legacy SDK stopped at the first call it could not run")
         scope = self.plan.scopes.get(site.call)
-        for name in functions[0]:
+        for name, function in zip(functions[0], defs[0], strict=True):
             seen = list(scope[name]) if scope is not None else []
-            if len(seen) != 1 or not isinstance(seen[0], Assignment) or not isinstance(
-                    seen[0].node, cst.FunctionDef):
-                raise Unsupported(AFC, f"{name!r} means something else where the chat sends")
+            if len(seen) == 1 and isinstance(seen[0], Assignment) and seen[0].node is function:
+                continue
+            if self.defined_last(name, function, site.call):
+                continue  # the loop calls `name` right after the send: the same function
+            raise Unsupported(AFC, f"{name!r} means something else where the chat sends")
         self.afc_sites[id(site)] = functions[0]
+
+
+def _top_statement(plan: Plan, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The statement of the module body that holds `node`, if no function, class or lambda
+    lies between them (code that runs where it stands)."""
+    current: cst.CSTNode | None = node
+    while current is not None:
+        parent = plan.parent(current)
+        if isinstance(parent, cst.Module):
+            return current
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return None
+        current = parent
+    return None
 
 
 def tool_list(toolset: ToolSet, arg: cst.Arg, indent: str) -> cst.BaseExpression:

@@ -95,6 +95,8 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
         if holder is None or not holder.text().startswith("const"):
             # `let x = "a"` may be reassigned with anything: every assignment must be a string
             uses = src.uses(node.text(), decl)
+            if _rebound(src, node.text()):
+                return False
             assignments = [a for a in (assignment_of(n) for n in uses) if a is not None]
             if any(not is_string(src, a.field("right"), depth + 1) for a in assignments) or \
                     any(_changed_in_place(n) for n in uses):
@@ -114,12 +116,41 @@ def _identifier_is_string(src: Source, node: SgNode, depth: int) -> bool:
     return False
 
 
+_PATTERNS = ("array_pattern", "object_pattern", "pair_pattern", "assignment_pattern",
+             "rest_pattern")
+
+
+def _rebound(src: Source, name: str) -> bool:
+    """True when the file gives `name` a value without declaring it, in a way `uses()` counts
+    as a binding: `[x] = list`, `({ x } = obj)`, `for (x of list)` (conservative: anywhere)."""
+    for node in src.identifiers(name):
+        parent = node.parent()
+        if parent is None:
+            continue
+        if parent.kind() == "for_in_statement" and same_node(parent.field("left"), node) and \
+                parent.field("kind") is None:
+            return True
+        if parent.kind() in _PATTERNS or node.kind() == "shorthand_property_identifier_pattern":
+            for ancestor in node.ancestors():
+                if ancestor.kind() in _PATTERNS:
+                    continue
+                if ancestor.kind() == "assignment_expression":
+                    return True
+                break
+    return False
+
+
 def _changed_in_place(use: SgNode) -> bool:
-    """`x++`, `x -= 1`, `x ??= y`: an update other than `x += ...` (which keeps a string one)."""
+    """`x++`, `x -= 1`, `x ??= y`, `[x] = list`, `for (x of list)`: an update other than
+    `x += ...` (which keeps a string one)."""
     parent = use.parent()
     if parent is None:
         return False
-    if parent.kind() == "update_expression":
+    if parent.kind() in ("update_expression", "array_pattern", "object_pattern", "pair_pattern",
+                         "assignment_pattern", "rest_pattern") or \
+            use.kind() == "shorthand_property_identifier_pattern":
+        return True
+    if parent.kind() == "for_in_statement" and same_node(parent.field("left"), use):
         return True
     if parent.kind() == "augmented_assignment_expression" and same_node(parent.field("left"),
                                                                           use):
@@ -129,7 +160,8 @@ def _changed_in_place(use: SgNode) -> bool:
 
 
 def _unassigned(src: Source, node: SgNode, decl: SgNode) -> bool:
-    return all(assignment_of(n) is None for n in src.uses(node.text(), decl))
+    return not _rebound(src, node.text()) and all(
+        assignment_of(n) is None for n in src.uses(node.text(), decl))
 
 
 def _callers_pass_strings(src: Source, param: SgNode, depth: int) -> bool:
@@ -232,8 +264,8 @@ def _checked_in_condition(src: Source, node: SgNode, name: str, declaration: SgN
     """`if (msg.toLowerCase() === "exit") ... else { ...use(msg) }`: the condition of an `if`
     whose branch holds `node` called a string-only method on the name, on a path that always
     runs, and the name is never assigned: it is a string in both branches."""
-    if any(assignment_of(use) is not None or _changed_in_place(use)
-           for use in src.uses(name, declaration)):
+    if _rebound(src, name) or any(assignment_of(use) is not None or _changed_in_place(use)
+                                  for use in src.uses(name, declaration)):
         return False
     for ancestor in node.ancestors():
         if ancestor.kind() in ("function_declaration", "function_expression", "arrow_function",

@@ -19,7 +19,7 @@ from migrator.js.config import Converter
 from migrator.js.contents import Contents, is_string
 from migrator.js.files import MANAGER, FilesPass
 from migrator.js.layout import create_call
-from migrator.js.origins import report_foreign
+from migrator.js.origins import exported, exported_message, report_foreign
 from migrator.js.results import Reads, bound_name, called, member_of, outer
 from migrator.js.source import (
     Change,
@@ -222,8 +222,7 @@ class LegacyPass:
             declarations = [declaration]
             statement = src.statement_of(declarations[0])
             if statement.kind() == "export_statement":
-                src.flag(node, "GM521", "the client is exported; other modules may use it as "
-                         "the legacy client")
+                src.flag(node, "GM521", exported_message(src, "the client"))
                 return None, []
             uses = [u for u in src.uses(name.text(), declarations[0])
                     if assignment_of(u) is None]
@@ -308,7 +307,7 @@ class LegacyPass:
                 raise Escape("GM521", call, f"`{name.text()}` is not declared in this file")
             declarations = [declaration]
             if src.statement_of(declarations[0]).kind() == "export_statement":
-                return None, []
+                raise Escape("GM521", call, exported_message(src, "the model"))
             uses = []
             for use in src.uses(name.text(), declarations[0]):
                 parent = use.parent()
@@ -345,6 +344,8 @@ class LegacyPass:
     def model_use(self, use: SgNode, model: Model, change: Change, chats: Chats) -> None:
         member = member_of(use)
         if member is None:
+            if exported(use):
+                raise Escape("GM521", use, exported_message(self.src, "the model"))
             raise Escape("GM521", use, "the model is used whole (passed on, returned or "
                          "stored), so it stays")
         node, method = member

@@ -9,6 +9,8 @@ GM521 finding (and TODO) at its first legacy call.
 
 from __future__ import annotations
 
+import os
+import re
 from typing import TYPE_CHECKING
 
 from migrator.js.nodes import outer
@@ -129,3 +131,102 @@ def _imported_elsewhere(src: Source, name: SgNode) -> bool:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- exported objects: who imports them -----------------------------------------------------
+
+_JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+_SPECIFIER = re.compile(
+    r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])(\.{1,2}/[^'"]*)\1""")
+_MAX_FILES = 5000
+
+
+def exported(use: SgNode) -> bool:
+    """`export default x`, `export { x }`, `module.exports = x` / `{ x }`, `exports.y = x`."""
+    parent = use.parent()
+    if parent is None:
+        return False
+    if parent.kind() in ("export_statement", "export_specifier"):
+        return True
+    node = use
+    while parent is not None and parent.kind() in ("pair", "object",
+                                                   "shorthand_property_identifier"):
+        node, parent = parent, parent.parent()
+    if parent is not None and parent.kind() == "assignment_expression" and \
+            parent.field("right") == node:
+        left = parent.field("left")
+        return left is not None and (left.text() == "module.exports" or
+                                     left.text().startswith(("module.exports.", "exports.")))
+    return False
+
+
+def exported_message(src: Source, what: str) -> str:
+    """Why an exported legacy object stays, naming the files of its package that import it."""
+    found = importers(src)
+    if found:
+        shown = ", ".join(f"`{p}`" for p in found[:3]) + (" ..." if len(found) > 3 else "")
+        return (f"{what} is exported and {shown} import{'s' if len(found) == 1 else ''} it; "
+                "they would have to migrate with it, so it stays")
+    return (f"{what} is exported; no file of its package imports it, but code outside the "
+            "package may, so it stays")
+
+
+def importers(src: Source) -> list[str]:
+    """Files of this file's package (up to its package.json or .git) whose relative import or
+    require resolves to this file, as paths relative to the package."""
+    here = os.path.realpath(src.path)
+    if not os.path.isfile(here):
+        return []
+    root = _package_root(os.path.dirname(here))
+    index = src.ctx.memo.get(("js-relative-imports", root))
+    if not isinstance(index, dict):
+        index = _scan(src, root)
+        src.ctx.memo[("js-relative-imports", root)] = index
+    return sorted(os.path.relpath(f, root) for f, targets in index.items()
+                  if here in targets and f != here)
+
+
+def _package_root(start: str) -> str:
+    current = start
+    for _ in range(12):
+        if os.path.exists(os.path.join(current, "package.json")) or \
+                os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return start
+
+
+def _scan(src: Source, root: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "node_modules" and not d.startswith(".")]
+        for name in files:
+            if not name.endswith(_JS_SUFFIXES):
+                continue
+            seen += 1
+            if seen > _MAX_FILES:
+                return out
+            path = os.path.join(folder, name)
+            data = src.ctx.read(path)
+            if data is None:
+                continue
+            text = data.decode("utf-8", "replace")
+            targets = {t for spec in _SPECIFIER.findall(text)
+                       for t in _resolve(folder, spec[1])}
+            if targets:
+                out[os.path.realpath(path)] = targets
+    return out
+
+
+def _resolve(folder: str, spec: str) -> list[str]:
+    base = os.path.normpath(os.path.join(folder, spec))
+    stem, suffix = os.path.splitext(base)
+    candidates = [base, *(base + s for s in _JS_SUFFIXES),
+                  *(os.path.join(base, "index" + s) for s in _JS_SUFFIXES)]
+    if suffix in (".js", ".mjs", ".cjs", ".jsx"):  # TS imports `./x.js` for `./x.ts`
+        candidates += [stem + s for s in (".ts", ".mts", ".cts", ".tsx")]
+    return [os.path.realpath(c) for c in candidates if os.path.isfile(c)]

@@ -105,3 +105,22 @@ def test_factory_called_through_an_imported_module(tmp_path: Path) -> None:
     out, codes = _migrate(root / "src" / "cat.py")
     assert "client.interactions.create(" in out
     assert codes == ["GM101"]
+
+
+def test_text_constant_imported_from_another_module(tmp_path: Path) -> None:
+    ask = ('from google import genai\nfrom google.genai import types\n\n'
+           'from prompts import QUESTION, SYSTEM, TEMPLATE, build\n\nclient = genai.Client()\n'
+           'print(client.models.generate_content(model="gemini-2.5-flash", contents=QUESTION,'
+           ' config=types.GenerateContentConfig(system_instruction=SYSTEM)).text)\n'
+           'print(client.models.generate_content(model="gemini-2.5-flash",'
+           ' contents=[TEMPLATE, build()]).text)\n')
+    root = _repo(tmp_path, {
+        "prompts.py": 'SYSTEM = "Be brief."\nQUESTION = (\n    "Why is the sky blue?"\n'
+                      '    " Answer in one line."\n)\nTEMPLATE = f"Today is {1 + 1}"\n'
+                      'TEMPLATE = TEMPLATE.upper()\n\n\ndef build():\n    return ["not", "text"]\n',
+        "ask.py": ask,
+    })
+    out, codes = _migrate(root / "ask.py")
+    # one literal binding each: text; TEMPLATE is bound twice and build() returns a list
+    assert 'model="gemini-2.5-flash", input=QUESTION, system_instruction=SYSTEM' in out
+    assert codes == ["GM101", "GM104"]

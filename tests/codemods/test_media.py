@@ -42,12 +42,44 @@ def test_upload_keeps_the_display_name_the_legacy_sdk_gave() -> None:
     assert {"GM021", "GM022"} <= {f.code for f in findings if f.fixed}
 
 
-def test_a_file_fetched_by_an_unknown_name_has_no_static_type() -> None:
+def test_a_file_fetched_by_an_unknown_name_gets_its_block_type_at_run_time() -> None:
     source = UPLOAD.replace('genai.upload_file("report.pdf")', "genai.get_file(name)")
     source = source.replace("report = ", "name = input()\nreport = ")
     out, findings = _run(source)
-    assert "genai.get_file(name)" in out
-    assert any(f.code == "GM023" for f in findings)
+    assert "client.files.get(name=name)" in out
+    assert '{"type": content_type(report.mime_type), "uri": report.uri, "mime_type": ' \
+        "report.mime_type}" in out
+    # the helper is written once, after the imports, and never raises
+    assert out.startswith("from google import genai\n\n\ndef content_type(mime_type):\n")
+    assert out.count("def content_type") == 1
+    assert '    return kind if kind in ("image", "audio", "video") else "document"\n\n\n' \
+        'client = ' in out
+    assert any(f.code == "GM045" and f.fixed for f in findings)
+
+
+def test_the_run_time_block_type_helper_takes_a_free_name() -> None:
+    source = UPLOAD.replace('genai.upload_file("report.pdf")', "genai.get_file(name)")
+    source = source.replace("report = ", "name = input()\ncontent_type = 1\nreport = ")
+    out, _ = _run(source)
+    assert "def content_type_2(mime_type):" in out
+    assert '"type": content_type_2(report.mime_type)' in out
+
+
+def test_the_block_type_helper_chooses_like_the_static_rule() -> None:
+    from migrator.codemods.media import KIND_HELPER, kind_of
+
+    namespace: dict[str, object] = {}
+    exec(KIND_HELPER.format(name="content_type"), namespace)
+    helper = namespace["content_type"]
+    for mime in ("image/png", "audio/mpeg", "video/mp4", "application/pdf", "text/plain",
+                 "application/octet-stream"):
+        assert helper(mime) == kind_of(mime)  # type: ignore[operator]
+
+
+def test_a_text_file_known_statically_stays() -> None:
+    out, findings = _run(UPLOAD.replace("report.pdf", "notes.txt"))
+    assert 'genai.upload_file("notes.txt")' in out
+    assert any(f.code == "GM023" and "text/plain" in f.message for f in findings)
 
 
 def test_file_methods_without_a_twin_pin_the_file() -> None:
@@ -177,3 +209,30 @@ print(model.generate_content([
     out, findings = _run(source)
     assert "# the instruction" in out and "model.generate_content([" in out
     assert any(f.code == "GM023" and "comment" in f.message for f in findings)
+
+
+PARAM = '''import google.generativeai as genai
+import PIL.Image
+
+model = genai.GenerativeModel("gemini-2.5-flash")
+image = PIL.Image.open("cat.png")
+
+
+def ask(question):
+    return model.generate_content([question, image]).text
+
+
+'''
+
+
+@pytest.mark.parametrize("calls, migrated", [
+    ('print(ask("What is it?"))\nprint(ask(f"Is it {image.size}?"))\n', True),
+    ('print(ask(input("? ").strip()))\n', True),
+    ('print(ask("What is it?"))\nprint(ask(image))\n', False),  # a caller passes an image
+    ('buttons = {"ask": ask}\n', False),  # passed on: its callers are unknown
+    ("", False),  # never called here
+])
+def test_a_parameter_is_text_when_every_caller_passes_text(calls: str, migrated: bool) -> None:
+    out, findings = _run(PARAM + calls)
+    assert ('{"type": "text", "text": question}' in out) is migrated
+    assert any(f.code == "GM023" and "'question'" in f.message for f in findings) is not migrated

@@ -518,6 +518,24 @@ class ClientFacts:
         facts = self.module_facts(dotted, len(node.relative))
         return None if facts is None else (facts, original)
 
+    def imported_text(self, assignment: BaseAssignment) -> bool:
+        """`from prompts import SYSTEM` where the other module binds SYSTEM once, at module
+        level, to a string literal (an f-string included)."""
+        if not isinstance(assignment, ImportAssignment):
+            return False
+        target = self._import_target(assignment, assignment.name)
+        if target is None:
+            return False
+        facts, name = target
+        scope = facts.scopes.get(facts.module)
+        if scope is None or name not in scope:
+            return False
+        found = list(scope[name])
+        if len(found) != 1:
+            return False
+        value = facts.assigned_value(found[0])
+        return value is not None and _text_literal(value)
+
     def imported_client(self, assignment: ImportAssignment, local: str) -> bool:
         target = self._import_target(assignment, local)
         return target is not None and target[0].module_name_is_client(target[1])
@@ -705,3 +723,13 @@ def _argument(call: cst.Call, param: cst.Param,
     if index is not None and 0 <= index < len(positional):
         return positional[index].value
     return param.default if param.default is not None else False
+
+
+def _text_literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.SimpleString):
+        return isinstance(node.evaluated_value, str)
+    if isinstance(node, cst.FormattedString):
+        return "b" not in node.prefix.lower()
+    if isinstance(node, cst.ConcatenatedString):
+        return _text_literal(node.left) and _text_literal(node.right)
+    return False

@@ -121,7 +121,9 @@ class Aliasing:
         scope = plan.scopes.get(param.name)
         if scope is None:
             return None
-        key = f"name:{id(scope)}:{name}"
+        key = plan.name_key(scope, param.name)
+        if key is None:
+            return None
         plan.param_aliases.append((key, function, param))
         return key
 
@@ -187,7 +189,8 @@ class Aliasing:
         plan = self.plan
         if isinstance(target, cst.Param):
             scope = plan.scopes.get(target.name)
-            return f"name:{id(scope)}:{target.name.value}" not in plan.aliases
+            key = plan.name_key(scope, target.name) if scope is not None else None
+            return key not in plan.aliases
         parent = plan.parent(target)
         assign = plan.parent(parent) if isinstance(parent, cst.AssignTarget) else parent
         value = getattr(assign, "value", None)

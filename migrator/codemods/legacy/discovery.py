@@ -24,6 +24,7 @@ from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import EMBED, LEGACY, MODELS_API
 from migrator.codemods.facts.sites import Construction, Holder, Pin, Site
 from migrator.codemods.facts.syntax import is_name as _is_name
+from migrator.codemods.facts.webs import binding_name
 from migrator.codemods.legacy.common import (
     CONFIGURE,
     GENERATE,
@@ -78,7 +79,7 @@ class Discovery:
         class: a migrated model can only reach it through an escape, which pins); or an
         attribute of a name bound to an imported non-legacy callable (`client.models` of a
         google-genai client). `bot.model` of a local `Bot()` is not foreign: it may be the
-        `self.plan.model` this file migrates."""
+        `self.model` this file migrates."""
         names = self.imported_names(receiver)
         if names:
             return not any(q.startswith(LEGACY) for q in names)
@@ -166,16 +167,21 @@ class Discovery:
         if module_scope is None:
             return
         prefix = f"name:{id(module_scope)}:"
-        candidates = {k[len(prefix):]: plan.holder_of(k) for k in [*plan.holders, *plan.aliases]
-                      if k.startswith(prefix) and plan.holder_of(k).pin is None}
+        candidates: dict[str, list[Holder]] = {}
+        for k in [*plan.holders, *plan.aliases]:
+            if k.startswith(prefix) and plan.holder_of(k).pin is None:
+                # every web of the name: which one another file sees is not known here
+                name = k[len(prefix):].split("#", 1)[0]
+                candidates.setdefault(name, []).append(plan.holder_of(k))
         if not candidates:
             return
         elsewhere = imported_elsewhere(plan.path, set(candidates), plan.ctx.settings)
         for name, other in elsewhere.items():
-            holder = candidates[name]
-            node = holder.constructions[0].call if holder.constructions else plan.module
-            plan.pin(holder, "GM011", f"{name!r} is imported by {os.path.basename(other)}, "
-                     "which would still use it as a legacy object", node)
+            for holder in candidates[name]:
+                node = holder.constructions[0].call if holder.constructions else plan.module
+                plan.pin(holder, "GM011", f"{name!r} is imported by "
+                         f"{os.path.basename(other)}, which would still use it as a legacy "
+                         "object", node)
 
     def collect_configure(self, call: cst.Call) -> None:
         statement = self.plan.statement_of(call)
@@ -348,7 +354,10 @@ class Discovery:
             for assignment in scope.assignments:
                 if not isinstance(assignment, Assignment):
                     continue
-                key = f"name:{id(assignment.scope)}:{assignment.name}"
+                bound = binding_name(assignment.node)
+                # an import or handler binding: its name has one web, the plain key
+                key = (plan.name_key(assignment.scope, bound) if bound is not None
+                       else f"name:{id(assignment.scope)}:{assignment.name}")
                 holder = plan.holder_of(key) if key in name_keys else None
                 if holder is not None and plan.aliasing.other_value(holder, assignment.node):
                     other[id(assignment.node)] = assignment.node

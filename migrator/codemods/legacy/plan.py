@@ -28,6 +28,7 @@ from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.sdk import COUNT, EMBED, MODELS_API
 from migrator.codemods.facts.sites import Construction, Holder, Pin, Site
 from migrator.codemods.facts.source import code_of
+from migrator.codemods.facts.webs import Webs
 from migrator.codemods.legacy.aliasing import Aliasing
 from migrator.codemods.legacy.calls import Calls
 from migrator.codemods.legacy.common import _qualified
@@ -52,6 +53,7 @@ class Plan:
         self.module = wrapper.module
         self.wrapper = wrapper
         self._flow: Flow | None = None
+        self._webs: Webs | None = None
         # sites whose responses may reach the same read: they migrate together or not at all
         self.response_links: list[tuple[Site, Site]] = []
         self._site_of: dict[int, Site] | None = None
@@ -133,6 +135,15 @@ class Plan:
             self._flow = flow_of(self.wrapper)
         return self._flow
 
+    def name_key(self, scope: Scope, name: cst.Name) -> str | None:
+        """The holder key of a name's binding or read: one per web of the name's definitions
+        (facts/webs.py), so a name re-bound to an unrelated object (a notebook cell that
+        builds `model` again) names two holders."""
+        if self._webs is None:
+            self._webs = Webs(self.flow, self.parents, self.pos)
+        web = self._webs.suffix(scope, name)
+        return None if web is None else f"name:{id(scope)}:{name.value}{web}"
+
     def refs(self, assignment: Assignment) -> list[Access]:
         """An assignment's references in source order (LibCST keeps them in a set), with the
         reads above it in a loop that its value reaches on the next pass, which LibCST's
@@ -190,7 +201,7 @@ class Plan:
             return f"ret:{id(function.node)}" if function is not None else None
         if isinstance(node, cst.Name):
             scope = self.binding_scope(node)
-            return f"name:{id(scope)}:{node.value}" if scope is not None else None
+            return self.name_key(scope, node) if scope is not None else None
         spelled = self.canonical(node)
         if spelled is None:
             return None

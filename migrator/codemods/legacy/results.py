@@ -90,6 +90,8 @@ class Results:
                 other = getattr(definition, "node", None)
                 if other is target or self.none_assignment(other):
                     continue  # None has no fields to read: a guarded read stays right
+                if not site.stream and responses.text_placeholder(plan, other, node):
+                    continue  # `reply = ""` before a loop: falsy, and has no .text either
                 other_site = self.response_site(other)
                 if other_site is None:
                     raise Unsupported("GM011", f"{target.value!r} also holds other values")

@@ -221,10 +221,15 @@ RULES = [
         "A contents part whose type or bytes cannot be proven statically is left as it was.",
         "The Interactions block type (image, audio, video, document) must be known when the "
         "code is written, and inline data must be provably bytes (the legacy SDK read a str as "
-        "base64). A MIME type that is not a literal, an upload whose type is neither a literal "
-        "`mime_type=` nor a literal path's extension, a name that may be text or an image, a "
-        "PIL image opened from something that may be a file object, or a `text/*` document "
-        "(not an Interactions document type) keep the call on the legacy SDK.",
+        "base64). A name is text when every binding of it is: a string, an f-string, "
+        "`input()`, a Streamlit `text_input` / `text_area` / `chat_input`, `sys.argv[i]`, a "
+        "`str` parameter, or a parameter of a function of this module that every call passes "
+        "text (the function called by name only, never passed on, decorated or imported by "
+        "another file). An uploaded File whose MIME type is only known at run time gets its "
+        "block type then (GM045). A MIME type of inline data that is not a literal, a name "
+        "that may be text or an image, a PIL image opened from something that may be a path "
+        "or a file object, or a `text/*` document known statically (not an Interactions "
+        "document type) keep the call on the legacy SDK.",
     ),
     Rule(
         "GM024", "file-object-not-migrated", "warning", "none",
@@ -234,7 +239,13 @@ RULES = [
         "`video_metadata`, ...) and methods (`f.delete()`) differ in type or do not exist. A File "
         "read that way, passed where it cannot be followed, or uploaded from something that "
         "may be a file object keeps its upload, its fetches and the calls that use it on the "
-        "legacy SDK.",
+        "legacy SDK. The display name is kept even when nothing in the program reads it back: "
+        "the legacy SDK named an upload from a path after the file (`display_name=path.name`, "
+        "none for a file object), and that name is what `files.list()`, AI Studio and other "
+        "programs sharing the key show and look files up by. "
+        "So it is written explicitly (`config={\"display_name\": ...}`), and an upload whose "
+        "argument may be a path or a file object (which decides whether there is a display "
+        "name) stays, rather than guessing or dropping it. A `str` argument is always a path.",
     ),
     Rule(
         "GM025", "legacy-function-tools", "error", "safe",
@@ -451,6 +462,20 @@ RULES = [
         "its model or chat stay on the legacy SDK. To migrate by hand, retry on "
         "`getattr(e, \"status_code\", None) in (429, 500, 503)` (google-genai already retries "
         "429 and 5xx a few times itself).",
+    ),
+    Rule(
+        "GM045", "content-type-at-run-time", "warning", "safe",
+        "An uploaded file's content block type is chosen at run time from its `mime_type`.",
+        "When the MIME type of an uploaded File is not known when the code is written "
+        "(`genai.upload_file(path)` with a path only known at run time, or a `mime_type=` that "
+        "is not a literal), its block is `{\"type\": content_type(f.mime_type), \"uri\": "
+        "f.uri, \"mime_type\": f.mime_type}` with a small helper written once after the "
+        "imports: `image/*`, `audio/*` and `video/*` give their own block type, anything else "
+        "`document` (api-mapping.md §4.3). The helper never raises: a type the API does not "
+        "take reaches the server and is refused at the call, as the legacy SDK's `file_data` "
+        "part was. The one difference to review: a `text/*` file (`.txt`, `.md`, `.py`), which "
+        "generateContent accepted, is not in the Interactions document MIME list and may be "
+        "refused; a `text/*` type known statically keeps the call on the legacy SDK (GM023).",
     ),
     Rule(
         "GM046", "code-execution-text-kept", "warning", "none",
