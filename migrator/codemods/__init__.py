@@ -122,7 +122,9 @@ def transform_source(source: str, path: str, ctx: Context) -> tuple[str, list[Fi
     """
     import libcst as cst
 
-    module = cst.parse_module(source)
+    from migrator.codemods.facts.source import parsed
+
+    module = parsed(cst.parse_module(source))
     new_module, findings = transform_module(module, path, ctx)
     from migrator.codemods.facts.source import code_of
 
@@ -142,12 +144,20 @@ def remap_lines(findings: list[Finding], before: str, after: str) -> list[Findin
 
 
 def run_python(path: str, data: bytes, ctx: Context) -> HandlerOutput:
-    import libcst as cst
-
     if b"\0" in data:
         return HandlerOutput(None, [finding(path, (1, 1), "GM902", "binary file; skipped")])
+    from migrator.codemods.settled import settled
+
+    # An already-migrated file (a pre-commit hook after the migration): nothing for any pass,
+    # told without importing LibCST.
+    if settled(data, ctx.models):
+        return HandlerOutput(None, [])
+    import libcst as cst
+
+    from migrator.codemods.facts.source import parsed
+
     try:
-        module = cst.parse_module(data)
+        module = parsed(cst.parse_module(data))
     except cst.ParserSyntaxError as exc:
         from migrator.syntax import unparsable
 

@@ -35,6 +35,7 @@ from libcst.metadata import (
 
 from migrator.codemods.facts.nodes import walk
 from migrator.codemods.facts.source import code_of, wrapper_of
+from migrator.codemods.settled import client_globals
 from migrator.context import Context
 from migrator.documents import CELL_MARKER
 from migrator.findings import Finding
@@ -319,18 +320,13 @@ def _rename_alias(module: cst.Module, alias: str) -> cst.Module:
 
 # --- a client made in a method ----------------------------------------------------------------
 
-_GLOBAL = re.compile(r"^[ \t]+global (\w+)[ \t]*$", re.MULTILINE)
-
 
 def _client_in_method(module: cst.Module, code: str) -> cst.Module:
     """`global client` + `client = genai.Client(...)` in a method, when only methods of that
     class use the client, becomes `self.client`: what a careful engineer writes, and one client
     per object instead of one the last object made (the legacy SDK's configuration was global,
     so each object kept configuring the same one)."""
-    globals_ = _GLOBAL.findall(code)
-    for name in dict.fromkeys(globals_):
-        if globals_.count(name) != 1 or re.search(rf"\b{name} = \w+\.Client\(", code) is None:
-            continue
+    for name in client_globals(code):
         rewritten = _to_attribute(module, name)
         if rewritten is not None:
             return rewritten

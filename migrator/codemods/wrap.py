@@ -11,6 +11,7 @@ nothing inside an f-string is (a line break there is not valid before Python 3.1
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import libcst as cst
@@ -23,6 +24,8 @@ from migrator.findings import Finding
 # A split line can itself need a split (`print(client.interactions.create(...).output_text)`
 # first loses `print(`); each step re-renders the module, so the chain is bounded.
 _STEPS = 4
+# How LibCST's PositionProvider counts lines.
+_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 def wrap_pass_for(original: str) -> Callable[[cst.Module, str, Context],
@@ -50,9 +53,38 @@ def wrap_pass_for(original: str) -> Callable[[cst.Module, str, Context],
 
 
 def _wrap(module: cst.Module, long_lines: set[int], limit: int) -> cst.Module | None:
+    """`module` with the long lines split, None when none can be.
+
+    Positions are resolved only for the top-level statements that hold a long line (each as a
+    module of its own, its lines shifted by the lines before it): a large file that gained one
+    long line pays for that statement, not for a copy and a position map of the whole file."""
+    from migrator.codemods.facts.source import code_of
+
+    lines = code_of(module).splitlines()
+    code = module.code_for_node
+    line = 1 + sum(len(_NEWLINE.findall(code(empty))) for empty in module.header)
+    body = list(module.body)
+    changed = False
+    for index, statement in enumerate(body):
+        first = line
+        line += len(_NEWLINE.findall(code(statement)))
+        local = {number - first + 1 for number in long_lines if first <= number < line}
+        if not local:
+            continue
+        alone = cst.Module(body=[statement], header=(), footer=(), encoding=module.encoding,
+                           default_indent=module.default_indent,
+                           default_newline=module.default_newline, has_trailing_newline=True)
+        wrapped = _wrap_module(alone, local, lines[first - 1:], limit)
+        if wrapped is not None:
+            body[index] = wrapped.body[0]
+            changed = True
+    return module.with_changes(body=body) if changed else None
+
+
+def _wrap_module(module: cst.Module, long_lines: set[int], lines: list[str], limit: int
+                 ) -> cst.Module | None:
     wrapper = MetadataWrapper(module)
     positions = wrapper.resolve(PositionProvider)
-    lines = wrapper.module.code.splitlines()
     # line -> the brackets black would split there: the pair whose closing bracket comes last
     chosen: dict[int, cst.CSTNode] = {}
 

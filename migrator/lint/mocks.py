@@ -14,8 +14,6 @@ code calls instead (GM040 patches, GM041 `sys.modules` stubs).
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 from libcst.metadata import (
     MetadataWrapper,
@@ -27,12 +25,11 @@ from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.nodes import walk as _walk
 from migrator.codemods.facts.source import code_of, wrapper_of
+from migrator.codemods.settled import MOCKING as MOCKING  # public for the legacy driver
 from migrator.context import Context
 from migrator.findings import Finding, finding
 
 LEGACY = "google.generativeai"
-# Only files that mock anything pay for the metadata ("dispatch" is not a patch).
-MOCKING = re.compile(r"\bpatch\b|\b(?:setattr|delattr|setitem|delitem)\s*\(|\bsys\.modules\b")
 # Calls whose first argument names what is replaced: unittest.mock / mock / pytest-mock's
 # `patch`, `patch.object`, and pytest's `monkeypatch.setattr` / `delattr`.
 PATCHERS = frozenset({"patch", "object", "setattr", "delattr"})

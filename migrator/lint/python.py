@@ -22,10 +22,8 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
-from libcst.metadata.base_provider import LazyValue
 
 from migrator.codemods.facts.modelsource import (
     ENV_LOOKUPS,
@@ -34,6 +32,7 @@ from migrator.codemods.facts.modelsource import (
     model_source,
 )
 from migrator.codemods.facts.source import code_of, wrapper_of
+from migrator.codemods.settled import EVENT_RENAMES, interactions_gate
 from migrator.context import Context
 from migrator.findings import FIX_NONE, FIX_SAFE, Finding, finding
 from migrator.knowledge import GENAI, INTERACTIONS, LEGACY, PYTHON, VERTEX, ModelDecision
@@ -43,14 +42,6 @@ from migrator.lint.mocks import mocks_pass
 GENAI_CLIENTS = {"google.genai.Client", "google.genai.client.Client"}
 LEGACY_SDK = "google.generativeai"
 INTERACTION_METHODS = {"create", "get"}
-# Stream event names of the 1.x schema and their >=2.0 names (api-mapping.md 3.5).
-EVENT_RENAMES = {
-    "content.delta": "step.delta",
-    "content.start": "step.start",
-    "content.stop": "step.stop",
-    "interaction.complete": "interaction.completed",
-    "interaction.start": "interaction.created",
-}
 CHAIN_SCOPED = ("tools", "system_instruction", "generation_config")
 BYTES_METHODS = {"read_bytes", "tobytes"}
 # Ids that are ordinary words: only reported where they are clearly a model argument.
@@ -112,7 +103,6 @@ class _Checker:
         self.module = wrapper.module
         self.path = path
         self.ctx = ctx
-        self.qnames = wrapper.resolve(QualifiedNameProvider)
         self.positions = wrapper.resolve(PositionProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
@@ -135,11 +125,13 @@ class _Checker:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        value = self.qnames.get(node, ())
-        # wrapper.resolve() hands QualifiedNameProvider results out as lazy values.
-        if isinstance(value, LazyValue):
-            value = value()
-        return {q.name for q in value}
+        """What QualifiedNameProvider would say of `node`, asked of its scope only for the
+        few nodes a check looks at: the provider visits every node of the module, a cost
+        (a third of the metadata) a large file paid for a handful of calls."""
+        scope = self.scopes.get(node)
+        if not scope:
+            return set()
+        return {q.name for q in scope.get_qualified_names_for(node)}
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)
@@ -985,11 +977,7 @@ def interactions_pass(
     code = code_of(module)
     # Metadata resolution is the expensive part: skip it unless there is an Interactions call
     # to check or a string that really is an outdated model id.
-    if "interactions" not in code and "aqa" not in code and not any(
-        name in code for name in EVENT_RENAMES
-    ) and not any(
-        ctx.models.notable(match.group()) for match in ctx.models.token_pattern.finditer(code)
-    ):
+    if not interactions_gate(code, ctx.models):
         return module, []
     # The copy matters (a codemod may have put one node object in two places of the tree);
     # the wrapper and what it resolved are shared with the other passes given this module.

@@ -16,13 +16,14 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 
 # What every pass that reads metadata asks for: resolved together, the batchable providers
-# share one traversal of the tree instead of one each.
-PROVIDERS = (ScopeProvider, QualifiedNameProvider, ParentNodeProvider, PositionProvider)
+# share one traversal of the tree instead of one each. QualifiedNameProvider is resolved when
+# a pass asks for it (`wrapper.resolve`, cached by the wrapper): it makes a traversal of its
+# own, batched or not, and the Interactions lint asks the scopes of the few nodes it needs.
+PROVIDERS = (ScopeProvider, ParentNodeProvider, PositionProvider)
 
 # One round touches at most a couple of module objects per file (the input and what the
 # rewriting passes returned); a few entries cover them without keeping old trees alive.
@@ -30,6 +31,7 @@ _KEEP = 6
 
 _codes: OrderedDict[int, tuple[cst.Module, str]] = OrderedDict()
 _wrappers: OrderedDict[int, tuple[cst.Module, MetadataWrapper]] = OrderedDict()
+_parsed: OrderedDict[int, cst.Module] = OrderedDict()
 
 
 def code_of(module: cst.Module) -> str:
@@ -40,6 +42,14 @@ def code_of(module: cst.Module) -> str:
     code = module.code
     _remember(module, code)
     return code
+
+
+def parsed(module: cst.Module) -> cst.Module:
+    """`module`, marked as one `cst.parse_module` returned (no node in two places)."""
+    _parsed[id(module)] = module
+    if len(_parsed) > _KEEP:
+        _parsed.popitem(last=False)
+    return module
 
 
 def _remember(module: cst.Module, code: str) -> None:
@@ -60,7 +70,9 @@ def wrapper_of(module: cst.Module) -> MetadataWrapper:
     entry = _wrappers.get(id(module))
     if entry is not None and entry[0] is module:
         return entry[1]
-    wrapper = MetadataWrapper(module)
+    # A module straight from the parser holds each node once: its copy would be wasted work.
+    fresh = _parsed.get(id(module))
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=fresh is not None and fresh is module)
     # the copy renders to the same text: it need not be rendered again
     _remember(wrapper.module, code_of(module))
     wrapper.resolve_many(PROVIDERS)
