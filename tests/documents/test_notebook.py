@@ -358,3 +358,29 @@ def test_a_notebook_with_big_outputs_is_still_migrated(tmp_path: Path) -> None:
     assert path.stat().st_size > 5 * 2**20
     assert run(path).written
     assert sources(path)[0] == 'from google import genai\nclient = genai.Client(api_key="K")'
+
+
+def test_a_cell_that_imports_the_legacy_sdk_again_gets_the_new_import_too(
+        tmp_path: Path) -> None:
+    """A cell that repeats its imports is meant to run on its own: the google-genai import goes
+    beside each legacy import, whether the legacy SDK stays (another cell keeps it) or not."""
+    stays = 'genai.create_tuned_model(source_model="models/gemini-1.5-flash-001", training_data=[])'
+    nb = notebook(
+        code(lines('import google.generativeai as genai\ngenai.configure(api_key="K")\n' + stays)),
+        code(lines('import google.generativeai as genai\ngenai.configure(api_key="K")\n'
+                   'print(genai.GenerativeModel("gemini-2.5-flash").generate_content("Hi").text)')))
+    path = write(tmp_path, nb)
+    run(path)
+    first, second = sources(path)
+    assert first.startswith("import google.generativeai as genai\n")
+    assert second.startswith("import google.generativeai as genai\n"
+                             "from google import genai as google_genai\n")
+    assert "google_genai.Client(" in second and "interactions.create(" in second
+    migrated = notebook(
+        code(lines('import google.generativeai as genai\ngenai.configure(api_key="K")\n'
+                   'print(genai.GenerativeModel("gemini-2.5-flash").generate_content("A").text)')),
+        code(lines('import google.generativeai as genai\ngenai.configure(api_key="K")\n'
+                   'print(genai.GenerativeModel("gemini-2.5-flash").generate_content("B").text)')))
+    path = write(tmp_path, migrated, name="all.ipynb")
+    run(path)
+    assert all(cell.startswith("from google import genai\n") for cell in sources(path))

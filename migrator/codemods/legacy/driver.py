@@ -167,8 +167,9 @@ def legacy_pass(module: cst.Module, path: str, ctx: Context) -> tuple[cst.Module
         # What migrated needs no client (a model nobody calls became a dict): no import that
         # nothing uses, which would also make google-genai a requirement for nothing.
         add_import = False
+    notebook = path.endswith(".ipynb")
     result = result.visit(FixImports(sdk, add_import and not (local_mode and legacy_left),
-                                     legacy_left, every=local_mode))
+                                     legacy_left, every=local_mode or notebook))
     result = plan.media.add_imports(result)
     if not legacy_left and ctx.enabled("GM001"):
         findings.append(finding(path, plan.pos(imports[0]), "GM001",

@@ -164,7 +164,9 @@ class FixImports(cst.CSTTransformer):
         self.sdk = sdk
         self.add_import = add_import
         self.legacy_remains = legacy_remains
-        self.every = every  # function-local imports: each one is replaced where it is
+        # Function-local imports, and the cells of a notebook (a cell that imports the legacy
+        # SDK again may be run on its own): each import is replaced, or joined, where it is.
+        self.every = every
         self.placed_import = False
         self.carried: list[cst.EmptyLine] = []
 
@@ -189,7 +191,7 @@ class FixImports(cst.CSTTransformer):
         if not kinds:
             return updated
         if self.legacy_remains:
-            if self.add_import and not self.placed_import:
+            if self.add_import and (self.every or not self.placed_import):
                 self.placed_import = True
                 return cst.FlattenSentinel([updated, self.import_stmt()])
             return updated
