@@ -495,8 +495,11 @@ def _run_pool(
                 if progress:
                     progress(len(chunk_results))
     except BrokenProcessPool:
-        if any(p.exitcode == _STOPPED for p in started):
+        exits = [p.exitcode for p in started]
+        if _STOPPED in exits and all(code in (None, 0, _STOPPED) for code in exits):
             # A worker stopped on Ctrl-C / SIGTERM, and the signal reaches this process too.
+            # (When a worker crashes, the pool terminates the others, which then also exit
+            # with _STOPPED: the crashed one's own status tells the two apart.)
             _stop_workers(pool, started)
             raise KeyboardInterrupt from None
         # A worker died (out of memory, killed, a crash in native code). Whatever it wrote is
