@@ -495,11 +495,8 @@ def _run_pool(
                 if progress:
                     progress(len(chunk_results))
     except BrokenProcessPool:
-        exits = [p.exitcode for p in started]
-        if _STOPPED in exits and all(code in (None, 0, _STOPPED) for code in exits):
+        if stopped_by_signal([p.exitcode for p in started]):
             # A worker stopped on Ctrl-C / SIGTERM, and the signal reaches this process too.
-            # (When a worker crashes, the pool terminates the others, which then also exit
-            # with _STOPPED: the crashed one's own status tells the two apart.)
             _stop_workers(pool, started)
             raise KeyboardInterrupt from None
         # A worker died (out of memory, killed, a crash in native code). Whatever it wrote is
@@ -517,6 +514,13 @@ def _run_pool(
         _stop_workers(pool, list((processes or {}).values()))
         raise
     pool.shutdown(wait=True)
+
+
+def stopped_by_signal(exits: list[int | None]) -> bool:
+    """Whether a broken pool's workers stopped because they were told to (Ctrl-C, SIGTERM),
+    from their exit statuses. When one crashes, the pool terminates the others, which then
+    also exit with _STOPPED: the crashed one's own status tells the two apart."""
+    return _STOPPED in exits and all(code in (None, 0, _STOPPED) for code in exits)
 
 
 def pool_size(jobs: int, files: int) -> int:

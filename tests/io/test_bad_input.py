@@ -236,3 +236,14 @@ def test_a_worker_that_dies_does_not_lose_the_run(
     code, out, err = invoke(str(tmp_path), "--jobs", "2")
     assert code == 1 and "Traceback" not in err
     assert all((tmp_path / f"m{n}.py").read_text() == MIGRATED for n in range(6))
+
+
+def test_a_crash_is_told_from_an_interrupt_by_the_exit_statuses() -> None:
+    # Ctrl-C: every worker that stopped was told to.
+    assert engine.stopped_by_signal([130, 130])
+    assert engine.stopped_by_signal([130, None])
+    # A crash (os._exit(9), SIGKILL from the OOM killer): the pool then terminates the
+    # others, which exit with the stop status too; the run must go on, not stop.
+    assert not engine.stopped_by_signal([9, 130])
+    assert not engine.stopped_by_signal([-9, 130])
+    assert not engine.stopped_by_signal([9, 0])
